@@ -1,0 +1,32 @@
+/**
+ * @linkcap/core: typed API of linkcap. Units: bytes, seconds, decimal GB/s (1e9 B/s); link rates are per
+ * direction unless a name says bidirectional.
+ */
+export * from './model/enums.js';
+export { CLUSTER_FIELDS, CLUSTER_FIELD_COUNT, packClusters, unpackCluster, type ClusterParams } from './model/cluster-params.js';
+export {
+  allocateInputColumns,
+  allocateOutputColumns,
+  INPUT_COLUMN_NAMES,
+  OUTPUT_COLUMN_NAMES,
+  type CollectiveInputColumns,
+  type CollectiveOutputColumns,
+} from './model/columns.js';
+export { evaluatePoint, evaluateCandidate, selectCandidate, placeGpus, placeRanks, busBandwidthFactor, emptyResult, type PointResult, type Placement } from './model/collective.js';
+export { evaluateBatchReference } from './model/batch-reference.js';
+export { ineligibilityReason } from './model/eligibility.js';
+export { getEngine, nativeAvailable, type CollectiveEngine, type EngineKind, type EnginePreference } from './engine/engine.js';
+export { loadNativeBinding, NativeLoadError } from './engine/loader.js';
+export type { NativeBinding } from './engine/binding.js';
+export { LinkcapInputError } from './validate/errors.js';
+export { validateClusterParams } from './validate/cluster-params.js';
+export { validateBatch } from './validate/columns.js';
+export type { ClusterInput, ClusterLike } from './api/cluster-input.js';
+export {
+  predictCollective,
+  predictCollectiveSizes,
+  collectiveCandidates,
+  type CollectiveRequest,
+  type CollectivePrediction,
+  type CollectiveCandidate,
+} from './api/collective.js';
