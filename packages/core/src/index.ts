@@ -30,3 +30,6 @@ export {
   type CollectivePrediction,
   type CollectiveCandidate,
 } from './api/collective.js';
+export * from './training/index.js';
+export * from './catalog/index.js';
+export * from './controls/index.js';

@@ -29,7 +29,7 @@ interface CollectiveOptions {
   candidates?: boolean;
   json?: boolean;
   catalog?: string[];
-  engine: string;
+  engine?: string;
 }
 
 function parseChoice(flag: string, value: string, names: readonly string[], extra: string[]): string {

@@ -3,9 +3,19 @@ import type { Command } from 'commander';
 import { register as registerCollective } from './collective.js';
 import { register as registerClusters } from './clusters.js';
 import { register as registerDemo } from './demo.js';
+import { register as registerChips } from './chips.js';
+import { register as registerControls } from './controls.js';
+import { register as registerTrain } from './train.js';
+import { register as registerCompare } from './compare.js';
+import { register as registerModels } from './models.js';
 
 export function registerCommands(program: Command): void {
   registerCollective(program);
   registerClusters(program);
   registerDemo(program);
+  registerChips(program);
+  registerControls(program);
+  registerTrain(program);
+  registerCompare(program);
+  registerModels(program);
 }

@@ -8,10 +8,12 @@ export function addCatalogOption(command: Command): Command {
 }
 
 export function addEngineOption(command: Command): Command {
-  return command.option('--engine <engine>', 'auto (native if built), native or reference (TypeScript)', 'auto');
+  return command.option('--engine <engine>', 'auto (native if built), native or reference (TypeScript); default: $LINKCAP_ENGINE or auto');
 }
 
-export function parseEngine(value: string): EnginePreference {
+/** undefined lets the package read LINKCAP_ENGINE. */
+export function parseEngine(value: string | undefined): EnginePreference | undefined {
+  if (value === undefined) return undefined;
   if (value === 'auto' || value === 'native' || value === 'reference') return value;
   throw new UsageError(`--engine: "${value}" must be auto, native or reference`);
 }

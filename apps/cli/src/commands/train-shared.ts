@@ -1,0 +1,234 @@
+/**
+ * Shared by `linkcap train` and `linkcap compare`: parsing of token counts, prices and layout flags, and the
+ * text rendering of training predictions.
+ */
+import {
+  RECOMPUTE_MODES,
+  PRECISIONS,
+  type OverlapInput,
+  type RecomputeMode,
+  type TrainingLayoutInput,
+  type TrainingPrediction,
+  type Precision,
+} from '@linkcap/core';
+import type { Command } from 'commander';
+import { UsageError } from '../util/errors.js';
+import { formatNumber } from '../util/output.js';
+import { parsePositiveInt } from '../util/units.js';
+
+const COUNT_UNITS: Record<string, number> = { '': 1, k: 1e3, m: 1e6, b: 1e9, g: 1e9, t: 1e12, p: 1e15 };
+
+/** "15T" → 1.5e13, "300B" → 3e11, "4M" → 4e6, "2e12" → 2e12 (decimal units: K, M, B/G, T, P). */
+export function parseCount(text: string, flag: string): number {
+  const match = /^\s*([0-9]*\.?[0-9]+(?:e[+-]?[0-9]+)?)\s*([a-z]?)\s*$/i.exec(text);
+  const unit = match ? COUNT_UNITS[match[2].toLowerCase()] : undefined;
+  if (!match || unit === undefined) throw new UsageError(`${flag}: cannot read "${text}" as a count; use a number with K, M, B, T (e.g. 15T, 300B, 4M)`);
+  const value = Number(match[1]) * unit;
+  if (!Number.isFinite(value) || value <= 0) throw new UsageError(`${flag}: must be > 0 (got "${text}")`);
+  return value;
+}
+
+/** A positive decimal (e.g. --price 2.5). */
+export function parsePositive(text: string, flag: string): number {
+  const value = Number(text);
+  if (!/^\s*[0-9]*\.?[0-9]+(e[+-]?[0-9]+)?\s*$/i.test(text) || !Number.isFinite(value) || value <= 0) {
+    throw new UsageError(`${flag}: expected a number > 0, got "${text}"`);
+  }
+  return value;
+}
+
+function parseFraction(text: string, flag: string, max = 1): number {
+  const value = Number(text);
+  if (!/^\s*[0-9]*\.?[0-9]+\s*$/.test(text) || !(value >= 0 && value <= max)) throw new UsageError(`${flag}: expected a number from 0 to ${max}, got "${text}"`);
+  return value;
+}
+
+export function parseChoice<T extends string>(flag: string, value: string, allowed: readonly T[]): T {
+  if (!allowed.includes(value as T)) throw new UsageError(`${flag}: "${value}" must be one of ${allowed.join(', ')}`);
+  return value as T;
+}
+
+/** The layout and overlap flags both commands take. */
+export interface LayoutOptions {
+  tp?: string;
+  pp?: string;
+  dp?: string;
+  cp?: string;
+  ep?: string;
+  microbatch?: string;
+  globalBatch?: string;
+  batchTokens?: string;
+  interleave?: string;
+  recompute?: string;
+  zero?: string;
+  precision?: string;
+  commPrecision?: string;
+  sequenceParallel?: boolean;
+  flashAttention?: boolean;
+  overlapTp?: string;
+  overlapDp?: string;
+  overlapPp?: string;
+  overlapEp?: string;
+  overlapCp?: string;
+  overlapSlowdown?: string;
+}
+
+export function parseZero(text: string): 0 | 1 | 2 | 3 {
+  if (text === 'fsdp') return 3;
+  if (text === '0' || text === '1' || text === '2' || text === '3') return Number(text) as 0 | 1 | 2 | 3;
+  throw new UsageError(`--zero: "${text}" must be 0, 1, 2, 3 or fsdp`);
+}
+
+export function layoutFromOptions(options: LayoutOptions): TrainingLayoutInput {
+  const layout: TrainingLayoutInput = {};
+  if (options.tp) layout.tp = parsePositiveInt(options.tp, '--tp');
+  if (options.pp) layout.pp = parsePositiveInt(options.pp, '--pp');
+  if (options.dp) layout.dp = parsePositiveInt(options.dp, '--dp');
+  if (options.cp) layout.cp = parsePositiveInt(options.cp, '--cp');
+  if (options.ep) layout.ep = parsePositiveInt(options.ep, '--ep');
+  if (options.microbatch) layout.microbatch = parsePositiveInt(options.microbatch, '--microbatch');
+  if (options.globalBatch && options.batchTokens) throw new UsageError('give either --global-batch (sequences) or --batch-tokens, not both');
+  if (options.globalBatch) layout.globalBatch = parsePositiveInt(options.globalBatch, '--global-batch');
+  if (options.batchTokens) layout.globalBatchTokens = parseCount(options.batchTokens, '--batch-tokens');
+  if (options.interleave) layout.interleave = parsePositiveInt(options.interleave, '--interleave');
+  if (options.recompute) layout.recompute = parseChoice<RecomputeMode>('--recompute', options.recompute, RECOMPUTE_MODES);
+  if (options.zero) layout.zero = parseZero(options.zero);
+  if (options.precision) layout.precision = parseChoice<Precision>('--precision', options.precision, PRECISIONS);
+  if (options.commPrecision) layout.commPrecision = parseChoice<Precision>('--comm-precision', options.commPrecision, PRECISIONS);
+  if (options.sequenceParallel === false) layout.sequenceParallel = false;
+  if (options.flashAttention === false) layout.flashAttention = false;
+  return layout;
+}
+
+export function overlapFromOptions(options: LayoutOptions): OverlapInput {
+  const overlap: OverlapInput = {};
+  if (options.overlapTp) overlap.tp = parseFraction(options.overlapTp, '--overlap-tp');
+  if (options.overlapDp) overlap.dp = parseFraction(options.overlapDp, '--overlap-dp');
+  if (options.overlapPp) overlap.pp = parseFraction(options.overlapPp, '--overlap-pp');
+  if (options.overlapEp) overlap.ep = parseFraction(options.overlapEp, '--overlap-ep');
+  if (options.overlapCp) overlap.cp = parseFraction(options.overlapCp, '--overlap-cp');
+  if (options.overlapSlowdown) overlap.slowdown = parseFraction(options.overlapSlowdown, '--overlap-slowdown', 10);
+  return overlap;
+}
+
+/** Registers the layout, schedule, precision and overlap flags. */
+export function addLayoutOptions(command: Command, forSearch = false): Command {
+  const narrow = forSearch ? ' (with --best: fixes this axis of the search)' : '';
+  return command
+    .option('--tp <n>', `tensor-parallel size (default 1)${narrow}`)
+    .option('--pp <n>', `pipeline-parallel size (default 1)${narrow}`)
+    .option('--dp <n>', 'data-parallel size (default: gpus / (tp × pp × cp))')
+    .option('--cp <n>', `context-parallel size (default 1)${narrow}`)
+    .option('--ep <n>', `expert-parallel size, MoE (default 1)${narrow}`)
+    .option('--microbatch <n>', `sequences per microbatch (default 1)${narrow}`)
+    .option('--global-batch <n>', 'sequences per step (default: the model’s batch, else 4M tokens)')
+    .option('--batch-tokens <count>', 'tokens per step instead of --global-batch (e.g. 4M)')
+    .option('--interleave <v>', `interleaved pipeline chunks per GPU (default 1 = 1F1B)${narrow}`)
+    .option('--recompute <mode>', `activation recompute: none, selective (default), full${narrow}`)
+    .option('--zero <stage>', `ZeRO stage 0, 1 (default), 2, 3 or fsdp${narrow}`)
+    .option('--precision <p>', 'GEMM precision: bf16 (default) or fp8')
+    .option('--comm-precision <p>', 'activation communication precision: bf16 (default) or fp8')
+    .option('--no-sequence-parallel', 'tensor parallelism without sequence parallelism')
+    .option('--no-flash-attention', 'unfused attention (s × s scores in memory)')
+    .option('--overlap-tp <f>', 'fraction of TP communication hidden behind GEMMs (default 0)')
+    .option('--overlap-dp <f>', 'fraction of DP communication hidden behind backward/forward (default 1)')
+    .option('--overlap-pp <f>', 'fraction of pipeline send/recv hidden (default 0)')
+    .option('--overlap-ep <f>', 'fraction of expert all-to-all hidden (default 0)')
+    .option('--overlap-cp <f>', 'fraction of context-parallel KV exchange hidden (default 1)')
+    .option('--overlap-slowdown <x>', 'compute slowdown per second of hidden communication (default 0.1)')
+    .option('--tokens <count>', 'tokens to train (15T, 300B): prints time, GPU-hours and cost')
+    .option('--price <dollars>', 'price per GPU-hour for the cost (e.g. 2)')
+    .option('--json', 'machine-readable output');
+}
+
+export function percent(x: number, digits = 1): string {
+  return `${formatNumber(100 * x, digits)}%`;
+}
+
+/** Bytes in GiB (what HBM capacities are: an "80 GB" GPU holds 80 GiB). */
+export function gib(bytes: number): string {
+  return formatNumber(bytes / 2 ** 30, 1);
+}
+
+/** 1234567 → "1,234,567"; large values with a unit suffix. */
+export function humanCount(x: number): string {
+  if (!Number.isFinite(x)) return String(x);
+  const units: [number, string][] = [
+    [1e15, 'P'],
+    [1e12, 'T'],
+    [1e9, 'B'],
+    [1e6, 'M'],
+    [1e3, 'K'],
+  ];
+  for (const [scale, suffix] of units) if (Math.abs(x) >= scale) return `${formatNumber(x / scale, x / scale >= 100 ? 0 : 2)}${suffix}`;
+  return formatNumber(x, 0);
+}
+
+export function describeLayout(p: TrainingPrediction): string {
+  const l = p.layout;
+  const parts = [`tp ${l.tp}`, `pp ${l.pp}`, `dp ${l.dp}`];
+  if (l.cp > 1) parts.push(`cp ${l.cp}`);
+  if (l.ep > 1) parts.push(`ep ${l.ep}`);
+  const schedule = l.pp === 1 ? 'no pipeline' : l.interleave > 1 ? `interleaved 1F1B ×${l.interleave}` : '1F1B';
+  return `${parts.join(' × ')}; microbatch ${l.microbatch}, ${p.microbatches} per pipeline, ${schedule}; recompute ${l.recompute}; ZeRO-${l.zero}; ${l.precision.toUpperCase()}`;
+}
+
+/** Compact one-cell layout: "tp8 pp4 dp32 mb1 v1 sel z1". */
+export function shortLayout(p: TrainingPrediction): string {
+  const l = p.layout;
+  const parts = [`tp${l.tp}`, `pp${l.pp}`, `dp${l.dp}`];
+  if (l.cp > 1) parts.push(`cp${l.cp}`);
+  if (l.ep > 1) parts.push(`ep${l.ep}`);
+  parts.push(`mb${l.microbatch}`);
+  if (l.interleave > 1) parts.push(`v${l.interleave}`);
+  parts.push(l.recompute === 'none' ? 'no-rc' : l.recompute === 'selective' ? 'sel-rc' : 'full-rc');
+  parts.push(`z${l.zero}`);
+  return parts.join(' ');
+}
+
+export function formatDuration(seconds: number): string {
+  if (!Number.isFinite(seconds)) return String(seconds);
+  if (seconds < 120) return `${formatNumber(seconds, 2)} s`;
+  if (seconds < 7200) return `${formatNumber(seconds / 60, 1)} min`;
+  if (seconds < 2 * 86400) return `${formatNumber(seconds / 3600, 1)} h`;
+  return `${formatNumber(seconds / 86400, 1)} days`;
+}
+
+export function renderPrediction(p: TrainingPrediction, clusterLabel: string): string {
+  const b = p.breakdown;
+  const share = (x: number) => percent(x / p.stepS);
+  const rows: [string, number][] = [
+    ['compute (incl. recompute)', b.computeS],
+    ['exposed TP comm', b.tpS],
+    ['exposed CP comm', b.cpS],
+    ['exposed EP all-to-all', b.epS],
+    ['exposed DP comm', b.dpS],
+    ['exposed PP send/recv', b.ppS],
+    ['pipeline bubble', b.bubbleS],
+    ['optimizer step', b.optimizerS],
+    ['overlap slowdown', b.slowdownS],
+  ];
+  const width = Math.max(...rows.map(([name]) => name.length));
+  const lines = [
+    `${p.model.name} (${humanCount(p.model.totalParams)} parameters${p.model.activeParams < p.model.totalParams ? `, ${humanCount(p.model.activeParams)} active` : ''}) on ${p.gpus} GPUs of ${clusterLabel}`,
+    `  layout      ${describeLayout(p)}`,
+    `  batch       ${p.layout.globalBatch} sequences = ${humanCount(p.tokensPerStep)} tokens per step`,
+    `  step        ${formatNumber(p.stepS, 3)} s   MFU ${percent(p.mfu)}   HFU ${percent(p.hfu)}`,
+    `  throughput  ${humanCount(p.tokensPerS)} tokens/s total, ${formatNumber(p.tokensPerSPerGpu, 1)} tokens/s per GPU`,
+    '  breakdown (critical pipeline stage)',
+    ...rows.map(([name, value]) => `    ${name.padEnd(width)}  ${formatNumber(value, 3).padStart(10)} s  ${share(value).padStart(6)}`),
+    `  memory/GPU  ${gib(p.memory.totalBytes)} GiB of ${gib(p.memory.usableBytes)} GiB usable (${gib(p.memory.capacityBytes)} GiB): weights ${gib(
+      p.memory.weightBytes,
+    )}, gradients ${gib(p.memory.gradientBytes)}, optimizer ${gib(p.memory.optimizerBytes)}, activations ${gib(p.memory.activationBytes)}`,
+    `  feasible    ${p.feasible ? 'yes' : `NO: ${p.status}`}`,
+  ];
+  if (p.training) {
+    const t = p.training;
+    lines.push(
+      `  training    ${humanCount(t.tokens)} tokens: ${formatDuration(t.timeS)} (${humanCount(t.steps)} steps), ${humanCount(t.gpuHours)} GPU-hours${
+        t.cost !== undefined ? `, $${humanCount(t.cost)} at $${t.pricePerGpuHour}/GPU-hour` : ''
+      }`,
+    );
+  }
+  return lines.join('\n');
+}

@@ -1,0 +1,144 @@
+/**
+ * `linkcap train`: one training configuration (step time and its breakdown, MFU/HFU, throughput, memory per
+ * GPU, feasibility, time and cost to train N tokens), or with --best the fastest layouts of the model on the
+ * cluster.
+ */
+import { predictTraining, searchLayouts, type SearchSpace } from '@linkcap/core';
+import type { Command } from 'commander';
+import { addCatalogOption, addEngineOption, parseEngine, resolveClusterOption } from '../util/cluster-option.js';
+import { UsageError } from '../util/errors.js';
+import { formatNumber, printJson, renderTable } from '../util/output.js';
+import { parsePositiveInt } from '../util/units.js';
+import {
+  addLayoutOptions,
+  gib,
+  layoutFromOptions,
+  overlapFromOptions,
+  parseCount,
+  parsePositive,
+  percent,
+  renderPrediction,
+  shortLayout,
+  type LayoutOptions,
+} from './train-shared.js';
+
+interface TrainOptions extends LayoutOptions {
+  model?: string;
+  cluster?: string;
+  gpus?: string;
+  tokens?: string;
+  price?: string;
+  best?: boolean;
+  top: string;
+  json?: boolean;
+  catalog?: string[];
+  engine: string;
+}
+
+function searchSpace(layout: ReturnType<typeof layoutFromOptions>): SearchSpace {
+  const space: SearchSpace = {};
+  if (layout.tp !== undefined) space.tp = [layout.tp];
+  if (layout.pp !== undefined) space.pp = [layout.pp];
+  if (layout.cp !== undefined) space.cp = [layout.cp];
+  if (layout.ep !== undefined) space.ep = [layout.ep];
+  if (layout.microbatch !== undefined) space.microbatch = [layout.microbatch];
+  if (layout.interleave !== undefined) space.interleave = [layout.interleave];
+  if (layout.recompute !== undefined) space.recompute = [layout.recompute];
+  if (layout.zero !== undefined) space.zero = [layout.zero === 'fsdp' ? 3 : layout.zero];
+  return space;
+}
+
+async function run(options: TrainOptions): Promise<void> {
+  if (!options.model) throw new UsageError('--model is required: a preset id (e.g. llama3-70b) or a YAML/JSON model file');
+  if (!options.gpus) throw new UsageError('--gpus is required (e.g. --gpus 1024)');
+  const gpus = parsePositiveInt(options.gpus, '--gpus');
+  const engine = parseEngine(options.engine);
+  const layout = layoutFromOptions(options);
+  const overlap = overlapFromOptions(options);
+  const tokens = options.tokens ? parseCount(options.tokens, '--tokens') : undefined;
+  const price = options.price ? parsePositive(options.price, '--price') : undefined;
+  if (price !== undefined && tokens === undefined) throw new UsageError('--price needs --tokens (the cost is for training that many tokens)');
+  const cluster = resolveClusterOption(options.cluster, options.catalog);
+  const label = `${cluster.id} (${cluster.name})`;
+
+  if (!options.best) {
+    const prediction = predictTraining({ model: options.model, cluster, gpus, layout, overlap, tokens, pricePerGpuHour: price, engine });
+    if (options.json) printJson(prediction);
+    else process.stdout.write(`${renderPrediction(prediction, label)}\n`);
+    return;
+  }
+
+  if (layout.dp !== undefined) throw new UsageError('--dp follows from --gpus and the other sizes; drop it with --best');
+  const top = parsePositiveInt(options.top, '--top');
+  const result = searchLayouts({
+    model: options.model,
+    cluster,
+    gpus,
+    globalBatch: layout.globalBatch,
+    globalBatchTokens: layout.globalBatchTokens,
+    space: searchSpace(layout),
+    precision: layout.precision,
+    commPrecision: layout.commPrecision,
+    flashAttention: layout.flashAttention,
+    sequenceParallel: layout.sequenceParallel,
+    overlap,
+    top,
+    tokens,
+    pricePerGpuHour: price,
+    engine,
+  });
+  if (options.json) {
+    printJson(result);
+    return;
+  }
+  const first = result.best[0] ?? result.fastestInfeasible[0];
+  const name = first ? first.model.name : result.model;
+  process.stdout.write(
+    `Best layouts of ${name} on ${gpus} GPUs of ${label}, global batch ${result.globalBatch} sequences\n` +
+      `${result.evaluated} configurations evaluated: ${result.feasible} feasible, ${result.outOfMemory} out of memory, ${result.invalid} invalid for this model/cluster\n\n`,
+  );
+  const columns = [
+    { header: '#' },
+    { header: 'layout', align: 'left' as const },
+    { header: 'step (s)' },
+    { header: 'MFU' },
+    { header: 'tok/s/GPU' },
+    { header: 'mem GiB' },
+    { header: 'bubble' },
+    { header: 'exposed comm' },
+  ];
+  const rows = (list: typeof result.best) =>
+    list.map((p, i) => [
+      String(i + 1),
+      shortLayout(p),
+      formatNumber(p.stepS, 3),
+      percent(p.mfu),
+      formatNumber(p.tokensPerSPerGpu, 1),
+      gib(p.memory.totalBytes),
+      percent(p.breakdown.bubbleS / p.stepS),
+      percent((p.breakdown.tpS + p.breakdown.cpS + p.breakdown.epS + p.breakdown.dpS + p.breakdown.ppS) / p.stepS),
+    ]);
+  if (result.best.length === 0) process.stdout.write('No layout fits in memory.\n');
+  else process.stdout.write(`${renderTable(columns, rows(result.best))}\n`);
+  if (result.fastestInfeasible.length > 0) {
+    process.stdout.write(`\nFaster but infeasible (out of memory):\n${renderTable(columns, rows(result.fastestInfeasible))}\n`);
+  }
+  const best = result.best[0];
+  if (best) process.stdout.write(`\nBest in detail:\n${renderPrediction(best, label)}\n`);
+}
+
+export function register(program: Command): void {
+  const command = program
+    .command('train')
+    .description('predict a training step (time breakdown, MFU, throughput, memory, cost) or search the best layouts (--best)')
+    .option('--model <preset|file>', 'model preset id (llama3-70b, gpt3-175b, deepseek-v3, …) or a YAML/JSON model file')
+    .option('--cluster <preset|file>', 'cluster preset id (see `linkcap clusters`) or a YAML/JSON cluster file')
+    .option('--gpus <n>', 'GPUs of the job');
+  addLayoutOptions(command, true)
+    .option('--best', 'search every valid layout and print the fastest')
+    .option('--top <n>', 'layouts to print with --best', '5');
+  addCatalogOption(command);
+  addEngineOption(command);
+  command.action(run);
+}
+

@@ -1,0 +1,73 @@
+/**
+ * Model presets (packages/core/catalog/models.json, bundled) and user models from YAML/JSON. A user file
+ * holds one model (the WorkloadSpec fields) or `{ models: [ … ] }`; errors name the file and the field.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
+import modelsJson from '../../catalog/models.json';
+import { LinkcapInputError } from '../validate/errors.js';
+import { normaliseWorkload, type Workload, type WorkloadSpec } from './workload.js';
+
+interface ModelsFile {
+  sources: Record<string, string>;
+  models: (WorkloadSpec & { fieldSources?: Record<string, string>; notes?: string })[];
+}
+
+const presetFile = modelsJson as unknown as ModelsFile;
+
+/** Source keys of the presets and the references they stand for. */
+export const MODEL_SOURCES: Readonly<Record<string, string>> = presetFile.sources;
+
+let presets: Map<string, Workload> | undefined;
+
+function presetMap(): Map<string, Workload> {
+  if (presets === undefined) {
+    presets = new Map();
+    for (const spec of presetFile.models) presets.set(spec.id!, normaliseWorkload(spec, `models.json ${spec.id}`));
+  }
+  return presets;
+}
+
+/** Every preset model, in catalog order. */
+export function listModels(): Workload[] {
+  return [...presetMap().values()];
+}
+
+/** Parses YAML or JSON text holding one model or `{ models: [...] }`. */
+export function parseModels(text: string, label = 'model file'): Workload[] {
+  let data: unknown;
+  try {
+    data = parseYaml(text);
+  } catch (error) {
+    throw new LinkcapInputError(label, `cannot parse as YAML/JSON: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  if (data === null || typeof data !== 'object') throw new LinkcapInputError(label, 'must hold a model object or { models: [ … ] }');
+  const list = Array.isArray((data as { models?: unknown }).models) ? ((data as { models: unknown[] }).models as unknown[]) : [data];
+  return list.map((spec, i) => normaliseWorkload(spec, list.length === 1 ? label : `${label} models[${i}]`));
+}
+
+/**
+ * A preset id (see `linkcap models`), a path to a YAML/JSON model file, or a model object. Files holding
+ * several models need `file.yaml#id`.
+ */
+export function resolveModel(ref: string | WorkloadSpec | Workload): Workload {
+  if (typeof ref === 'object' && ref !== null) {
+    if ('row' in ref && ref.row instanceof Float64Array) return ref as Workload;
+    return normaliseWorkload(ref, 'model');
+  }
+  if (typeof ref !== 'string' || ref.length === 0) throw new LinkcapInputError('model', 'must be a preset id, a YAML/JSON file or a model object');
+  const preset = presetMap().get(ref);
+  if (preset) return preset;
+  const [path, wanted] = ref.split('#');
+  if (!existsSync(path)) {
+    throw new LinkcapInputError('model', `"${ref}": not a preset (${[...presetMap().keys()].join(', ')}) and no such file`);
+  }
+  const models = parseModels(readFileSync(path, 'utf8'), path);
+  if (wanted !== undefined) {
+    const found = models.find((model) => model.id === wanted);
+    if (!found) throw new LinkcapInputError('model', `"${wanted}": no model with that id in ${path} (${models.map((m) => m.id).join(', ')})`);
+    return found;
+  }
+  if (models.length > 1) throw new LinkcapInputError('model', `${path} holds ${models.length} models; pick one with ${path}#id`);
+  return models[0];
+}

@@ -1,0 +1,349 @@
+/**
+ * searchLayouts: enumerates the parallel layouts of a model on a cluster for a fixed GPU count and global
+ * batch, evaluates them in batches through the engine, and keeps the fastest feasible ones. Layouts that do
+ * not fit in memory are counted and the fastest of them reported as infeasible, never silently dropped.
+ *
+ * Enumerated (each list can be narrowed by `space`):
+ *   tp        divisors of the GPU count up to the domain size that divide the heads (TP across domains is
+ *             never competitive: pruned)
+ *   cp        1, 2, 4, 8 where the sequence splits into shards of ≥ 1024 tokens
+ *   pp        divisors of gpus / (tp · cp) up to the layer count
+ *   dp        the rest: gpus / (tp · cp · pp)
+ *   ep        1 (dense) or every divisor of the routed experts that divides tp · cp · dp
+ *   microbatch 1, 2, 4, 8 dividing the sequences per DP rank
+ *   interleave 1, and 2, 3, 4, 6 chunks when pp > 1
+ *   recompute none, selective, full (selective is skipped with flash attention, where it equals none)
+ *   zero      0, 1, 2, 3
+ * Rules the layout breaks (layout.ts) or groups that cannot be placed are counted as invalid.
+ */
+import type { ClusterParams } from '../model/cluster-params.js';
+import type { EnginePreference } from '../engine/engine.js';
+import { describeValue, LinkcapInputError } from '../validate/errors.js';
+import type { ChipParams, ChipRates } from './chip.js';
+import { getTrainingEngine } from './engine.js';
+import { L, LAYOUT_FIELD_COUNT, O, OUTPUT_FIELD_COUNT, PRECISIONS, RECOMPUTE_MODES, TrainingStatus, W, type Precision, type RecomputeMode } from './fields.js';
+import { allocateLayouts, allocateTrainingOutputs } from './packing.js';
+import { decodePrediction, packContext, type TrainingPrediction } from './predict.js';
+import {
+  readLayout,
+  resolveContext,
+  resolveGlobalBatch,
+  resolveOverlap,
+  type OverlapInput,
+  type ResolvedContext,
+  type TrainingCluster,
+} from './request.js';
+import type { Workload, WorkloadSpec } from './workload.js';
+
+export interface SearchSpace {
+  tp?: number[];
+  pp?: number[];
+  cp?: number[];
+  ep?: number[];
+  microbatch?: number[];
+  interleave?: number[];
+  recompute?: RecomputeMode[];
+  zero?: (0 | 1 | 2 | 3)[];
+}
+
+export interface SearchRequest {
+  model: string | WorkloadSpec | Workload;
+  cluster: TrainingCluster | ClusterParams;
+  chip?: ChipParams | ChipRates;
+  gpus: number;
+  /** Sequences per step (default: the model's batch, else 2^22 tokens). */
+  globalBatch?: number;
+  globalBatchTokens?: number;
+  space?: SearchSpace;
+  precision?: Precision;
+  commPrecision?: Precision;
+  flashAttention?: boolean;
+  sequenceParallel?: boolean;
+  overlap?: OverlapInput;
+  /** How many layouts to return (default 5). */
+  top?: number;
+  tokens?: number;
+  pricePerGpuHour?: number;
+  engine?: EnginePreference;
+}
+
+export interface SearchResult {
+  model: string;
+  cluster: string;
+  gpus: number;
+  globalBatch: number;
+  /** Configurations evaluated, and how they came out. */
+  evaluated: number;
+  feasible: number;
+  outOfMemory: number;
+  invalid: number;
+  /** Fastest feasible layouts first, one per (tp, pp, dp, ep, cp, microbatch, interleave). */
+  best: TrainingPrediction[];
+  /** Layouts faster than the best feasible one that do not fit in memory (status 'out of memory'). */
+  fastestInfeasible: TrainingPrediction[];
+}
+
+const CHUNK = 16_384;
+
+function divisors(n: number): number[] {
+  const out: number[] = [];
+  for (let i = 1; i <= n; i += 1) if (n % i === 0) out.push(i);
+  return out;
+}
+
+function listOption<T extends number | string>(field: string, values: unknown, check: (v: unknown) => boolean, allowed: string): T[] | undefined {
+  if (values === undefined) return undefined;
+  if (!Array.isArray(values) || values.length === 0 || !values.every(check)) {
+    throw new LinkcapInputError(`space.${field}`, `${describeValue(values)}: must be a non-empty list of ${allowed}`);
+  }
+  return values as T[];
+}
+
+const isSize = (v: unknown) => typeof v === 'number' && Number.isInteger(v) && v >= 1 && v <= 1 << 24;
+
+interface Candidate {
+  key: string;
+  stepS: number;
+  layout: Float64Array;
+  output: Float64Array;
+}
+
+/** Keeps the `limit` fastest candidates, one per key. */
+class TopList {
+  readonly items: Candidate[] = [];
+  constructor(private readonly limit: number) {}
+
+  worst(): number {
+    return this.items.length < this.limit ? Infinity : this.items[this.items.length - 1].stepS;
+  }
+
+  offer(layouts: Float64Array, outputs: Float64Array, row: number): void {
+    const stepS = outputs[row * OUTPUT_FIELD_COUNT + O.stepS];
+    if (!(stepS < this.worst())) {
+      if (this.items.length >= this.limit) return;
+    }
+    const lo = row * LAYOUT_FIELD_COUNT;
+    const key = [L.tp, L.pp, L.dp, L.ep, L.cp, L.microbatch, L.interleave].map((f) => layouts[lo + f]).join(',');
+    const existing = this.items.findIndex((item) => item.key === key);
+    if (existing >= 0) {
+      if (this.items[existing].stepS <= stepS) return;
+      this.items.splice(existing, 1);
+    }
+    const candidate = {
+      key,
+      stepS,
+      layout: layouts.slice(lo, lo + LAYOUT_FIELD_COUNT),
+      output: outputs.slice(row * OUTPUT_FIELD_COUNT, (row + 1) * OUTPUT_FIELD_COUNT),
+    };
+    let at = this.items.findIndex((item) => item.stepS > stepS);
+    if (at < 0) at = this.items.length;
+    this.items.splice(at, 0, candidate);
+    if (this.items.length > this.limit) this.items.pop();
+  }
+}
+
+/** The enumerated lists for one search (defaults narrowed by `space`). */
+function searchAxes(context: ResolvedContext, space: SearchSpace, flash: boolean) {
+  const w = context.workload.row;
+  const gpus = context.gpus;
+  const domain = context.cluster.params.gpusPerDomain;
+  const heads = w[W.heads];
+  const seq = w[W.seqLen];
+  const tp =
+    listOption<number>('tp', space.tp, isSize, 'whole numbers ≥ 1') ??
+    divisors(gpus).filter((t) => t <= Math.min(domain, gpus) && heads % t === 0 && (domain % t === 0 || t % domain === 0));
+  const cp = listOption<number>('cp', space.cp, isSize, 'whole numbers ≥ 1') ?? [1, 2, 4, 8].filter((c) => seq % c === 0 && seq / c >= 1024);
+  const pp = listOption<number>('pp', space.pp, isSize, 'whole numbers ≥ 1');
+  const ep = listOption<number>('ep', space.ep, isSize, 'whole numbers ≥ 1');
+  const microbatch = listOption<number>('microbatch', space.microbatch, isSize, 'whole numbers ≥ 1') ?? [1, 2, 4, 8];
+  const interleave = listOption<number>('interleave', space.interleave, isSize, 'whole numbers ≥ 1') ?? [1, 2, 3, 4, 6];
+  const recompute =
+    listOption<RecomputeMode>('recompute', space.recompute, (v) => RECOMPUTE_MODES.includes(v as RecomputeMode), RECOMPUTE_MODES.join(', ')) ??
+    (flash ? (['none', 'full'] as RecomputeMode[]) : [...RECOMPUTE_MODES]);
+  const zero = listOption<0 | 1 | 2 | 3>('zero', space.zero, (v) => v === 0 || v === 1 || v === 2 || v === 3, '0, 1, 2, 3') ?? [0, 1, 2, 3];
+  return { tp, cp, pp, ep, microbatch, interleave, recompute, zero };
+}
+
+/** Every layout of the search, in a fixed order; `emit` receives each as a filled row of `row`. */
+function enumerate(context: ResolvedContext, axes: ReturnType<typeof searchAxes>, globalBatch: number, emit: (fill: (row: Float64Array, o: number) => void) => void): void {
+  const w = context.workload.row;
+  const gpus = context.gpus;
+  const layers = w[W.layers];
+  const experts = w[W.experts];
+  for (const t of axes.tp) {
+    for (const c of axes.cp) {
+      if (gpus % (t * c) !== 0) continue;
+      const rest = gpus / (t * c);
+      const pps = (axes.pp ?? divisors(rest).filter((p) => p <= layers)).filter((p) => rest % p === 0);
+      for (const p of pps) {
+        const d = rest / p;
+        const eps = axes.ep ?? (experts > 0 ? divisors(experts).filter((e) => (t * c * d) % e === 0) : [1]);
+        for (const e of eps) {
+          for (const b of axes.microbatch) {
+            if (globalBatch % (b * d) !== 0) continue;
+            const m = globalBatch / (b * d);
+            for (const v of axes.interleave) {
+              if (v > 1 && (p === 1 || layers < p * v || m % p !== 0)) continue;
+              for (const recompute of axes.recompute) {
+                for (const zero of axes.zero) {
+                  emit((row, o) => {
+                    row[o + L.tp] = t;
+                    row[o + L.pp] = p;
+                    row[o + L.dp] = d;
+                    row[o + L.ep] = e;
+                    row[o + L.cp] = c;
+                    row[o + L.microbatch] = b;
+                    row[o + L.globalBatch] = globalBatch;
+                    row[o + L.interleave] = v;
+                    row[o + L.recompute] = RECOMPUTE_MODES.indexOf(recompute);
+                    row[o + L.zero] = zero;
+                  });
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+interface PreparedSearch {
+  context: ResolvedContext;
+  overlap: ReturnType<typeof resolveOverlap>;
+  globalBatch: number;
+  axes: ReturnType<typeof searchAxes>;
+  /** Writes the fields every configuration of the search shares (row indices 0, precision, flags, overlaps). */
+  constant: (row: Float64Array, o: number) => void;
+}
+
+function prepareSearch(request: SearchRequest): PreparedSearch {
+  const context = resolveContext(request);
+  const overlap = resolveOverlap(request.overlap);
+  const precision = request.precision ?? 'bf16';
+  const commPrecision = request.commPrecision ?? 'bf16';
+  if (!PRECISIONS.includes(precision)) throw new LinkcapInputError('precision', `${describeValue(precision)}: must be bf16 or fp8`);
+  if (!PRECISIONS.includes(commPrecision)) throw new LinkcapInputError('commPrecision', `${describeValue(commPrecision)}: must be bf16 or fp8`);
+  if (precision === 'fp8' && !(context.chip.peakFp8Flops > 0)) throw new LinkcapInputError('precision', 'fp8: the chip has no FP8 rate; use bf16');
+  const flash = request.flashAttention ?? true;
+  const sp = request.sequenceParallel ?? true;
+  if (typeof flash !== 'boolean') throw new LinkcapInputError('flashAttention', `${describeValue(flash)}: must be true or false`);
+  if (typeof sp !== 'boolean') throw new LinkcapInputError('sequenceParallel', `${describeValue(sp)}: must be true or false`);
+  const space = request.space ?? {};
+  if (space === null || typeof space !== 'object') throw new LinkcapInputError('space', 'must be an object of lists { tp, pp, … }');
+  const globalBatch = resolveGlobalBatch(context.workload, request, 1);
+  const axes = searchAxes(context, space, flash);
+  const constant = (row: Float64Array, o: number) => {
+    row[o + L.workload] = 0;
+    row[o + L.chip] = 0;
+    row[o + L.cluster] = 0;
+    row[o + L.precision] = PRECISIONS.indexOf(precision);
+    row[o + L.commPrecision] = PRECISIONS.indexOf(commPrecision);
+    row[o + L.sequenceParallel] = sp ? 1 : 0;
+    row[o + L.flashAttention] = flash ? 1 : 0;
+    row[o + L.tpOverlap] = overlap.tp;
+    row[o + L.dpOverlap] = overlap.dp;
+    row[o + L.ppOverlap] = overlap.pp;
+    row[o + L.epOverlap] = overlap.ep;
+    row[o + L.cpOverlap] = overlap.cp;
+    row[o + L.overlapSlowdown] = overlap.slowdown;
+  };
+  return { context, overlap, globalBatch, axes, constant };
+}
+
+/** Every configuration a search would evaluate, as a packed batch (one workload, chip and cluster row). */
+export interface LayoutBatch {
+  workloads: Float64Array;
+  chips: Float64Array;
+  clusters: Float64Array;
+  layouts: Float64Array;
+  count: number;
+}
+
+/**
+ * The configurations searchLayouts evaluates, packed for evaluateTrainingBatch or the native engine (the
+ * benchmark and the differential test use it).
+ */
+export function enumerateLayouts(request: SearchRequest): LayoutBatch {
+  const { context, globalBatch, axes, constant } = prepareSearch(request);
+  let count = 0;
+  enumerate(context, axes, globalBatch, () => {
+    count += 1;
+  });
+  const layouts = allocateLayouts(count);
+  let row = 0;
+  enumerate(context, axes, globalBatch, (fill) => {
+    const o = row * LAYOUT_FIELD_COUNT;
+    constant(layouts, o);
+    fill(layouts, o);
+    row += 1;
+  });
+  return { ...packContext(context), layouts, count };
+}
+
+/**
+ * Searches every valid layout of the model on the cluster and returns the fastest feasible ones.
+ */
+export function searchLayouts(request: SearchRequest): SearchResult {
+  const { context, overlap, globalBatch, axes, constant } = prepareSearch(request);
+  const top = request.top === undefined ? 5 : request.top;
+  if (!Number.isInteger(top) || top < 1 || top > 1000) throw new LinkcapInputError('top', `${describeValue(top)}: must be a whole number from 1 to 1000`);
+
+  const packed = packContext(context);
+  const engine = getTrainingEngine(request.engine);
+  const layouts = allocateLayouts(CHUNK);
+  const outputs = allocateTrainingOutputs(CHUNK);
+  const best = new TopList(top);
+  const infeasible = new TopList(top);
+  let filled = 0;
+  let evaluated = 0;
+  let feasible = 0;
+  let outOfMemory = 0;
+  let invalid = 0;
+
+  const flush = () => {
+    if (filled === 0) return;
+    const lv = filled === CHUNK ? layouts : layouts.subarray(0, filled * LAYOUT_FIELD_COUNT);
+    const ov = filled === CHUNK ? outputs : outputs.subarray(0, filled * OUTPUT_FIELD_COUNT);
+    engine.evaluate(packed.workloads, packed.chips, packed.clusters, lv, ov);
+    for (let row = 0; row < filled; row += 1) {
+      const status = ov[row * OUTPUT_FIELD_COUNT + O.status];
+      if (status === TrainingStatus.Ok) {
+        feasible += 1;
+        best.offer(lv, ov, row);
+      } else if (status === TrainingStatus.OutOfMemory) {
+        outOfMemory += 1;
+        infeasible.offer(lv, ov, row);
+      } else {
+        invalid += 1;
+      }
+    }
+    evaluated += filled;
+    filled = 0;
+  };
+
+  enumerate(context, axes, globalBatch, (fill) => {
+    const o = filled * LAYOUT_FIELD_COUNT;
+    constant(layouts, o);
+    fill(layouts, o);
+    filled += 1;
+    if (filled === CHUNK) flush();
+  });
+  flush();
+
+  const extras = { tokens: request.tokens, pricePerGpuHour: request.pricePerGpuHour };
+  const decode = (candidate: Candidate) => decodePrediction(context, readLayout(candidate.layout, 0), overlap, candidate.output, 0, extras);
+  const bestStep = best.items.length > 0 ? best.items[0].stepS : Infinity;
+  return {
+    model: context.workload.id,
+    cluster: context.clusterId,
+    gpus: context.gpus,
+    globalBatch,
+    evaluated,
+    feasible,
+    outOfMemory,
+    invalid,
+    best: best.items.map(decode),
+    fastestInfeasible: infeasible.items.filter((item) => item.stepS < bestStep).map(decode),
+  };
+}
