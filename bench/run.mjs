@@ -5,7 +5,10 @@
  * machine's description to BENCHMARKS.md (atomically). Points are decoded from a Cartesian grid (every preset
  * cluster × op × size × GPU count) chunk by chunk, as a sweep would stream them: the grid is never materialised.
  *
- * Options: --points N (default 10,000,000), --chunk N (default 1,000,000), --threads N (native, default 0 = all).
+ * Then the same for full training-configuration evaluations (bench/training.mjs).
+ *
+ * Options: --points N (default 10,000,000), --chunk N (default 1,000,000), --threads N (native, default 0 = all),
+ * --training-configs N (default 1,000,000).
  */
 import { cpus, totalmem, platform, release } from 'node:os';
 import { renameSync, writeFileSync, readFileSync, existsSync } from 'node:fs';
@@ -18,6 +21,7 @@ import {
   packClusters,
   AUTO,
 } from '@linkcap/core';
+import { benchTraining, renderTrainingBench, TRAINING_BENCH_MARKER } from './training.mjs';
 
 function option(name, fallback) {
   const index = process.argv.indexOf(`--${name}`);
@@ -121,16 +125,21 @@ Machine: ${cpu[0]?.model ?? 'unknown CPU'}, ${cpu.length} logical cores, ${(tota
 ${platform()} ${release()}, Node.js ${process.version}. Shared and noisy: compare the ratio, not absolute rates.
 `;
 
-const target = new URL('../BENCHMARKS.md', import.meta.url);
-const marker = '## Collective evaluations (issue 2)';
-let page = existsSync(target) ? readFileSync(target, 'utf8') : '# Benchmarks\n\nWritten by `npm run bench`.\n\n';
-const start = page.indexOf(marker);
-if (start >= 0) {
+process.stdout.write('training configurations: native vs reference …\n');
+const trainingSection = renderTrainingBench(benchTraining({ configs: option('training-configs', 1_000_000), threads }));
+
+/** Replaces the section that starts with `marker` (up to the next "## " heading), or appends it. */
+function upsertSection(page, marker, body) {
+  const start = page.indexOf(marker);
+  if (start < 0) return `${page.trimEnd()}\n\n${body}`;
   const end = page.indexOf('\n## ', start + marker.length);
-  page = page.slice(0, start) + section + (end >= 0 ? page.slice(end + 1) : '');
-} else {
-  page += section;
+  return page.slice(0, start) + body + (end >= 0 ? page.slice(end + 1) : '');
 }
+
+const target = new URL('../BENCHMARKS.md', import.meta.url);
+let page = existsSync(target) ? readFileSync(target, 'utf8') : '# Benchmarks\n\nWritten by `npm run bench`.\n';
+page = upsertSection(page, '## Collective evaluations (issue 2)', section);
+page = upsertSection(page, TRAINING_BENCH_MARKER, trainingSection);
 const temporary = new URL(`../BENCHMARKS.md.${process.pid}.tmp`, import.meta.url);
 writeFileSync(temporary, page);
 renameSync(temporary, target);
