@@ -6,6 +6,12 @@ import { Command, CommanderError } from 'commander';
 import { EXIT_INVALID_INPUT, EXIT_USAGE, UsageError } from './util/errors.js';
 import { registerCommands } from './commands/index.js';
 
+// `linkcap … | head` closes the pipe early: stop quietly instead of crashing on EPIPE.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(0);
+  throw error;
+});
+
 const program = new Command();
 program
   .name('linkcap')

@@ -9,6 +9,12 @@ interface ClustersOptions {
   catalog?: string[];
 }
 
+/** Sources behind the two bandwidths the model leans on most (every field's are in --json). */
+function keySources(cluster: ResolvedCluster): string {
+  const { scaleUpGBps, scaleOutGBps } = cluster.provenance;
+  return [...new Set([...scaleUpGBps.sources, ...scaleOutGBps.sources])].join(',');
+}
+
 function row(cluster: ResolvedCluster): string[] {
   const p = cluster.params;
   return [
@@ -20,6 +26,7 @@ function row(cluster: ResolvedCluster): string[] {
     p.inSwitchReduction ? 'yes' : 'no',
     formatNumber(p.scaleOutGBps, 1),
     cluster.maxGpus === undefined ? '-' : String(cluster.maxGpus),
+    keySources(cluster),
     cluster.name,
   ];
 }
@@ -40,6 +47,7 @@ function run(options: ClustersOptions): void {
       { header: 'NVLS' },
       { header: 'scale-out GB/s' },
       { header: 'max GPUs' },
+      { header: 'sources', align: 'left' },
       { header: 'name', align: 'left' },
     ],
     clusters.map(row),
@@ -47,7 +55,8 @@ function run(options: ClustersOptions): void {
   process.stdout.write(`${table}\n\n`);
   process.stdout.write(
     'Bandwidths are achievable per GPU per direction in decimal GB/s (line rate × efficiency), as the model uses them.\n' +
-      'Sources, notes and every resolved parameter: `linkcap clusters --json`; the catalog: docs/catalog.md.\n',
+      'sources: keys of the bandwidth figures (`linkcap chips` lists them); every parameter with its formula and\n' +
+      'sources: `linkcap clusters --json`; the catalog: docs/catalog.md.\n',
   );
   const notes = clusters.flatMap((cluster) => cluster.notes.map((note) => `  ${cluster.id}: ${note}`));
   if (notes.length > 0) process.stdout.write(`\nNotes:\n${notes.join('\n')}\n`);
