@@ -22,22 +22,22 @@ export const SWITCH_NODE: ClusterParams = {
 export const MESH_NODE: ClusterParams = { ...SWITCH_NODE, scaleUpTopology: 1, scaleUpGBps: 358.4, inSwitchReduction: 0 };
 export const RING_NODE: ClusterParams = { ...SWITCH_NODE, scaleUpTopology: 2, inSwitchReduction: 0 };
 
-/** Random but valid cluster rows for property and differential tests. */
+/** Random but valid cluster rows for property and differential tests (awkward domain sizes and extremes included). */
 export function randomCluster(random: () => number): ClusterParams {
   const pick = <T>(values: readonly T[]) => values[Math.floor(random() * values.length)];
   return {
-    gpusPerDomain: pick([1, 2, 4, 8, 16, 72]),
+    gpusPerDomain: pick([1, 2, 4, 6, 8, 16, 72]),
     scaleUpTopology: pick([0, 1, 2]),
-    scaleUpGBps: 20 + random() * 900,
+    scaleUpGBps: 10 + random() * 1000,
     scaleUpHopUs: random() * 3,
     inSwitchReduction: pick([0, 1]),
     nvlsEfficiency: 0.3 + random() * 0.7,
     llCapGBps: 10 + random() * 300,
-    scaleOutGBps: 5 + random() * 200,
+    scaleOutGBps: 1 + random() * 200,
     scaleOutHopUs: random() * 10,
     tierHopUs: random() * 2,
-    leafDomains: pick([1, 4, 32, 128]),
-    oversubscription: pick([1, 1, 2, 3.5]),
+    leafDomains: pick([1, 2, 4, 32, 128]),
+    oversubscription: pick([1, 1, 1.5, 2, 4]),
     inNetworkReduction: pick([0, 1]),
     inNetworkEfficiency: 0.5 + random() * 0.5,
   };
