@@ -106,6 +106,28 @@ describe('collective model (TypeScript reference)', () => {
     }
   });
 
+  it('in-network reduction runs only where the cluster declares it, sending each GPU’s shard once', () => {
+    expect(run(SWITCH_NODE, OpCode.AllReduce, GiB, 64, AlgoCode.InNetwork, ProtoCode.Simple).status).toBe(PointStatus.NoEligibleAlgorithm);
+    const sharp = { ...SWITCH_NODE, inNetworkReduction: 1 };
+    expect(run(sharp, OpCode.AllReduce, GiB, 8, AlgoCode.InNetwork, ProtoCode.Simple).status).toBe(PointStatus.NoEligibleAlgorithm);
+    const r = run(sharp, OpCode.AllReduce, GiB, 64, AlgoCode.InNetwork, ProtoCode.Simple);
+    expect(r.scaleOutBytes).toBe(GiB / 8);
+    // Half the network bytes of a ring across domains: the ring sends 2(n−1)/n × S / g per GPU.
+    const ring = run(sharp, OpCode.AllReduce, GiB, 64, AlgoCode.Ring, ProtoCode.Simple);
+    expect(ring.scaleOutBytes / r.scaleOutBytes).toBeCloseTo((2 * 63) / 64, 9);
+  });
+
+  it('recursive halving/doubling needs powers of two and pushes half the buffer through one NIC first', () => {
+    expect(run(SWITCH_NODE, OpCode.AllReduce, GiB, 24, AlgoCode.Rhd, AUTO).status).toBe(PointStatus.NoEligibleAlgorithm);
+    expect(run(MESH_NODE, OpCode.AllReduce, GiB, 8, AlgoCode.Rhd, AUTO).status).toBe(PointStatus.NoEligibleAlgorithm);
+    const r = run(SWITCH_NODE, OpCode.AllReduce, GiB, 16, AlgoCode.Rhd, ProtoCode.Simple);
+    // Two domains: S(N−1)/N = S/2 each way per phase, two phases.
+    expect(r.scaleOutBytes).toBe(GiB);
+    // Latency-bound small messages favour it over the ring on one switch (log2 n steps vs 2(n−1)).
+    const small = run(SWITCH_NODE, OpCode.AllReduce, 1024, 8, AUTO_ALL, AUTO);
+    expect(small.algo).toBe(AlgoCode.Rhd);
+  });
+
   it('time grows with message size and busbw approaches a plateau', () => {
     let previous = 0;
     for (let bytes = 8; bytes <= 8 * GiB; bytes *= 4) {
