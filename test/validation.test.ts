@@ -7,8 +7,9 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { computeCollectiveRows, renderCollectiveTable } from './validation/collective-validation.mjs';
+import type { ValidationRow } from './validation/row.js';
 
-const rows = computeCollectiveRows();
+const rows = computeCollectiveRows() as ValidationRow[];
 
 describe('collective model vs published measurements', () => {
   for (const row of rows.filter((r) => r.asserted)) {

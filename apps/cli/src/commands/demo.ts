@@ -26,7 +26,7 @@ function printTraining(h100: ResolvedCluster, h800: ResolvedCluster): void {
   const layout = { tp: 8, pp: 4, globalBatch: 512 };
   const fast = predictTraining({ model, cluster: h100, gpus, layout });
   const capped = predictTraining({ model, cluster: h800, gpus, layout });
-  const tuned = compareClusters({ model, clusters: [h100, h800], gpus, layout: { globalBatch: 512 } });
+  const tuned = compareClusters({ model, clusters: [h100, h800], gpus, globalBatch: 512 });
   const [base, other] = tuned.clusters;
   const rows = [
     ['TP8 PP4 (classic)', formatNumber(fast.stepS, 3), formatNumber(capped.stepS, 3), `${formatNumber(capped.stepS / fast.stepS, 3)}×`],
