@@ -1,31 +1,67 @@
 /**
  * Native training engine vs the TypeScript reference on random configurations (every preset model, four
  * clusters, two chips, random layouts, schedules, recompute, ZeRO, precisions, overlaps): statuses identical,
- * every output within a relative difference of 1e-9. Also checks the reference on the configurations a search
- * enumerates. Skipped, with the reason, until the native addon exports the training entry point
- * (evaluateTraining); once it does, this test holds the port to the reference.
+ * every output within a relative difference of 1e-9. Also on the configurations searches enumerate, across
+ * thread counts, and the native entry points' validation and asynchronous variant. `npm test` builds the addon
+ * first, so a missing addon (or one without the training entry point) fails here rather than silently skipping.
  */
-import { getTrainingEngine, OUTPUT_FIELD_COUNT, OUTPUT_FIELDS, allocateTrainingOutputs } from '@linkcap/core';
+import {
+  allocateTrainingOutputs,
+  enumerateLayouts,
+  getTrainingEngine,
+  loadCatalog,
+  loadNativeBinding,
+  resolveCluster,
+  LAYOUT_FIELD_COUNT,
+  OUTPUT_FIELD_COUNT,
+  OUTPUT_FIELDS,
+  type TrainingNativeBinding,
+} from '@linkcap/core';
 import { describe, expect, it } from 'vitest';
 import { randomTrainingBatch } from '../packages/core/test/training-fixtures.js';
 
 const CONFIGS = 12_000;
 
-function nativeTraining(): string | null {
-  try {
-    getTrainingEngine('native');
-    return null;
-  } catch (error) {
-    return error instanceof Error ? error.message.split('\n')[0] : String(error);
-  }
+type Rows = [Float64Array, Float64Array, Float64Array, Float64Array, Float64Array];
+
+/** The addon's training exports, the asynchronous variant included (engine.ts uses the synchronous one). */
+interface TrainingBinding extends TrainingNativeBinding {
+  readonly trainingAbiVersion: number;
+  evaluateTraining(...args: [...Rows, number]): void;
+  evaluateTrainingAsync(
+    ...args: [...Rows, number, Int32Array | undefined, ((done: number, total: number) => void) | undefined]
+  ): Promise<void>;
 }
 
-const unavailable = nativeTraining();
+function binding(): TrainingBinding {
+  return loadNativeBinding() as unknown as TrainingBinding;
+}
 
 function relativeDifference(a: number, b: number): number {
   if (Number.isNaN(a) && Number.isNaN(b)) return 0;
   if (a === b) return 0;
   return Math.abs(a - b) / Math.max(Math.abs(a), Math.abs(b));
+}
+
+/** Statuses identical and every other output within 1e-9; returns the worst difference and the rows evaluated. */
+function compare(native: Float64Array, reference: Float64Array, rows: number): { worst: number; evaluated: number } {
+  let worst = 0;
+  let evaluated = 0;
+  for (let row = 0; row < rows; row += 1) {
+    const o = row * OUTPUT_FIELD_COUNT;
+    expect(native[o], `status of configuration ${row}`).toBe(reference[o]);
+    if (reference[o] <= 1) evaluated += 1;
+    for (let f = 1; f < OUTPUT_FIELD_COUNT; f += 1) {
+      const difference = relativeDifference(native[o + f], reference[o + f]);
+      worst = Math.max(worst, difference);
+      if (difference > 1e-9) expect.fail(`${OUTPUT_FIELDS[f]}[${row}]: native ${native[o + f]} vs reference ${reference[o + f]}`);
+    }
+  }
+  return { worst, evaluated };
+}
+
+function sameBits(a: Float64Array, b: Float64Array): boolean {
+  return Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
 }
 
 describe('native training engine vs TypeScript reference', () => {
@@ -38,22 +74,126 @@ describe('native training engine vs TypeScript reference', () => {
     expect(evaluated).toBeGreaterThan(CONFIGS * 0.7);
   });
 
-  it.skipIf(unavailable !== null)(`agrees on ${CONFIGS} random configurations to 1e-9 ${unavailable ? `(skipped: ${unavailable})` : ''}`, () => {
+  it(`agrees on ${CONFIGS} random configurations to 1e-9`, () => {
+    const engine = getTrainingEngine('native');
+    expect(engine.kind).toBe('native');
     const batch = randomTrainingBatch(20261129, CONFIGS);
     const native = allocateTrainingOutputs(CONFIGS);
     const reference = allocateTrainingOutputs(CONFIGS);
-    getTrainingEngine('native').evaluate(batch.workloads, batch.chips, batch.clusters, batch.layouts, native, { threads: 2 });
+    engine.evaluate(batch.workloads, batch.chips, batch.clusters, batch.layouts, native, { threads: 2 });
     getTrainingEngine('reference').evaluate(batch.workloads, batch.chips, batch.clusters, batch.layouts, reference);
-    let worst = 0;
-    for (let row = 0; row < CONFIGS; row += 1) {
-      const o = row * OUTPUT_FIELD_COUNT;
-      expect(native[o], `status of configuration ${row}`).toBe(reference[o]);
-      for (let f = 1; f < OUTPUT_FIELD_COUNT; f += 1) {
-        const difference = relativeDifference(native[o + f], reference[o + f]);
-        worst = Math.max(worst, difference);
-        if (difference > 1e-9) expect.fail(`${OUTPUT_FIELDS[f]}[${row}]: native ${native[o + f]} vs reference ${reference[o + f]}`);
-      }
-    }
+    const { worst, evaluated } = compare(native, reference, CONFIGS);
+    expect(evaluated).toBeGreaterThan(CONFIGS * 0.7);
     expect(worst).toBeLessThanOrEqual(1e-9);
+  });
+
+  it('agrees on the layouts searches enumerate (deep pipelines, interleaving, MoE, 2048 GPUs)', () => {
+    const catalog = loadCatalog();
+    for (const [model, cluster, gpus] of [
+      ['deepseek-v3', 'hgx-h800', 2048],
+      ['mixtral-8x7b', 'dgx-a100', 256],
+      ['gpt3-175b', 'dgx-h100', 2048],
+    ] as const) {
+      const batch = enumerateLayouts({ model, cluster: resolveCluster(cluster, catalog), gpus });
+      const native = allocateTrainingOutputs(batch.count);
+      const reference = allocateTrainingOutputs(batch.count);
+      getTrainingEngine('native').evaluate(batch.workloads, batch.chips, batch.clusters, batch.layouts, native);
+      getTrainingEngine('reference').evaluate(batch.workloads, batch.chips, batch.clusters, batch.layouts, reference);
+      const { worst, evaluated } = compare(native, reference, batch.count);
+      expect(evaluated, `${model} on ${cluster}`).toBeGreaterThan(0);
+      expect(worst).toBeLessThanOrEqual(1e-9);
+    }
+  });
+
+  it('gives the same bits on 1 thread, on all cores, and again (warm pricing memo), and after the cluster rows change', () => {
+    const batch = randomTrainingBatch(7, 20_000);
+    const args = [batch.workloads, batch.chips, batch.clusters, batch.layouts] as const;
+    const one = allocateTrainingOutputs(20_000);
+    const all = allocateTrainingOutputs(20_000);
+    const again = allocateTrainingOutputs(20_000);
+    const engine = getTrainingEngine('native');
+    engine.evaluate(...args, one, { threads: 1 });
+    engine.evaluate(...args, all, { threads: 0 });
+    engine.evaluate(...args, again, { threads: 2 });
+    expect(sameBits(one, all)).toBe(true);
+    expect(sameBits(one, again)).toBe(true);
+    // Same array, other contents: the per-thread memo must not serve the old cluster's prices.
+    const slower = batch.clusters.slice();
+    for (let i = 0; i < slower.length; i += 14) slower[i + 7] /= 4; // scaleOutGBps
+    const native = allocateTrainingOutputs(20_000);
+    const reference = allocateTrainingOutputs(20_000);
+    batch.clusters.set(slower);
+    engine.evaluate(...args, native, { threads: 2 });
+    getTrainingEngine('reference').evaluate(...args, reference);
+    compare(native, reference, 20_000);
+    expect(sameBits(native, one)).toBe(false);
+  });
+
+  it('checks rows in C++ too, naming the array, row, field and range', () => {
+    const b = binding();
+    expect(b.trainingFieldCounts).toEqual([22, 8, 23, 25]);
+    expect(b.trainingAbiVersion).toBe(1);
+    const batch = randomTrainingBatch(11, 10);
+    const out = allocateTrainingOutputs(10);
+    const run = (rows: Partial<{ w: Float64Array; c: Float64Array; k: Float64Array; l: Float64Array; o: Float64Array }>) => () =>
+      b.evaluateTraining(rows.w ?? batch.workloads, rows.c ?? batch.chips, rows.k ?? batch.clusters, rows.l ?? batch.layouts, rows.o ?? out, 0);
+
+    const w = batch.workloads.slice();
+    w[22 + 4] = 0; // workloads[1].heads
+    expect(run({ w })).toThrow(new RangeError('workloads[1].heads = 0: must be a whole number from 1 to 100000'));
+    // The engine validates shapes and row indices in TypeScript, workload values in C++.
+    expect(() => getTrainingEngine('native').evaluate(w, batch.chips, batch.clusters, batch.layouts, out)).toThrow(/workloads\[1\]\.heads = 0/);
+    const c = batch.chips.slice();
+    c[3] = -1;
+    expect(run({ c })).toThrow(new RangeError('chips[0].memoryBandwidth = -1: must be a finite number > 0'));
+    const k = batch.clusters.slice();
+    k[14 + 2] = 0;
+    expect(run({ k })).toThrow(new RangeError('clusters[1].scaleUpGBps = 0: must be > 0'));
+    const l = batch.layouts.slice();
+    l[3 * LAYOUT_FIELD_COUNT + 2] = 9;
+    expect(run({ l })).toThrow(new RangeError('layouts[3].cluster = 9: must be a row index from 0 to 3'));
+    expect(run({ o: allocateTrainingOutputs(9) })).toThrow(new RangeError('outputs: has 9 rows for 10 layouts'));
+    expect(run({ l: batch.layouts.subarray(1) })).toThrow(/layouts: length 229 is not a multiple of the row width 23/);
+    expect(() => b.evaluateTraining(new Float32Array(22) as unknown as Float64Array, batch.chips, batch.clusters, batch.layouts, out, 0)).toThrow(
+      new TypeError('workloads must be a Float64Array (got Float32Array)'),
+    );
+    expect(() => b.evaluateTraining(batch.workloads, batch.chips, batch.clusters, batch.layouts, out, 0.5)).toThrow(RangeError);
+    // Nothing was written by the failed calls.
+    expect(out.every((x) => x === 0)).toBe(true);
+    // A layout value out of range is a status, as in the TypeScript, not an error.
+    const bad = batch.layouts.slice();
+    bad[3] = 0; // layouts[0].tp
+    b.evaluateTraining(batch.workloads, batch.chips, batch.clusters, bad, out, 0);
+    expect(out[0]).toBe(2);
+  });
+
+  it('runs off the main thread with progress, and stops when cancelled', async () => {
+    const b = binding();
+    const rows = 200_000;
+    const batch = randomTrainingBatch(5, rows);
+    const sync = allocateTrainingOutputs(rows);
+    b.evaluateTraining(batch.workloads, batch.chips, batch.clusters, batch.layouts, sync, 0);
+    const out = allocateTrainingOutputs(rows);
+    const seen: number[] = [];
+    await b.evaluateTrainingAsync(batch.workloads, batch.chips, batch.clusters, batch.layouts, out, 0, undefined, (done, total) => {
+      expect(total).toBe(rows);
+      seen.push(done);
+    });
+    expect(seen[seen.length - 1]).toBe(rows);
+    expect(sameBits(out, sync)).toBe(true);
+    const cancelled = new Int32Array([1]);
+    await expect(b.evaluateTrainingAsync(...([batch.workloads, batch.chips, batch.clusters, batch.layouts, out] as Rows), 0, cancelled, undefined)).rejects.toThrow(
+      'cancelled after 0 of 200000 configurations',
+    );
+    const cancel = new Int32Array(1);
+    const pending = b.evaluateTrainingAsync(batch.workloads, batch.chips, batch.clusters, batch.layouts, out, 1, cancel, () => {
+      cancel[0] = 1;
+    });
+    await expect(pending).rejects.toThrow(/^cancelled after \d+ of 200000 configurations$/);
+    const w = batch.workloads.slice();
+    w[0] = 0.5;
+    await expect(b.evaluateTrainingAsync(w, batch.chips, batch.clusters, batch.layouts, out, 0, undefined, undefined)).rejects.toThrow(
+      'workloads[0].layers = 0.5: must be a whole number from 1 to 100000',
+    );
   });
 });

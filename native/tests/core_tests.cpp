@@ -16,6 +16,11 @@
 #include "collective.hpp"
 #include "format_number.hpp"
 #include "thread_pool.hpp"
+#include "training_batch.hpp"
+#include "training_fields.hpp"
+#include "training_placement.hpp"
+#include "training_step.hpp"
+#include "training_validate.hpp"
 #include "validate_cluster.hpp"
 
 namespace {
@@ -254,6 +259,159 @@ void test_batch_threads_agree() {
   check(same, "1 and 4 threads give identical outputs");
 }
 
+// ---- training --------------------------------------------------------------------------------------------
+
+namespace tr = linkcap::training;
+
+// llama3-8b and mixtral-8x7b rows (models.json through normaliseWorkload), an H100 chip row.
+const double kLlama8b[tr::kWorkloadFieldCount] = {32, 4096, 14336, 1, 32, 8, 128, 128, 0, 0, 0,
+                                                  128256, 8192, 0, 0, 0, 0, 0, 0, 0, 0, 0};
+const double kMixtral[tr::kWorkloadFieldCount] = {32, 4096, 0, 1, 32, 8, 128, 128, 0, 0, 0,
+                                                  32000, 4096, 0, 0, 0, 0, 8, 0, 2, 0, 14336};
+const double kH100Chip[tr::kChipFieldCount] = {989e12, 1979e12, 80.0 * 1073741824.0, 3.35e12, 0.7, 8e-6, 0.8, 0.92};
+
+struct TrainingRows {
+  std::vector<double> workloads, chips, clusters, layouts, outputs;
+  tr::TrainingBatch view() {
+    return {workloads.data(), workloads.size(), chips.data(), chips.size(), clusters.data(), clusters.size(),
+            layouts.data(),   layouts.size(),   outputs.data(), outputs.size()};
+  }
+};
+
+// n layouts cycling through sizes, schedules, ZeRO stages and overlaps on two workloads and two clusters.
+TrainingRows training_rows(std::size_t n) {
+  TrainingRows r;
+  r.workloads.insert(r.workloads.end(), kLlama8b, kLlama8b + tr::kWorkloadFieldCount);
+  r.workloads.insert(r.workloads.end(), kMixtral, kMixtral + tr::kWorkloadFieldCount);
+  r.chips.assign(kH100Chip, kH100Chip + tr::kChipFieldCount);
+  r.clusters.insert(r.clusters.end(), kHgx, kHgx + linkcap::kClusterFieldCount);
+  r.clusters.insert(r.clusters.end(), kMesh, kMesh + linkcap::kClusterFieldCount);
+  const double tps[] = {1, 2, 4, 8};
+  const double pps[] = {1, 2, 4, 8};
+  const double dps[] = {1, 2, 4, 8, 16, 32};
+  for (std::size_t i = 0; i < n; ++i) {
+    const double moe = static_cast<double>(i % 2);
+    const double tp = tps[(i / 2) % 4];
+    const double pp = pps[(i / 8) % 4];
+    const double dp = dps[(i / 32) % 6];
+    const double ep = moe == 1 && static_cast<std::size_t>(tp * dp) % 8 == 0 ? 8 : 1;
+    const double mb = static_cast<double>(1 + (i / 192) % 2);
+    const double layout[tr::kLayoutFieldCount] = {
+        moe, 0, static_cast<double>((i / 384) % 2), tp, pp, dp, ep, 1, mb, mb * dp * pp * 4,
+        pp > 1 && (i / 768) % 2 == 1 ? 2.0 : 1.0, static_cast<double>((i / 3) % 3), static_cast<double>((i / 5) % 4),
+        static_cast<double>((i / 7) % 2), static_cast<double>((i / 11) % 2), 1, static_cast<double>((i / 13) % 2),
+        0, 1, 0.5 * static_cast<double>((i / 17) % 2), static_cast<double>((i / 19) % 2), 1, 0.1};
+    r.layouts.insert(r.layouts.end(), layout, layout + tr::kLayoutFieldCount);
+  }
+  r.outputs.assign(n * tr::kOutputFieldCount, 0);
+  return r;
+}
+
+void test_training_validation() {
+  std::vector<double> w(kLlama8b, kLlama8b + tr::kWorkloadFieldCount);
+  check(invalid_argument_message([&] { tr::validate_workload_row(w.data(), 0); }).empty(), "llama row valid");
+  check(invalid_argument_message([&] { tr::validate_workload_row(kMixtral, 1); }).empty(), "mixtral row valid");
+  w[tr::W::kvHeads] = 33;
+  check(invalid_argument_message([&] { tr::validate_workload_row(w.data(), 2); }) ==
+            "workloads[2].kvHeads = 33: must be a whole number from 1 to 32 (heads)",
+        "kvHeads message");
+  w[tr::W::kvHeads] = 8;
+  w[tr::W::ffn] = 0;
+  check(invalid_argument_message([&] { tr::validate_workload_row(w.data(), 0); }) ==
+            "workloads[0].ffn = 0: must be a whole number from 1 to 10000000 (the model has dense layers)",
+        "ffn message");
+  std::vector<double> c(kH100Chip, kH100Chip + tr::kChipFieldCount);
+  c[tr::C::gemmEfficiency] = 1.5;
+  check(invalid_argument_message([&] { tr::validate_chip_row(c.data(), 0); }) ==
+            "chips[0].gemmEfficiency = 1.5: must be a fraction in (0, 1]",
+        "chip message");
+
+  TrainingRows r = training_rows(4);
+  r.layouts[2 * tr::kLayoutFieldCount + tr::L::workload] = 2;
+  check(invalid_argument_message([&] { tr::validate_training_batch(r.view()); }) ==
+            "layouts[2].workload = 2: must be a row index from 0 to 1",
+        "row index message");
+  r = training_rows(4);
+  r.outputs.pop_back();
+  check(invalid_argument_message([&] { tr::validate_training_batch(r.view()); }) ==
+            "outputs: length 99 is not a multiple of the row width 25",
+        "outputs length message");
+  // A valid layout of 2^25 GPUs is refused; an invalid one is only a status.
+  r = training_rows(1);
+  double* lay = r.layouts.data();
+  lay[tr::L::tp] = 1;
+  lay[tr::L::pp] = 2;
+  lay[tr::L::dp] = 16777216;
+  lay[tr::L::microbatch] = 1;
+  lay[tr::L::globalBatch] = 16777216;
+  check(invalid_argument_message([&] { tr::validate_training_batch(r.view()); }) ==
+            "layouts[0]: tp × cp × dp × pp = 33554432 GPUs: must be at most 16777216 (2^24)",
+        "GPU bound message");
+  lay[tr::L::dp] = 16777216 * 2.5;
+  check(invalid_argument_message([&] { tr::validate_training_batch(r.view()); }).empty(), "invalid dp is a status");
+  tr::evaluate_training_batch(r.view(), {});
+  check(r.outputs[tr::O::status] == 2 && std::isnan(r.outputs[tr::O::stepS]), "invalid dp gives status 2");
+}
+
+void test_training_placement() {
+  // docs/model/training.md: TP 8 on an 8-GPU node; DP across nodes with TP = 8; with TP = 4, 2 DP ranks per node.
+  check(tr::group_ranks_per_domain(8, 1, 8) == 8, "TP 8 in a node");
+  check(tr::group_ranks_per_domain(8, 8, 16) == 1, "DP over nodes with TP 8");
+  check(tr::group_ranks_per_domain(8, 4, 16) == 2, "DP with TP 4");
+  check(tr::group_ranks_per_domain(8, 3, 4) == 0, "stride 3 on 8 GPUs");
+  check(tr::group_ranks_per_domain(8, 1, 1) == 1, "group of one");
+  // Layers over devices: every layer on exactly one device, first dense layers counted once.
+  for (double layers : {7.0, 32.0, 61.0, 126.0}) {
+    for (double p : {1.0, 2.0, 4.0, 8.0}) {
+      for (double v : {1.0, 2.0, 3.0}) {
+        if (p * v > layers) continue;
+        const double base = std::floor(layers / (p * v));
+        const double rem = layers - base * p * v;
+        double total = 0;
+        double dense = 0;
+        for (double dev = 0; dev < p; dev += 1) {
+          total += tr::layers_on_device(dev, p, v, base, rem);
+          dense += tr::dense_layers_on_device(dev, p, v, base, rem, 3);
+        }
+        check(total == layers && dense == 3, "layers over devices L=" + std::to_string(layers));
+      }
+    }
+  }
+}
+
+bool same_outputs(const std::vector<double>& a, const std::vector<double>& b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (!same_double(a[i], b[i])) return false;
+  }
+  return true;
+}
+
+void test_training_threads_and_memo() {
+  const std::size_t n = 6000;
+  TrainingRows one = training_rows(n), many = training_rows(n), again = training_rows(n);
+  linkcap::ParallelOptions o1;
+  o1.threads = 1;
+  linkcap::ParallelOptions o4;
+  o4.threads = 4;
+  tr::evaluate_training_batch(one.view(), o1);
+  tr::evaluate_training_batch(many.view(), o4);
+  tr::evaluate_training_batch(again.view(), o4);  // warm memos
+  check(same_outputs(one.outputs, many.outputs), "training: 1 and 4 threads agree");
+  check(same_outputs(one.outputs, again.outputs), "training: warm memo agrees");
+  std::size_t ok = 0;
+  for (std::size_t i = 0; i < n; ++i) ok += one.outputs[i * tr::kOutputFieldCount] <= 1 ? 1 : 0;
+  check(ok > n / 2, "training rows mostly evaluate (" + std::to_string(ok) + " of " + std::to_string(n) + ")");
+
+  // Other cluster rows (same length): this thread's memo must be emptied. A fresh thread has a fresh memo.
+  TrainingRows changed = training_rows(n), fresh = training_rows(n);
+  for (TrainingRows* r : {&changed, &fresh}) r->clusters[7] /= 4;  // scaleOutGBps of cluster 0
+  tr::evaluate_training_batch(changed.view(), o1);
+  std::thread([&] { tr::evaluate_training_batch(fresh.view(), o1); }).join();
+  check(same_outputs(changed.outputs, fresh.outputs), "training: memo emptied when the cluster rows change");
+  check(!same_outputs(changed.outputs, one.outputs), "training: the change matters");
+}
+
 }  // namespace
 
 int main() {
@@ -264,6 +422,9 @@ int main() {
   test_bad_gpu_counts();
   test_thread_pool();
   test_batch_threads_agree();
+  test_training_validation();
+  test_training_placement();
+  test_training_threads_and_memo();
   if (failures != 0) {
     std::fprintf(stderr, "%d check(s) failed\n", failures);
     return 1;

@@ -5,10 +5,14 @@
 #include "cluster_params.hpp"
 #include "evaluate.hpp"
 #include "thread_pool.hpp"
+#include "training_fields.hpp"
 
 namespace {
 
 constexpr int kAbiVersion = 1;
+// Bumped whenever the training rows' meaning, the status or problem codes, or evaluateTraining's contract
+// change; trainingFieldCounts (the row widths) is compared by the TypeScript engine as well.
+constexpr int kTrainingAbiVersion = 1;
 
 Napi::Value hardware_concurrency(const Napi::CallbackInfo& info) {
   return Napi::Number::New(info.Env(), linkcap::hardware_threads());
@@ -22,6 +26,16 @@ Napi::Object init(Napi::Env env, Napi::Object exports) {
               Napi::Function::New(env, linkcap::addon::evaluate_collectives, "evaluateCollectives"));
   exports.Set("evaluateCollectivesAsync",
               Napi::Function::New(env, linkcap::addon::evaluate_collectives_async, "evaluateCollectivesAsync"));
+  exports.Set("trainingAbiVersion", Napi::Number::New(env, kTrainingAbiVersion));
+  Napi::Array counts = Napi::Array::New(env, 4);
+  counts.Set(0u, Napi::Number::New(env, static_cast<double>(linkcap::training::kWorkloadFieldCount)));
+  counts.Set(1u, Napi::Number::New(env, static_cast<double>(linkcap::training::kChipFieldCount)));
+  counts.Set(2u, Napi::Number::New(env, static_cast<double>(linkcap::training::kLayoutFieldCount)));
+  counts.Set(3u, Napi::Number::New(env, static_cast<double>(linkcap::training::kOutputFieldCount)));
+  exports.Set("trainingFieldCounts", counts);
+  exports.Set("evaluateTraining", Napi::Function::New(env, linkcap::addon::evaluate_training, "evaluateTraining"));
+  exports.Set("evaluateTrainingAsync",
+              Napi::Function::New(env, linkcap::addon::evaluate_training_async, "evaluateTrainingAsync"));
   return exports;
 }
 

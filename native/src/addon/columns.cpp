@@ -64,6 +64,8 @@ Napi::Object read_holder(const Napi::Value& value, const char* label) {
   return value.As<Napi::Object>();
 }
 
+}  // namespace
+
 unsigned read_threads(const Napi::Value& value) {
   // Absent means all cores, like the engine's default.
   if (value.IsUndefined()) return 0;
@@ -77,8 +79,6 @@ unsigned read_threads(const Napi::Value& value) {
   }
   return static_cast<unsigned>(threads);
 }
-
-}  // namespace
 
 std::string describe_value(const Napi::Value& value) {
   if (value.IsUndefined()) return "undefined";

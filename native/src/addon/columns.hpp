@@ -27,6 +27,9 @@ struct BatchArgs {
 // Napi::RangeError (as C++ exceptions) on a wrong argument.
 BatchArgs read_batch_args(const Napi::CallbackInfo& info);
 
+// The thread-count argument: undefined or a whole number from 0 (all cores) to 1024.
+unsigned read_threads(const Napi::Value& value);
+
 // What a value is, for "(got …)" in messages: "Float64Array", "undefined", "3", "\"text\"", "Array".
 std::string describe_value(const Napi::Value& value);
 

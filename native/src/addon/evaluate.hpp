@@ -1,4 +1,4 @@
-// The two entry points of the addon (see packages/core/src/engine/binding.ts for their contract).
+// The entry points of the addon (see packages/core/src/engine/binding.ts for their contract).
 #pragma once
 
 #include <napi.h>
@@ -10,5 +10,11 @@ Napi::Value evaluate_collectives(const Napi::CallbackInfo& info);
 
 // evaluateCollectivesAsync(packedClusters, inputs, outputs, threads, cancelFlag, onProgress): a Promise.
 Napi::Value evaluate_collectives_async(const Napi::CallbackInfo& info);
+
+// evaluateTraining(workloads, chips, clusters, layouts, outputs, threads): blocks the calling (JS) thread.
+Napi::Value evaluate_training(const Napi::CallbackInfo& info);
+
+// evaluateTrainingAsync(workloads, chips, clusters, layouts, outputs, threads, cancelFlag, onProgress).
+Napi::Value evaluate_training_async(const Napi::CallbackInfo& info);
 
 }  // namespace linkcap::addon

@@ -45,9 +45,11 @@ inline constexpr std::size_t kChunkPoints = 16384;
 // "inputs.bytes[17] = -1: must be a finite number > 0".
 void validate_inputs(const BatchColumns& columns, std::size_t cluster_count);
 
-// Evaluates points [begin, end). Inputs must already be validated; it never throws.
-void evaluate_range(const PreparedCluster* clusters, const BatchColumns& columns, std::size_t begin,
-                    std::size_t end) noexcept;
+// Evaluates points [begin, end). Inputs must already be validated; it never throws. `generation` identifies
+// the cluster table (plan::next_generation(), one per batch): the calling thread's cache of per-(cluster,
+// GPU count, op) plans is emptied when it changes.
+void evaluate_range(const PreparedCluster* clusters, const BatchColumns& columns, std::size_t begin, std::size_t end,
+                    std::uint64_t generation) noexcept;
 
 // Validates the packed cluster table and every point on the calling thread, then evaluates all points on
 // the pool. Nothing is written to the outputs when validation fails.

@@ -1,0 +1,59 @@
+// Validity of a parallel layout for a workload: the numeric rule list of packages/core/src/training/layout.ts.
+// The problem codes are part of the interface (append only); problem_status maps them to the output status.
+#pragma once
+
+#include "training_fields.hpp"
+
+namespace linkcap::training {
+
+enum class Problem : unsigned {
+  None = 0,
+  Tp,
+  Pp,
+  Dp,
+  Ep,
+  Cp,
+  Microbatch,
+  GlobalBatch,
+  Interleave,
+  Recompute,
+  Zero,
+  Precision,
+  CommPrecision,
+  SequenceParallel,
+  FlashAttention,
+  TpOverlap,
+  DpOverlap,
+  PpOverlap,
+  EpOverlap,
+  CpOverlap,
+  OverlapSlowdown,
+  HeadsPerTp,
+  KvHeadsPerTp,
+  FfnPerTp,
+  SharedFfnPerTp,
+  BatchDivides,
+  LayersPerChunk,
+  InterleaveNeedsPp,
+  InterleaveMicrobatches,
+  SeqPerCp,
+  EpOnDense,
+  ExpertsPerEp,
+  EpDividesRanks,
+  MoeTpNeedsSp,
+  NoFp8,
+};
+
+// Largest tp, pp, dp, ep, cp and microbatch a layout may name (1 << 24).
+inline constexpr double kMaxLayoutSize = 16777216.0;
+
+// First rule the layout row `lay` breaks for its workload row `w` and chip row `chip`, or Problem::None.
+Problem layout_problem(const double* w, const double* chip, const double* lay);
+
+// The output status a problem code maps to.
+inline TrainingStatus problem_status(Problem problem) {
+  if (problem == Problem::None) return TrainingStatus::Ok;
+  return problem == Problem::NoFp8 ? TrainingStatus::NoFp8 : TrainingStatus::InvalidLayout;
+}
+
+}  // namespace linkcap::training

@@ -1,0 +1,299 @@
+// Port of evaluateTrainingRow (packages/core/src/training/step.ts), line by line. Per microbatch each layer
+// kind X (dense, MoE, embedding stage, head stage) costs
+//   τ_X = compute + exposed TP + exposed CP + exposed EP + exposed ZeRO-3 + slowdown,
+// a communication C with window W and overlap fraction f hides min(C, f W), and the hidden part slows compute
+// by σ per second. Device i costs τ_i = Σ its layers' τ_X; the pipeline takes m · max τ + (Σ τ − max τ) / v.
+#include "training_step.hpp"
+
+#include "training_communication.hpp"
+#include "training_compute.hpp"
+#include "training_fields.hpp"
+#include "training_layout.hpp"
+#include "training_math.hpp"
+#include "training_memory.hpp"
+#include "training_placement.hpp"
+#include "training_workload.hpp"
+
+namespace linkcap::training {
+namespace {
+
+constexpr int kKinds = 4;
+constexpr int kDense = 0;
+constexpr int kMoe = 1;
+constexpr int kEmbed = 2;
+constexpr int kHead = 3;
+
+// Components of τ_X per microbatch (P of step.ts).
+enum Part : int { kCompute = 0, kTp = 1, kCp = 2, kEp = 3, kDp = 4, kSlowdown = 5 };
+constexpr int kParts = 6;
+
+struct Scratch {
+  LayerCost costs[kKinds];
+  double parts[kKinds][kParts];
+  double totals[kKinds];
+};
+
+inline double hidden(double comm, double fraction, double window) {
+  const double cap = fraction * window;
+  return comm < cap ? comm : cap;
+}
+
+// Turns a kind's raw costs into its per-microbatch components (exposure and slowdown applied).
+void expose_kind(const double* lay, int kind, Scratch& s) {
+  const LayerCost& c = s.costs[kind];
+  double* parts = s.parts[kind];
+  // Full recompute repeats the forward of transformer layers (and its communication), not of the end stages.
+  const double full = lay[L::recompute] == 2 && kind < kEmbed ? 1 : 0;
+  const double fTp = lay[L::tpOverlap];
+  const double fCp = lay[L::cpOverlap];
+  const double fEp = lay[L::epOverlap];
+  const double fDp = lay[L::dpOverlap];
+  const double sigma = lay[L::overlapSlowdown];
+  const double fwd = c.fwdS;
+  const double bwd = c.bwdS;
+  const double tpHf = hidden(c.tpFwdS, fTp, c.fwdGemmS);
+  const double tpHb = hidden(c.tpBwdS, fTp, c.bwdGemmS);
+  const double cpHf = hidden(c.cpFwdS, fCp, c.fwdCoreS);
+  const double cpHb = hidden(c.cpBwdS, fCp, c.bwdCoreS);
+  const double epHf = hidden(c.epFwdS, fEp, fwd);
+  const double epHb = hidden(c.epBwdS, fEp, bwd);
+  const double z3Hf = hidden(c.z3FwdS, fDp, fwd);
+  const double z3Hb = hidden(c.z3BwdS, fDp, bwd);
+  parts[kCompute] = fwd + bwd + c.recomputeS;
+  parts[kTp] = (c.tpFwdS - tpHf) * (1 + full) + (c.tpBwdS - tpHb);
+  parts[kCp] = (c.cpFwdS - cpHf) * (1 + full) + (c.cpBwdS - cpHb);
+  parts[kEp] = (c.epFwdS - epHf) * (1 + full) + (c.epBwdS - epHb);
+  parts[kDp] = c.z3FwdS - z3Hf + (c.z3BwdS - z3Hb);
+  parts[kSlowdown] = sigma * ((tpHf + cpHf + epHf) * (1 + full) + tpHb + cpHb + epHb + z3Hf + z3Hb);
+  double sum = 0;
+  for (int i = 0; i < kParts; ++i) sum += parts[i];
+  s.totals[kind] = sum;
+}
+
+// One component of a device's τ: its layers' parts plus the end stages it holds.
+inline double stage_part(const Scratch& s, int i, double nDense, double nMoe, double first, double last) {
+  return nDense * s.parts[kDense][i] + nMoe * s.parts[kMoe][i] + first * s.parts[kEmbed][i] + last * s.parts[kHead][i];
+}
+
+unsigned fill_invalid(double* out, TrainingStatus status, double gpus) {
+  for (std::size_t i = 0; i < kOutputFieldCount; ++i) out[i] = kNaN;
+  out[O::status] = static_cast<double>(status);
+  out[O::gpus] = gpus;
+  return static_cast<unsigned>(status);
+}
+
+inline void clear_kind(int kind, Scratch& s) {
+  s.costs[kind] = LayerCost{};
+  s.totals[kind] = 0;
+  for (int i = 0; i < kParts; ++i) s.parts[kind][i] = 0;
+}
+
+}  // namespace
+
+unsigned evaluate_training_row(const double* w, const double* chip, const double* lay, Pricer& pricer, double* out) {
+  const double t = lay[L::tp];
+  const double p = lay[L::pp];
+  const double d = lay[L::dp];
+  const double e = lay[L::ep];
+  const double cp = lay[L::cp];
+  const double v = lay[L::interleave];
+  const double b = lay[L::microbatch];
+  const double gpus = t * cp * d * p;
+
+  const Problem problem = layout_problem(w, chip, lay);
+  if (problem != Problem::None) return fill_invalid(out, problem_status(problem), gpus);
+  GroupShapes groups;
+  if (!place_groups(pricer.params().gpusPerDomain, t, cp, d, p, e, groups)) {
+    return fill_invalid(out, TrainingStatus::Unplaceable, gpus);
+  }
+
+  Scratch s;
+  // Per-kind costs for one microbatch. The TP collectives have one size for every layer: priced once.
+  TpTimes tpTimes;
+  tensor_parallel_collectives(pricer, groups, w, lay, tpTimes);
+  const double layers = w[W::layers];
+  const double moeLayers = moe_layer_count(w);
+  const bool hasDense = layers - moeLayers > 0;
+  const bool hasMoe = moeLayers > 0;
+  for (int kind = 0; kind < 2; ++kind) {
+    if ((kind == kDense && !hasDense) || (kind == kMoe && !hasMoe)) {
+      clear_kind(kind, s);
+      continue;
+    }
+    const LayerKind layerKind = kind == kDense ? LayerKind::Dense : LayerKind::Moe;
+    LayerCost& c = s.costs[kind];
+    layer_compute(w, chip, lay, layerKind, c);
+    layer_params(w, lay, layerKind, c);
+    layer_activation_bytes(w, lay, layerKind, c);
+    layer_communication(pricer, groups, tpTimes, w, lay, layerKind, c);
+    expose_kind(lay, kind, s);
+  }
+  LayerCost& ce = s.costs[kEmbed];
+  embedding_compute(w, chip, lay, ce);
+  ce.denseParams = embedding_params_per_rank(w, t);
+  ce.expertParams = 0;
+  end_stage_communication(pricer, groups, tpTimes, lay, false, ce);
+  expose_kind(lay, kEmbed, s);
+  LayerCost& ch = s.costs[kHead];
+  head_compute(w, chip, lay, ch);
+  ch.denseParams = head_params_per_rank(w, t, p);
+  ch.expertParams = 0;
+  end_stage_communication(pricer, groups, tpTimes, lay, true, ch);
+  expose_kind(lay, kHead, s);
+
+  // Pipeline devices: chunk k holds base + [k < rem] layers and sits on device k mod p.
+  const double base = js_floor(layers / (p * v));
+  const double rem = layers - base * p * v;
+  const double firstDense = hasMoe ? w[W::firstDenseLayers] : layers;
+  const double m = lay[L::globalBatch] / (b * d);
+  const double tokens = (b * w[W::seqLen]) / cp;
+  const double dpDense = cp * d;
+  const double dpExpert = (t * cp * d) / e;
+  const double capacity = chip[C::memoryBytes] * chip[C::usableMemoryFraction];
+  const LayerCost& cd = s.costs[kDense];
+  const LayerCost& cm = s.costs[kMoe];
+  const double workingSet = lay[L::recompute] == 2
+                                ? js_max(hasDense ? cd.fullActBytes : 0, hasMoe ? cm.fullActBytes : 0)
+                                : 0;
+  const double logits = (tokens * w[W::vocab] * 6) / t;
+  const double gathered = js_max(hasDense ? cd.denseParams : 0, hasMoe ? cm.denseParams + cm.expertParams : 0);
+
+  double tauMax = -1;
+  double tauSum = 0;
+  double critical = 0;
+  double criticalDense = 0;
+  double criticalMoe = 0;
+  double memMax = -1;
+  double memWeights = 0;
+  double memGradients = 0;
+  double memOptimizer = 0;
+  double memActivations = 0;
+  double heaviest = 0;
+  double heaviestDense = 0;
+  double heaviestMoe = 0;
+  double heaviestParams = -1;
+  StageMemory memory;
+  for (double dev = 0; dev < p; dev += 1) {
+    const double layersHere = layers_on_device(dev, p, v, base, rem);
+    const double nDense = hasMoe ? dense_layers_on_device(dev, p, v, base, rem, firstDense) : layersHere;
+    const double nMoe = layersHere - nDense;
+    const bool isFirst = dev == 0;
+    const bool isLast = dev == p - 1;
+    const double tau = nDense * s.totals[kDense] + nMoe * s.totals[kMoe] + (isFirst ? s.totals[kEmbed] : 0) +
+                       (isLast ? s.totals[kHead] : 0);
+    tauSum += tau;
+    if (tau > tauMax) {
+      tauMax = tau;
+      critical = dev;
+      criticalDense = nDense;
+      criticalMoe = nMoe;
+    }
+    const double denseParams = nDense * cd.denseParams + nMoe * cm.denseParams + (isFirst ? ce.denseParams : 0) +
+                               (isLast ? ch.denseParams : 0);
+    const double expertParams = nMoe * cm.expertParams;
+    const double layerActivations = nDense * cd.actBytes + nMoe * cm.actBytes;
+    stage_memory(lay, denseParams, expertParams, dpDense, dpExpert, layerActivations,
+                 in_flight_microbatches(dev, p, m, v), workingSet + (isLast ? logits : 0), gathered, memory);
+    if (memory.total > memMax) {
+      memMax = memory.total;
+      memWeights = memory.weights;
+      memGradients = memory.gradients;
+      memOptimizer = memory.optimizer;
+      memActivations = memory.activations;
+    }
+    if (denseParams + expertParams > heaviestParams) {
+      heaviestParams = denseParams + expertParams;
+      heaviest = dev;
+      heaviestDense = nDense;
+      heaviestMoe = nMoe;
+    }
+  }
+
+  // After the pipeline: data-parallel reduction and gather, and the optimizer, on the stage with the most
+  // parameters, with that stage's own overlap windows.
+  const double fDp = lay[L::dpOverlap];
+  const double sigma = lay[L::overlapSlowdown];
+  const double zero = lay[L::zero];
+  const double bandwidth = chip[C::memoryBandwidth] * chip[C::memoryEfficiency];
+  const double tailFirst = heaviest == 0 ? 1 : 0;
+  const double tailLast = heaviest == p - 1 ? 1 : 0;
+  const double tailDense = heaviestDense * cd.denseParams + heaviestMoe * cm.denseParams + tailFirst * ce.denseParams +
+                           tailLast * ch.denseParams;
+  const double tailExpert = heaviestMoe * cm.expertParams;
+  const double fwdWindow =
+      heaviestDense * cd.fwdS + heaviestMoe * cm.fwdS + tailFirst * ce.fwdS + tailLast * ch.fwdS;
+  const double bwdWindow = heaviestDense * (cd.bwdS + cd.recomputeS) + heaviestMoe * (cm.bwdS + cm.recomputeS) +
+                           tailFirst * ce.bwdS + tailLast * ch.bwdS;
+  DpTail tail;
+  data_parallel_tail(pricer, groups, lay, tailDense, tailExpert, tail);
+  const double hiddenReduce = hidden(tail.reduceS, fDp, bwdWindow);
+  const double hiddenGather = hidden(tail.gatherS, fDp, fwdWindow);
+  const double tailDp = tail.reduceS - hiddenReduce + (tail.gatherS - hiddenGather);
+  const double tailSlow = sigma * (hiddenReduce + hiddenGather);
+  const double tailOptimizer =
+      (kOptimizerBytesPerParam * (tailDense / (zero >= 1 ? dpDense : 1) + tailExpert / (zero >= 1 ? dpExpert : 1))) /
+      bandwidth;
+
+  // Pipeline schedule and point-to-point.
+  const double bubble = (tauSum - tauMax) / v;
+  const double p2p = pipeline_p2p_s(pricer, groups, w, lay);
+  const double ppRaw = p > 1 ? 2 * p2p * (m * v + p - 1) : 0;
+  const double ppHidden = lay[L::ppOverlap] * ppRaw;
+  const double ppExposed = ppRaw - ppHidden;
+  const double first = critical == 0 ? 1 : 0;
+  const double last = critical == p - 1 ? 1 : 0;
+  const double computeS = m * stage_part(s, kCompute, criticalDense, criticalMoe, first, last);
+  const double tpS = m * stage_part(s, kTp, criticalDense, criticalMoe, first, last);
+  const double cpS = m * stage_part(s, kCp, criticalDense, criticalMoe, first, last);
+  const double epS = m * stage_part(s, kEp, criticalDense, criticalMoe, first, last);
+  const double dpS = m * stage_part(s, kDp, criticalDense, criticalMoe, first, last) + tailDp;
+  const double slowdownS =
+      m * stage_part(s, kSlowdown, criticalDense, criticalMoe, first, last) + sigma * ppHidden + tailSlow;
+  const double stepS = computeS + tpS + cpS + epS + dpS + ppExposed + bubble + tailOptimizer + slowdownS;
+
+  const double seq = w[W::seqLen];
+  const double tokensPerStep = lay[L::globalBatch] * seq;
+  const double modelFlops = tokensPerStep * 3 * forward_flops_per_token(w);
+  const double recompute = lay[L::recompute];
+  const double recomputeFlops =
+      recompute == 2                                       ? tokensPerStep * layer_forward_flops_per_token(w)
+      : recompute == 1 && lay[L::flashAttention] == 0 ? tokensPerStep * layers * attention_core_flops_per_token(w)
+                                                           : 0;
+  // MFU and HFU against the dense peak of the GEMM precision (FP8 runs against the FP8 peak).
+  const double peak = lay[L::precision] == 1 ? chip[C::peakFp8Flops] : chip[C::peakBf16Flops];
+
+  out[O::stepS] = stepS;
+  out[O::computeS] = computeS;
+  out[O::tpS] = tpS;
+  out[O::cpS] = cpS;
+  out[O::epS] = epS;
+  out[O::dpS] = dpS;
+  out[O::ppS] = ppExposed;
+  out[O::bubbleS] = bubble;
+  out[O::optimizerS] = tailOptimizer;
+  out[O::slowdownS] = slowdownS;
+  out[O::mfu] = modelFlops / (stepS * gpus * peak);
+  out[O::hfu] = (modelFlops + recomputeFlops) / (stepS * gpus * peak);
+  out[O::tokensPerS] = tokensPerStep / stepS;
+  out[O::tokensPerSPerGpu] = tokensPerStep / stepS / gpus;
+  out[O::modelFlops] = modelFlops;
+  out[O::hardwareFlops] = modelFlops + recomputeFlops;
+  out[O::memoryBytes] = memMax;
+  out[O::weightBytes] = memWeights;
+  out[O::gradientBytes] = memGradients;
+  out[O::optimizerBytes] = memOptimizer;
+  out[O::activationBytes] = memActivations;
+  out[O::microbatches] = m;
+  out[O::gpus] = gpus;
+  out[O::criticalStage] = critical;
+  TrainingStatus status = TrainingStatus::Ok;
+  if (!(stepS == stepS)) {
+    status = TrainingStatus::NoCollective;
+  } else if (memMax > capacity) {
+    status = TrainingStatus::OutOfMemory;
+  }
+  out[O::status] = static_cast<double>(status);
+  return static_cast<unsigned>(status);
+}
+
+}  // namespace linkcap::training

@@ -1,0 +1,40 @@
+// One training step from packed rows (packages/core/src/training/step.ts): combines compute, communication
+// (priced by the collective model), the pipeline schedule and memory into one output row. No allocation, no
+// strings, no exceptions: all scratch lives on the stack.
+#pragma once
+
+#include "training_math.hpp"
+#include "training_pricing.hpp"
+
+namespace linkcap::training {
+
+// Adam update: reads fp32 master, m, v and the BF16 gradient, writes master, m, v and BF16 weights.
+inline constexpr double kOptimizerBytesPerParam = 28;
+
+// Layers on pipeline device `dev` of p with v chunks each: chunk k (device k mod p) holds base layers, plus
+// one for the first `rem` chunks (base = ⌊L/(p v)⌋, rem = L mod (p v)).
+inline double layers_on_device(double dev, double p, double v, double base, double rem) {
+  const double extra = rem > dev ? js_min(v, js_floor((rem - dev - 1) / p) + 1) : 0;
+  return v * base + extra;
+}
+
+// Dense layers (index < firstDense) on device `dev`: only the chunks that start before firstDense hold any.
+inline double dense_layers_on_device(double dev, double p, double v, double base, double rem, double firstDense) {
+  double dense = 0;
+  const double chunks = p * v;
+  for (double k = dev; k < chunks; k += p) {
+    const double start = k * base + (k < rem ? k : rem);
+    if (start >= firstDense) break;
+    const double count = base + (k < rem ? 1 : 0);
+    const double here = firstDense - start;
+    dense += here > count ? count : here;
+  }
+  return dense;
+}
+
+// Evaluates the layout row `lay` (its workload row `w`, chip row `chip`, and the cluster `pricer` prices on)
+// into the output row `out` (kOutputFieldCount doubles). Returns the status. The row must have passed the
+// batch validation (row indices in range, GPU count below 2^32 when the layout is valid).
+unsigned evaluate_training_row(const double* w, const double* chip, const double* lay, Pricer& pricer, double* out);
+
+}  // namespace linkcap::training
