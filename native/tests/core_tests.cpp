@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <cstring>
 #include <functional>
+#include <iterator>
 #include <limits>
 #include <stdexcept>
 #include <string>
@@ -259,6 +260,71 @@ void test_batch_threads_agree() {
   check(same, "1 and 4 threads give identical outputs");
 }
 
+// The batch's fast path (selection_plan.hpp: plans, vector divisions, latency pruning) must give exactly what
+// evaluate_point gives, bit for bit, including on degenerate rows: a bandwidth that underflows to 0 under a
+// protocol factor, zero hop latencies, and sizes from the smallest subnormal to DBL_MAX.
+void test_batch_fast_path_matches_evaluate_point() {
+  const double tiny = std::numeric_limits<double>::denorm_min();
+  const double huge = std::numeric_limits<double>::max();
+  std::vector<double> rows(kHgx, kHgx + linkcap::kClusterFieldCount);
+  rows.insert(rows.end(), kMesh, kMesh + linkcap::kClusterFieldCount);
+  const double degenerate[linkcap::kClusterFieldCount] = {4, 0, tiny, 0, 1, 1, tiny, 1e300, 0, 0, 1, 4, 1, 0.5};
+  rows.insert(rows.end(), degenerate, degenerate + linkcap::kClusterFieldCount);
+  const double ring[linkcap::kClusterFieldCount] = {6, 2, 120, 1.5, 0, 0.5, 200, 1e-300, 1e300, 2, 2, 1.5, 1, 1};
+  rows.insert(rows.end(), ring, ring + linkcap::kClusterFieldCount);
+  const std::size_t clusterCount = rows.size() / linkcap::kClusterFieldCount;
+  const double sizes[] = {tiny, 1, 3, 1024, 65536, 1e6, 3e9, 1e300, huge};
+  const std::uint32_t gpus[] = {0, 1, 2, 3, 4, 6, 8, 12, 16, 64, 1024, 4294967295u};
+  const std::size_t n = clusterCount * linkcap::kOpCount * std::size(sizes) * std::size(gpus);
+  Columns c(n);
+  std::size_t i = 0;
+  for (std::size_t cl = 0; cl < clusterCount; ++cl) {
+    for (unsigned op = 0; op < linkcap::kOpCount; ++op) {
+      for (double size : sizes) {
+        for (std::uint32_t g : gpus) {
+          c.cluster[i] = static_cast<std::uint16_t>(cl);
+          c.op[i] = static_cast<std::uint8_t>(op);
+          c.bytes[i] = size;
+          c.gpus[i] = g;
+          ++i;
+        }
+      }
+    }
+  }
+  linkcap::ParallelOptions options;
+  options.threads = 2;
+  linkcap::evaluate_batch(rows.data(), rows.size(), c.view(), options);
+  bool same = true;
+  for (std::size_t k = 0; k < n; ++k) {
+    const auto cluster = linkcap::prepare_cluster(linkcap::unpack_cluster(rows.data() + c.cluster[k] * linkcap::kClusterFieldCount));
+    linkcap::PointResult r;
+    linkcap::evaluate_point(cluster, static_cast<linkcap::Op>(c.op[k]), c.bytes[k], c.gpus[k], linkcap::kAuto,
+                            linkcap::kAuto, r);
+    const bool ok = static_cast<std::uint8_t>(r.status) == c.status[k] && r.algo == c.outAlgo[k] &&
+                    r.proto == c.outProto[k] && same_double(r.timeS, c.timeS[k]) &&
+                    same_double(r.algbwGBps, c.algbw[k]) && same_double(r.busbwGBps, c.busbw[k]) &&
+                    same_double(r.scaleUpBytes, c.up[k]) && same_double(r.scaleOutBytes, c.out[k]);
+    if (!ok && same) {
+      std::fprintf(stderr, "point %zu: cluster %u op %u bytes %.17g gpus %u\n", k, c.cluster[k], c.op[k], c.bytes[k],
+                   c.gpus[k]);
+    }
+    same = same && ok;
+  }
+  check(same, "batch fast path == evaluate_point, bit for bit");
+
+  // The screen that validates points on the pool reports the same first bad point and writes nothing.
+  Columns bad(200000);
+  for (std::size_t k = 0; k < bad.op.size(); ++k) bad.timeS[k] = -7;
+  bad.bytes[150001] = -0.0;
+  bad.bytes[190000] = std::numeric_limits<double>::quiet_NaN();
+  check(invalid_argument_message([&] { linkcap::evaluate_batch(kHgx, linkcap::kClusterFieldCount, bad.view(), options); }) ==
+            "inputs.bytes[150001] = 0: must be a finite number > 0",
+        "first bad point found by the parallel screen");
+  bool untouched = true;
+  for (double t : bad.timeS) untouched = untouched && t == -7;
+  check(untouched, "nothing written when validation fails");
+}
+
 // ---- training --------------------------------------------------------------------------------------------
 
 namespace tr = linkcap::training;
@@ -422,6 +488,7 @@ int main() {
   test_bad_gpu_counts();
   test_thread_pool();
   test_batch_threads_agree();
+  test_batch_fast_path_matches_evaluate_point();
   test_training_validation();
   test_training_placement();
   test_training_threads_and_memo();

@@ -51,8 +51,9 @@ void validate_inputs(const BatchColumns& columns, std::size_t cluster_count);
 void evaluate_range(const PreparedCluster* clusters, const BatchColumns& columns, std::size_t begin, std::size_t end,
                     std::uint64_t generation) noexcept;
 
-// Validates the packed cluster table and every point on the calling thread, then evaluates all points on
-// the pool. Nothing is written to the outputs when validation fails.
+// Validates the packed cluster table, then every point (screened on the pool; the first bad point's message
+// is built on the calling thread), then evaluates all points on the pool. Nothing is written to the outputs
+// when validation fails.
 ParallelResult evaluate_batch(const double* packed_clusters, std::size_t packed_length, const BatchColumns& columns,
                               const ParallelOptions& options);
 

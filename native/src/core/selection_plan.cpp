@@ -38,6 +38,9 @@ void fill_lanes(ProtocolLanes& f, const ClusterParams& c, const Placement& p, Op
     if (std::isinf(least) && least < 0) break;
   }
   f.minLatencyS = least;
+  bool positive = true;
+  for (unsigned lane = 0; lane < 4; ++lane) positive = positive && f.upRate[lane] > 0 && f.netRate[lane] > 0;
+  f.positiveRates = positive;
 }
 
 template <unsigned algo>
@@ -53,6 +56,7 @@ void fill_single(SingleCandidate& f, const ClusterParams& c, const Placement& p,
 
 void build_plan(GroupPlan& plan, const PreparedCluster& cluster, std::uint64_t key, Op op, std::uint32_t gpus) {
   plan.key = key;
+  plan.busFactor = 1;
   plan.placed = place_gpus(cluster, gpus, plan.placement);
   if (!plan.placed) return;
   const ClusterParams& c = cluster.params;
@@ -87,11 +91,11 @@ PlanCache& PlanCache::for_thread(std::uint64_t generation) {
   thread_local std::unique_ptr<PlanCache> cache;
   if (!cache) {
     cache = std::make_unique<PlanCache>();
-    cache->plans_.resize(std::size_t{1} << kBits);
-    for (GroupPlan& plan : cache->plans_) plan.key = kEmptyKey;
+    cache->plans_ = std::make_unique<GroupPlan[]>(std::size_t{1} << kBits);
+    cache->generation_ = 0;  // next_generation() never returns 0: the keys are emptied below
   }
   if (cache->generation_ != generation) {
-    for (GroupPlan& plan : cache->plans_) plan.key = kEmptyKey;
+    for (std::size_t i = 0; i < (std::size_t{1} << kBits); ++i) cache->plans_[i].key = kEmptyKey;
     cache->generation_ = generation;
   }
   return *cache;

@@ -18,7 +18,7 @@
 
 #include <cstdint>
 #include <limits>
-#include <vector>
+#include <memory>
 
 #include "collective.hpp"
 #include "collective_terms.hpp"
@@ -29,24 +29,19 @@ namespace linkcap::plan {
 // 128-bit ones on baseline x86-64 SSE2, NEON on Arm); elsewhere a plain struct. Either way each lane is
 // computed by the same IEEE operation as the scalar code.
 #if defined(__GNUC__) || defined(__clang__)
-// Every function taking or returning Lanes is always inlined, so no call passes one in registers and the
-// "AVX vector return without AVX enabled changes the ABI" note does not apply.
-#pragma GCC diagnostic ignored "-Wpsabi"
 typedef double Lanes __attribute__((vector_size(32)));
 using LaneMask = decltype(Lanes{} > Lanes{});  // all-ones / all-zeros per lane, same width as a double
 
-// terms::js_max (Math.max) lane by lane, without branches: NaN if either is NaN (the same kNaN), else the
-// larger, and for equal values a & b bitwise, which is the common value, or for zeros +0 unless both are -0.
-// (Vector casts reinterpret the bits.)
-[[gnu::always_inline]] inline Lanes js_max(Lanes a, Lanes b) {
-  const LaneMask ab = (LaneMask)a;
-  const LaneMask bb = (LaneMask)b;
-  const LaneMask greater = a > b;
-  const LaneMask equal = a == b;
-  const LaneMask unordered = (a != a) | (b != b);
-  const LaneMask larger = ((greater & ab) | (~greater & bb)) & ((equal & ab) | ~equal);
-  const LaneMask nan = (LaneMask)(Lanes{terms::kNaN, terms::kNaN, terms::kNaN, terms::kNaN});
-  return (Lanes)((unordered & nan) | (~unordered & larger));
+// a = terms::js_max(a, b) (Math.max) lane by lane, without branches: NaN if either is NaN (the same kNaN),
+// else the larger; for equal values a & b bitwise, which is their common value, or for zeros +0 unless both
+// are -0. (A vector cast reinterprets the bits; `mask ? x : y` picks lane by lane.) Lanes are passed by
+// reference: a 32-byte vector passed by value changes the calling convention between SSE and AVX builds.
+[[gnu::always_inline]] inline void js_max_into(Lanes& a, const Lanes& b) {
+  const Lanes nan = {terms::kNaN, terms::kNaN, terms::kNaN, terms::kNaN};
+  const Lanes larger = a > b ? a : b;
+  const Lanes tie = (Lanes)((LaneMask)a & (LaneMask)b);
+  const Lanes result = a == b ? tie : larger;
+  a = ((a != a) | (b != b)) ? nan : result;
 }
 #else
 struct Lanes {
@@ -58,9 +53,8 @@ inline Lanes operator/(double a, const Lanes& b) { return {{a / b.v[0], a / b.v[
 inline Lanes operator+(const Lanes& a, const Lanes& b) {
   return {{a.v[0] + b.v[0], a.v[1] + b.v[1], a.v[2] + b.v[2], a.v[3] + b.v[3]}};
 }
-inline Lanes js_max(const Lanes& a, const Lanes& b) {
-  return {{terms::js_max(a.v[0], b.v[0]), terms::js_max(a.v[1], b.v[1]), terms::js_max(a.v[2], b.v[2]),
-           terms::js_max(a.v[3], b.v[3])}};
+inline void js_max_into(Lanes& a, const Lanes& b) {
+  for (unsigned i = 0; i < 4; ++i) a.v[i] = terms::js_max(a.v[i], b.v[i]);
 }
 #endif
 
@@ -72,6 +66,9 @@ struct alignas(32) ProtocolLanes {
   // The smallest latency among eligible protocols (-inf if one is NaN: then the bound never prunes).
   double minLatencyS;
   std::uint8_t protocols;  // bit p: protocol p is eligible; 0: the algorithm is out for this group and op
+  // Every rate is > 0 (false only where a bandwidth underflows to 0 on an absurd cluster row). Then
+  // transfer_at(x, rate) = x / rate for every x: for x = 0 the quotient is +0, the TypeScript's literal 0.
+  bool positiveRates;
 };
 
 // An algorithm with the Simple protocol only (NVLS, NVLS tree, in-network).
@@ -86,7 +83,7 @@ struct SingleCandidate {
 // Everything about (cluster, GPU count, op) that does not depend on the size.
 struct alignas(32) GroupPlan {
   std::uint64_t key;  // cluster << 40 | op << 32 | gpus; kEmptyKey when unused
-  bool placed;        // false: the GPU count cannot be placed (BadGpuCount)
+  bool placed;        // false: the GPU count cannot be placed (BadGpuCount); busFactor is then 1
   Placement placement;
   double ringTotalFactor;  // terms::ring_total_factor(op, n)
   double busFactor;        // bus_bandwidth_factor(op, n)
@@ -111,7 +108,7 @@ std::uint64_t next_generation();
 
 class PlanCache {
  public:
-  static constexpr unsigned kBits = 9;  // 512 plans, ~0.3 MiB per thread
+  static constexpr unsigned kBits = 9;  // 512 plans of 448 bytes: 224 KiB per thread
 
   // This thread's cache, emptied if it last served another batch. Allocates the first time only.
   static PlanCache& for_thread(std::uint64_t generation);
@@ -125,7 +122,7 @@ class PlanCache {
   }
 
  private:
-  std::vector<GroupPlan> plans_;
+  std::unique_ptr<GroupPlan[]> plans_;
   std::uint64_t generation_ = 0;
 };
 
@@ -159,10 +156,22 @@ template <unsigned algo, class SharesOf>
   if (best.found && f.minLatencyS >= best.timeS) return;  // no protocol can be strictly faster (see top)
   const terms::Shares s = shares_of();
   // transfer_at lane by lane: zero bytes take no time, whatever the rate.
-  const Lanes up = s.up == 0 ? Lanes{} : s.up / f.upRate;
-  const Lanes net = s.net == 0 ? Lanes{} : s.net / f.netRate;
+  Lanes up;
+  Lanes net;
+  if (f.positiveRates) {
+    up = s.up / f.upRate;
+    net = s.net / f.netRate;
+  } else {
+    up = s.up == 0 ? Lanes{} : s.up / f.upRate;
+    net = s.net == 0 ? Lanes{} : s.net / f.netRate;
+  }
   // terms::candidate_time lane by lane.
-  const Lanes time = f.latencyS + (terms::adds_levels<algo> ? up + net : js_max(up, net));
+  if constexpr (terms::adds_levels<algo>) {
+    up = up + net;
+  } else {
+    js_max_into(up, net);
+  }
+  const Lanes time = f.latencyS + up;
   if (f.protocols & 1u) keep_if_faster<algo>(time[0], s, 0, best);
   if (f.protocols & 2u) keep_if_faster<algo>(time[1], s, 1, best);
   if (f.protocols & 4u) keep_if_faster<algo>(time[2], s, 2, best);
@@ -217,3 +226,4 @@ template <Op op>
 }
 
 }  // namespace linkcap::plan
+

@@ -45,25 +45,40 @@ function checkColumns(
   return length ?? 0;
 }
 
+function pointError(inputs: CollectiveInputColumns, i: number, clusterCount: number): LinkcapInputError {
+  const { op, bytes, cluster, algo, proto } = inputs;
+  if (op[i] >= OPS.length) return new LinkcapInputError(`inputs.op[${i}]`, `${op[i]}: must be 0..${OPS.length - 1}`);
+  if (!(bytes[i] > 0) || !Number.isFinite(bytes[i])) return new LinkcapInputError(`inputs.bytes[${i}]`, `${bytes[i]}: must be a finite number > 0`);
+  if (cluster[i] >= clusterCount) return new LinkcapInputError(`inputs.cluster[${i}]`, `${cluster[i]}: must be < ${clusterCount} (cluster rows)`);
+  if (algo[i] >= ALGORITHMS.length && algo[i] !== AUTO && algo[i] !== AUTO_ALL) {
+    return new LinkcapInputError(
+      `inputs.algo[${i}]`,
+      `${algo[i]}: must be 0..${ALGORITHMS.length - 1}, ${AUTO} (auto, NCCL's algorithms) or ${AUTO_ALL} (auto over all)`,
+    );
+  }
+  return new LinkcapInputError(`inputs.proto[${i}]`, `${proto[i]}: must be 0..${PROTOCOLS.length - 1} or ${AUTO} (auto)`);
+}
+
 /** Validates every column and every value; returns the point count. O(points), cheap next to evaluation. */
 export function validateBatch(packedClusters: Float64Array, inputs: CollectiveInputColumns, outputs: CollectiveOutputColumns): number {
   const clusterCount = validatePackedClusters(packedClusters);
   const length = checkColumns('inputs', inputs as unknown as Record<string, unknown>, INPUT_COLUMN_NAMES, INPUT_COLUMN_TYPES, undefined);
   checkColumns('outputs', outputs as unknown as Record<string, unknown>, OUTPUT_COLUMN_NAMES, OUTPUT_COLUMN_TYPES, length);
   const { op, bytes, cluster, algo, proto } = inputs;
+  // One combined test per point keeps this loop cheap (it runs before every native batch); the message is
+  // built only for the first bad point, in a separate function.
   for (let i = 0; i < length; i += 1) {
-    if (op[i] >= OPS.length) throw new LinkcapInputError(`inputs.op[${i}]`, `${op[i]}: must be 0..${OPS.length - 1}`);
     const size = bytes[i];
-    if (!(size > 0) || !Number.isFinite(size)) throw new LinkcapInputError(`inputs.bytes[${i}]`, `${size}: must be a finite number > 0`);
-    if (cluster[i] >= clusterCount) throw new LinkcapInputError(`inputs.cluster[${i}]`, `${cluster[i]}: must be < ${clusterCount} (cluster rows)`);
-    if (algo[i] >= ALGORITHMS.length && algo[i] !== AUTO && algo[i] !== AUTO_ALL) {
-      throw new LinkcapInputError(
-        `inputs.algo[${i}]`,
-        `${algo[i]}: must be 0..${ALGORITHMS.length - 1}, ${AUTO} (auto, NCCL's algorithms) or ${AUTO_ALL} (auto over all)`,
-      );
-    }
-    if (proto[i] >= PROTOCOLS.length && proto[i] !== AUTO) {
-      throw new LinkcapInputError(`inputs.proto[${i}]`, `${proto[i]}: must be 0..${PROTOCOLS.length - 1} or ${AUTO} (auto)`);
+    const a = algo[i];
+    const p = proto[i];
+    if (
+      op[i] >= OPS.length ||
+      !(size > 0 && size < Infinity) ||
+      cluster[i] >= clusterCount ||
+      (a >= ALGORITHMS.length && a !== AUTO && a !== AUTO_ALL) ||
+      (p >= PROTOCOLS.length && p !== AUTO)
+    ) {
+      throw pointError(inputs, i, clusterCount);
     }
   }
   return length;
