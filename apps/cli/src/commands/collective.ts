@@ -12,6 +12,7 @@ import {
 } from '@linkcap/core';
 import type { Command } from 'commander';
 import { addCatalogOption, addEngineOption, parseEngine, resolveClusterOption } from '../util/cluster-option.js';
+import { addCudaGraphOption, withCudaGraph } from '../util/cuda-graph.js';
 import { dtypeBytes } from '../util/dtypes.js';
 import { UsageError } from '../util/errors.js';
 import { ncclTestsRedop, ncclTestsRoot, parseOp } from '../util/op-names.js';
@@ -30,6 +31,7 @@ interface CollectiveOptions {
   json?: boolean;
   catalog?: string[];
   engine?: string;
+  cudaGraph?: boolean;
 }
 
 function parseChoice(flag: string, value: string, names: readonly string[], extra: string[]): string {
@@ -128,7 +130,7 @@ async function run(opArg: string, options: CollectiveOptions): Promise<void> {
   const engine = parseEngine(options.engine);
   if (options.bytes && options.sweepBytes) throw new UsageError('give either --bytes or --sweep-bytes, not both');
   if (!options.bytes && !options.sweepBytes) throw new UsageError('--bytes SIZE or --sweep-bytes MIN:MAX is required (e.g. --bytes 1GiB)');
-  const cluster = resolveClusterOption(options.cluster, options.catalog);
+  const cluster = withCudaGraph(resolveClusterOption(options.cluster, options.catalog), options.cudaGraph);
   if (options.candidates) {
     if (!options.bytes) throw new UsageError('--candidates needs --bytes');
     printCandidates(options, op, parseBytes(options.bytes, '--bytes'), gpus, cluster);
@@ -161,5 +163,6 @@ export function register(program: Command): void {
     .option('--json', 'machine-readable output');
   addCatalogOption(command);
   addEngineOption(command);
+  addCudaGraphOption(command);
   command.action(run);
 }

@@ -6,6 +6,7 @@
 import { predictTraining, searchLayouts, type SearchSpace } from '@linkcap/core';
 import type { Command } from 'commander';
 import { addCatalogOption, addEngineOption, parseEngine, resolveClusterOption } from '../util/cluster-option.js';
+import { addCudaGraphOption, withCudaGraph } from '../util/cuda-graph.js';
 import { UsageError } from '../util/errors.js';
 import { formatNumber, printJson, renderTable } from '../util/output.js';
 import { parsePositiveInt } from '../util/units.js';
@@ -33,6 +34,7 @@ interface TrainOptions extends LayoutOptions {
   json?: boolean;
   catalog?: string[];
   engine: string;
+  cudaGraph?: boolean;
 }
 
 function searchSpace(layout: ReturnType<typeof layoutFromOptions>): SearchSpace {
@@ -58,7 +60,7 @@ async function run(options: TrainOptions): Promise<void> {
   const tokens = options.tokens ? parseCount(options.tokens, '--tokens') : undefined;
   const price = options.price ? parsePositive(options.price, '--price') : undefined;
   if (price !== undefined && tokens === undefined) throw new UsageError('--price needs --tokens (the cost is for training that many tokens)');
-  const cluster = resolveClusterOption(options.cluster, options.catalog);
+  const cluster = withCudaGraph(resolveClusterOption(options.cluster, options.catalog), options.cudaGraph);
   const label = `${cluster.id} (${cluster.name})`;
 
   if (!options.best) {
@@ -139,6 +141,7 @@ export function register(program: Command): void {
     .option('--top <n>', 'layouts to print with --best', '5');
   addCatalogOption(command);
   addEngineOption(command);
+  addCudaGraphOption(command);
   command.action(run);
 }
 
