@@ -14,6 +14,7 @@
 // -ffp-contract=off keeps multiply-adds unfused). Change these together with collective.ts.
 #pragma once
 
+#include <bit>
 #include <cmath>
 #include <cstdint>
 #include <limits>
@@ -60,20 +61,18 @@ inline double with_protocol(const Placement& p, double gbps, double factor, unsi
 // A base latency after CUDA-graph replay and the cluster's own per-call latency, µs.
 inline double base_us(const Placement& p, double tunerBaseUs) { return tunerBaseUs * p.baseScale + p.callUs; }
 
-// floorLog2 of a whole number ≥ 1 held in a double below 2^53.
-inline unsigned floor_log2_whole(double x) {
-  unsigned k = 0;
-  for (std::uint64_t v = static_cast<std::uint64_t>(x); v > 1; v >>= 1) ++k;
-  return k;
-}
-
-// treeCorrection (collective.ts): the tuner's size correction of tree bandwidth.
-inline double tree_correction(unsigned proto, double bytes) {
+// treeCorrection (collective.ts): the tuner's size correction of tree bandwidth, split into the entry (shared by
+// the three protocols) and the lookup. kTreeCorrectionEntries stands for "past the table": factor 1.
+inline unsigned tree_correction_index(double bytes) {
   const double q = bytes / 64;
-  if (q >= kTreeCorrectionEnd) return 1;
-  const unsigned index = q < 2 ? 0u : floor_log2_whole(std::floor(q));
-  return kTreeCorrection[proto][index];
+  if (q >= kTreeCorrectionEnd) return kTreeCorrectionEntries;
+  // q < 2^23: ⌊q⌋ fits 32 bits, and its floor log2 is bit_width − 1 (0 for ⌊q⌋ = 1).
+  return q < 2 ? 0u : static_cast<unsigned>(std::bit_width(static_cast<std::uint32_t>(q))) - 1u;
 }
+inline double tree_correction_at(unsigned proto, unsigned index) {
+  return index >= kTreeCorrectionEntries ? 1 : kTreeCorrection[proto][index];
+}
+inline double tree_correction(unsigned proto, double bytes) { return tree_correction_at(proto, tree_correction_index(bytes)); }
 
 // nvlsFillBytes (collective.ts): NVLS pipeline fill and drain, in bytes timed like data.
 inline double nvls_fill_bytes(double g, double bytes) {

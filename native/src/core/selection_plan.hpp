@@ -173,7 +173,9 @@ template <unsigned algo, class SharesOf>
     js_max_into(up, net);
   }
   if constexpr (static_cast<Algo>(algo) == Algo::Tree) {
-    const Lanes correction = {terms::tree_correction(0, S), terms::tree_correction(1, S), terms::tree_correction(2, S), 1};
+    const unsigned entry = terms::tree_correction_index(S);
+    const Lanes correction = {terms::tree_correction_at(0, entry), terms::tree_correction_at(1, entry),
+                              terms::tree_correction_at(2, entry), 1};
     up = up / correction;
   }
   const Lanes time = f.latencyS + up;
