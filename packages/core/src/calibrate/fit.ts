@@ -242,6 +242,21 @@ function jacobian(model: Model, phi: number[], phi0: number[], obs: FitObservati
   return J;
 }
 
+/** Polished starts besides the grid's. */
+const MULTI_STARTS = 4;
+
+/** Deterministic uniform numbers in [0, 1) (mulberry32), so a fit reproduces. */
+function seededUniform(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
 function sumOfSquares(values: number[]): number {
   return values.reduce((s, v) => s + v * v, 0);
 }
@@ -340,29 +355,46 @@ export function fitCluster(input: FitInput): FitResult {
   const phi0 = free.map((p) => model.transforms.get(p)!.toPhi(input.base[p]));
   const before = logResiduals(input.base, obs);
 
-  const start = coordinateStart(model, phi0, obs);
+  const objective = (x: number[]) => sumOfSquares(stackedResiduals(model, x, phi0, obs));
+  const lower = free.map((p) => model.transforms.get(p)!.min);
+  const upper = free.map((p) => model.transforms.get(p)!.max);
+  const polish = (start: number[]) =>
+    levenbergMarquardt(
+      { x: index, y: targets },
+      (phi: number[]) => {
+        const residuals = stackedResiduals(model, phi, phi0, obs);
+        return (i: number) => residuals[i];
+      },
+      {
+        initialValues: start,
+        minValues: lower,
+        maxValues: upper,
+        damping: 1e-2,
+        gradientDifference: 1e-3,
+        centralDifference: true,
+        maxIterations: 60,
+        errorTolerance: 1e-10,
+      },
+    );
   const targets = [...obs.map(() => 0), ...free.map(() => 0)];
   const index = targets.map((_, i) => i);
-  const lm = levenbergMarquardt(
-    { x: index, y: targets },
-    (phi: number[]) => {
-      const residuals = stackedResiduals(model, phi, phi0, obs);
-      return (i: number) => residuals[i];
-    },
-    {
-      initialValues: start,
-      minValues: free.map((p) => model.transforms.get(p)!.min),
-      maxValues: free.map((p) => model.transforms.get(p)!.max),
-      damping: 1e-2,
-      gradientDifference: 1e-3,
-      centralDifference: true,
-      maxIterations: 100,
-      errorTolerance: 1e-10,
-    },
-  );
-  // Keep the better of the grid start and the polished point (LM may step onto a plateau).
-  const objective = (x: number[]) => sumOfSquares(stackedResiduals(model, x, phi0, obs));
-  const phi = objective(lm.parameterValues) <= objective(start) ? lm.parameterValues : start;
+  // Starts: the grid's, then a few seeded perturbations of it (latencies trade off along diagonals that a
+  // coordinate grid cannot follow); keep the best polished point, or the grid's if nothing beats it.
+  const grid = coordinateStart(model, phi0, obs);
+  const random = seededUniform(0x5eed);
+  const starts = [grid, ...Array.from({ length: MULTI_STARTS }, () => grid.map((v, j) => Math.min(upper[j], Math.max(lower[j], v + (random() * 2 - 1) * model.transforms.get(free[j])!.tau))))];
+  let phi = grid;
+  let bestValue = objective(grid);
+  let iterations = 0;
+  for (const start of starts) {
+    const lm = polish(start);
+    iterations += lm.iterations;
+    const value = objective(lm.parameterValues);
+    if (value < bestValue) {
+      bestValue = value;
+      phi = lm.parameterValues;
+    }
+  }
   const params = model.paramsOf(phi);
   const after = logResiduals(params, obs);
 
@@ -440,7 +472,7 @@ export function fitCluster(input: FitInput): FitResult {
     observations: obs.length,
     rmsLogBefore: rms(before),
     rmsLogAfter: rms(finalAfter),
-    iterations: lm.iterations,
+    iterations,
     warnings,
   };
 }
