@@ -230,7 +230,7 @@ function targetFile(flag: string | undefined): { path: string; autoLoaded: boole
   return { path: existing ?? resolve(cwd, DEFAULT_CATALOG_FILES[0]), autoLoaded: true };
 }
 
-function derive(base: string, flags: DeriveFlags): void {
+async function derive(base: string, flags: DeriveFlags): Promise<void> {
   if (!flags.name) throw new UsageError('--name is required: the id of the new chip and node preset, e.g. --name my-h800');
   const options = {
     name: flags.name,
@@ -249,7 +249,7 @@ function derive(base: string, flags: DeriveFlags): void {
   const baseVerdicts = classifyChip(variant.base.chip, catalog).verdicts;
   const newVerdicts = classifyChip(variant.chip, variant.catalog).verdicts;
   let written: { created: boolean } | undefined;
-  if (!flags.dryRun) written = writeCatalogEntries(target.path, variant.entries);
+  if (!flags.dryRun) written = await writeCatalogEntries(target.path, variant.entries, { replace: true });
   const shown = relative(process.cwd(), target.path) || target.path;
   if (flags.json) {
     printJson({

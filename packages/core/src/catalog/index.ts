@@ -33,10 +33,12 @@ export {
   readCatalogFile,
   parseCatalogText,
   writeCatalogEntries,
+  catalogTextWithEntries,
   DEFAULT_CATALOG_FILES,
   CATALOG_ENV,
   type LoadCatalogOptions,
   type CatalogEntries,
+  type WriteCatalogOptions,
 } from './load-file.js';
 export { resolveClusterSpec, resolveClusterId, listClusters, type ResolvedCluster, type ParamProvenance } from './resolve-cluster.js';
 export { resolveCluster, resolveClusterFile, isClusterFileRef } from './cluster-ref.js';

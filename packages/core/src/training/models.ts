@@ -2,8 +2,10 @@
  * Model presets (packages/core/catalog/models.json, bundled) and user models from YAML/JSON. A user file
  * holds one model (the WorkloadSpec fields) or `{ models: [ … ] }`; errors name the file and the field.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { parse as parseYaml } from 'yaml';
+import { existsSync } from 'node:fs';
+import type * as YamlModule from 'yaml';
+import { lazyRequire } from '../files/lazy-require.js';
+import { readTextFile } from '../files/read-text.js';
 import modelsJson from '../../catalog/models.json';
 import { LinkcapInputError } from '../validate/errors.js';
 import { normaliseWorkload, type Workload, type WorkloadSpec } from './workload.js';
@@ -12,6 +14,9 @@ interface ModelsFile {
   sources: Record<string, string>;
   models: (WorkloadSpec & { fieldSources?: Record<string, string>; notes?: string })[];
 }
+
+/** Loaded on the first model file: commands that read none skip its start-up cost. */
+const yaml = lazyRequire<typeof YamlModule>('yaml');
 
 const presetFile = modelsJson as unknown as ModelsFile;
 
@@ -37,7 +42,7 @@ export function listModels(): Workload[] {
 export function parseModels(text: string, label = 'model file'): Workload[] {
   let data: unknown;
   try {
-    data = parseYaml(text);
+    data = yaml().parse(text);
   } catch (error) {
     throw new LinkcapInputError(label, `cannot parse as YAML/JSON: ${error instanceof Error ? error.message : String(error)}`);
   }
@@ -62,7 +67,7 @@ export function resolveModel(ref: string | WorkloadSpec | Workload): Workload {
   if (!existsSync(path)) {
     throw new LinkcapInputError('model', `"${ref}": not a preset (${[...presetMap().keys()].join(', ')}) and no such file`);
   }
-  const models = parseModels(readFileSync(path, 'utf8'), path);
+  const models = parseModels(readTextFile(path, { what: 'model file' }), path);
   if (wanted !== undefined) {
     const found = models.find((model) => model.id === wanted);
     if (!found) throw new LinkcapInputError('model', `"${wanted}": no model with that id in ${path} (${models.map((m) => m.id).join(', ')})`);
