@@ -42,4 +42,4 @@ export {
 } from './load-file.js';
 export { resolveClusterSpec, resolveClusterId, listClusters, type ResolvedCluster, type ParamProvenance } from './resolve-cluster.js';
 export { resolveCluster, resolveClusterFile, isClusterFileRef } from './cluster-ref.js';
-export { deriveChip, type DeriveOptions, type DerivedVariant } from './derive.js';
+export { deriveChip, DERIVE_LIMITS, type DeriveOptions, type DerivedVariant } from './derive.js';
