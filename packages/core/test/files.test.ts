@@ -80,7 +80,7 @@ describe('writeFileSafely', () => {
     const file = join(dir, 'frozen.yaml');
     writeFileSync(file, 'keep\n');
     chmodSync(file, 0o444);
-    await expect(writeFileSafely(file, 'lost\n')).rejects.toThrow(`${file}: ${file} is read-only; left unchanged`);
+    await expect(writeFileSafely(file, 'lost\n')).rejects.toThrow(`${file}: is read-only; left unchanged`);
     expect(readFileSync(file, 'utf8')).toBe('keep\n');
     expect(statSync(file).mode & 0o777).toBe(0o444);
     expect(readdirSync(dir)).toEqual(['frozen.yaml']);

@@ -56,8 +56,9 @@ export function resolveWriteTarget(path: string): string {
   throw new LinkcapFileError(path, 'too many levels of symbolic links');
 }
 
-function shown(path: string, target: string): string {
-  return resolve(path) === target ? path : `${path} (a link to ${target})`;
+/** "" for a plain path, " (a link to /shared/x.yaml)" for a symbolic link: what follows the path in a message. */
+function linkNote(path: string, target: string): string {
+  return resolve(path) === target ? '' : ` (a link to ${target})`;
 }
 
 /**
@@ -68,7 +69,7 @@ function shown(path: string, target: string): string {
 export function checkWritable(path: string, target = resolveWriteTarget(path)): void {
   const stat = statOrUndefined(target);
   if (stat) {
-    if (!stat.isFile()) throw new LinkcapFileError(path, `${shown(path, target)} is not a regular file; linkcap writes only regular files`);
+    if (!stat.isFile()) throw new LinkcapFileError(path, `is${linkNote(path, target)} not a regular file; linkcap writes only regular files`);
     let writable = (stat.mode & 0o222) !== 0;
     if (writable) {
       try {
@@ -77,7 +78,7 @@ export function checkWritable(path: string, target = resolveWriteTarget(path)): 
         writable = false;
       }
     }
-    if (!writable) throw new LinkcapFileError(path, `${shown(path, target)} is read-only; left unchanged (make it writable, or write to another file)`);
+    if (!writable) throw new LinkcapFileError(path, `is read-only${linkNote(path, target)}; left unchanged (make it writable, or write to another file)`);
   }
   const directory = dirname(target);
   const dirStat = statOrUndefined(directory);
@@ -110,7 +111,7 @@ async function writeResolved(path: string, target: string, data: string | Uint8A
   try {
     await writeFileAtomic()(target, typeof data === 'string' ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength), { fsync: true });
   } catch (error) {
-    throw new LinkcapFileError(path, `cannot write ${shown(path, target)}: ${systemErrorReason(error)}; the file is unchanged`);
+    throw new LinkcapFileError(path, `cannot write${linkNote(path, target)}: ${systemErrorReason(error)}; the file is unchanged`);
   }
 }
 
