@@ -136,9 +136,10 @@ export function gib(bytes: number): string {
   return formatNumber(bytes / 2 ** 30, 1);
 }
 
-/** 1234567 → "1,234,567"; large values with a unit suffix. */
+/** 1234567 → "1.23M"; 1.5e13 → "15.00T"; above 10^18 (beyond every input limit) "2.5e21", never "1e+285P". */
 export function humanCount(x: number): string {
   if (!Number.isFinite(x)) return String(x);
+  if (Math.abs(x) >= 1e18) return x.toExponential(1).replace('e+', 'e');
   const units: [number, string][] = [
     [1e15, 'P'],
     [1e12, 'T'],
@@ -177,8 +178,12 @@ export function formatDuration(seconds: number): string {
   if (seconds < 120) return `${formatNumber(seconds, 2)} s`;
   if (seconds < 7200) return `${formatNumber(seconds / 60, 1)} min`;
   if (seconds < 2 * 86400) return `${formatNumber(seconds / 3600, 1)} h`;
-  return `${formatNumber(seconds / 86400, 1)} days`;
+  if (seconds < 2 * YEAR_S) return `${formatNumber(seconds / 86400, 1)} days`;
+  const years = seconds / YEAR_S;
+  return `${years < 1000 ? formatNumber(years, 1) : humanCount(years)} years`;
 }
+
+const YEAR_S = 365.25 * 86400;
 
 export function renderPrediction(p: TrainingPrediction, clusterLabel: string): string {
   const b = p.breakdown;

@@ -6,7 +6,7 @@
  * Enumerated (each list can be narrowed by `space`):
  *   tp        divisors of the GPU count up to the domain size that divide the heads (TP across domains is
  *             never competitive: pruned)
- *   cp        1, 2, 4, 8 where the sequence splits into shards of ≥ 1024 tokens
+ *   cp        1, and 2, 4, 8 where the sequence splits into shards of ≥ 1024 tokens
  *   pp        divisors of gpus / (tp · cp) up to the layer count
  *   dp        the rest: gpus / (tp · cp · pp)
  *   ep        1 (dense) or every divisor of the routed experts that divides tp · cp · dp
@@ -173,7 +173,7 @@ function searchAxes(context: ResolvedContext, space: SearchSpace, flash: boolean
   const tp =
     listOption<number>('tp', space.tp, isSize, 'whole numbers ≥ 1') ??
     divisors(gpus).filter((t) => t <= Math.min(domain, gpus) && heads % t === 0 && (domain % t === 0 || t % domain === 0));
-  const cp = listOption<number>('cp', space.cp, isSize, 'whole numbers ≥ 1') ?? [1, 2, 4, 8].filter((c) => seq % c === 0 && seq / c >= 1024);
+  const cp = listOption<number>('cp', space.cp, isSize, 'whole numbers ≥ 1') ?? [1, 2, 4, 8].filter((c) => c === 1 || (seq % c === 0 && seq / c >= 1024));
   const pp = listOption<number>('pp', space.pp, isSize, 'whole numbers ≥ 1');
   const ep = listOption<number>('ep', space.ep, isSize, 'whole numbers ≥ 1');
   const microbatch = listOption<number>('microbatch', space.microbatch, isSize, 'whole numbers ≥ 1') ?? [1, 2, 4, 8];
