@@ -80,16 +80,17 @@ function approximate(d: Decimal, multiplier: bigint, divisor: bigint): number {
 }
 
 function checkWhole(d: Decimal, multiplier: bigint, divisor: bigint, text: string, flag: string, range: WholeRange, unit = '', hint = ''): number {
-  const expected = `${flag}: expected ${wholeRangeText(range, unit)}${hint}`;
+  // The message is built only on failure: toLocaleString's first call costs ~10 ms of start-up (ICU).
+  const fail = (why: string) => new InputError(`${flag}: expected ${wholeRangeText(range, unit)}${hint}; ${typed(text)} ${why}`);
   const value = exactWhole(d, multiplier, divisor);
   const approx = approximate(d, multiplier, divisor);
-  if (value === 'huge' || approx > range.max) throw new InputError(`${expected}; ${typed(text)} is above the maximum`);
-  if (approx < range.min) throw new InputError(`${expected}; ${typed(text)} is below the minimum`);
-  if (value === 'fraction') throw new InputError(`${expected}; ${typed(text)} is not a whole number${unit}`);
+  if (value === 'huge' || approx > range.max) throw fail('is above the maximum');
+  if (approx < range.min) throw fail('is below the minimum');
+  if (value === 'fraction') throw fail(`is not a whole number${unit}`);
   const signed = d.negative ? -value : value;
   // The exact comparison catches what the approximation rounds away (2^53 + 1 against 2^53).
-  if (signed > BigInt(range.max)) throw new InputError(`${expected}; ${typed(text)} is above the maximum`);
-  if (signed < BigInt(range.min)) throw new InputError(`${expected}; ${typed(text)} is below the minimum`);
+  if (signed > BigInt(range.max)) throw fail('is above the maximum');
+  if (signed < BigInt(range.min)) throw fail('is below the minimum');
   return Number(signed);
 }
 
@@ -118,13 +119,13 @@ function numberRangeText(range: NumberRange): string {
 export function parseNumber(text: string, flag: string, range: NumberRange): number {
   const trimmed = text.trim();
   const d = readDecimal(trimmed);
-  const expected = `${flag}: expected ${numberRangeText(range)}`;
-  if (!d) throw new InputError(`${expected}, got ${typed(text)}`);
+  const fail = (why: string) => new InputError(`${flag}: expected ${numberRangeText(range)}${why}`);
+  if (!d) throw fail(`, got ${typed(text)}`);
   const value = Number(trimmed);
   const order = d.digits === '' ? -Infinity : d.digits.length + d.exponent;
-  if (order > 400 || value > range.max) throw new InputError(`${expected}; ${typed(text)} is above the maximum`);
+  if (order > 400 || value > range.max) throw fail(`; ${typed(text)} is above the maximum`);
   if (value < range.min || (range.minExclusive && !(value > range.min)) || (d.negative && d.digits !== '' && range.min >= 0)) {
-    throw new InputError(`${expected}; ${typed(text)} is below the minimum`);
+    throw fail(`; ${typed(text)} is below the minimum`);
   }
   return value;
 }

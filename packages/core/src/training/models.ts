@@ -23,19 +23,27 @@ const presetFile = modelsJson as unknown as ModelsFile;
 /** Source keys of the presets and the references they stand for. */
 export const MODEL_SOURCES: Readonly<Record<string, string>> = presetFile.sources;
 
-let presets: Map<string, Workload> | undefined;
+/** Normalised presets by id, filled on first use of each: a command that trains one model checks only that one. */
+const presets = new Map<string, Workload>();
 
-function presetMap(): Map<string, Workload> {
-  if (presets === undefined) {
-    presets = new Map();
-    for (const spec of presetFile.models) presets.set(spec.id!, normaliseWorkload(spec, `models.json ${spec.id}`));
+function preset(id: string): Workload | undefined {
+  let workload = presets.get(id);
+  if (workload === undefined) {
+    const spec = presetFile.models.find((model) => model.id === id);
+    if (spec === undefined) return undefined;
+    workload = normaliseWorkload(spec, `models.json ${spec.id}`);
+    presets.set(id, workload);
   }
-  return presets;
+  return workload;
+}
+
+function presetIds(): string[] {
+  return presetFile.models.map((model) => model.id!);
 }
 
 /** Every preset model, in catalog order. */
 export function listModels(): Workload[] {
-  return [...presetMap().values()];
+  return presetIds().map((id) => preset(id)!);
 }
 
 /** Parses YAML or JSON text holding one model or `{ models: [...] }`. */
@@ -61,11 +69,11 @@ export function resolveModel(ref: string | WorkloadSpec | Workload): Workload {
     return normaliseWorkload(ref, 'model');
   }
   if (typeof ref !== 'string' || ref.length === 0) throw new LinkcapInputError('model', 'must be a preset id, a YAML/JSON file or a model object');
-  const preset = presetMap().get(ref);
-  if (preset) return preset;
+  const found = preset(ref);
+  if (found) return found;
   const [path, wanted] = ref.split('#');
   if (!existsSync(path)) {
-    throw new LinkcapInputError('model', `"${ref}": not a preset (${[...presetMap().keys()].join(', ')}) and no such file`);
+    throw new LinkcapInputError('model', `"${ref}": not a preset (${presetIds().join(', ')}) and no such file`);
   }
   const models = parseModels(readTextFile(path, { what: 'model file' }), path);
   if (wanted !== undefined) {
