@@ -1,5 +1,6 @@
 /** Safe reading and writing of user files (packages/core/src/files). */
 import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { chmodSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -127,5 +128,22 @@ describe('updateFileSafely', () => {
       await expect(updateFileSafely(file, () => 'y', { waitMs: 300 })).rejects.toThrow(/busy\.yaml: another process has been writing it .*busy\.yaml\.lock/);
     });
     expect((await updateFileSafely(file, () => 'y')).changed).toBe(true);
+  });
+});
+
+describe('lazy dependencies', () => {
+  it('the yaml and file-locking packages load only when a YAML file is read or a file is written', () => {
+    const core = fileURLToPath(new URL('../dist/index.js', import.meta.url));
+    const script = `
+      const { createRequire } = await import('node:module');
+      const loaded = (name) => Object.keys(createRequire(import.meta.url).cache).some((path) => path.includes('/node_modules/' + name + '/'));
+      const core = await import(${JSON.stringify(core)});
+      const cluster = core.resolveCluster('hgx-h800', core.loadCatalog({ env: {} }));
+      core.predictCollective({ op: 'all-reduce', bytes: 1 << 20, gpus: 8, cluster, engine: 'reference' });
+      const before = ['yaml', 'proper-lockfile', 'write-file-atomic'].map(loaded);
+      core.parseCatalogText('chips: {}', 'x.yaml');
+      console.log(JSON.stringify({ before, yamlAfter: loaded('yaml') }));`;
+    const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: tempDir(), encoding: 'utf8' });
+    expect(JSON.parse(out)).toEqual({ before: [false, false, false], yamlAfter: true });
   });
 });
