@@ -12,6 +12,7 @@ import {
 } from '@linkcap/core';
 import type { Command } from 'commander';
 import { addCatalogOption, addEngineOption, parseEngine, resolveClusterOption } from '../util/cluster-option.js';
+import { addCudaGraphOption, withCudaGraph } from '../util/cuda-graph.js';
 import { dtypeBytes } from '../util/dtypes.js';
 import { UsageError } from '../util/errors.js';
 import { ncclTestsRedop, ncclTestsRoot, parseOp } from '../util/op-names.js';
@@ -31,6 +32,7 @@ interface CollectiveOptions {
   json?: boolean;
   catalog?: string[];
   engine?: string;
+  cudaGraph?: boolean;
 }
 
 function describeCluster(cluster: ResolvedCluster, prediction: CollectivePrediction): string {
@@ -127,7 +129,7 @@ async function run(opArg: string, options: CollectiveOptions): Promise<void> {
   const elementBytes = dtypeBytes(options.dtype);
   const engine = parseEngine(options.engine);
   const sizes = options.sweepBytes !== undefined ? parseSizeRange(options.sweepBytes, '--sweep-bytes') : [parseBytes(options.bytes!, '--bytes')];
-  const cluster = resolveClusterOption(options.cluster, options.catalog);
+  const cluster = withCudaGraph(resolveClusterOption(options.cluster, options.catalog), options.cudaGraph);
   if (options.candidates) {
     printCandidates(options, op, sizes[0], gpus, cluster);
     return;
@@ -158,5 +160,6 @@ export function register(program: Command): void {
     .option('--json', 'machine-readable output');
   addCatalogOption(command);
   addEngineOption(command);
+  addCudaGraphOption(command);
   command.action(run);
 }

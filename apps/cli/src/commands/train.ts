@@ -6,6 +6,7 @@
 import { predictTraining, searchLayouts, type SearchSpace } from '@linkcap/core';
 import type { Command } from 'commander';
 import { addCatalogOption, addEngineOption, parseEngine, resolveClusterOption } from '../util/cluster-option.js';
+import { addCudaGraphOption, withCudaGraph } from '../util/cuda-graph.js';
 import { InputError, UsageError } from '../util/errors.js';
 import { formatNumber, printJson, renderTable } from '../util/output.js';
 import { LIMITS, parseWholeNumber } from '../util/values.js';
@@ -34,6 +35,7 @@ interface TrainOptions extends LayoutOptions {
   json?: boolean;
   catalog?: string[];
   engine: string;
+  cudaGraph?: boolean;
 }
 
 function searchSpace(layout: ReturnType<typeof layoutFromOptions>): SearchSpace {
@@ -63,7 +65,7 @@ async function run(options: TrainOptions): Promise<void> {
   const tokens = options.tokens !== undefined ? parseTokens(options.tokens) : undefined;
   const price = options.price !== undefined ? parsePrice(options.price) : undefined;
   const top = options.top !== undefined ? parseWholeNumber(options.top, '--top', LIMITS.top) : 5;
-  const cluster = resolveClusterOption(options.cluster, options.catalog);
+  const cluster = withCudaGraph(resolveClusterOption(options.cluster, options.catalog), options.cudaGraph);
   const label = `${cluster.id} (${cluster.name})`;
 
   if (!options.best) {
@@ -146,6 +148,7 @@ export function register(program: Command): void {
     .option('--top <n>', 'layouts to print with --best, 1 to 1000 (default 5)');
   addCatalogOption(command);
   addEngineOption(command);
+  addCudaGraphOption(command);
   command.action(run);
 }
 

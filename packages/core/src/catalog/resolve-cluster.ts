@@ -190,6 +190,17 @@ export function resolveClusterSpec(spec: ClusterSpec, catalog: Catalog): Resolve
   const inNetEff = need(out.inNetworkEfficiency, defaults.inNetworkEfficiency, 'scaleOut.inNetworkEfficiency', 'scaleOut.inNetworkEfficiency', 'fraction');
   params.inNetworkEfficiency = record('inNetworkEfficiency', inNetEff.value, `${fmt(inNetEff.value)} of scaleOutGBps with in-network reduction`, inNet ? [inNetEff] : []);
 
+  // Per call. Presets leave it at 0 (the tuner's constants); fitted clusters carry their own.
+  const callFigure = spec.callLatencyUs && spec.callLatencyUs.value !== null ? spec.callLatencyUs : undefined;
+  const callUs = callFigure?.value ?? 0;
+  params.callLatencyUs = record(
+    'callLatencyUs',
+    callUs,
+    `${fmt(callUs)} µs per call over the tuner's base latency`,
+    callFigure ? [{ value: callUs, figure: callFigure, label: 'callLatencyUs' }] : [],
+  );
+  params.cudaGraph = record('cudaGraph', 0, 'launched call by call (--cuda-graph prices CUDA-graph replay)', []);
+
   let maxGpus: number | undefined;
   if (spec.maxGpus && spec.maxGpus.value !== null) {
     maxGpus = spec.maxGpus.value;
