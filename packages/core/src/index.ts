@@ -56,3 +56,4 @@ export {
   type ResidualRow,
 } from './calibrate/fit.js';
 export { calibrateCluster, type CalibrateRequest, type CalibrateResult } from './calibrate/calibrate.js';
+export * from './files/index.js';

@@ -415,29 +415,31 @@ describe('derived chips', () => {
     expect(() => deriveChip(catalog, 'l20', { name: 'x', nicsPerGpu: 2 })).toThrow(/no node preset/);
   });
 
-  it('writes into a user catalog file atomically; loadCatalog then resolves --cluster my-h800', () => {
+  it('writes into a user catalog file atomically; loadCatalog then resolves --cluster my-h800', async () => {
     const dir = tempDir();
     const file = join(dir, 'linkcap.catalog.yaml');
     writeFileSync(file, '# my own notes\nchips: {}\n');
     const variant = deriveChip(loadCatalog({ cwd: dir, env: {} }), 'h100', { name: 'my-h800', scaleUpBidirGBps: 400 });
-    expect(writeCatalogEntries(file, variant.entries)).toEqual({ created: false });
+    expect(await writeCatalogEntries(file, variant.entries)).toEqual({ created: false, target: file });
     const text = readFileSync(file, 'utf8');
     expect(text).toMatch(/# my own notes/);
     expect(text).toMatch(/bidirectionalGBps: \{ value: 400, source: user/);
     expect(readdirSync(dir)).toEqual(['linkcap.catalog.yaml']);
     const catalog = loadCatalog({ cwd: dir, env: {} });
     expect(resolveCluster('my-h800', catalog).params.scaleUpGBps).toBe(164.8);
-    // Deriving again with the same name replaces the variant.
+    // Deriving again with the same name is refused unless replace is asked for, then replaces the variant.
     const again = deriveChip(catalog, 'h100', { name: 'my-h800', scaleUpBidirGBps: 600 });
-    writeCatalogEntries(file, again.entries);
+    await expect(writeCatalogEntries(file, again.entries)).rejects.toThrow(/^chips\.my-h800: already in .*linkcap\.catalog\.yaml; choose another name/);
+    expect(readFileSync(file, 'utf8')).toBe(text);
+    await writeCatalogEntries(file, again.entries, { replace: true });
     expect(resolveCluster('my-h800', loadCatalog({ cwd: dir, env: {} })).params.scaleUpGBps).toBeCloseTo(247.2, 9);
   });
 
-  it('writes JSON files too, and creates missing ones', () => {
+  it('writes JSON files too, and creates missing ones', async () => {
     const dir = tempDir();
     const file = join(dir, 'variants.json');
     const variant = deriveChip(builtinCatalog(), 'a100', { name: 'a100-capped', scaleUpBidirGBps: 400 });
-    expect(writeCatalogEntries(file, variant.entries)).toEqual({ created: true });
+    expect(await writeCatalogEntries(file, variant.entries)).toEqual({ created: true, target: file });
     expect(existsSync(file)).toBe(true);
     const catalog = loadCatalog({ cwd: dir, env: {}, files: ['variants.json'] });
     expect(resolveCluster('a100-capped', catalog).params).toEqual(resolveCluster('a800-node', catalog).params);

@@ -4,14 +4,14 @@
  * @linkcap/core's calibrateCluster; this file reads the logs, prints the fit and writes the entry.
  *
  * Nothing is written unless every log parses and the fit completes; the catalog file is rewritten atomically
- * (writeCatalogEntries: validated text to a temporary file in the same directory, then renamed).
+ * under its lock (writeCatalogEntries).
  */
-import { chmodSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { relative } from 'node:path';
 import {
   calibrateCluster,
   findClusterSpec,
   loadCatalog,
+  readTextFile,
   resolveCluster,
   writeCatalogEntries,
   type CalibrateResult,
@@ -43,15 +43,7 @@ interface CalibrateOptions {
 const MAX_LOG_BYTES = 64 * 1024 * 1024;
 
 function readLog(path: string): { file: string; text: string } {
-  let stat;
-  try {
-    stat = statSync(path);
-  } catch (error) {
-    throw new Error(`${path}: cannot read (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
-  }
-  if (!stat.isFile()) throw new Error(`${path}: not a regular file`);
-  if (stat.size > MAX_LOG_BYTES) throw new Error(`${path}: ${stat.size} bytes, more than the ${MAX_LOG_BYTES} an nccl-tests log can be`);
-  return { file: path, text: readFileSync(path, 'utf8') };
+  return { file: path, text: readTextFile(path, { what: 'nccl-tests log', maxBytes: MAX_LOG_BYTES }) };
 }
 
 function show(value: number): string {
@@ -131,28 +123,6 @@ function residualTable(result: CalibrateResult): string {
   );
 }
 
-/**
- * Writes the entry through writeCatalogEntries (validated text, temporary file in the same directory, rename), with
- * what that helper does not do yet: a symbolic link is written through to its target (not replaced by a plain
- * file), a read-only file is refused rather than replaced, and the file keeps its permissions.
- */
-function writeSafely(path: string, name: string, entry: Record<string, unknown>): { created: boolean } {
-  let target = path;
-  let mode: number | undefined;
-  try {
-    target = realpathSync(path);
-    const stat = statSync(target);
-    if (!stat.isFile()) throw new Error(`${path}: not a regular file; not written`);
-    if ((stat.mode & 0o222) === 0) throw new Error(`${path}: read-only; not written (make it writable or pass --file)`);
-    mode = stat.mode & 0o7777;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-  }
-  const result = writeCatalogEntries(target, { clusters: { [name]: entry } });
-  if (mode !== undefined) chmodSync(target, mode);
-  return result;
-}
-
 async function run(logPaths: string[], options: CalibrateOptions): Promise<void> {
   if (logPaths.length === 0) throw new UsageError('give one or more nccl-tests logs: linkcap calibrate LOG… --base PRESET --name NAME');
   if (!options.base) throw new UsageError('--base is required: the preset the fit starts from and falls back on (e.g. --base dgx-h100)');
@@ -177,8 +147,10 @@ async function run(logPaths: string[], options: CalibrateOptions): Promise<void>
   const logs = logPaths.map(readLog);
   const result = calibrateCluster({ logs, base, name, date: options.date, op, skipWrong: options.skipWrong });
 
+  // writeCatalogEntries: the file's lock held while it is re-read, merged and validated; a temporary file renamed
+  // over it; symbolic links written through; read-only files refused; the mode kept.
   let written: { created: boolean } | undefined;
-  if (!options.dryRun) written = writeSafely(target.path, name, result.entry);
+  if (!options.dryRun) written = await writeCatalogEntries(target.path, { clusters: { [name]: result.entry } }, { replace: options.force ?? false });
   const shownFile = relative(process.cwd(), target.path) || target.path;
 
   if (options.json) {

@@ -219,7 +219,7 @@ export function resolveClusterSpec(spec: ClusterSpec, catalog: Catalog): Resolve
   // Chip figures the row was built on that are unconfirmed or hypothetical.
   if (chip.hypothetical) notes.unshift(`hypothetical chip ${chip.id}${chip.derivedFrom ? `, derived from ${chip.derivedFrom}` : ''}`);
   if (spec.hypothetical && !chip.hypothetical) notes.unshift('hypothetical cluster');
-  notes.push(...(spec.notes ?? []));
+  for (const note of spec.notes ?? []) notes.push(note); // a loop: spreading a 150,000-item list overflows the stack
   return {
     id: spec.id,
     name: spec.name,
