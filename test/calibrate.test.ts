@@ -23,7 +23,7 @@ const base = resolveCluster('dgx-h100', catalog);
 const truth: ClusterParams = { ...base.params, scaleUpGBps: 340, scaleOutGBps: 44, nvlsEfficiency: 0.7, scaleUpHopUs: 0.9, scaleOutHopUs: 3.6, callLatencyUs: 4 };
 const OPS = ['all-reduce', 'all-gather', 'reduce-scatter', 'all-to-all', 'send-recv'] as const;
 
-function logs(params: ClusterParams, shapes: [number, number][], noise = 0.03, extra: Partial<Parameters<typeof syntheticLog>[0]> = {}) {
+function logs(params: ClusterParams, shapes: [number, number][], noise = 0.03, extra: { graph?: boolean } = {}) {
   let seed = 11;
   return shapes.flatMap(([nodes, gpusPerNode]) =>
     OPS.map((op) => ({ file: `${op}-${nodes}x${gpusPerNode}.log`, text: syntheticLog({ params, op, nodes, gpusPerNode, noise, seed: seed++, ...extra }) })),

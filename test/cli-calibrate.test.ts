@@ -86,7 +86,9 @@ describe('linkcap calibrate', () => {
     const dir = workDir();
     expect(runCli(['calibrate', LOGS[0], '--name', 'x'], { cwd: dir, env: quiet }).status).toBe(2);
     expect(runCli(['calibrate', LOGS[0], '--base', 'dgx-h100'], { cwd: dir, env: quiet }).status).toBe(2);
-    expect(runCli(['calibrate', LOGS[0], '--base', 'dgx-h100', '--name', 'x', '--op', 'gather'], { cwd: dir, env: quiet }).status).toBe(2);
+    const op = runCli(['calibrate', LOGS[0], '--base', 'dgx-h100', '--name', 'x', '--op', 'gather'], { cwd: dir, env: quiet });
+    expect(op.status).toBe(1);
+    expect(op.stderr).toMatch(/unknown operation "gather"/);
     const taken = runCli(['calibrate', LOGS[0], '--base', 'dgx-h100', '--name', 'hgx-h800'], { cwd: dir, env: quiet });
     expect(taken.status).toBe(1);
     expect(taken.stderr).toMatch(/cluster "hgx-h800" already exists/);

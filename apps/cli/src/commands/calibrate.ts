@@ -21,7 +21,7 @@ import {
 import type { Command } from 'commander';
 import { catalogTargetFile } from '../util/catalog-target.js';
 import { addCatalogOption } from '../util/cluster-option.js';
-import { UsageError } from '../util/errors.js';
+import { InputError, UsageError } from '../util/errors.js';
 import { parseOp } from '../util/op-names.js';
 import { formatNumber, printJson, renderTable } from '../util/output.js';
 import { formatBytesHuman } from '../util/units.js';
@@ -137,12 +137,12 @@ async function run(logPaths: string[], options: CalibrateOptions): Promise<void>
   const catalog = loadCatalog({ files });
   const base: ResolvedCluster = resolveCluster(options.base, catalog);
   if (findClusterSpec(catalog, name) && !options.force) {
-    throw new Error(`name: cluster "${name}" already exists in the catalog; choose another --name, or --force to replace a user entry`);
+    throw new InputError(`--name: cluster "${name}" already exists in the catalog; choose another --name, or --force to replace a user entry`);
   }
   if (findClusterSpec(catalog, name) && catalog.origins.get(`clusters.${name}`) === 'builtin') {
-    throw new Error(`name: "${name}" is a built-in preset; choose another --name`);
+    throw new InputError(`--name: "${name}" is a built-in preset; choose another --name`);
   }
-  if (name === base.id) throw new Error(`name: "${name}" is the base cluster itself; choose another --name`);
+  if (name === base.id) throw new InputError(`--name: "${name}" is the base cluster itself; choose another --name`);
 
   const logs = logPaths.map(readLog);
   const result = calibrateCluster({ logs, base, name, date: options.date, op, skipWrong: options.skipWrong });
