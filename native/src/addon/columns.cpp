@@ -27,6 +27,12 @@ const char* typed_array_name(napi_typedarray_type type) {
 
 namespace {
 
+// "a Uint8Array", "an Int32Array".
+std::string with_article(napi_typedarray_type type) {
+  const std::string name = typed_array_name(type);
+  return (name[0] == 'I' ? "an " : "a ") + name;
+}
+
 void check_status(Napi::Env env, napi_status status) {
   if (status != napi_ok) throw Napi::Error::New(env);
 }
@@ -62,7 +68,7 @@ ArrayView read_array(Napi::Env env, napi_value value, napi_typedarray_type type,
     check_status(env, napi_get_typedarray_info(env, value, &view.type, &view.length, &view.data, &buffer, &offset));
   }
   if (!isTypedArray || view.type != type) {
-    throw Napi::TypeError::New(env, name + " must be a " + typed_array_name(type) + " (got " +
+    throw Napi::TypeError::New(env, name + " must be " + with_article(type) + " (got " +
                                         describe_value(Napi::Value(env, value)) + ")");
   }
   // Node-API 8 has no "is a SharedArrayBuffer" test, but napi_is_arraybuffer is false for one: a typed
@@ -71,7 +77,7 @@ ArrayView read_array(Napi::Env env, napi_value value, napi_typedarray_type type,
   check_status(env, napi_is_arraybuffer(env, buffer, &isArrayBuffer));
   view.shared = !isArrayBuffer;
   if (memory == Memory::Shared && !view.shared) {
-    throw Napi::TypeError::New(env, name + " must be a " + typed_array_name(type) +
+    throw Napi::TypeError::New(env, name + " must be " + with_article(type) +
                                         " on a SharedArrayBuffer (an asynchronous call outlives its caller, and other "
                                         "memory can be detached or freed meanwhile; engine.evaluateAsync copies it "
                                         "through shared windows)");
