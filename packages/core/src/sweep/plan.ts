@@ -500,7 +500,8 @@ export function buildSweepPlan(spec: SweepSpec, options: PlanOptions = {}): Swee
   }
   for (const m of metrics) {
     columns.push({
-      name: m.name,
+      // An axis may carry a metric's name (algorithm: [auto, best] asks; the metric is what was chosen).
+      name: axisIndex.has(m.name) ? `chosen${m.name[0].toUpperCase()}${m.name.slice(1)}` : m.name,
       type: m.type === 'code' ? 'string' : m.type,
       unit: m.unit,
       source: ColumnSource.Metric,
