@@ -10,7 +10,7 @@ import { LinkcapInputError } from '../../validate/errors.js';
 import type { SweepPlan } from '../plan.js';
 import type { Column, ReductionResult, RowChunk, ShardOption, SweepResult, SweepRun } from '../run.js';
 import { ArrowTableWriter } from './arrow.js';
-import { buildManifest, type ManifestFile, type SweepManifest } from './manifest.js';
+import { buildManifest, fileManifest, type ManifestFile, type SweepManifest } from './manifest.js';
 import { ParquetTableWriter } from './parquet.js';
 import { FORMAT_EXTENSIONS, type TableFormat, type TableWriter } from './table.js';
 import { CsvTableWriter, JsonlTableWriter } from './text.js';
@@ -150,7 +150,7 @@ export async function finishDirectory(
   const hasRows = plan.rows !== 'none' || o.rowsFromMerge === true;
   const manifest = buildManifest(plan, result, { shard: o.shard, total: o.total, format: o.format, rowsFile: hasRows ? o.rowsName : null, rowCount, reductionFiles, outerCount: o.outerCount });
   if (o.mergedFrom) manifest.mergedFrom = o.mergedFrom;
-  const metadata = { 'linkcap.manifest': JSON.stringify(manifest) };
+  const metadata = { 'linkcap.manifest': JSON.stringify(fileManifest(manifest)) };
   const rowsPath = join(dir, o.rowsName);
   if (o.rowsWriter) {
     await (o.rowsWriter.finish as (m: Record<string, string>, c?: readonly Column[]) => void | Promise<void>)(metadata, o.rowColumns ?? emptyColumns(plan));
