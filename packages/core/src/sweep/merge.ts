@@ -13,7 +13,7 @@ import { createSweepEngine } from './native.js';
 import { buildSweepPlan } from './plan.js';
 import { buildReductionResults, type SweepResult } from './run.js';
 import type { SweepSpec } from './spec.js';
-import { createTableWriter, finishDirectory, prepareResultDirectory, type WrittenResults } from './output/directory.js';
+import { beginTable, finishDirectory, prepareResultDirectory, type PendingTable, type WrittenResults } from './output/directory.js';
 import { modelHash, type SweepManifest } from './output/manifest.js';
 import { readManifest, readTableChunks } from './output/read.js';
 import { FORMAT_EXTENSIONS } from './output/table.js';
@@ -70,19 +70,19 @@ export async function mergeSweepResults(dirs: readonly string[], options: MergeO
   const rowsName = `rows.${FORMAT_EXTENSIONS[format]}`;
   prepareResultDirectory(options.out, options.overwrite ?? false);
   let rowCount = 0;
-  let rowsWriter;
+  let rowsTable: PendingTable | undefined;
   if (plan.rows === 'all') {
-    rowsWriter = createTableWriter(format, join(options.out, `${rowsName}.tmp-${process.pid}`));
+    rowsTable = beginTable(format, join(options.out, rowsName));
     try {
       for (const { dir, manifest } of ordered) {
         if (!manifest.files.rows) continue;
         for await (const chunk of readTableChunks(join(dir, manifest.files.rows), format, plan.columns)) {
-          await rowsWriter.write(chunk.columns, chunk.length);
+          await rowsTable.writer.write(chunk.columns, chunk.length);
           rowCount += chunk.length;
         }
       }
     } catch (error) {
-      rowsWriter.abort();
+      await rowsTable.abort();
       throw error;
     }
   }
@@ -91,7 +91,7 @@ export async function mergeSweepResults(dirs: readonly string[], options: MergeO
     dir: options.out,
     format,
     total,
-    rowsWriter,
+    rowsTable,
     rowCount,
     rowsName,
     outerCount: first.range.outerCount,
