@@ -131,6 +131,11 @@ struct Engine::Impl {
     for (const auto& [axis, stride] : axes) row += digits[axis] * stride;
     return row;
   }
+  // Training: the chip row. Without chip axes the chip table holds one row per cluster row (each cluster's own
+  // chip, derived axes applied), so the chip row is the cluster row.
+  std::uint64_t chip_row(const std::uint32_t* digits) const {
+    return chipAxes.empty() ? row_of(clusterAxes, digits) : row_of(chipAxes, digits);
+  }
   std::uint64_t context_of(const std::uint32_t* digits) const {
     std::uint64_t c = 0;
     for (std::size_t a = 0; a < contextStrides.size(); ++a) c += digits[a] * contextStrides[a];
@@ -213,7 +218,7 @@ struct Engine::Impl {
     std::memcpy(lay, engine->baseLayout_.data(), sizeof(double) * training::kLayoutFieldCount);
     const std::uint64_t w = row_of(workloadAxes, p.digits);
     lay[training::L::workload] = static_cast<double>(w);
-    lay[training::L::chip] = static_cast<double>(row_of(chipAxes, p.digits));
+    lay[training::L::chip] = static_cast<double>(chip_row(p.digits));
     lay[training::L::cluster] = static_cast<double>(row_of(clusterAxes, p.digits));
     lay[training::L::globalBatch] = engine->workloadBatch_[w];
     for (const auto& [axis, field] : layoutAxes) lay[field] = value(p.digits, axis);
@@ -338,7 +343,7 @@ struct Engine::Impl {
         impl.build_layout(q, entry);
         q.digits[axis] = digit;
         q.layout[training::L::workload] = static_cast<double>(impl.row_of(impl.workloadAxes, q.digits));
-        q.layout[training::L::chip] = static_cast<double>(impl.row_of(impl.chipAxes, q.digits));
+        q.layout[training::L::chip] = static_cast<double>(impl.chip_row(q.digits));
         q.layout[training::L::cluster] = static_cast<double>(impl.row_of(impl.clusterAxes, q.digits));
         impl.evaluate_training(q, *pricingCache);
         id = std::numeric_limits<std::uint64_t>::max();
@@ -563,7 +568,9 @@ Engine::Engine(const SweepPlan& input) : plan_(input), impl_(std::make_unique<Im
     for (std::size_t i = 0; i < nw; ++i) training::validate_workload_row(workloads_.data() + i * training::kWorkloadFieldCount, i);
     for (std::size_t i = 0; i < nc; ++i) training::validate_chip_row(chips_.data() + i * training::kChipFieldCount, i);
     if (max_row(im.workloadAxes) >= nw) bad("axes: the model axes index past the " + std::to_string(nw) + " workload rows");
-    if (max_row(im.chipAxes) >= nc) bad("axes: the chip axes index past the " + std::to_string(nc) + " chip rows");
+    if (im.chipAxes.empty() ? max_row(im.clusterAxes) >= nc : max_row(im.chipAxes) >= nc) {
+      bad("axes: the chip rows (one per cluster row without chip axes) stop at " + std::to_string(nc));
+    }
     if (!input.baseLayout) bad("baseLayout: required for a training sweep");
     baseLayout_ = copy_of(input.baseLayout, training::kLayoutFieldCount);
     if (!input.workloadBatch) bad("workloadBatch: required for a training sweep");
