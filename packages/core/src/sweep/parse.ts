@@ -133,7 +133,7 @@ function explain(error: ErrorObject): string {
  */
 export function parseSweepSpec(text: string, file = 'sweep spec'): { spec: SweepSpec; source: SpecSource } {
   const lines = new LineCounter();
-  const document = parseDocument(text, { lineCounter: lines, prettyErrors: false });
+  const document = parseDocument(text, { lineCounter: lines, prettyErrors: true });
   const source = new SpecSource(file, document, lines);
   if (document.errors.length > 0) {
     throw new SweepSpecError(
@@ -141,7 +141,7 @@ export function parseSweepSpec(text: string, file = 'sweep spec'): { spec: Sweep
       document.errors.map((error) => ({
         path: '(document)',
         line: error.linePos?.[0]?.line,
-        message: `not valid YAML/JSON: ${error.message.split('\n')[0]}`,
+        message: `not valid YAML/JSON: ${error.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')}`,
       })),
     );
   }
