@@ -1,0 +1,211 @@
+#!/usr/bin/env node
+/**
+ * Collective evaluations through the public engine (`getEngine().evaluate`): the native engine (all threads)
+ * against the TypeScript reference (one thread) on the same stream of auto-selected points, in one run; then
+ * the cost of one small call (one point through engine.evaluate, predictCollective and predictTraining) in both
+ * engines; and this process's peak resident memory.
+ *
+ * Points are decoded from a Cartesian grid (every preset cluster × op × size × GPU count) chunk by chunk, as a
+ * sweep would stream them: the grid is never materialised.
+ *
+ * Used by bench/run.mjs through `node bench/collectives.mjs --json` (a process of its own, so the peak memory is
+ * this benchmark's); alone, `node bench/collectives.mjs [--points N] [--chunk N] [--threads N]` prints the section.
+ */
+import { cpus, platform, release, totalmem } from 'node:os';
+import { pathToFileURL } from 'node:url';
+import {
+  allocateInputColumns,
+  allocateOutputColumns,
+  AUTO,
+  getEngine,
+  listClusters,
+  loadCatalog,
+  packClusters,
+  predictCollective,
+  predictTraining,
+  resolveCluster,
+} from '@linkcap/core';
+
+export const COLLECTIVE_BENCH_MARKER = '## Collective evaluations (issues 2 and 7)';
+
+const sizes = Array.from({ length: 31 }, (_, i) => 2 ** (i + 3)); // 8 B … 8 GiB
+const gpuCounts = [2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096, 8192];
+const ops = [0, 1, 2, 3, 4, 5, 6];
+
+/** Decodes grid index i into the point's columns (mixed radix: gpus fastest, then size, op, cluster). */
+function fillChunk(clusters, inputs, start, length) {
+  for (let k = 0; k < length; k += 1) {
+    let i = start + k;
+    const gpuIndex = i % gpuCounts.length;
+    i = Math.floor(i / gpuCounts.length);
+    const sizeIndex = i % sizes.length;
+    i = Math.floor(i / sizes.length);
+    const opIndex = i % ops.length;
+    i = Math.floor(i / ops.length);
+    const clusterIndex = i % clusters.length;
+    const domain = clusters[clusterIndex].params.gpusPerDomain;
+    // Round GPU counts to what the cluster can hold, so every point is a real evaluation.
+    const wanted = gpuCounts[gpuIndex];
+    inputs.gpus[k] = wanted <= domain ? Math.max(2, wanted) : Math.ceil(wanted / domain) * domain;
+    inputs.bytes[k] = sizes[sizeIndex];
+    inputs.op[k] = ops[opIndex];
+    inputs.cluster[k] = clusterIndex;
+  }
+  inputs.algo.fill(AUTO, 0, length);
+  inputs.proto.fill(AUTO, 0, length);
+}
+
+function sliceColumns(columns, length) {
+  return Object.fromEntries(Object.entries(columns).map(([name, array]) => [name, array.subarray(0, length)]));
+}
+
+/** Streams `totalPoints` grid points through `engine.evaluate` in chunks; only the evaluate calls are timed. */
+function timeEngine(engine, { clusters, packed, totalPoints, chunkSize, options }) {
+  const inputs = allocateInputColumns(chunkSize);
+  const outputs = allocateOutputColumns(chunkSize);
+  let seconds = 0;
+  let checksum = 0;
+  let ok = 0;
+  for (let start = 0; start < totalPoints; start += chunkSize) {
+    const length = Math.min(chunkSize, totalPoints - start);
+    const view = length === chunkSize ? inputs : sliceColumns(inputs, length);
+    const outView = length === chunkSize ? outputs : sliceColumns(outputs, length);
+    fillChunk(clusters, view, start, length);
+    const begin = process.hrtime.bigint();
+    engine.evaluate(packed, view, outView, options);
+    seconds += Number(process.hrtime.bigint() - begin) / 1e9;
+    for (let k = 0; k < length; k += 997) checksum += outView.timeS[k];
+    for (let k = 0; k < length; k += 1) if (outView.status[k] === 0) ok += 1;
+  }
+  return { seconds, rate: totalPoints / seconds, checksum, ok };
+}
+
+/** Median over `rounds` of the mean time of `calls` calls of fn, in seconds. */
+function perCall(fn, calls, rounds = 7) {
+  for (let i = 0; i < Math.min(calls, 1000); i += 1) fn(); // warm (JIT, caches)
+  const times = [];
+  for (let round = 0; round < rounds; round += 1) {
+    const begin = process.hrtime.bigint();
+    for (let i = 0; i < calls; i += 1) fn();
+    times.push(Number(process.hrtime.bigint() - begin) / 1e9 / calls);
+  }
+  times.sort((a, b) => a - b);
+  return times[Math.floor(times.length / 2)];
+}
+
+/** One small call in each engine: a one-point engine.evaluate, predictCollective and predictTraining. */
+function benchSmallCalls(catalog, threads) {
+  const h800 = resolveCluster('hgx-h800', catalog);
+  const packed = packClusters([h800.params]);
+  const inputs = allocateInputColumns(1);
+  const outputs = allocateOutputColumns(1);
+  inputs.op[0] = 0;
+  inputs.bytes[0] = 2 ** 20;
+  inputs.gpus[0] = 16;
+  inputs.algo[0] = AUTO;
+  inputs.proto[0] = AUTO;
+  const rows = [];
+  for (const engine of ['native', 'reference']) {
+    const e = getEngine(engine);
+    const evaluate = perCall(() => e.evaluate(packed, inputs, outputs, { threads }), 20_000);
+    const collective = perCall(() => predictCollective({ op: 'all-reduce', bytes: 2 ** 20, gpus: 16, cluster: h800, engine }), 5_000);
+    const training = perCall(
+      () => predictTraining({ model: 'llama3-70b', cluster: h800, gpus: 1024, layout: { tp: 8, pp: 4 }, engine }),
+      engine === 'native' ? 1_000 : 300,
+    );
+    rows.push({ engine, evaluate, collective, training });
+  }
+  return rows;
+}
+
+export function benchCollectives({ points = 10_000_000, chunk = 1_000_000, threads = 0 } = {}) {
+  const catalog = loadCatalog();
+  const clusters = listClusters(catalog);
+  const packed = packClusters(clusters.map((c) => c.params));
+  const native = getEngine('native');
+  const reference = getEngine('reference');
+  // Warm both (JIT, thread pool, plan caches) on a small chunk before timing.
+  {
+    const inputs = allocateInputColumns(10_000);
+    const outputs = allocateOutputColumns(10_000);
+    fillChunk(clusters, inputs, 0, 10_000);
+    native.evaluate(packed, inputs, outputs, { threads });
+    reference.evaluate(packed, inputs, outputs);
+  }
+  const setup = { clusters, packed, totalPoints: points, chunkSize: chunk };
+  const nativeResult = timeEngine(native, { ...setup, options: { threads } });
+  // The reference is ~50× slower: a tenth of the points gives its rate as well.
+  const referencePoints = Math.max(chunk, Math.round(points / 10));
+  const referenceResult = timeEngine(reference, { ...setup, totalPoints: referencePoints, options: {} });
+  const check = timeEngine(native, { ...setup, totalPoints: referencePoints, options: { threads } });
+  if (Math.abs(check.checksum - referenceResult.checksum) > 1e-9 * Math.abs(referenceResult.checksum) || check.ok !== referenceResult.ok) {
+    throw new Error(`native and reference disagree (checksums ${check.checksum} vs ${referenceResult.checksum})`);
+  }
+  const small = benchSmallCalls(catalog, threads);
+  return {
+    date: new Date().toISOString().slice(0, 10),
+    points,
+    referencePoints,
+    chunk,
+    threads,
+    clusterCount: clusters.length,
+    native: nativeResult,
+    reference: referenceResult,
+    small,
+    peakRssBytes: process.resourceUsage().maxRSS * 1024,
+    machine: {
+      cpu: cpus()[0]?.model ?? 'unknown CPU',
+      cores: cpus().length,
+      memoryGiB: Math.round(totalmem() / 2 ** 30),
+      os: `${platform()} ${release()}`,
+      node: process.version,
+    },
+  };
+}
+
+const us = (seconds) => `${(seconds * 1e6).toFixed(2)} µs`;
+const rate = (r) => Math.round(r).toLocaleString('en-US');
+
+export function renderCollectiveBench(r) {
+  const ratio = r.native.rate / r.reference.rate;
+  const [n, ref] = [r.small.find((s) => s.engine === 'native'), r.small.find((s) => s.engine === 'reference')];
+  return `${COLLECTIVE_BENCH_MARKER}
+
+Measured ${r.date} by \`npm run bench\` (bench/collectives.mjs) in one run, same points for both engines, through the
+public \`getEngine(kind).evaluate\` (the TypeScript checks column shapes; values are checked by the engine as it reads them).
+
+| engine | threads | points | seconds | points/s |
+|---|---|---|---|---|
+| native (C++) | ${r.threads === 0 ? `all (${r.machine.cores})` : r.threads} | ${r.points.toLocaleString('en-US')} | ${r.native.seconds.toFixed(3)} | ${rate(r.native.rate)} |
+| TypeScript reference | 1 | ${r.referencePoints.toLocaleString('en-US')} | ${r.reference.seconds.toFixed(2)} | ${rate(r.reference.rate)} |
+
+**Ratio native / reference: ${ratio.toFixed(1)}×** (aim: ≥ 100,000,000 points/s through \`engine.evaluate\` on 2 cores). Every point
+is auto-selected (the 18 algorithm × protocol pairs of NCCL's algorithms considered, the fastest eligible kept); the
+reference runs the first ${r.referencePoints.toLocaleString('en-US')} points of the same stream, and the native results on them agree
+(checksum and eligible count). Points stream in chunks of ${r.chunk.toLocaleString('en-US')} through preallocated columns, decoded from a
+grid of ${r.clusterCount} clusters × ${ops.length} ops × ${sizes.length} sizes × ${gpuCounts.length} GPU counts.
+
+One small call (median of 7 rounds, mean per call; the request's own checks and decoding included):
+
+| call | native | reference | native / reference |
+|---|---|---|---|
+| \`engine.evaluate\`, one point | ${us(n.evaluate)} | ${us(ref.evaluate)} | ${(ref.evaluate / n.evaluate).toFixed(1)}× faster |
+| \`predictCollective\` | ${us(n.collective)} | ${us(ref.collective)} | ${(ref.collective / n.collective).toFixed(1)}× faster |
+| \`predictTraining\` (llama3-70b, 1024 GPUs, TP 8 PP 4) | ${us(n.training)} | ${us(ref.training)} | ${(ref.training / n.training).toFixed(1)}× faster |
+
+Peak resident memory of this benchmark's process: ${(r.peakRssBytes / 2 ** 20).toFixed(0)} MiB.
+
+Machine: ${r.machine.cpu}, ${r.machine.cores} logical cores, ${r.machine.memoryGiB} GiB, ${r.machine.os}, Node.js ${r.machine.node}.
+Shared and noisy: compare the ratios, not absolute rates.
+`;
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  const option = (name, fallback) => {
+    const index = process.argv.indexOf(`--${name}`);
+    return index > 0 ? Number(process.argv[index + 1]) : fallback;
+  };
+  const result = benchCollectives({ points: option('points', 10_000_000), chunk: option('chunk', 1_000_000), threads: option('threads', 0) });
+  if (process.argv.includes('--json')) process.stdout.write(`${JSON.stringify(result)}\n`);
+  else process.stdout.write(renderCollectiveBench(result));
+}
