@@ -16,9 +16,11 @@ import {
   enumerateLayouts,
   getEngine,
   getTrainingEngine,
+  INPUT_COLUMN_NAMES,
   LAYOUT_FIELD_COUNT,
   loadCatalog,
   loadNativeBinding,
+  OUTPUT_COLUMN_NAMES,
   packClusters,
   resolveCluster,
 } from '@linkcap/core';
@@ -36,6 +38,11 @@ function validBatch(n, shared) {
   inputs.algo.fill(AUTO);
   inputs.proto.fill(AUTO);
   return { inputs, outputs };
+}
+
+/** The 14 columns as the raw addon takes them (binding.ts, NativeColumns). */
+function columns({ inputs, outputs }) {
+  return [...INPUT_COLUMN_NAMES.map((name) => inputs[name]), ...OUTPUT_COLUMN_NAMES.map((name) => outputs[name])];
 }
 
 function outcome(error) {
@@ -135,7 +142,7 @@ const scenarios = {
   async 'raw-async-memory'() {
     const binding = loadNativeBinding();
     const plain = validBatch(1000, false);
-    const refused = await settle(binding.evaluateCollectivesAsync(packed, plain.inputs, plain.outputs, 0, undefined, undefined));
+    const refused = await settle(binding.evaluateCollectivesAsync(packed, ...columns(plain), 0, undefined, undefined));
     const shared = validBatch(1000, true);
     let transfer;
     try {
@@ -144,7 +151,7 @@ const scenarios = {
     } catch (error) {
       transfer = outcome(error);
     }
-    const flag = await settle(binding.evaluateCollectivesAsync(packed, shared.inputs, shared.outputs, 0, new Int32Array(1), undefined));
+    const flag = await settle(binding.evaluateCollectivesAsync(packed, ...columns(shared), 0, new Int32Array(1), undefined));
     return { refused, transfer, flag };
   },
 
@@ -186,9 +193,11 @@ const scenarios = {
     return result;
   },
 
-  /** A getter that detaches a column the addon has already read, before the call takes the data pointers. */
+  /**
+   * A getter that detaches a column already read, and a column detached before a raw call: the addon takes
+   * positional arrays (no getter runs inside it), the engine reads each column once and checks the shapes.
+   */
   async 'getter-detaches-earlier-column'() {
-    const binding = loadNativeBinding();
     const { inputs, outputs } = validBatch(100_000, false);
     const hostile = { ...inputs };
     Object.defineProperty(hostile, 'proto', {
@@ -199,12 +208,21 @@ const scenarios = {
         return inputs.proto;
       },
     });
+    let engine;
     try {
-      binding.evaluateCollectives(packed, hostile, outputs, 0);
-      return outcome();
+      getEngine('native').evaluate(packed, hostile, outputs);
+      engine = outcome();
     } catch (error) {
-      return outcome(error);
+      engine = outcome(error);
     }
+    let raw;
+    try {
+      loadNativeBinding().evaluateCollectives(packed, ...columns({ inputs, outputs }), 0);
+      raw = outcome();
+    } catch (error) {
+      raw = outcome(error);
+    }
+    return { engine, raw };
   },
 
   /** Columns on a resizable ArrayBuffer shrunk to nothing while evaluateAsync runs (staged). */

@@ -6,6 +6,7 @@
 #include <cstring>
 #include <cstdint>
 #include <limits>
+#include <memory>
 #include <mutex>
 #include <string>
 
@@ -289,8 +290,8 @@ void fill_not_evaluated(const BatchOutputs& out, std::size_t begin, std::size_t 
 
 ParallelResult evaluate_batch(const double* packed_clusters, std::size_t packed_length, const BatchColumns& columns,
                               const ParallelOptions& options) {
-  const ClusterTable table(packed_clusters, packed_length);
-  return evaluate_batch(table, columns, options);
+  const std::shared_ptr<const ClusterTable> table = cluster_table_for(packed_clusters, packed_length);
+  return evaluate_batch(*table, columns, options);
 }
 
 ParallelResult evaluate_batch(const ClusterTable& table, const BatchColumns& columns, const ParallelOptions& options) {
@@ -305,6 +306,25 @@ ParallelResult evaluate_batch(const ClusterTable& table, const BatchColumns& col
       advise_huge_pages(column, n * sizeof(double));
     }
     for (std::uint8_t* column : {out.status, out.algo, out.proto}) advise_huge_pages(column, n);
+  }
+
+  if (n <= kChunkPoints) {
+    // One chunk: run it here, without the pool's bookkeeping (what a one-point call costs is mostly this).
+    ParallelResult result;
+    if (n > 0 && options.cancelled && options.cancelled()) {
+      result.cancelled = true;
+      fill_not_evaluated(out, 0, n);
+      return result;
+    }
+    PointInputs bad;
+    const std::size_t stopped = evaluate_range(table, columns, 0, n, bad);
+    if (stopped != n) {
+      fill_not_evaluated(out, stopped, n);
+      throw_point_error(columns.firstIndex + stopped, bad, table.size());
+    }
+    result.completed = n;
+    if (options.progress && n > 0) options.progress(n);
+    return result;
   }
 
   // A bad point stops the run like a cancel: no chunk is claimed after it is found. Chunks are claimed in

@@ -9,16 +9,11 @@
  * AbortError "cancelled after N of M points" and leaves points [N, M) "not evaluated".
  */
 import { evaluateReferenceRange, fillNotEvaluated, referenceClusters } from '../model/batch-reference.js';
-import {
-  INPUT_COLUMN_NAMES,
-  OUTPUT_COLUMN_NAMES,
-  type CollectiveInputColumns,
-  type CollectiveOutputColumns,
-} from '../model/columns.js';
-import { checkBatchShapes } from '../validate/columns.js';
+import { INPUT_COLUMN_NAMES, OUTPUT_COLUMN_NAMES, type CollectiveInputColumns, type CollectiveOutputColumns } from '../model/columns.js';
+import { readBatchColumns } from '../validate/columns.js';
 import { fromNativeError, LinkcapInputError } from '../validate/errors.js';
 import { AbortError, now, REFERENCE_SLICE_MS, yieldToEventLoop } from './abort.js';
-import type { NativeBinding } from './binding.js';
+import type { NativeBinding, NativeColumns } from './binding.js';
 import { loadNativeBinding, NativeLoadError } from './loader.js';
 import { runInSharedWindows, type WindowedArray } from './staging.js';
 
@@ -69,8 +64,8 @@ class ReferenceEngine implements CollectiveEngine {
 
   evaluate(packedClusters: Float64Array, inputs: CollectiveInputColumns, outputs: CollectiveOutputColumns, options?: EvaluateOptions): void {
     checkThreads(options?.threads);
-    const total = checkBatchShapes(packedClusters, inputs, outputs);
-    evaluateReferenceRange(referenceClusters(packedClusters), inputs, outputs, 0, total, total);
+    const columns = readBatchColumns(packedClusters, inputs, outputs);
+    evaluateReferenceRange(referenceClusters(packedClusters), columns.inputs, columns.outputs, 0, columns.length, columns.length);
   }
 
   async evaluateAsync(
@@ -80,7 +75,10 @@ class ReferenceEngine implements CollectiveEngine {
     options?: EvaluateAsyncOptions,
   ): Promise<void> {
     checkThreads(options?.threads);
-    const total = checkBatchShapes(packedClusters, inputs, outputs);
+    const columns = readBatchColumns(packedClusters, inputs, outputs);
+    const total = columns.length;
+    inputs = columns.inputs;
+    outputs = columns.outputs;
     const clusters = referenceClusters(packedClusters);
     const signal = options?.signal;
     const onProgress = options?.onProgress;
@@ -118,10 +116,6 @@ function collectiveArrays(inputs: CollectiveInputColumns, outputs: CollectiveOut
   ];
 }
 
-function columnsFromViews<T>(names: readonly string[], views: ArrayBufferView[], offset: number): T {
-  return Object.fromEntries(names.map((name, k) => [name, views[offset + k]])) as T;
-}
-
 /** A native rejection in the engine's terms: the LinkcapInputError or the AbortError (counted over the whole batch). */
 export function nativeAsyncError(error: unknown, start: number, total: number, noun: 'points' | 'configurations', signal?: AbortSignal): unknown {
   const e = error as { name?: unknown; completed?: unknown };
@@ -137,9 +131,11 @@ class NativeEngine implements CollectiveEngine {
 
   evaluate(packedClusters: Float64Array, inputs: CollectiveInputColumns, outputs: CollectiveOutputColumns, options?: EvaluateOptions): void {
     const threads = checkThreads(options?.threads);
-    checkBatchShapes(packedClusters, inputs, outputs);
+    const { inputs: i, outputs: o } = readBatchColumns(packedClusters, inputs, outputs);
     try {
-      this.binding.evaluateCollectives(packedClusters, inputs, outputs, threads);
+      // prettier-ignore
+      this.binding.evaluateCollectives(packedClusters, i.op, i.bytes, i.gpus, i.cluster, i.algo, i.proto,
+        o.status, o.timeS, o.algbwGBps, o.busbwGBps, o.algo, o.proto, o.scaleUpBytes, o.scaleOutBytes, threads);
     } catch (error) {
       throw fromNativeError(error);
     }
@@ -152,7 +148,8 @@ class NativeEngine implements CollectiveEngine {
     options?: EvaluateAsyncOptions,
   ): Promise<void> {
     const threads = checkThreads(options?.threads);
-    const total = checkBatchShapes(packedClusters, inputs, outputs);
+    const columns = readBatchColumns(packedClusters, inputs, outputs);
+    const total = columns.length;
     const signal = options?.signal;
     const onProgress = options?.onProgress;
     // The workers poll this flag between chunks: shared memory, not a message.
@@ -165,18 +162,17 @@ class NativeEngine implements CollectiveEngine {
     try {
       await runInSharedWindows(
         total,
-        collectiveArrays(inputs, outputs),
+        collectiveArrays(columns.inputs, columns.outputs),
         async (views, start) => {
-          const windowInputs = columnsFromViews<CollectiveInputColumns>(INPUT_COLUMN_NAMES, views, 0);
-          const windowOutputs = columnsFromViews<CollectiveOutputColumns>(OUTPUT_COLUMN_NAMES, views, INPUT_COLUMN_NAMES.length);
           const progress = onProgress && ((done: number) => onProgress(start + done, total));
           try {
-            await this.binding.evaluateCollectivesAsync(packedClusters, windowInputs, windowOutputs, threads, cancelFlag, progress, start);
+            // The window's 14 columns, in INPUT_COLUMN_NAMES then OUTPUT_COLUMN_NAMES order.
+            await this.binding.evaluateCollectivesAsync(packedClusters, ...(views as NativeColumns), threads, cancelFlag, progress, start);
           } catch (error) {
             throw nativeAsyncError(error, start, total, 'points', signal);
           }
         },
-        (from) => fillNotEvaluated(outputs, from, total),
+        (from) => fillNotEvaluated(columns.outputs, from, total),
       );
     } finally {
       signal?.removeEventListener('abort', onAbort);
