@@ -8,6 +8,7 @@
 import {
   AbortError,
   allocateTrainingOutputs,
+  CLUSTER_FIELD_COUNT,
   enumerateLayouts,
   getTrainingEngine,
   loadCatalog,
@@ -166,7 +167,7 @@ describe('native training engine vs TypeScript reference', () => {
     c[3] = -1;
     expectRangeError(run({ c }), 'chips[0].memoryBandwidth = -1: must be a finite number > 0');
     const k = batch.clusters.slice();
-    k[14 + 2] = 0;
+    k[CLUSTER_FIELD_COUNT + 2] = 0;
     expectRangeError(run({ k }), 'clusters[1].scaleUpGBps = 0: must be > 0');
     expectRangeError(run({ o: allocateTrainingOutputs(9) }), 'outputs: has 9 rows for 10 layouts');
     expect(run({ l: batch.layouts.subarray(1) })).toThrow(/layouts: length 229 is not a multiple of the row width 23/);

@@ -119,6 +119,8 @@ function randomClusterRow() {
     pick([1, 1, 1.5, 2, 4]),
     pick([0, 1]),
     0.5 + random() * 0.5,
+    pick([0, 0.5, 4, 25]),
+    pick([0, 1]),
   ];
   // Degenerate but valid extremes, then (rarely) a value out of range.
   if (chance(0.05)) row[pick([2, 6, 7])] = Number.MIN_VALUE;
@@ -214,9 +216,9 @@ const chips = [
   chipParams({ bf16Tflops: 989, fp8Tflops: 1979, memoryGB: 80, memoryTBps: 3.35 }),
 ];
 const TRAINING_CLUSTERS = [
-  [8, 0, 240, 0.6, 0, 0.75, 87.7, 24, 2.7, 0.45, 32, 1, 0, 0.9],
-  [8, 0, 370.8, 0.6, 1, 0.75, 141, 48, 2.7, 0.45, 32, 1, 1, 0.9],
-  [72, 0, 370.8, 0.6, 1, 0.75, 141, 48, 2.7, 0.45, 4, 2, 0, 0.9],
+  [8, 0, 240, 0.6, 0, 0.75, 87.7, 24, 2.7, 0.45, 32, 1, 0, 0.9, 4, 0],
+  [8, 0, 370.8, 0.6, 1, 0.75, 141, 48, 2.7, 0.45, 32, 1, 1, 0.9, 4, 0],
+  [72, 0, 370.8, 0.6, 1, 0.75, 141, 48, 2.7, 0.45, 4, 2, 0, 0.9, 0, 1],
 ];
 const BAD_LAYOUT = [NaN, -1, 0, -0, 0.5, 1e300, Infinity, 2 ** 24, 2 ** 25, 2 ** 53, 3];
 

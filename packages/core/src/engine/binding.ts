@@ -64,4 +64,4 @@ export interface NativeBinding {
   ): Promise<void>;
 }
 
-export const NATIVE_ABI_VERSION = 2;
+export const NATIVE_ABI_VERSION = 4;
