@@ -59,31 +59,40 @@ function sliceColumns(columns, length) {
   return Object.fromEntries(Object.entries(columns).map(([name, array]) => [name, array.subarray(0, length)]));
 }
 
-/** Streams `totalPoints` grid points through `engine.evaluate` in chunks; only the evaluate calls are timed. */
-function timeEngine(engine, { clusters, packed, totalPoints, chunkSize, options }) {
+/**
+ * Streams `totalPoints` grid points through `engine.evaluate` in chunks; only the evaluate calls are timed. The
+ * stream is run `passes` times and the fastest pass kept: on a shared machine the other passes measure the
+ * neighbours as much as the engine.
+ */
+function timeEngine(engine, { clusters, packed, totalPoints, chunkSize, options, passes = 3 }) {
   const inputs = allocateInputColumns(chunkSize);
   const outputs = allocateOutputColumns(chunkSize);
-  let seconds = 0;
-  let cpuSeconds = 0;
-  let checksum = 0;
-  let ok = 0;
-  for (let start = 0; start < totalPoints; start += chunkSize) {
-    const length = Math.min(chunkSize, totalPoints - start);
-    const view = length === chunkSize ? inputs : sliceColumns(inputs, length);
-    const outView = length === chunkSize ? outputs : sliceColumns(outputs, length);
-    fillChunk(clusters, view, start, length);
-    const cpuBegin = process.cpuUsage();
-    const begin = process.hrtime.bigint();
-    engine.evaluate(packed, view, outView, options);
-    seconds += Number(process.hrtime.bigint() - begin) / 1e9;
-    const cpu = process.cpuUsage(cpuBegin);
-    cpuSeconds += (cpu.user + cpu.system) / 1e6;
-    for (let k = 0; k < length; k += 997) checksum += outView.timeS[k];
-    for (let k = 0; k < length; k += 1) if (outView.status[k] === 0) ok += 1;
+  let best;
+  for (let pass = 0; pass < passes; pass += 1) {
+    let seconds = 0;
+    let cpuSeconds = 0;
+    let checksum = 0;
+    let ok = 0;
+    for (let start = 0; start < totalPoints; start += chunkSize) {
+      const length = Math.min(chunkSize, totalPoints - start);
+      const view = length === chunkSize ? inputs : sliceColumns(inputs, length);
+      const outView = length === chunkSize ? outputs : sliceColumns(outputs, length);
+      fillChunk(clusters, view, start, length);
+      const cpuBegin = process.cpuUsage();
+      const begin = process.hrtime.bigint();
+      engine.evaluate(packed, view, outView, options);
+      seconds += Number(process.hrtime.bigint() - begin) / 1e9;
+      const cpu = process.cpuUsage(cpuBegin);
+      cpuSeconds += (cpu.user + cpu.system) / 1e6;
+      for (let k = 0; k < length; k += 997) checksum += outView.timeS[k];
+      for (let k = 0; k < length; k += 1) if (outView.status[k] === 0) ok += 1;
+    }
+    // CPU time (every thread of the process) per point: it moves less than the wall-clock rate when other
+    // processes share the cores.
+    const result = { seconds, rate: totalPoints / seconds, cpuNsPerPoint: (cpuSeconds * 1e9) / totalPoints, checksum, ok };
+    if (!best || result.seconds < best.seconds) best = result;
   }
-  // CPU time (every thread of the process) per point: unlike the wall-clock rate, it barely moves when other
-  // processes share the cores.
-  return { seconds, rate: totalPoints / seconds, cpuNsPerPoint: (cpuSeconds * 1e9) / totalPoints, checksum, ok };
+  return { ...best, passes };
 }
 
 /**
@@ -158,7 +167,7 @@ export function benchCollectives({ points = 10_000_000, chunk = 1_000_000, threa
   // The reference is ~50× slower: a tenth of the points gives its rate as well.
   const referencePoints = Math.max(chunk, Math.round(points / 10));
   const referenceResult = timeEngine(reference, { ...setup, totalPoints: referencePoints, options: {} });
-  const check = timeEngine(native, { ...setup, totalPoints: referencePoints, options: { threads } });
+  const check = timeEngine(native, { ...setup, totalPoints: referencePoints, options: { threads }, passes: 1 });
   if (Math.abs(check.checksum - referenceResult.checksum) > 1e-9 * Math.abs(referenceResult.checksum) || check.ok !== referenceResult.ok) {
     throw new Error(`native and reference disagree (checksums ${check.checksum} vs ${referenceResult.checksum})`);
   }
@@ -199,7 +208,7 @@ export function renderCollectiveBench(r) {
 Measured ${r.date} by \`npm run bench\` (bench/collectives.mjs) in one run, same points for both engines, through the
 public \`getEngine(kind).evaluate\` (the TypeScript checks column shapes; values are checked by the engine as it reads them).
 
-| engine | threads | points | seconds | points/s | CPU time per point |
+| engine | threads | points | seconds (best of ${r.native.passes} passes) | points/s | CPU time per point |
 |---|---|---|---|---|---|
 | native (C++) | ${r.threads === 0 ? `all (${r.machine.cores})` : r.threads} | ${r.points.toLocaleString('en-US')} | ${r.native.seconds.toFixed(3)} | ${rate(r.native.rate)} | ${r.native.cpuNsPerPoint.toFixed(1)} ns |
 | TypeScript reference | 1 | ${r.referencePoints.toLocaleString('en-US')} | ${r.reference.seconds.toFixed(2)} | ${rate(r.reference.rate)} | ${r.reference.cpuNsPerPoint.toFixed(1)} ns |
@@ -211,7 +220,7 @@ NCCL's algorithms considered, the fastest eligible kept); the reference runs the
 stream, and the native results on them agree (checksum and eligible count). Points stream in chunks of ${r.chunk.toLocaleString('en-US')}
 through preallocated columns, decoded from a grid of ${r.clusterCount} clusters × ${ops.length} ops × ${sizes.length} sizes × ${gpuCounts.length} GPU counts.
 
-One small call: CPU time per call, wall-clock time in parentheses (median of 7 rounds of many calls; the request's own
+One small call: CPU time per call, wall-clock time in parentheses (median of 9 rounds of many calls, the engines taking turns; the request's own
 checks and decoding included). Aim: a one-point native call under 2 µs, and predictCollective / predictTraining faster
 through the addon than through the reference.
 
