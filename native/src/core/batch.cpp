@@ -7,10 +7,10 @@
 #include <cstdint>
 #include <limits>
 #include <memory>
-#include <mutex>
 #include <string>
 
 #include "cluster_table.hpp"
+#include "first_bad.hpp"
 #include "format_number.hpp"
 #include "input_error.hpp"
 #include "memory_advice.hpp"
@@ -66,29 +66,6 @@ constexpr std::uint64_t kMaxBytesBits = std::bit_cast<std::uint64_t>(kMaxBytes);
   throw_out_of_range("inputs.proto" + at, std::to_string(p.proto),
                      "must be 0.." + std::to_string(kProtocolCount - 1) + " or " + std::to_string(kAuto) + " (auto)");
 }
-
-// The first bad point any worker met, with the values it read (the column may hold others by now).
-class FirstBadPoint {
- public:
-  bool found() const { return found_.load(std::memory_order_relaxed); }
-
-  void record(std::size_t index, const PointInputs& p) {
-    std::lock_guard<std::mutex> lock(mutex_);
-    if (found_.load(std::memory_order_relaxed) && index >= index_) return;
-    index_ = index;
-    point_ = p;
-    found_.store(true, std::memory_order_relaxed);
-  }
-
-  std::size_t index() const { return index_; }
-  const PointInputs& point() const { return point_; }
-
- private:
-  std::atomic<bool> found_{false};
-  std::mutex mutex_;
-  std::size_t index_ = 0;
-  PointInputs point_{};
-};
 
 // Points are evaluated in blocks of kBlockPoints. Each block's inputs are first copied into the thread's own
 // memory (a snapshot: what is checked is what is used, whatever another thread writes meanwhile) and checked
@@ -327,14 +304,9 @@ ParallelResult evaluate_batch(const ClusterTable& table, const BatchColumns& col
     return result;
   }
 
-  // A bad point stops the run like a cancel: no chunk is claimed after it is found. Chunks are claimed in
-  // order and a claimed chunk runs to its end (or to its own first bad point), so when the run stops every
-  // point before the lowest bad point recorded has been checked: it is the first bad point of the batch.
-  FirstBadPoint firstBad;
-  ParallelOptions run;
-  run.threads = options.threads;
-  run.progress = options.progress;
-  run.cancelled = [&firstBad, &options] { return firstBad.found() || (options.cancelled && options.cancelled()); };
+  // A bad point stops the run like a cancel (first_bad.hpp).
+  FirstBad<PointInputs> firstBad;
+  const ParallelOptions run = firstBad.stopping(options);
   const ParallelResult result = parallel_for(
       n, kChunkPoints,
       [&table, &columns, &firstBad](std::size_t begin, std::size_t end) {
@@ -346,7 +318,7 @@ ParallelResult evaluate_batch(const ClusterTable& table, const BatchColumns& col
   if (firstBad.found()) {
     // Later chunks may have run on other threads; the contract is simple: evaluated up to the bad point.
     fill_not_evaluated(out, firstBad.index(), n);
-    throw_point_error(columns.firstIndex + firstBad.index(), firstBad.point(), table.size());
+    throw_point_error(columns.firstIndex + firstBad.index(), firstBad.item(), table.size());
   }
   if (result.cancelled) fill_not_evaluated(out, result.completed, n);
   return result;

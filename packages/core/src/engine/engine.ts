@@ -12,7 +12,7 @@ import { evaluateReferenceRange, fillNotEvaluated, referenceClusters } from '../
 import { INPUT_COLUMN_NAMES, OUTPUT_COLUMN_NAMES, type CollectiveInputColumns, type CollectiveOutputColumns } from '../model/columns.js';
 import { readBatchColumns } from '../validate/columns.js';
 import { fromNativeError, LinkcapInputError } from '../validate/errors.js';
-import { AbortError, now, REFERENCE_SLICE_MS, yieldToEventLoop } from './abort.js';
+import { AbortError, evaluateInSlices, withCancelFlag } from './abort.js';
 import type { NativeBinding, NativeColumns } from './binding.js';
 import { loadNativeBinding, NativeLoadError } from './loader.js';
 import { runInSharedWindows, type WindowedArray } from './staging.js';
@@ -75,36 +75,16 @@ class ReferenceEngine implements CollectiveEngine {
     options?: EvaluateAsyncOptions,
   ): Promise<void> {
     checkThreads(options?.threads);
-    const columns = readBatchColumns(packedClusters, inputs, outputs);
-    const total = columns.length;
-    inputs = columns.inputs;
-    outputs = columns.outputs;
+    const { inputs: i, outputs: o, length: total } = readBatchColumns(packedClusters, inputs, outputs);
     const clusters = referenceClusters(packedClusters);
-    const signal = options?.signal;
-    const onProgress = options?.onProgress;
-    let done = 0;
-    while (done < total) {
-      if (signal?.aborted) {
-        fillNotEvaluated(outputs, done, total);
-        throw new AbortError(done, total, 'points', signal.reason);
-      }
-      const sliceStart = now();
-      do {
-        const end = Math.min(total, done + REFERENCE_CHUNK);
-        evaluateReferenceRange(clusters, inputs, outputs, done, end, total);
-        done = end;
-      } while (done < total && now() - sliceStart < REFERENCE_SLICE_MS);
-      if (onProgress) {
-        try {
-          onProgress(done, total);
-        } catch (error) {
-          fillNotEvaluated(outputs, done, total);
-          throw error;
-        }
-      }
-      if (done < total) await yieldToEventLoop();
-    }
-    if (total === 0) onProgress?.(0, 0);
+    await evaluateInSlices(
+      total,
+      REFERENCE_CHUNK,
+      'points',
+      options,
+      (begin, end) => evaluateReferenceRange(clusters, i, o, begin, end, total),
+      (from) => fillNotEvaluated(o, from, total),
+    );
   }
 }
 
@@ -152,15 +132,8 @@ class NativeEngine implements CollectiveEngine {
     const total = columns.length;
     const signal = options?.signal;
     const onProgress = options?.onProgress;
-    // The workers poll this flag between chunks: shared memory, not a message.
-    const cancelFlag = new Int32Array(new SharedArrayBuffer(4));
-    const onAbort = () => {
-      cancelFlag[0] = 1;
-    };
-    if (signal?.aborted) onAbort();
-    signal?.addEventListener('abort', onAbort, { once: true });
-    try {
-      await runInSharedWindows(
+    await withCancelFlag(signal, (cancelFlag) =>
+      runInSharedWindows(
         total,
         collectiveArrays(columns.inputs, columns.outputs),
         async (views, start) => {
@@ -173,10 +146,8 @@ class NativeEngine implements CollectiveEngine {
           }
         },
         (from) => fillNotEvaluated(columns.outputs, from, total),
-      );
-    } finally {
-      signal?.removeEventListener('abort', onAbort);
-    }
+      ),
+    );
   }
 }
 
