@@ -49,6 +49,13 @@ describe('nccl-tests logs in the standard format', () => {
     expect(new Set(run.ranks.map((r) => r.host))).toEqual(new Set(['worker-0', 'worker-1']));
   });
 
+  it('keeps the out-of-place timing of a row whose in-place block was not measured', () => {
+    const text = read('all_reduce_perf-1node.log').replace('    15.87    0.00    0.00      0', '      N/A     N/A     N/A    N/A');
+    const row = parseNcclTestsLog(text, 'na.log').runs[0].rows[0];
+    expect(row.outOfPlace.timeUs).toBe(16.12);
+    expect(row.inPlace).toBeUndefined();
+  });
+
   it('reads several runs of one file, each with its own test', () => {
     const log = parse('two-tests.log');
     expect(log.runs.map((r) => [r.op, r.nodes, r.gpusPerNode, r.rows.length])).toEqual([

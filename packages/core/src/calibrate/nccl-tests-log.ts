@@ -180,6 +180,9 @@ function parseRow(tokens: string[], hasRoot: boolean, line: number): LogRow | st
     const algbwGBps = parseNumber(tokens[at + 1]);
     const busbwGBps = parseNumber(tokens[at + 2]);
     const wrong = parseWrong(tokens[at + 3]);
+    const valid = timeUs !== undefined && algbwGBps !== undefined && busbwGBps !== undefined && wrong !== undefined && timeUs > 0;
+    // An in-place block that was not measured ("N/A" times) leaves the out-of-place one.
+    if (!valid && at > fixed) break;
     if (timeUs === undefined || algbwGBps === undefined || busbwGBps === undefined || wrong === undefined) {
       return `columns ${at + 1}–${at + 4} must be time (µs), algbw, busbw (GB/s) and #wrong`;
     }
