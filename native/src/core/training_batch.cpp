@@ -16,22 +16,24 @@
 namespace linkcap::training {
 namespace {
 
-// A layout row as its worker copied it.
+// A layout row as its worker copied it, and the first bad one of a run (first_bad.hpp).
 struct LayoutCopy {
   double values[kLayoutFieldCount];
 };
+using FirstBadRow = FirstBad<LayoutCopy>;
 
 // Evaluates layout rows [begin, end), each from the worker's own checked copy. Returns `end`, or the first
 // row that failed its check (recorded in `bad`). May throw only std::bad_alloc (the first call on a thread
 // allocates its pricing memo).
 std::size_t evaluate_rows(const TrainingBatch& batch, const TrainingTables& tables, const PricingTable& pricing,
-                          std::size_t begin, std::size_t end, FirstBad<LayoutCopy>& bad) {
+                          std::size_t begin, std::size_t end, FirstBadRow& bad) {
   PricingCache& cache = thread_pricing_cache(pricing);
-  LayoutCopy copy;
-  const double* lay = copy.values;
+  double lay[kLayoutFieldCount];
   for (std::size_t row = begin; row < end; ++row) {
-    copy_once(copy.values, batch.layouts + row * kLayoutFieldCount, kLayoutFieldCount);
+    copy_once(lay, batch.layouts + row * kLayoutFieldCount, kLayoutFieldCount);
     if (!layout_row_ok(lay, tables)) [[unlikely]] {
+      LayoutCopy copy;
+      std::copy(lay, lay + kLayoutFieldCount, copy.values);
       bad.record(row, copy);
       return row;
     }
@@ -72,7 +74,7 @@ ParallelResult evaluate_training_batch(const TrainingTables& tables, const Train
   advise_huge_pages(batch.outputs, batch.outputsLength * sizeof(double));
 
   // As in the collective batch: a bad row stops the run like a cancel (first_bad.hpp).
-  FirstBad<LayoutCopy> firstBad;
+  FirstBadRow firstBad;
   const ParallelOptions run = firstBad.stopping(options);
   const ParallelResult result = parallel_for(
       rows, kTrainingChunkRows,
