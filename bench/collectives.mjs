@@ -9,9 +9,11 @@
  * sweep would stream them: the grid is never materialised.
  *
  * Used by bench/run.mjs through `node bench/collectives.mjs --json` (a process of its own, so the peak memory is
- * this benchmark's); alone, `node bench/collectives.mjs [--points N] [--chunk N] [--threads N]` prints the section.
+ * this benchmark's); alone, `node bench/collectives.mjs [--points N] [--chunk N] [--threads N] [--write]` prints
+ * the section, and with --write also puts it into BENCHMARKS.md in place of the previous one.
  */
 import { cpus, loadavg, platform, release, totalmem } from 'node:os';
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import {
   allocateInputColumns,
@@ -230,13 +232,31 @@ ${row('`engine.evaluate`, one point', 'evaluate')}
 ${row('`predictCollective`', 'collective')}
 ${row('`predictTraining` (llama3-70b, 1024 GPUs, TP 8 PP 4)', 'training')}
 
-Peak resident memory of this benchmark's process: ${(r.peakRssBytes / 2 ** 20).toFixed(0)} MiB (10,000,000 points streamed through
-two column sets of ${r.chunk.toLocaleString('en-US')} points, 60 bytes per point).
+Peak resident memory of this benchmark's process: ${(r.peakRssBytes / 2 ** 20).toFixed(0)} MiB (Node itself, the catalog, and for each
+engine columns of ${r.chunk.toLocaleString('en-US')} points at 60 bytes per point, reused chunk after chunk).
 
 Machine: ${r.machine.cpu}, ${r.machine.cores} logical cores, ${r.machine.memoryGiB} GiB, ${r.machine.os}, Node.js ${r.machine.node};
 load average ${r.machine.load} at the end of the run. Shared and noisy (other engineers' builds and tests run on the same
 two cores): compare the ratios and the CPU times, not absolute wall-clock rates.
 `;
+}
+
+/** Replaces this benchmark's section of BENCHMARKS.md (up to the next "## " heading), atomically. */
+function writeSection(section) {
+  const target = new URL('../BENCHMARKS.md', import.meta.url);
+  const page = existsSync(target) ? readFileSync(target, 'utf8') : '# Benchmarks\n\nWritten by `npm run bench`.\n';
+  const start = page.indexOf(COLLECTIVE_BENCH_MARKER);
+  const body = `${section.trimEnd()}\n`;
+  let next;
+  if (start < 0) {
+    next = `${page.trimEnd()}\n\n${body}`;
+  } else {
+    const end = page.indexOf('\n## ', start + COLLECTIVE_BENCH_MARKER.length);
+    next = page.slice(0, start) + body + (end >= 0 ? `\n${page.slice(end + 1)}` : '');
+  }
+  const temporary = new URL(`../BENCHMARKS.md.${process.pid}.tmp`, import.meta.url);
+  writeFileSync(temporary, next);
+  renameSync(temporary, target);
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
@@ -245,6 +265,11 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
     return index > 0 ? Number(process.argv[index + 1]) : fallback;
   };
   const result = benchCollectives({ points: option('points', 10_000_000), chunk: option('chunk', 1_000_000), threads: option('threads', 0) });
-  if (process.argv.includes('--json')) process.stdout.write(`${JSON.stringify(result)}\n`);
-  else process.stdout.write(renderCollectiveBench(result));
+  if (process.argv.includes('--json')) {
+    process.stdout.write(`${JSON.stringify(result)}\n`);
+  } else {
+    const section = renderCollectiveBench(result);
+    process.stdout.write(section);
+    if (process.argv.includes('--write')) writeSection(section);
+  }
 }
