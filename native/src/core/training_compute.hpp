@@ -30,6 +30,18 @@ struct LayerCost {
 
 enum class LayerKind : unsigned { Dense = 0, Moe = 1 };
 
+// Bytes per logit of the unfused fp32 cross-entropy (CROSS_ENTROPY_FWD_BYTES / _BWD_BYTES of compute.ts).
+inline constexpr double kCrossEntropyFwdBytes = 38;
+inline constexpr double kCrossEntropyBwdBytes = 14;
+
+// gemmTimeS of compute.ts: the operand roofline plus the output epilogue.
+inline double gemm_time_s(double m, double n, double k, double rate, double inBytes, double outBytes,
+                          double bandwidth) {
+  const double compute = (2 * m * n * k) / rate;
+  const double operands = (inBytes * (m * k + k * n)) / bandwidth;
+  return (compute > operands ? compute : operands) + (outBytes * m * n) / bandwidth;
+}
+
 // Fills fwdS … bwdCoreS of one transformer layer of `kind` for one microbatch.
 void layer_compute(const double* w, const double* chip, const double* lay, LayerKind kind, LayerCost& out);
 

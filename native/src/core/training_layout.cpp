@@ -42,6 +42,13 @@ Problem layout_problem(const double* w, const double* chip, const double* lay) {
   if (!fraction(lay[L::cpOverlap])) return Problem::CpOverlap;
   const double slowdown = lay[L::overlapSlowdown];
   if (!(slowdown >= 0 && slowdown <= 10)) return Problem::OverlapSlowdown;
+  const double gradientBytes = lay[L::gradientBytes];
+  if (gradientBytes != 2 && gradientBytes != 4) return Problem::GradientBytes;
+  if (!code(lay[L::recomputeLayers], kMaxLayoutSize)) return Problem::RecomputeLayers;
+  if (!code(lay[L::offloadLayers], kMaxLayoutSize)) return Problem::OffloadLayers;
+  if (!fraction(lay[L::offloadOverlap])) return Problem::OffloadOverlap;
+  const double launch = lay[L::launchOverheadS];
+  if (!(launch >= 0 && launch <= 0.01)) return Problem::LaunchOverhead;
 
   const double heads = w[W::heads];
   if (js_mod(heads, t) != 0) return Problem::HeadsPerTp;

@@ -42,6 +42,11 @@ enum class Problem : unsigned {
   EpDividesRanks,
   MoeTpNeedsSp,
   NoFp8,
+  GradientBytes,
+  RecomputeLayers,
+  OffloadLayers,
+  OffloadOverlap,
+  LaunchOverhead,
 };
 
 // Largest tp, pp, dp, ep, cp and microbatch a layout may name (1 << 24).

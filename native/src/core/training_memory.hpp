@@ -34,7 +34,7 @@ inline void stage_memory(const double* lay, double denseParams, double expertPar
   const double gradientShard = denseParams / (zero >= 2 ? dpDense : 1) + expertParams / (zero >= 2 ? dpExpert : 1);
   const double weightShard = denseParams / (zero >= 3 ? dpDense : 1) + expertParams / (zero >= 3 ? dpExpert : 1);
   out.weights = 2 * weightShard + (zero >= 3 ? 2 * 2 * gatheredParams : 0);
-  out.gradients = 2 * gradientShard;
+  out.gradients = lay[L::gradientBytes] * gradientShard;
   out.optimizer = 12 * optimizerShard;
   out.activations = layerActivations * inFlight + extraActivations;
   out.total = out.weights + out.gradients + out.optimizer + out.activations;

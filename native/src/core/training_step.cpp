@@ -29,8 +29,10 @@ constexpr int kParts = 6;
 
 struct Scratch {
   LayerCost costs[kKinds];
-  double parts[kKinds][kParts];
+  double parts[kKinds][kParts];   // a layer that is not recomputed
+  double recParts[2][kParts];     // what recomputing one layer adds (transformer kinds)
   double totals[kKinds];
+  double recTotals[2];
 };
 
 inline double hidden(double comm, double fraction, double window) {
@@ -42,8 +44,6 @@ inline double hidden(double comm, double fraction, double window) {
 void expose_kind(const double* lay, int kind, Scratch& s) {
   const LayerCost& c = s.costs[kind];
   double* parts = s.parts[kind];
-  // Full recompute repeats the forward of transformer layers (and its communication), not of the end stages.
-  const double full = lay[L::recompute] == 2 && kind < kEmbed ? 1 : 0;
   const double fTp = lay[L::tpOverlap];
   const double fCp = lay[L::cpOverlap];
   const double fEp = lay[L::epOverlap];
@@ -59,20 +59,37 @@ void expose_kind(const double* lay, int kind, Scratch& s) {
   const double epHb = hidden(c.epBwdS, fEp, bwd);
   const double z3Hf = hidden(c.z3FwdS, fDp, fwd);
   const double z3Hb = hidden(c.z3BwdS, fDp, bwd);
-  parts[kCompute] = fwd + bwd + c.recomputeS;
-  parts[kTp] = (c.tpFwdS - tpHf) * (1 + full) + (c.tpBwdS - tpHb);
-  parts[kCp] = (c.cpFwdS - cpHf) * (1 + full) + (c.cpBwdS - cpHb);
-  parts[kEp] = (c.epFwdS - epHf) * (1 + full) + (c.epBwdS - epHb);
+  const double tpXf = c.tpFwdS - tpHf;
+  const double cpXf = c.cpFwdS - cpHf;
+  const double epXf = c.epFwdS - epHf;
+  parts[kCompute] = fwd + bwd;
+  parts[kTp] = tpXf + (c.tpBwdS - tpHb);
+  parts[kCp] = cpXf + (c.cpBwdS - cpHb);
+  parts[kEp] = epXf + (c.epBwdS - epHb);
   parts[kDp] = c.z3FwdS - z3Hf + (c.z3BwdS - z3Hb);
-  parts[kSlowdown] = sigma * ((tpHf + cpHf + epHf) * (1 + full) + tpHb + cpHb + epHb + z3Hf + z3Hb);
+  parts[kSlowdown] = sigma * (tpHf + cpHf + epHf + tpHb + cpHb + epHb + z3Hf + z3Hb);
   double sum = 0;
   for (int i = 0; i < kParts; ++i) sum += parts[i];
   s.totals[kind] = sum;
+  if (kind >= kEmbed) return;
+  // A recomputed layer runs its recompute work in backward; full recompute repeats the forward's TP, CP and EP
+  // communication with the same exposure.
+  const double full = lay[L::recompute] == 2 ? 1 : 0;
+  double* rec = s.recParts[kind];
+  rec[kCompute] = c.recomputeS;
+  rec[kTp] = full * tpXf;
+  rec[kCp] = full * cpXf;
+  rec[kEp] = full * epXf;
+  rec[kDp] = 0;
+  rec[kSlowdown] = full * sigma * (tpHf + cpHf + epHf);
+  s.recTotals[kind] = rec[kCompute] + rec[kTp] + rec[kCp] + rec[kEp] + rec[kSlowdown];
 }
 
-// One component of a device's τ: its layers' parts plus the end stages it holds.
-inline double stage_part(const Scratch& s, int i, double nDense, double nMoe, double first, double last) {
-  return nDense * s.parts[kDense][i] + nMoe * s.parts[kMoe][i] + first * s.parts[kEmbed][i] + last * s.parts[kHead][i];
+// One component of a device's τ: its layers' parts (recomputed layers' extra included) plus its end stages.
+inline double stage_part(const Scratch& s, int i, double nDense, double nMoe, double rDense, double rMoe, double first,
+                         double last) {
+  return nDense * s.parts[kDense][i] + nMoe * s.parts[kMoe][i] + rDense * s.recParts[kDense][i] +
+         rMoe * s.recParts[kMoe][i] + first * s.parts[kEmbed][i] + last * s.parts[kHead][i];
 }
 
 unsigned fill_invalid(double* out, TrainingStatus status, double gpus) {
@@ -85,7 +102,11 @@ unsigned fill_invalid(double* out, TrainingStatus status, double gpus) {
 inline void clear_kind(int kind, Scratch& s) {
   s.costs[kind] = LayerCost{};
   s.totals[kind] = 0;
-  for (int i = 0; i < kParts; ++i) s.parts[kind][i] = 0;
+  s.recTotals[kind] = 0;
+  for (int i = 0; i < kParts; ++i) {
+    s.parts[kind][i] = 0;
+    s.recParts[kind][i] = 0;
+  }
 }
 
 }  // namespace
@@ -149,7 +170,11 @@ unsigned evaluate_training_row(const double* w, const double* chip, const double
   const double tokens = (b * w[W::seqLen]) / cp;
   const double dpDense = cp * d;
   const double dpExpert = (t * cp * d) / e;
-  const double capacity = chip[C::memoryBytes] * chip[C::usableMemoryFraction];
+  const double capacity = (chip[C::memoryBytes] - chip[C::memoryReserveBytes]) * chip[C::usableMemoryFraction];
+  const double recomputeLayers = lay[L::recompute] == 0 ? 0 : lay[L::recomputeLayers];
+  const double offloadLayers = lay[L::offloadLayers];
+  const double fOff = lay[L::offloadOverlap];
+  const double hostBandwidth = chip[C::hostBandwidth];
   const LayerCost& cd = s.costs[kDense];
   const LayerCost& cm = s.costs[kMoe];
   const double workingSet = lay[L::recompute] == 2
@@ -163,49 +188,81 @@ unsigned evaluate_training_row(const double* w, const double* chip, const double
   double critical = 0;
   double criticalDense = 0;
   double criticalMoe = 0;
+  double criticalRecDense = 0;
+  double criticalRecMoe = 0;
+  double criticalOffload = 0;
   double memMax = -1;
   double memWeights = 0;
   double memGradients = 0;
   double memOptimizer = 0;
   double memActivations = 0;
+  double memOffloaded = 0;
   double heaviest = 0;
   double heaviestDense = 0;
   double heaviestMoe = 0;
+  double heaviestRecDense = 0;
+  double heaviestRecMoe = 0;
   double heaviestParams = -1;
   StageMemory memory;
   for (double dev = 0; dev < p; dev += 1) {
     const double layersHere = layers_on_device(dev, p, v, base, rem);
     const double nDense = hasMoe ? dense_layers_on_device(dev, p, v, base, rem, firstDense) : layersHere;
     const double nMoe = layersHere - nDense;
+    // Recomputed and offloaded layers, shared between the kinds in proportion to their counts.
+    const double recFraction = selected_layers(recomputeLayers, layersHere, v, base) / layersHere;
+    const double offFraction = selected_layers(offloadLayers, layersHere, v, base) / layersHere;
+    const double rDense = nDense * recFraction;
+    const double rMoe = nMoe * recFraction;
     const bool isFirst = dev == 0;
     const bool isLast = dev == p - 1;
-    const double tau = nDense * s.totals[kDense] + nMoe * s.totals[kMoe] + (isFirst ? s.totals[kEmbed] : 0) +
-                       (isLast ? s.totals[kHead] : 0);
+    const double perMicrobatch = (nDense - rDense) * cd.fullActBytes + rDense * cd.actBytes +
+                                 (nMoe - rMoe) * cm.fullActBytes + rMoe * cm.actBytes;
+    // Offload: the selected layers' activations go to host memory in forward and come back for backward, each
+    // copy hiding behind this device's compute of the same pass.
+    const double offBytes = perMicrobatch * offFraction;
+    double offExposed = 0;
+    if (offBytes > 0) {
+      const double copy = offBytes / hostBandwidth;
+      const double fwdWindow = nDense * cd.fwdS + nMoe * cm.fwdS;
+      const double bwdWindow = nDense * cd.bwdS + nMoe * cm.bwdS + rDense * cd.recomputeS + rMoe * cm.recomputeS;
+      offExposed = copy - hidden(copy, fOff, fwdWindow) + (copy - hidden(copy, fOff, bwdWindow));
+    }
+    const double tau = nDense * s.totals[kDense] + nMoe * s.totals[kMoe] + rDense * s.recTotals[kDense] +
+                       rMoe * s.recTotals[kMoe] + (isFirst ? s.totals[kEmbed] : 0) + (isLast ? s.totals[kHead] : 0) +
+                       offExposed;
     tauSum += tau;
     if (tau > tauMax) {
       tauMax = tau;
       critical = dev;
       criticalDense = nDense;
       criticalMoe = nMoe;
+      criticalRecDense = rDense;
+      criticalRecMoe = rMoe;
+      criticalOffload = offExposed;
     }
     const double denseParams = nDense * cd.denseParams + nMoe * cm.denseParams + (isFirst ? ce.denseParams : 0) +
                                (isLast ? ch.denseParams : 0);
     const double expertParams = nMoe * cm.expertParams;
-    const double layerActivations = nDense * cd.actBytes + nMoe * cm.actBytes;
-    stage_memory(lay, denseParams, expertParams, dpDense, dpExpert, layerActivations,
-                 in_flight_microbatches(dev, p, m, v), workingSet + (isLast ? logits : 0), gathered, memory);
+    const double inFlight = in_flight_microbatches(dev, p, m, v);
+    // Working set: one layer being recomputed (full), two layers' staging buffers for the offload copies.
+    const double staging = offBytes > 0 ? (2 * perMicrobatch) / layersHere : 0;
+    stage_memory(lay, denseParams, expertParams, dpDense, dpExpert, perMicrobatch - offBytes, inFlight,
+                 (rDense + rMoe > 0 ? workingSet : 0) + staging + (isLast ? logits : 0), gathered, memory);
     if (memory.total > memMax) {
       memMax = memory.total;
       memWeights = memory.weights;
       memGradients = memory.gradients;
       memOptimizer = memory.optimizer;
       memActivations = memory.activations;
+      memOffloaded = offBytes * inFlight;
     }
     if (denseParams + expertParams > heaviestParams) {
       heaviestParams = denseParams + expertParams;
       heaviest = dev;
       heaviestDense = nDense;
       heaviestMoe = nMoe;
+      heaviestRecDense = rDense;
+      heaviestRecMoe = rMoe;
     }
   }
 
@@ -222,17 +279,17 @@ unsigned evaluate_training_row(const double* w, const double* chip, const double
   const double tailExpert = heaviestMoe * cm.expertParams;
   const double fwdWindow =
       heaviestDense * cd.fwdS + heaviestMoe * cm.fwdS + tailFirst * ce.fwdS + tailLast * ch.fwdS;
-  const double bwdWindow = heaviestDense * (cd.bwdS + cd.recomputeS) + heaviestMoe * (cm.bwdS + cm.recomputeS) +
-                           tailFirst * ce.bwdS + tailLast * ch.bwdS;
+  const double bwdWindow = heaviestDense * cd.bwdS + heaviestMoe * cm.bwdS + heaviestRecDense * cd.recomputeS +
+                           heaviestRecMoe * cm.recomputeS + tailFirst * ce.bwdS + tailLast * ch.bwdS;
   DpTail tail;
   data_parallel_tail(pricer, groups, lay, tailDense, tailExpert, tail);
   const double hiddenReduce = hidden(tail.reduceS, fDp, bwdWindow);
   const double hiddenGather = hidden(tail.gatherS, fDp, fwdWindow);
   const double tailDp = tail.reduceS - hiddenReduce + (tail.gatherS - hiddenGather);
   const double tailSlow = sigma * (hiddenReduce + hiddenGather);
-  const double tailOptimizer =
-      (kOptimizerBytesPerParam * (tailDense / (zero >= 1 ? dpDense : 1) + tailExpert / (zero >= 1 ? dpExpert : 1))) /
-      bandwidth;
+  const double tailOptimizer = ((kOptimizerBytesPerParam + lay[L::gradientBytes]) *
+                                (tailDense / (zero >= 1 ? dpDense : 1) + tailExpert / (zero >= 1 ? dpExpert : 1))) /
+                               bandwidth;
 
   // Pipeline schedule and point-to-point.
   const double bubble = (tauSum - tauMax) / v;
@@ -242,23 +299,31 @@ unsigned evaluate_training_row(const double* w, const double* chip, const double
   const double ppExposed = ppRaw - ppHidden;
   const double first = critical == 0 ? 1 : 0;
   const double last = critical == p - 1 ? 1 : 0;
-  const double computeS = m * stage_part(s, kCompute, criticalDense, criticalMoe, first, last);
-  const double tpS = m * stage_part(s, kTp, criticalDense, criticalMoe, first, last);
-  const double cpS = m * stage_part(s, kCp, criticalDense, criticalMoe, first, last);
-  const double epS = m * stage_part(s, kEp, criticalDense, criticalMoe, first, last);
-  const double dpS = m * stage_part(s, kDp, criticalDense, criticalMoe, first, last) + tailDp;
-  const double slowdownS =
-      m * stage_part(s, kSlowdown, criticalDense, criticalMoe, first, last) + sigma * ppHidden + tailSlow;
-  const double stepS = computeS + tpS + cpS + epS + dpS + ppExposed + bubble + tailOptimizer + slowdownS;
+  const double cD = criticalDense;
+  const double cM = criticalMoe;
+  const double rD = criticalRecDense;
+  const double rM = criticalRecMoe;
+  const double computeS = m * stage_part(s, kCompute, cD, cM, rD, rM, first, last);
+  const double tpS = m * stage_part(s, kTp, cD, cM, rD, rM, first, last);
+  const double cpS = m * stage_part(s, kCp, cD, cM, rD, rM, first, last);
+  const double epS = m * stage_part(s, kEp, cD, cM, rD, rM, first, last);
+  const double dpS = m * stage_part(s, kDp, cD, cM, rD, rM, first, last) + tailDp;
+  const double slowdownS = m * stage_part(s, kSlowdown, cD, cM, rD, rM, first, last) + sigma * ppHidden + tailSlow;
+  const double offloadS = m * criticalOffload;
+  const double stepS = computeS + tpS + cpS + epS + dpS + ppExposed + bubble + tailOptimizer + slowdownS + offloadS;
 
   const double seq = w[W::seqLen];
   const double tokensPerStep = lay[L::globalBatch] * seq;
   const double modelFlops = tokensPerStep * 3 * forward_flops_per_token(w);
   const double recompute = lay[L::recompute];
+  // Recompute FLOPs in proportion to the layers that recompute: the first recomputeLayers of each of the p·v
+  // chunks (rem of them hold base + 1 layers).
+  const double recomputedLayers = (p * v - rem) * (recomputeLayers < base ? recomputeLayers : base) +
+                                  rem * (recomputeLayers < base + 1 ? recomputeLayers : base + 1);
   const double recomputeFlops =
-      recompute == 2                                       ? tokensPerStep * layer_forward_flops_per_token(w)
-      : recompute == 1 && lay[L::flashAttention] == 0 ? tokensPerStep * layers * attention_core_flops_per_token(w)
-                                                           : 0;
+      recompute == 2   ? (tokensPerStep * layer_forward_flops_per_token(w) * recomputedLayers) / layers
+      : recompute == 1 ? tokensPerStep * recomputedLayers * attention_core_flops_per_token(w)
+                       : 0;
   // MFU and HFU against the dense peak of the GEMM precision (FP8 runs against the FP8 peak).
   const double peak = lay[L::precision] == 1 ? chip[C::peakFp8Flops] : chip[C::peakBf16Flops];
 
@@ -286,6 +351,8 @@ unsigned evaluate_training_row(const double* w, const double* chip, const double
   out[O::microbatches] = m;
   out[O::gpus] = gpus;
   out[O::criticalStage] = critical;
+  out[O::offloadS] = offloadS;
+  out[O::offloadedBytes] = memOffloaded;
   TrainingStatus status = TrainingStatus::Ok;
   if (!(stepS == stepS)) {
     status = TrainingStatus::NoCollective;

@@ -8,8 +8,9 @@
 
 namespace linkcap::training {
 
-// Adam update: reads fp32 master, m, v and the BF16 gradient, writes master, m, v and BF16 weights.
-inline constexpr double kOptimizerBytesPerParam = 28;
+// Adam update: reads fp32 master, m, v and the gradient (gradientBytes), writes master, m, v and BF16
+// weights: 26 + gradientBytes bytes per parameter.
+inline constexpr double kOptimizerBytesPerParam = 26;
 
 // Layers on pipeline device `dev` of p with v chunks each: chunk k (device k mod p) holds base layers, plus
 // one for the first `rem` chunks (base = ⌊L/(p v)⌋, rem = L mod (p v)).
@@ -30,6 +31,12 @@ inline double dense_layers_on_device(double dev, double p, double v, double base
     dense += here > count ? count : here;
   }
   return dense;
+}
+
+// Layers of a device with v chunks (layersHere in all) that a per-chunk count selects (selectedLayers of step.ts).
+inline double selected_layers(double perChunk, double layersHere, double v, double base) {
+  const double longer = layersHere - v * base;
+  return (v - longer) * (perChunk < base ? perChunk : base) + longer * (perChunk < base + 1 ? perChunk : base + 1);
 }
 
 // Evaluates the layout row `lay` (its workload row `w`, chip row `chip`, and the cluster `pricer` prices on)

@@ -15,8 +15,9 @@ import { A100, A100_CHIP, A100_NODE, H100, H100_CHIP, H800, randomTrainingBatch 
 
 const FLAT = { id: 'flat', layers: 16, hidden: 4096, ffn: 16384, heads: 32, vocab: 8, seqLen: 2048 };
 
+/** Blocking TP and pipeline communication (the megatron-lm-2021 profile), so the formulas below are exact. */
 function run(partial: Partial<TrainingRequest> & { layout: TrainingRequest['layout'] }) {
-  return predictTraining({ model: FLAT, cluster: A100, chip: A100_CHIP, gpus: 8, engine: 'reference', ...partial } as TrainingRequest);
+  return predictTraining({ model: FLAT, cluster: A100, chip: A100_CHIP, gpus: 8, engine: 'reference', profile: 'megatron-lm-2021', ...partial } as TrainingRequest);
 }
 
 function timeOf(op: number, bytes: number, g: number, n: number): number {
@@ -72,9 +73,10 @@ describe('breakdown', () => {
     for (let row = 0; row < count; row += 1) {
       const o = row * OUTPUT_FIELD_COUNT;
       if (out[o + O.status] > TrainingStatus.OutOfMemory) continue;
-      const sum = [O.computeS, O.tpS, O.cpS, O.epS, O.dpS, O.ppS, O.bubbleS, O.optimizerS, O.slowdownS].reduce((s, f) => s + out[o + f], 0);
+      const terms = [O.computeS, O.tpS, O.cpS, O.epS, O.dpS, O.ppS, O.bubbleS, O.optimizerS, O.slowdownS, O.offloadS];
+      const sum = terms.reduce((s, f) => s + out[o + f], 0);
       expect(Math.abs(sum / out[o + O.stepS] - 1)).toBeLessThan(1e-12);
-      for (const f of [O.computeS, O.tpS, O.cpS, O.epS, O.dpS, O.ppS, O.bubbleS, O.optimizerS, O.slowdownS]) expect(out[o + f]).toBeGreaterThanOrEqual(0);
+      for (const f of terms) expect(out[o + f]).toBeGreaterThanOrEqual(0);
       expect(out[o + O.mfu]).toBeGreaterThan(0);
       expect(out[o + O.mfu]).toBeLessThan(1);
       expect(out[o + O.hfu]).toBeGreaterThanOrEqual(out[o + O.mfu]);
@@ -202,7 +204,7 @@ describe('batch statuses', () => {
   it('invalid rows get a status and NaN times; valid rows are unaffected', () => {
     const w = resolveModel('llama3-70b').row;
     const layouts = new Float64Array(4 * LAYOUT_FIELD_COUNT);
-    const base = [0, 0, 0, 8, 1, 1, 1, 1, 1, 8, 1, 1, 1, 0, 0, 1, 1, 0, 1, 0, 0, 1, 0.1];
+    const base = [0, 0, 0, 8, 1, 1, 1, 1, 1, 8, 1, 1, 1, 0, 0, 1, 1, 0, 1, 0, 0, 1, 0.1, 2, 80, 0, 1, 0];
     for (let r = 0; r < 4; r += 1) layouts.set(base, r * LAYOUT_FIELD_COUNT);
     layouts[1 * LAYOUT_FIELD_COUNT + L.tp] = 3; // heads
     layouts[2 * LAYOUT_FIELD_COUNT + L.precision] = 1; // A100 has no FP8

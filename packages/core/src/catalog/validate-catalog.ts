@@ -91,6 +91,7 @@ export const CHIP_SCHEMA: Record<string, Field> = {
     },
   },
   pcieBidirGBps: chipFigure(positive),
+  hostLinkBidirGBps: chipFigure(positive),
   scaleOutGbps: chipFigure(positive),
   tdpW: chipFigure(positive),
   logicDieAreaMm2: chipFigure(positive),
@@ -172,6 +173,22 @@ const ARCHITECTURE_DEFAULTS: Field = {
   },
 };
 
+/** Calibrated constants of the training model per architecture (docs/model/training.md, "Calibration"). */
+const TRAINING_ARCHITECTURE_DEFAULTS: Field = {
+  kind: 'object',
+  fields: {
+    gemmEfficiency: figure(fraction, { required: true }),
+    gemmEfficiencyFp8: figure(fraction, { required: true }),
+    gemmOverheadUs: figure(nonNegative, { required: true }),
+    attentionFwdEfficiency: figure(fraction, { required: true }),
+    attentionBwdEfficiency: figure(fraction, { required: true }),
+    attentionSoftmaxFlops: figure(nonNegative, { required: true }),
+    memoryEfficiency: figure(fraction, { required: true }),
+    usableMemoryFraction: figure(fraction, { required: true }),
+    memoryReserveGB: figure(nonNegative, { required: true }),
+  },
+};
+
 const FABRIC_DEFAULTS: Field = {
   kind: 'object',
   fields: { hopLatencyUs: figure(nonNegative, { required: true }), tierHopLatencyUs: figure(nonNegative, { required: true }) },
@@ -180,6 +197,7 @@ const FABRIC_DEFAULTS: Field = {
 /** Catalog-wide defaults; a document may give any subset (later documents override single fields). */
 export const DEFAULTS_SCHEMA: Record<string, Field> = {
   architectures: { kind: 'record', of: ARCHITECTURE_DEFAULTS },
+  trainingArchitectures: { kind: 'record', of: TRAINING_ARCHITECTURE_DEFAULTS },
   fabrics: { kind: 'record', of: FABRIC_DEFAULTS },
   fabric: text(),
   nicEfficiency: figure(fraction),

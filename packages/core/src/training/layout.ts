@@ -42,6 +42,11 @@ export const enum Problem {
   EpDividesRanks,
   MoeTpNeedsSp,
   NoFp8,
+  GradientBytes,
+  RecomputeLayers,
+  OffloadLayers,
+  OffloadOverlap,
+  LaunchOverhead,
 }
 
 const MAX_SIZE = 1 << 24;
@@ -89,6 +94,13 @@ export function layoutProblem(w: Float64Array, wo: number, chips: Float64Array, 
   if (!fraction(lay[lo + L.cpOverlap])) return Problem.CpOverlap;
   const slowdown = lay[lo + L.overlapSlowdown];
   if (!(slowdown >= 0 && slowdown <= 10)) return Problem.OverlapSlowdown;
+  const gradientBytes = lay[lo + L.gradientBytes];
+  if (gradientBytes !== 2 && gradientBytes !== 4) return Problem.GradientBytes;
+  if (!code(lay[lo + L.recomputeLayers], MAX_SIZE)) return Problem.RecomputeLayers;
+  if (!code(lay[lo + L.offloadLayers], MAX_SIZE)) return Problem.OffloadLayers;
+  if (!fraction(lay[lo + L.offloadOverlap])) return Problem.OffloadOverlap;
+  const launch = lay[lo + L.launchOverheadS];
+  if (!(launch >= 0 && launch <= 0.01)) return Problem.LaunchOverhead;
 
   const heads = w[wo + W.heads];
   if (heads % t !== 0) return Problem.HeadsPerTp;
@@ -204,6 +216,16 @@ export function describeProblem(problem: number, w: Float64Array, wo: number, la
       return { field: 'sequenceParallel', message: 'must be true for an MoE model with tp > 1 (tokens are dispatched from sequence shards)' };
     case Problem.NoFp8:
       return { field: 'precision', message: 'fp8: the chip has no FP8 rate; use bf16' };
+    case Problem.GradientBytes:
+      return { field: 'gradientBytes', message: `${lay[lo + L.gradientBytes]}: must be 2 (BF16) or 4 (fp32)` };
+    case Problem.RecomputeLayers:
+      return { field: 'recomputeLayers', message: `${lay[lo + L.recomputeLayers]}: must be a whole number from 0 to ${MAX_SIZE}` };
+    case Problem.OffloadLayers:
+      return { field: 'offloadLayers', message: `${lay[lo + L.offloadLayers]}: must be a whole number from 0 to ${MAX_SIZE}` };
+    case Problem.OffloadOverlap:
+      return unit('overlap.offload', lay[lo + L.offloadOverlap]);
+    case Problem.LaunchOverhead:
+      return { field: 'launchOverheadS', message: `${lay[lo + L.launchOverheadS]}: must be a number of seconds from 0 to 0.01` };
     default:
       return { field: 'layout', message: 'valid' };
   }

@@ -13,7 +13,9 @@
  *   microbatch 1, 2, 4, 8 dividing the sequences per DP rank
  *   interleave 1, and 2, 3, 4, 6 chunks when pp > 1
  *   recompute none, selective, full (selective is skipped with flash attention, where it equals none)
- *   zero      0, 1, 2, 3
+ *   zero      the stages the profile's framework offers (megatron-core: 0, 1; torchtitan-fsdp2: 3; …)
+ * Overlap fractions follow the profile for each layout (e.g. TP overlap (t − 1)/t with ring-decomposed
+ * userbuffers), never perfect overlap unless the profile is `ideal` or the request says so.
  * Rules the layout breaks (layout.ts) or groups that cannot be placed are counted as invalid.
  */
 import type { ClusterParams } from '../model/cluster-params.js';
@@ -25,14 +27,19 @@ import { L, LAYOUT_FIELD_COUNT, O, OUTPUT_FIELD_COUNT, PRECISIONS, RECOMPUTE_MOD
 import { allocateLayouts, allocateTrainingOutputs } from './packing.js';
 import { decodePrediction, packContext, type TrainingPrediction } from './predict.js';
 import {
+  checkOverlapInput,
   readLayout,
+  readOverlap,
   resolveContext,
+  resolveFramework,
   resolveGlobalBatch,
   resolveOverlap,
+  type FrameworkInput,
   type OverlapInput,
   type ResolvedContext,
   type TrainingCluster,
 } from './request.js';
+import type { ProfileId } from './profiles.js';
 import type { Workload, WorkloadSpec } from './workload.js';
 
 export interface SearchSpace {
@@ -59,7 +66,11 @@ export interface SearchRequest {
   commPrecision?: Precision;
   flashAttention?: boolean;
   sequenceParallel?: boolean;
+  /** Implementation profile (default megatron-core): overlap fractions, ZeRO stages tried, framework costs. */
+  profile?: ProfileId;
+  /** Overrides of the profile's overlap fractions, applied to every layout. */
   overlap?: OverlapInput;
+  framework?: FrameworkInput;
   /** How many layouts to return (default 5). */
   top?: number;
   tokens?: number;
@@ -160,12 +171,18 @@ function searchAxes(context: ResolvedContext, space: SearchSpace, flash: boolean
   const recompute =
     listOption<RecomputeMode>('recompute', space.recompute, (v) => RECOMPUTE_MODES.includes(v as RecomputeMode), RECOMPUTE_MODES.join(', ')) ??
     (flash ? (['none', 'full'] as RecomputeMode[]) : [...RECOMPUTE_MODES]);
-  const zero = listOption<0 | 1 | 2 | 3>('zero', space.zero, (v) => v === 0 || v === 1 || v === 2 || v === 3, '0, 1, 2, 3') ?? [0, 1, 2, 3];
+  const zero = listOption<0 | 1 | 2 | 3>('zero', space.zero, (v) => v === 0 || v === 1 || v === 2 || v === 3, '0, 1, 2, 3') ?? context.profile.zeroStages;
   return { tp, cp, pp, ep, microbatch, interleave, recompute, zero };
 }
 
 /** Every layout of the search, in a fixed order; `emit` receives each as a filled row of `row`. */
-function enumerate(context: ResolvedContext, axes: ReturnType<typeof searchAxes>, globalBatch: number, emit: (fill: (row: Float64Array, o: number) => void) => void): void {
+function enumerate(
+  context: ResolvedContext,
+  axes: ReturnType<typeof searchAxes>,
+  globalBatch: number,
+  overlap: OverlapInput,
+  emit: (fill: (row: Float64Array, o: number) => void) => void,
+): void {
   const w = context.workload.row;
   const gpus = context.gpus;
   const layers = w[W.layers];
@@ -184,6 +201,8 @@ function enumerate(context: ResolvedContext, axes: ReturnType<typeof searchAxes>
             const m = globalBatch / (b * d);
             for (const v of axes.interleave) {
               if (v > 1 && (p === 1 || layers < p * v || m % p !== 0)) continue;
+              // The profile's overlap fractions for this layout (they depend on tp, interleave and ep).
+              const f = resolveOverlap(overlap, context.profile, w, { tp: t, interleave: v, ep: e });
               for (const recompute of axes.recompute) {
                 for (const zero of axes.zero) {
                   emit((row, o) => {
@@ -197,6 +216,13 @@ function enumerate(context: ResolvedContext, axes: ReturnType<typeof searchAxes>
                     row[o + L.interleave] = v;
                     row[o + L.recompute] = RECOMPUTE_MODES.indexOf(recompute);
                     row[o + L.zero] = zero;
+                    row[o + L.tpOverlap] = f.tp;
+                    row[o + L.dpOverlap] = f.dp;
+                    row[o + L.ppOverlap] = f.pp;
+                    row[o + L.epOverlap] = f.ep;
+                    row[o + L.cpOverlap] = f.cp;
+                    row[o + L.offloadOverlap] = f.offload;
+                    row[o + L.overlapSlowdown] = f.slowdown;
                   });
                 }
               }
@@ -210,7 +236,8 @@ function enumerate(context: ResolvedContext, axes: ReturnType<typeof searchAxes>
 
 interface PreparedSearch {
   context: ResolvedContext;
-  overlap: ReturnType<typeof resolveOverlap>;
+  overlap: OverlapInput;
+  framework: ReturnType<typeof resolveFramework>;
   globalBatch: number;
   axes: ReturnType<typeof searchAxes>;
   /** Writes the fields every configuration of the search shares (row indices 0, precision, flags, overlaps). */
@@ -219,7 +246,8 @@ interface PreparedSearch {
 
 function prepareSearch(request: SearchRequest): PreparedSearch {
   const context = resolveContext(request);
-  const overlap = resolveOverlap(request.overlap);
+  const overlap = checkOverlapInput(request.overlap);
+  const framework = resolveFramework(request.framework, context.profile);
   const precision = request.precision ?? 'bf16';
   const commPrecision = request.commPrecision ?? 'bf16';
   if (!PRECISIONS.includes(precision)) throw new LinkcapInputError('precision', `${describeValue(precision)}: must be bf16 or fp8`);
@@ -241,14 +269,12 @@ function prepareSearch(request: SearchRequest): PreparedSearch {
     row[o + L.commPrecision] = PRECISIONS.indexOf(commPrecision);
     row[o + L.sequenceParallel] = sp ? 1 : 0;
     row[o + L.flashAttention] = flash ? 1 : 0;
-    row[o + L.tpOverlap] = overlap.tp;
-    row[o + L.dpOverlap] = overlap.dp;
-    row[o + L.ppOverlap] = overlap.pp;
-    row[o + L.epOverlap] = overlap.ep;
-    row[o + L.cpOverlap] = overlap.cp;
-    row[o + L.overlapSlowdown] = overlap.slowdown;
+    row[o + L.gradientBytes] = framework.gradientBytes;
+    row[o + L.recomputeLayers] = context.workload.row[W.layers];
+    row[o + L.offloadLayers] = 0;
+    row[o + L.launchOverheadS] = framework.launchOverheadUs * 1e-6;
   };
-  return { context, overlap, globalBatch, axes, constant };
+  return { context, overlap, framework, globalBatch, axes, constant };
 }
 
 /** Every configuration a search would evaluate, as a packed batch (one workload, chip and cluster row). */
@@ -265,14 +291,14 @@ export interface LayoutBatch {
  * benchmark and the differential test use it).
  */
 export function enumerateLayouts(request: SearchRequest): LayoutBatch {
-  const { context, globalBatch, axes, constant } = prepareSearch(request);
+  const { context, overlap, globalBatch, axes, constant } = prepareSearch(request);
   let count = 0;
-  enumerate(context, axes, globalBatch, () => {
+  enumerate(context, axes, globalBatch, overlap, () => {
     count += 1;
   });
   const layouts = allocateLayouts(count);
   let row = 0;
-  enumerate(context, axes, globalBatch, (fill) => {
+  enumerate(context, axes, globalBatch, overlap, (fill) => {
     const o = row * LAYOUT_FIELD_COUNT;
     constant(layouts, o);
     fill(layouts, o);
@@ -285,7 +311,7 @@ export function enumerateLayouts(request: SearchRequest): LayoutBatch {
  * Searches every valid layout of the model on the cluster and returns the fastest feasible ones.
  */
 export function searchLayouts(request: SearchRequest): SearchResult {
-  const { context, overlap, globalBatch, axes, constant } = prepareSearch(request);
+  const { context, overlap, framework, globalBatch, axes, constant } = prepareSearch(request);
   const top = request.top === undefined ? 5 : request.top;
   if (!Number.isInteger(top) || top < 1 || top > 1000) throw new LinkcapInputError('top', `${describeValue(top)}: must be a whole number from 1 to 1000`);
 
@@ -322,7 +348,7 @@ export function searchLayouts(request: SearchRequest): SearchResult {
     filled = 0;
   };
 
-  enumerate(context, axes, globalBatch, (fill) => {
+  enumerate(context, axes, globalBatch, overlap, (fill) => {
     const o = filled * LAYOUT_FIELD_COUNT;
     constant(layouts, o);
     fill(layouts, o);
@@ -332,7 +358,8 @@ export function searchLayouts(request: SearchRequest): SearchResult {
   flush();
 
   const extras = { tokens: request.tokens, pricePerGpuHour: request.pricePerGpuHour };
-  const decode = (candidate: Candidate) => decodePrediction(context, readLayout(candidate.layout, 0), overlap, candidate.output, 0, extras);
+  const decode = (candidate: Candidate) =>
+    decodePrediction(context, readLayout(candidate.layout, 0), readOverlap(candidate.layout, 0), framework, candidate.output, 0, extras);
   const bestStep = best.items.length > 0 ? best.items[0].stepS : Infinity;
   return {
     model: context.workload.id,
