@@ -81,15 +81,22 @@ void layer_compute(const double* w, const double* chip, const double* lay, Layer
   }
   add_linear(g, 1, tokens, ar * dv, h, linearRate, linearBytes, accBytes, bandwidth);
 
-  // Element-wise elements per token, forward: norms, residual adds, dropout; rotary on queries and keys.
-  double elements = (10 + 2 * dropout) * h * replicated;
-  double kernels = 4 + 2 * dropout;
+  // Element-wise elements per token, forward: norms, residual adds, dropout; rotary on queries and keys. Eager
+  // PyTorch runs RMSNorm, rotary and SwiGLU op by op (kEager* of training_compute.hpp).
+  const bool fused = lay[L::fusedKernels] == 1;
+  const bool eagerNorm = !fused && w[W::biases] == 0;
+  double elements = (2 * (eagerNorm ? kEagerRmsnormElements : 2) + 6 + 2 * dropout) * h * replicated;
+  double kernels = 2 * (eagerNorm ? kEagerRmsnormKernels : 1) + 2 + 2 * dropout;
   if (w[W::learnedPositions] == 0) {
-    elements += kvLora > 0 ? 2 * (ar + 1) * w[W::ropeHeadDim] : 2 * (ar + kv_heads_per_rank(w, t)) * dq;
-    kernels += 1;
+    const double rotary =
+        kvLora > 0 ? 2 * (ar + 1) * w[W::ropeHeadDim] : 2 * (ar + kv_heads_per_rank(w, t)) * dq;
+    elements += fused ? rotary : kEagerRotaryFactor * rotary;
+    kernels += fused ? 1 : kEagerRotaryKernels;
   }
   const double mats = ffn_matrices(w);
-  const double activationElements = w[W::gatedFfn] == 1 ? 3 : 2;
+  const bool gated = w[W::gatedFfn] == 1;
+  const double activationElements = gated ? (fused ? 3 : kEagerSwigluElements) : 2;
+  const double activationKernels = gated && !fused ? 2 : 1;
   double routerFwd = 0;
   double routerBwd = 0;
   if (kind == LayerKind::Dense) {
@@ -97,7 +104,7 @@ void layer_compute(const double* w, const double* chip, const double* lay, Layer
     add_linear(g, 1, tokens, h, (mats - 1) * f, linearRate, linearBytes, accBytes, bandwidth);
     add_linear(g, 1, tokens, f, h, linearRate, linearBytes, accBytes, bandwidth);
     elements += activationElements * f;
-    kernels += 1;
+    kernels += activationKernels;
   } else {
     const double experts = w[W::experts];
     const double topK = w[W::topK];
@@ -118,7 +125,7 @@ void layer_compute(const double* w, const double* chip, const double* lay, Layer
     }
     elements += (4 * topK * h) / t + (topK * activationElements * ffnE) / t + (shared * activationElements * ffnE) / t +
                 (2 * experts) / t;
-    kernels += 6 + (shared > 0 ? 1 : 0);
+    kernels += 5 + activationKernels * (shared > 0 ? 2 : 1);
   }
   const double fwdGemm = g.fwd + g.kernels * overhead + routerFwd;
   const double bwdGemm = g.bwd + 2 * g.kernels * overhead + routerBwd;
@@ -186,6 +193,13 @@ void head_compute(const double* w, const double* chip, const double* lay, LayerC
   out.bwdGemmS = bwdGemm;
   out.fwdCoreS = 0;
   out.bwdCoreS = 0;
+}
+
+void add_zero3_copies(const double* chip, const double* lay, double params, LayerCost& out) {
+  const double bandwidth = chip[C::memoryBandwidth] * chip[C::memoryEfficiency];
+  const double copyOut = (4 * params) / bandwidth;
+  out.fwdS += copyOut;
+  out.bwdS += copyOut + (2 * lay[L::gradientBytes] * params) / bandwidth;
 }
 
 void embedding_compute(const double* w, const double* chip, const double* lay, LayerCost& out) {

@@ -30,6 +30,13 @@ struct LayerCost {
 
 enum class LayerKind : unsigned { Dense = 0, Moe = 1 };
 
+// Eager PyTorch element-wise passes (EAGER_* of compute.ts).
+inline constexpr double kEagerRmsnormElements = 17;
+inline constexpr double kEagerRmsnormKernels = 7;
+inline constexpr double kEagerRotaryFactor = 5;
+inline constexpr double kEagerRotaryKernels = 6;
+inline constexpr double kEagerSwigluElements = 5;
+
 // Bytes per logit of the unfused fp32 cross-entropy (CROSS_ENTROPY_FWD_BYTES / _BWD_BYTES of compute.ts).
 inline constexpr double kCrossEntropyFwdBytes = 38;
 inline constexpr double kCrossEntropyBwdBytes = 14;
@@ -47,6 +54,9 @@ void layer_compute(const double* w, const double* chip, const double* lay, Layer
 
 // The LM head stage: the vocabulary GEMM (BF16) and the fp32 cross-entropy.
 void head_compute(const double* w, const double* chip, const double* lay, LayerCost& out);
+
+// ZeRO-3/FSDP copies on the compute stream for `params` parameters (addZero3Copies of compute.ts).
+void add_zero3_copies(const double* chip, const double* lay, double params, LayerCost& out);
 
 // The embedding stage: a gather forward and a scatter-add backward (memory-bound).
 void embedding_compute(const double* w, const double* chip, const double* lay, LayerCost& out);

@@ -89,9 +89,10 @@ enum : std::size_t {
   offloadLayers = 25,
   offloadOverlap = 26,
   launchOverheadS = 27,
+  fusedKernels = 28,
 };
 }  // namespace L
-inline constexpr std::size_t kLayoutFieldCount = 28;
+inline constexpr std::size_t kLayoutFieldCount = 29;
 
 // The output row of one configuration.
 namespace O {
@@ -154,7 +155,7 @@ inline constexpr std::array<const char*, kLayoutFieldCount> kLayoutFieldNames = 
     "ep",        "cp",            "microbatch",       "globalBatch",   "interleave", "recompute",
     "zero",      "precision",     "commPrecision",    "sequenceParallel", "flashAttention", "tpOverlap",
     "dpOverlap", "ppOverlap",     "epOverlap",        "cpOverlap",     "overlapSlowdown",
-    "gradientBytes", "recomputeLayers", "offloadLayers", "offloadOverlap", "launchOverheadS",
+    "gradientBytes", "recomputeLayers", "offloadLayers", "offloadOverlap", "launchOverheadS", "fusedKernels",
 };
 
 }  // namespace linkcap::training

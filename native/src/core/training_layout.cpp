@@ -49,6 +49,7 @@ Problem layout_problem(const double* w, const double* chip, const double* lay) {
   if (!fraction(lay[L::offloadOverlap])) return Problem::OffloadOverlap;
   const double launch = lay[L::launchOverheadS];
   if (!(launch >= 0 && launch <= 0.01)) return Problem::LaunchOverhead;
+  if (!code(lay[L::fusedKernels], 1)) return Problem::FusedKernels;
 
   const double heads = w[W::heads];
   if (js_mod(heads, t) != 0) return Problem::HeadsPerTp;

@@ -47,6 +47,7 @@ enum class Problem : unsigned {
   OffloadLayers,
   OffloadOverlap,
   LaunchOverhead,
+  FusedKernels,
 };
 
 // Largest tp, pp, dp, ep, cp and microbatch a layout may name (1 << 24).

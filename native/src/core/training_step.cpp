@@ -145,6 +145,7 @@ unsigned evaluate_training_row(const double* w, const double* chip, const double
     LayerCost& c = s.costs[kind];
     layer_compute(w, chip, lay, layerKind, c);
     layer_params(w, lay, layerKind, c);
+    if (lay[L::zero] == 3) add_zero3_copies(chip, lay, c.denseParams + c.expertParams, c);
     layer_activation_bytes(w, lay, layerKind, c);
     layer_communication(pricer, groups, tpTimes, w, lay, layerKind, c);
     expose_kind(lay, kind, s);
@@ -153,12 +154,14 @@ unsigned evaluate_training_row(const double* w, const double* chip, const double
   embedding_compute(w, chip, lay, ce);
   ce.denseParams = embedding_params_per_rank(w, t);
   ce.expertParams = 0;
+  if (lay[L::zero] == 3) add_zero3_copies(chip, lay, ce.denseParams, ce);
   end_stage_communication(pricer, groups, tpTimes, lay, false, ce);
   expose_kind(lay, kEmbed, s);
   LayerCost& ch = s.costs[kHead];
   head_compute(w, chip, lay, ch);
   ch.denseParams = head_params_per_rank(w, t, p);
   ch.expertParams = 0;
+  if (lay[L::zero] == 3) add_zero3_copies(chip, lay, ch.denseParams, ch);
   end_stage_communication(pricer, groups, tpTimes, lay, true, ch);
   expose_kind(lay, kHead, s);
 

@@ -108,6 +108,7 @@ export function randomTrainingBatch(seed: number, count: number) {
     layouts[o + L.offloadLayers] = pick([0, 0, 1, 2, 5]);
     layouts[o + L.offloadOverlap] = pick([0, 0.5, 1]);
     layouts[o + L.launchOverheadS] = pick([0, 5e-6, 2e-5]);
+    layouts[o + L.fusedKernels] = pick([0, 1, 1]);
   }
   return { workloads, chips, clusters, layouts, count };
 }

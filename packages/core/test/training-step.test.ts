@@ -204,7 +204,7 @@ describe('batch statuses', () => {
   it('invalid rows get a status and NaN times; valid rows are unaffected', () => {
     const w = resolveModel('llama3-70b').row;
     const layouts = new Float64Array(4 * LAYOUT_FIELD_COUNT);
-    const base = [0, 0, 0, 8, 1, 1, 1, 1, 1, 8, 1, 1, 1, 0, 0, 1, 1, 0, 1, 0, 0, 1, 0.1, 2, 80, 0, 1, 0];
+    const base = [0, 0, 0, 8, 1, 1, 1, 1, 1, 8, 1, 1, 1, 0, 0, 1, 1, 0, 1, 0, 0, 1, 0.1, 2, 80, 0, 1, 0, 1];
     for (let r = 0; r < 4; r += 1) layouts.set(base, r * LAYOUT_FIELD_COUNT);
     layouts[1 * LAYOUT_FIELD_COUNT + L.tp] = 3; // heads
     layouts[2 * LAYOUT_FIELD_COUNT + L.precision] = 1; // A100 has no FP8

@@ -50,10 +50,11 @@ function numberOf(figure: FigureLike | undefined): number | undefined {
 }
 
 /** Turns one architecture entry of the catalog (figures) into numbers; missing keys come from `fallback`. */
-export function trainingConstantsOf(entry: Partial<Record<keyof TrainingConstants, FigureLike>> | undefined, fallback?: TrainingConstants): TrainingConstants {
+export function trainingConstantsOf(entry: object | undefined, fallback?: TrainingConstants): TrainingConstants {
+  const figures = entry as Partial<Record<keyof TrainingConstants, FigureLike>> | undefined;
   const out = {} as TrainingConstants;
   for (const key of TRAINING_CONSTANT_KEYS) {
-    const value = numberOf(entry?.[key]) ?? fallback?.[key];
+    const value = numberOf(figures?.[key]) ?? fallback?.[key];
     if (value === undefined) throw new Error(`chips.json defaults.trainingArchitectures: ${key} has no value`);
     out[key] = value;
   }

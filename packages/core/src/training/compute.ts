@@ -60,6 +60,21 @@ export const enum LayerKind {
 /** Element-wise kernels run at this many bytes per element (BF16 activations). */
 const ACT_BYTES = 2;
 
+/**
+ * Eager PyTorch, op by op (fusedKernels = 0), in 2-byte elements per element of the tensor:
+ *  - RMSNorm (as Llama's reference code and torchtitan write it): cast to fp32 (read 2, write 4), square
+ *    (read 4, write 4), mean (read 4), scale (read 4, write 4), cast back (read 4, write 2), weight product
+ *    (read 2, write 2): 34 bytes = 17 elements and 7 kernels, against 2 elements fused;
+ *  - rotary: split halves and concatenate (read 2, write 2), two products (read 2, write 2 each), a sum (read 4,
+ *    write 2): 5 × the fused kernel's read + write, in 6 kernels;
+ *  - SwiGLU: silu (read 2, write 2) and the product (read 4, write 2): 5 elements against 3 fused.
+ */
+export const EAGER_RMSNORM_ELEMENTS = 17;
+export const EAGER_RMSNORM_KERNELS = 7;
+export const EAGER_ROTARY_FACTOR = 5;
+export const EAGER_ROTARY_KERNELS = 6;
+export const EAGER_SWIGLU_ELEMENTS = 5;
+
 /** Bytes moved per logit by the unfused fp32 cross-entropy, forward and backward (headCompute). */
 export const CROSS_ENTROPY_FWD_BYTES = 38;
 export const CROSS_ENTROPY_BWD_BYTES = 14;
@@ -159,15 +174,22 @@ export function layerCompute(
   addLinear(1, tokens, ar * dv, h, linearRate, linearBytes, accBytes, bandwidth);
 
   // Element-wise elements per token, forward: two norms (read + write), two residual adds (2 reads + 1 write),
-  // dropout (read + write) when present; rotary on queries and keys.
-  let elements = (10 + 2 * dropout) * h * replicated;
-  let kernels = 4 + 2 * dropout;
+  // dropout (read + write) when present; rotary on queries and keys. Eager PyTorch runs RMSNorm, rotary and
+  // SwiGLU op by op (EAGER_* below); LayerNorm and GELU are single kernels either way.
+  const fused = lay[lo + L.fusedKernels] === 1;
+  const eagerNorm = !fused && w[wo + W.biases] === 0;
+  let elements = (2 * (eagerNorm ? EAGER_RMSNORM_ELEMENTS : 2) + 6 + 2 * dropout) * h * replicated;
+  let kernels = 2 * (eagerNorm ? EAGER_RMSNORM_KERNELS : 1) + 2 + 2 * dropout;
   if (w[wo + W.learnedPositions] === 0) {
-    elements += kvLora > 0 ? 2 * (ar + 1) * w[wo + W.ropeHeadDim] : 2 * (ar + kvHeadsPerRank(w, wo, t)) * dq;
-    kernels += 1;
+    const rotary = kvLora > 0 ? 2 * (ar + 1) * w[wo + W.ropeHeadDim] : 2 * (ar + kvHeadsPerRank(w, wo, t)) * dq;
+    elements += fused ? rotary : EAGER_ROTARY_FACTOR * rotary;
+    kernels += fused ? 1 : EAGER_ROTARY_KERNELS;
   }
   const mats = ffnMatrices(w, wo);
-  const activationElements = w[wo + W.gatedFfn] === 1 ? 3 : 2; // SwiGLU reads 2 writes 1; GELU reads 1 writes 1
+  const gated = w[wo + W.gatedFfn] === 1;
+  // SwiGLU fused reads 2 writes 1 (eager: silu, then the product); GELU reads 1 writes 1.
+  const activationElements = gated ? (fused ? 3 : EAGER_SWIGLU_ELEMENTS) : 2;
+  const activationKernels = gated && !fused ? 2 : 1;
   let routerFwd = 0;
   let routerBwd = 0;
   if (kind === LayerKind.Dense) {
@@ -175,7 +197,7 @@ export function layerCompute(
     addLinear(1, tokens, h, (mats - 1) * f, linearRate, linearBytes, accBytes, bandwidth);
     addLinear(1, tokens, f, h, linearRate, linearBytes, accBytes, bandwidth);
     elements += activationElements * f;
-    kernels += 1;
+    kernels += activationKernels;
   } else {
     const experts = w[wo + W.experts];
     const topK = w[wo + W.topK];
@@ -197,7 +219,7 @@ export function layerCompute(
     }
     // permute + unpermute (read + write top-k copies), expert and shared activations, router softmax.
     elements += (4 * topK * h) / t + (topK * activationElements * ffnE) / t + (shared * activationElements * ffnE) / t + (2 * experts) / t;
-    kernels += 6 + (shared > 0 ? 1 : 0);
+    kernels += 5 + activationKernels * (shared > 0 ? 2 : 1);
   }
   const fwdGemm = gemmFwd + gemmKernels * overhead + routerFwd;
   const bwdGemm = gemmBwd + 2 * gemmKernels * overhead + routerBwd;
@@ -311,4 +333,17 @@ export function embeddingCompute(
   out[oo + K.bwdGemmS] = 0;
   out[oo + K.fwdCoreS] = 0;
   out[oo + K.bwdCoreS] = 0;
+}
+
+/**
+ * ZeRO-3/FSDP copies on the compute stream, per layer and microbatch, for `params` parameters per GPU: the
+ * gathered flat buffer is copied into the layer's weights in forward and again in backward (FSDP2 copy-out,
+ * DeepSpeed's partition fetch; BF16 read + write), and the gradients into the reduce-scatter buffer in backward
+ * (copy-in, gradientBytes read + write). Adds to `out`'s fwdS and bwdS.
+ */
+export function addZero3Copies(chips: Float64Array, co: number, lay: Float64Array, lo: number, params: number, out: Float64Array, oo: number): void {
+  const bandwidth = chips[co + C.memoryBandwidth] * chips[co + C.memoryEfficiency];
+  const copyOut = (4 * params) / bandwidth;
+  out[oo + K.fwdS] += copyOut;
+  out[oo + K.bwdS] += copyOut + (2 * lay[lo + L.gradientBytes] * params) / bandwidth;
 }

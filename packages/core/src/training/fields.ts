@@ -165,6 +165,7 @@ export const LAYOUT_FIELDS = [
   'offloadLayers',
   'offloadOverlap',
   'launchOverheadS',
+  'fusedKernels',
 ] as const;
 
 export const enum L {
@@ -233,6 +234,11 @@ export const enum L {
    * layers become launch-bound in eager frameworks.
    */
   launchOverheadS = 27,
+  /**
+   * 1: norms, rotary embedding and the gated activation run as fused kernels (Transformer Engine, Apex,
+   * torch.compile); 0: op by op as eager PyTorch runs them (more passes over memory, more kernels).
+   */
+  fusedKernels = 28,
 }
 export const LAYOUT_FIELD_COUNT = LAYOUT_FIELDS.length;
 

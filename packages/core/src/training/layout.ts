@@ -47,6 +47,7 @@ export const enum Problem {
   OffloadLayers,
   OffloadOverlap,
   LaunchOverhead,
+  FusedKernels,
 }
 
 const MAX_SIZE = 1 << 24;
@@ -101,6 +102,7 @@ export function layoutProblem(w: Float64Array, wo: number, chips: Float64Array, 
   if (!fraction(lay[lo + L.offloadOverlap])) return Problem.OffloadOverlap;
   const launch = lay[lo + L.launchOverheadS];
   if (!(launch >= 0 && launch <= 0.01)) return Problem.LaunchOverhead;
+  if (!code(lay[lo + L.fusedKernels], 1)) return Problem.FusedKernels;
 
   const heads = w[wo + W.heads];
   if (heads % t !== 0) return Problem.HeadsPerTp;
@@ -226,6 +228,8 @@ export function describeProblem(problem: number, w: Float64Array, wo: number, la
       return unit('overlap.offload', lay[lo + L.offloadOverlap]);
     case Problem.LaunchOverhead:
       return { field: 'launchOverheadS', message: `${lay[lo + L.launchOverheadS]}: must be a number of seconds from 0 to 0.01` };
+    case Problem.FusedKernels:
+      return { field: 'fusedKernels', message: 'must be true (fused kernels) or false (eager PyTorch)' };
     default:
       return { field: 'layout', message: 'valid' };
   }

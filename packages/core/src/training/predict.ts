@@ -82,7 +82,7 @@ export interface TrainingMemory {
 }
 
 export interface TrainingPrediction {
-  model: { id: string; name: string; totalParams: number; activeParams: number };
+  model: { id: string; name: string; totalParams: number; activeParams: number; layers: number };
   cluster: string;
   gpus: number;
   layout: TrainingLayout;
@@ -130,7 +130,7 @@ export function decodePrediction(
   const counts = countParameters(context.workload.row);
   const tokensPerStep = layout.globalBatch * context.workload.row[W.seqLen];
   const prediction: TrainingPrediction = {
-    model: { id: context.workload.id, name: context.workload.name, totalParams: counts.total, activeParams: counts.active },
+    model: { id: context.workload.id, name: context.workload.name, totalParams: counts.total, activeParams: counts.active, layers: context.workload.row[W.layers] },
     cluster: context.clusterId,
     gpus: context.gpus,
     layout,

@@ -1,7 +1,7 @@
 /**
  * Implementation profiles: what a training framework hides and what it costs, as defaults for the overlap
  * fractions and framework fields of a layout row. Each value is overridable by the explicit option (the CLI's
- * --overlap-*, --zero, --gradient-bytes, --launch-overhead-us, --cuda-graphs), and each is documented with its
+ * --overlap-*, --zero, --gradient-bytes, --launch-overhead-us, --cuda-graph), and each is documented with its
  * source in docs/model/training.md ("Implementation profiles"). searchLayouts uses the profile's values for
  * every layout it tries, so `--best` never assumes perfect overlap unless asked (`ideal`).
  *
@@ -37,6 +37,8 @@ export interface ImplementationProfile {
   gradientBytes: 2 | 4;
   /** Host time per kernel launch, µs (0: the whole step is CUDA-graph captured). */
   launchOverheadUs: number;
+  /** Norms, rotary and SwiGLU run as fused kernels (false: op by op, as eager PyTorch). */
+  fusedKernels: boolean;
   /** Parameters a ZeRO-3 prefetch covers ahead of use (DeepSpeed's stage3_prefetch_bucket_size). */
   prefetchParams?: number;
   /** Where each value comes from. */
@@ -51,15 +53,16 @@ export const PROFILES: Record<ProfileId, ImplementationProfile> = {
     id: 'megatron-core',
     name: 'Megatron-Core (Megatron-LM ≥ core_r0.8, as its published performance runs configure it)',
     description:
-      'distributed optimizer (ZeRO-1) with overlapped gradient reduce-scatter and parameter all-gather, fp32 gradients, Transformer Engine TP communication overlap, p2p overlap in the interleaved schedule, ring context parallelism, no MoE all-to-all overlap, no CUDA graphs',
+      'distributed optimizer (ZeRO-1) with overlapped gradient reduce-scatter and parameter all-gather, BF16 gradient buffers and reduction, Transformer Engine TP communication overlap, p2p overlap in the interleaved schedule, ring context parallelism, no MoE all-to-all overlap, no CUDA graphs',
     overlap: { tp: 'ring', dp: 1, pp: 'interleaved', ep: 0, cp: 1, offload: 1, slowdown: 0.1 },
     zero: 1,
     zeroStages: [0, 1],
     gradientBytes: 2,
     launchOverheadUs: EAGER_LAUNCH_US,
+    fusedKernels: true,
     sources: [
       'Megatron-LM README, performance section: --tp-comm-overlap, --overlap-grad-reduce, --overlap-param-gather, --use-distributed-optimizer',
-      'Megatron-LM arguments.py: BF16 accumulates and reduces gradients in fp32 (accumulate_allreduce_grads_in_fp32)',
+      'gradients in BF16 (--grad-reduce-in-bf16; Megatron-LM’s default for BF16 without it is fp32): the weak-scaling rows with the most data-parallel traffic (32B, 70B: DP 48, 4–8 microbatches) are consistent only with BF16 reduce-scatters; --grad-precision fp32 restores the default',
       'Megatron-Core pipeline schedules: overlap_p2p_comm applies to the interleaved schedule',
       'Transformer Engine userbuffers: ring-exchange decomposition of AG+GEMM and GEMM+RS',
     ],
@@ -74,6 +77,7 @@ export const PROFILES: Record<ProfileId, ImplementationProfile> = {
     zeroStages: [0, 1],
     gradientBytes: 2,
     launchOverheadUs: EAGER_LAUNCH_US,
+    fusedKernels: true,
     sources: [
       'NeMo performance summary 24.07 (shared/reference/training.md): TP communication overlap, pipeline p2p overlap',
       'NeMo 24.07 model configs: optim distributed_fused_adam (Apex DistributedFusedAdam: optimizer states sharded over data parallel) with grad_sync_dtype bf16, overlap_grad_sync and overlap_param_sync',
@@ -83,15 +87,16 @@ export const PROFILES: Record<ProfileId, ImplementationProfile> = {
     id: 'torchtitan-fsdp2',
     name: 'torchtitan with FSDP2 (PyTorch native: FSDP2, TP with sequence parallelism, pipelining)',
     description:
-      'FSDP2 (ZeRO-3) with the next layer’s all-gather prefetched and reduce-scatter overlapped, fp32 gradient reduction, TP collectives blocking (async TP off by default), blocking pipeline p2p, eager PyTorch launches',
+      'FSDP2 (ZeRO-3) with the next layer’s all-gather prefetched and reduce-scatter overlapped, fp32 gradient reduction, TP collectives blocking (async TP off by default), blocking pipeline p2p, eager PyTorch (no torch.compile: RMSNorm, rotary and SwiGLU op by op)',
     overlap: { tp: 0, dp: 1, pp: 0, ep: 0, cp: 0.5, offload: 1, slowdown: 0.1 },
     zero: 3,
     zeroStages: [3],
     gradientBytes: 4,
     launchOverheadUs: EAGER_LAUNCH_US,
+    fusedKernels: false,
     sources: [
       'torchtitan docs (fsdp.md, 2024): FSDP2 implicit forward prefetch, reduce-scatter overlapped with the next backward; mixed_precision_reduce = float32 by default',
-      'torchtitan: enable_async_tensor_parallel defaults to false',
+      'torchtitan: enable_async_tensor_parallel and compile default to false; its RMSNorm and rotary embedding are plain PyTorch ops',
       'PyTorch context_parallel (experimental): ring attention with rotating KV; half its exchange assumed hidden',
     ],
   },
@@ -105,10 +110,12 @@ export const PROFILES: Record<ProfileId, ImplementationProfile> = {
     zeroStages: [1, 2, 3],
     gradientBytes: 2,
     launchOverheadUs: 2 * EAGER_LAUNCH_US,
+    fusedKernels: false,
     prefetchParams: 5e7,
     sources: [
       'DeepSpeed configuration docs: stage3_prefetch_bucket_size default 5e7, communication_data_type defaults to the model dtype',
       'DeepSpeed ZeRO-3 runs parameter fetch and release in Python module hooks (about twice the eager launch cost per kernel assumed)',
+      'models as Hugging Face Transformers writes them: eager RMSNorm, rotary and SwiGLU',
     ],
   },
   'megatron-lm-2021': {
@@ -120,6 +127,7 @@ export const PROFILES: Record<ProfileId, ImplementationProfile> = {
     zeroStages: [0],
     gradientBytes: 2,
     launchOverheadUs: EAGER_LAUNCH_US,
+    fusedKernels: true,
     sources: ['Narayanan et al. SC’21 and Korthikanti et al. 2022 (shared/reference/training.md): TP collectives on the critical path, 1F1B with blocking p2p'],
   },
   ideal: {
@@ -131,6 +139,7 @@ export const PROFILES: Record<ProfileId, ImplementationProfile> = {
     zeroStages: [0, 1, 2, 3],
     gradientBytes: 2,
     launchOverheadUs: 0,
+    fusedKernels: true,
     sources: ['linkcap: the bound the previous model assumed with every overlap on'],
   },
 };

@@ -3,6 +3,7 @@
  * defaults, overlap parameters. Every error is a LinkcapInputError naming the field and the allowed range.
  */
 import type { ClusterParams } from '../model/cluster-params.js';
+import type { TrainingArchitectureDefaults } from '../catalog/schema.js';
 import { checkGpuCount, normaliseCluster, type ClusterLike } from '../api/cluster-input.js';
 import { describeValue, LinkcapInputError } from '../validate/errors.js';
 import { trainingConstantsOf, trainingDefaultsFor } from './calibration.js';
@@ -35,7 +36,7 @@ export interface TrainingCluster extends ClusterLike {
   name?: string;
   chip?: ChipSpecLike;
   /** Figures of the catalog's defaults.trainingArchitectures entry for the chip (resolveCluster sets it). */
-  trainingDefaults?: Record<string, unknown>;
+  trainingDefaults?: TrainingArchitectureDefaults;
 }
 
 export interface TrainingLayoutInput {
@@ -85,12 +86,15 @@ export interface FrameworkInput {
   /** Host time to launch one kernel, µs (eager frameworks 4–10). */
   launchOverheadUs?: number;
   /** The step is CUDA-graph captured: no host launch cost (launchOverheadUs = 0). */
-  cudaGraphs?: boolean;
+  cudaGraph?: boolean;
+  /** Norms, rotary and SwiGLU as fused kernels (Transformer Engine, Apex, torch.compile); false: eager PyTorch. */
+  fusedKernels?: boolean;
 }
 
 export interface Framework {
   gradientBytes: 2 | 4;
   launchOverheadUs: number;
+  fusedKernels: boolean;
 }
 
 /** A layout with every default filled, in names users read. */
@@ -322,14 +326,17 @@ export function resolveOverlap(
 
 /** Gradient bytes and launch cost: the user's where given, else the profile's. */
 export function resolveFramework(input: FrameworkInput = {}, profile: ImplementationProfile): Framework {
-  if (input === null || typeof input !== 'object') throw new LinkcapInputError('framework', 'must be an object { gradientBytes, launchOverheadUs, cudaGraphs }');
-  const gradientBytes = pick('framework.gradientBytes', input.gradientBytes, [2, 4] as const, profile.gradientBytes);
-  const cudaGraphs = flag('framework.cudaGraphs', input.cudaGraphs, false);
-  const launch = fraction('framework.launchOverheadUs', input.launchOverheadUs, profile.launchOverheadUs, 10000);
-  if (cudaGraphs && input.launchOverheadUs !== undefined && input.launchOverheadUs > 0) {
-    throw new LinkcapInputError('framework.cudaGraphs', 'CUDA graphs remove the launch cost: give either cudaGraphs or launchOverheadUs > 0');
+  if (input === null || typeof input !== 'object') {
+    throw new LinkcapInputError('framework', 'must be an object { gradientBytes, launchOverheadUs, cudaGraph, fusedKernels }');
   }
-  return { gradientBytes, launchOverheadUs: cudaGraphs ? 0 : launch };
+  const gradientBytes = pick('framework.gradientBytes', input.gradientBytes, [2, 4] as const, profile.gradientBytes);
+  const cudaGraph = flag('framework.cudaGraph', input.cudaGraph, false);
+  const launch = fraction('framework.launchOverheadUs', input.launchOverheadUs, profile.launchOverheadUs, 10000);
+  if (cudaGraph && input.launchOverheadUs !== undefined && input.launchOverheadUs > 0) {
+    throw new LinkcapInputError('framework.cudaGraph', 'CUDA graphs remove the launch cost: give either cudaGraph or launchOverheadUs > 0');
+  }
+  const fusedKernels = flag('framework.fusedKernels', input.fusedKernels, profile.fusedKernels);
+  return { gradientBytes, launchOverheadUs: cudaGraph ? 0 : launch, fusedKernels };
 }
 
 /** Writes one layout row (row indices: workload, chip, cluster). */
@@ -370,6 +377,7 @@ export function writeLayout(
   layouts[o + L.offloadLayers] = layout.offloadLayers;
   layouts[o + L.offloadOverlap] = overlap.offload;
   layouts[o + L.launchOverheadS] = framework.launchOverheadUs * 1e-6;
+  layouts[o + L.fusedKernels] = framework.fusedKernels ? 1 : 0;
 }
 
 /** Reads a layout row back into names. */

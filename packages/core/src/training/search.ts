@@ -72,6 +72,10 @@ export interface SearchRequest {
   /** Overrides of the profile's overlap fractions, applied to every layout. */
   overlap?: OverlapInput;
   framework?: FrameworkInput;
+  /** Layers per pipeline chunk that use the recompute mode (default all), for every layout tried. */
+  recomputeLayers?: number;
+  /** Layers per pipeline chunk whose activations are offloaded to host memory (default 0), for every layout. */
+  offloadLayers?: number;
   /** How many layouts to return (default 5). */
   top?: number;
   tokens?: number;
@@ -81,6 +85,8 @@ export interface SearchRequest {
 
 export interface SearchResult {
   model: string;
+  /** The implementation profile whose defaults every layout used. */
+  profile: ProfileId;
   cluster: string;
   gpus: number;
   globalBatch: number;
@@ -322,6 +328,15 @@ function prepareSearch(request: SearchRequest): PreparedSearch {
   if (space === null || typeof space !== 'object') throw new LinkcapInputError('space', 'must be an object of lists { tp, pp, … }');
   const globalBatch = resolveGlobalBatch(context.workload, request, 1);
   const axes = searchAxes(context, space, flash);
+  const layerCount = (field: string, value: unknown, fallback: number): number => {
+    if (value === undefined) return fallback;
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > 1 << 24) {
+      throw new LinkcapInputError(field, `${describeValue(value)}: must be a whole number from 0 to ${1 << 24}`);
+    }
+    return value;
+  };
+  const recomputeLayers = layerCount('recomputeLayers', request.recomputeLayers, context.workload.row[W.layers]);
+  const offloadLayers = layerCount('offloadLayers', request.offloadLayers, 0);
   const constant = (row: Float64Array, o: number) => {
     row[o + L.workload] = 0;
     row[o + L.chip] = 0;
@@ -331,9 +346,10 @@ function prepareSearch(request: SearchRequest): PreparedSearch {
     row[o + L.sequenceParallel] = sp ? 1 : 0;
     row[o + L.flashAttention] = flash ? 1 : 0;
     row[o + L.gradientBytes] = framework.gradientBytes;
-    row[o + L.recomputeLayers] = context.workload.row[W.layers];
-    row[o + L.offloadLayers] = 0;
+    row[o + L.recomputeLayers] = recomputeLayers;
+    row[o + L.offloadLayers] = offloadLayers;
     row[o + L.launchOverheadS] = framework.launchOverheadUs * 1e-6;
+    row[o + L.fusedKernels] = framework.fusedKernels ? 1 : 0;
   };
   return { context, overlap, framework, globalBatch, axes, constant };
 }
@@ -439,6 +455,7 @@ export function searchLayouts(request: SearchRequest): SearchResult {
   const bestStep = best.items.length > 0 ? best.items[0].stepS : Infinity;
   return {
     model: context.workload.id,
+    profile: context.profile.id,
     cluster: context.clusterId,
     gpus: context.gpus,
     globalBatch,

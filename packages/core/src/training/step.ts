@@ -13,7 +13,7 @@
  * exposed data-parallel gradient reduction and parameter gather, and the optimizer update.
  */
 import { CLUSTER_FIELD_COUNT } from '../model/cluster-params.js';
-import { K, LAYER_COST_SIZE, LayerKind, embeddingCompute, headCompute, layerCompute } from './compute.js';
+import { K, LAYER_COST_SIZE, LayerKind, addZero3Copies, embeddingCompute, headCompute, layerCompute } from './compute.js';
 import { dataParallelTail, DpTail, endStageCommunication, layerCommunication, pipelineP2pS, tensorParallelCollectives } from './communication.js';
 import { C, L, O, OUTPUT_FIELD_COUNT, TrainingStatus, W, WORKLOAD_FIELD_COUNT, CHIP_FIELD_COUNT, LAYOUT_FIELD_COUNT } from './fields.js';
 import { layoutProblem, problemStatus } from './layout.js';
@@ -216,6 +216,7 @@ export function evaluateTrainingRow(
     const layerKind = kind === DENSE ? LayerKind.Dense : LayerKind.Moe;
     layerCompute(w, wo, chips, co, lay, lo, layerKind, costs, c);
     layerParams(w, wo, lay, lo, layerKind, costs, c);
+    if (lay[lo + L.zero] === 3) addZero3Copies(chips, co, lay, lo, costs[c + K.denseParams] + costs[c + K.expertParams], costs, c);
     layerActivationBytes(w, wo, lay, lo, layerKind, costs, c);
     layerCommunication(ctx, groups, tpTimes, w, wo, lay, lo, layerKind, costs, c);
     exposeKind(lay, lo, kind);
@@ -224,12 +225,14 @@ export function evaluateTrainingRow(
   embeddingCompute(w, wo, chips, co, lay, lo, costs, ce);
   costs[ce + K.denseParams] = embeddingParamsPerRank(w, wo, t);
   costs[ce + K.expertParams] = 0;
+  if (lay[lo + L.zero] === 3) addZero3Copies(chips, co, lay, lo, costs[ce + K.denseParams], costs, ce);
   endStageCommunication(ctx, groups, tpTimes, lay, lo, false, costs, ce);
   exposeKind(lay, lo, EMBED);
   const ch = HEAD * LAYER_COST_SIZE;
   headCompute(w, wo, chips, co, lay, lo, costs, ch);
   costs[ch + K.denseParams] = headParamsPerRank(w, wo, t, p);
   costs[ch + K.expertParams] = 0;
+  if (lay[lo + L.zero] === 3) addZero3Copies(chips, co, lay, lo, costs[ch + K.denseParams], costs, ch);
   endStageCommunication(ctx, groups, tpTimes, lay, lo, true, costs, ch);
   exposeKind(lay, lo, HEAD);
 
