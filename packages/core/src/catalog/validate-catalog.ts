@@ -174,19 +174,22 @@ const ARCHITECTURE_DEFAULTS: Field = {
   },
 };
 
-/** Calibrated constants of the training model per architecture (docs/model/training.md, "Calibration"). */
+/**
+ * Calibrated constants of the training model per architecture (docs/model/training.md, "Calibration"). Every
+ * field is optional in a document: a user file may override one constant; the rest come from the built-ins.
+ */
 const TRAINING_ARCHITECTURE_DEFAULTS: Field = {
   kind: 'object',
   fields: {
-    gemmEfficiency: figure(fraction, { required: true }),
-    gemmEfficiencyFp8: figure(fraction, { required: true }),
-    gemmOverheadUs: figure(nonNegative, { required: true }),
-    attentionFwdEfficiency: figure(fraction, { required: true }),
-    attentionBwdEfficiency: figure(fraction, { required: true }),
-    attentionSoftmaxFlops: figure(nonNegative, { required: true }),
-    memoryEfficiency: figure(fraction, { required: true }),
-    usableMemoryFraction: figure(fraction, { required: true }),
-    memoryReserveGB: figure(nonNegative, { required: true }),
+    gemmEfficiency: figure(fraction),
+    gemmEfficiencyFp8: figure(fraction),
+    gemmOverheadUs: figure(nonNegative),
+    attentionFwdEfficiency: figure(fraction),
+    attentionBwdEfficiency: figure(fraction),
+    attentionSoftmaxFlops: figure(nonNegative),
+    memoryEfficiency: figure(fraction),
+    usableMemoryFraction: figure(fraction),
+    memoryReserveGB: figure(nonNegative),
   },
 };
 
