@@ -17,6 +17,8 @@ namespace {
 // on a thread allocates its pricing memo).
 void evaluate_rows(const TrainingBatch& batch, const PricingTable& table, std::size_t begin, std::size_t end) {
   PricingCache& cache = thread_pricing_cache(table);
+  LayerCostMemo& memo = thread_layer_memo();
+  memo.begin(table.generation);
   for (std::size_t row = begin; row < end; ++row) {
     const double* lay = batch.layouts + row * kLayoutFieldCount;
     const auto workload = static_cast<std::size_t>(lay[L::workload]);
@@ -24,7 +26,7 @@ void evaluate_rows(const TrainingBatch& batch, const PricingTable& table, std::s
     const auto cluster = static_cast<std::uint32_t>(lay[L::cluster]);
     Pricer pricer(table, cache, cluster);
     evaluate_training_row(batch.workloads + workload * kWorkloadFieldCount, batch.chips + chip * kChipFieldCount, lay,
-                          pricer, batch.outputs + row * kOutputFieldCount);
+                          pricer, memo, batch.outputs + row * kOutputFieldCount);
   }
 }
 

@@ -28,7 +28,7 @@ enum Part : int { kCompute = 0, kTp = 1, kCp = 2, kEp = 3, kDp = 4, kSlowdown = 
 constexpr int kParts = 6;
 
 struct Scratch {
-  LayerCost costs[kKinds];
+  const LayerCost* costs;         // the four kinds' costs (KindCosts::costs)
   double parts[kKinds][kParts];   // a layer that is not recomputed
   double recParts[2][kParts];     // what recomputing one layer adds (transformer kinds)
   double totals[kKinds];
@@ -100,7 +100,6 @@ unsigned fill_invalid(double* out, TrainingStatus status, double gpus) {
 }
 
 inline void clear_kind(int kind, Scratch& s) {
-  s.costs[kind] = LayerCost{};
   s.totals[kind] = 0;
   s.recTotals[kind] = 0;
   for (int i = 0; i < kParts; ++i) {
@@ -109,9 +108,52 @@ inline void clear_kind(int kind, Scratch& s) {
   }
 }
 
-}  // namespace
+// Per-kind costs for one microbatch, the placement and the pipeline point-to-point price: everything of a
+// layout that its schedule, batch and overlaps do not change (training_memo.hpp). The TP collectives have one
+// size for every layer: priced once.
+void compute_kind_costs(const double* w, const double* chip, const double* lay, Pricer& pricer, KindCosts& k) {
+  const double t = lay[L::tp];
+  const double p = lay[L::pp];
+  k.placeable = place_groups(pricer.params().gpusPerDomain, t, lay[L::cp], lay[L::dp], p, lay[L::ep], k.groups);
+  if (!k.placeable) return;
+  const GroupShapes& groups = k.groups;
+  TpTimes tpTimes;
+  tensor_parallel_collectives(pricer, groups, w, lay, tpTimes);
+  const double layers = w[W::layers];
+  const double moeLayers = moe_layer_count(w);
+  const bool hasDense = layers - moeLayers > 0;
+  const bool hasMoe = moeLayers > 0;
+  for (int kind = 0; kind < 2; ++kind) {
+    LayerCost& c = k.costs[kind];
+    if ((kind == kDense && !hasDense) || (kind == kMoe && !hasMoe)) {
+      c = LayerCost{};
+      continue;
+    }
+    const LayerKind layerKind = kind == kDense ? LayerKind::Dense : LayerKind::Moe;
+    layer_compute(w, chip, lay, layerKind, c);
+    layer_params(w, lay, layerKind, c);
+    if (lay[L::zero] == 3) add_zero3_copies(chip, lay, c.denseParams + c.expertParams, c);
+    layer_activation_bytes(w, lay, layerKind, c);
+    layer_communication(pricer, groups, tpTimes, w, lay, layerKind, c);
+  }
+  LayerCost& ce = k.costs[kEmbed];
+  embedding_compute(w, chip, lay, ce);
+  ce.denseParams = embedding_params_per_rank(w, t);
+  ce.expertParams = 0;
+  if (lay[L::zero] == 3) add_zero3_copies(chip, lay, ce.denseParams, ce);
+  end_stage_communication(pricer, groups, tpTimes, lay, false, ce);
+  LayerCost& ch = k.costs[kHead];
+  head_compute(w, chip, lay, ch);
+  ch.denseParams = head_params_per_rank(w, t, p);
+  ch.expertParams = 0;
+  if (lay[L::zero] == 3) add_zero3_copies(chip, lay, ch.denseParams, ch);
+  end_stage_communication(pricer, groups, tpTimes, lay, true, ch);
+  k.p2pS = pipeline_p2p_s(pricer, groups, w, lay);
+}
 
-unsigned evaluate_training_row(const double* w, const double* chip, const double* lay, Pricer& pricer, double* out) {
+// The rest of the step from the per-kind costs: exposure, the pipeline, memory, the data-parallel tail.
+unsigned finish_training_row(const double* w, const double* chip, const double* lay, Pricer& pricer,
+                             const KindCosts& k, double* out) {
   const double t = lay[L::tp];
   const double p = lay[L::pp];
   const double d = lay[L::dp];
@@ -120,18 +162,11 @@ unsigned evaluate_training_row(const double* w, const double* chip, const double
   const double v = lay[L::interleave];
   const double b = lay[L::microbatch];
   const double gpus = t * cp * d * p;
-
-  const Problem problem = layout_problem(w, chip, lay);
-  if (problem != Problem::None) return fill_invalid(out, problem_status(problem), gpus);
-  GroupShapes groups;
-  if (!place_groups(pricer.params().gpusPerDomain, t, cp, d, p, e, groups)) {
-    return fill_invalid(out, TrainingStatus::Unplaceable, gpus);
-  }
+  if (!k.placeable) return fill_invalid(out, TrainingStatus::Unplaceable, gpus);
+  const GroupShapes& groups = k.groups;
 
   Scratch s;
-  // Per-kind costs for one microbatch. The TP collectives have one size for every layer: priced once.
-  TpTimes tpTimes;
-  tensor_parallel_collectives(pricer, groups, w, lay, tpTimes);
+  s.costs = k.costs;
   const double layers = w[W::layers];
   const double moeLayers = moe_layer_count(w);
   const bool hasDense = layers - moeLayers > 0;
@@ -141,28 +176,11 @@ unsigned evaluate_training_row(const double* w, const double* chip, const double
       clear_kind(kind, s);
       continue;
     }
-    const LayerKind layerKind = kind == kDense ? LayerKind::Dense : LayerKind::Moe;
-    LayerCost& c = s.costs[kind];
-    layer_compute(w, chip, lay, layerKind, c);
-    layer_params(w, lay, layerKind, c);
-    if (lay[L::zero] == 3) add_zero3_copies(chip, lay, c.denseParams + c.expertParams, c);
-    layer_activation_bytes(w, lay, layerKind, c);
-    layer_communication(pricer, groups, tpTimes, w, lay, layerKind, c);
     expose_kind(lay, kind, s);
   }
-  LayerCost& ce = s.costs[kEmbed];
-  embedding_compute(w, chip, lay, ce);
-  ce.denseParams = embedding_params_per_rank(w, t);
-  ce.expertParams = 0;
-  if (lay[L::zero] == 3) add_zero3_copies(chip, lay, ce.denseParams, ce);
-  end_stage_communication(pricer, groups, tpTimes, lay, false, ce);
+  const LayerCost& ce = k.costs[kEmbed];
   expose_kind(lay, kEmbed, s);
-  LayerCost& ch = s.costs[kHead];
-  head_compute(w, chip, lay, ch);
-  ch.denseParams = head_params_per_rank(w, t, p);
-  ch.expertParams = 0;
-  if (lay[L::zero] == 3) add_zero3_copies(chip, lay, ch.denseParams, ch);
-  end_stage_communication(pricer, groups, tpTimes, lay, true, ch);
+  const LayerCost& ch = k.costs[kHead];
   expose_kind(lay, kHead, s);
 
   // Pipeline devices: chunk k holds base + [k < rem] layers and sits on device k mod p.
@@ -178,8 +196,8 @@ unsigned evaluate_training_row(const double* w, const double* chip, const double
   const double offloadLayers = lay[L::offloadLayers];
   const double fOff = lay[L::offloadOverlap];
   const double hostBandwidth = chip[C::hostBandwidth];
-  const LayerCost& cd = s.costs[kDense];
-  const LayerCost& cm = s.costs[kMoe];
+  const LayerCost& cd = k.costs[kDense];
+  const LayerCost& cm = k.costs[kMoe];
   const double workingSet = lay[L::recompute] == 2
                                 ? js_max(hasDense ? cd.fullActBytes : 0, hasMoe ? cm.fullActBytes : 0)
                                 : 0;
@@ -207,7 +225,13 @@ unsigned evaluate_training_row(const double* w, const double* chip, const double
   double heaviestRecMoe = 0;
   double heaviestParams = -1;
   StageMemory memory;
-  for (double dev = 0; dev < p; dev += 1) {
+  // Devices fall into runs that cost the same: each run is priced once, at its first device (the most
+  // microbatches in flight); sums weigh it by its length.
+  const double longer = rem - js_floor(rem / p) * p;
+  const double denseDevices = hasMoe ? devices_with_dense_layers(p, v, base, rem, firstDense) : 0;
+  for (double dev = 0; dev < p;) {
+    const double end = pipeline_run_end(dev, p, longer, denseDevices);
+    const double count = end - dev;
     const double layersHere = layers_on_device(dev, p, v, base, rem);
     const double nDense = hasMoe ? dense_layers_on_device(dev, p, v, base, rem, firstDense) : layersHere;
     const double nMoe = layersHere - nDense;
@@ -233,7 +257,7 @@ unsigned evaluate_training_row(const double* w, const double* chip, const double
     const double tau = nDense * s.totals[kDense] + nMoe * s.totals[kMoe] + rDense * s.recTotals[kDense] +
                        rMoe * s.recTotals[kMoe] + (isFirst ? s.totals[kEmbed] : 0) + (isLast ? s.totals[kHead] : 0) +
                        offExposed;
-    tauSum += tau;
+    tauSum += count * tau;
     if (tau > tauMax) {
       tauMax = tau;
       critical = dev;
@@ -267,6 +291,7 @@ unsigned evaluate_training_row(const double* w, const double* chip, const double
       heaviestRecDense = rDense;
       heaviestRecMoe = rMoe;
     }
+    dev = end;
   }
 
   // After the pipeline: data-parallel reduction and gather, and the optimizer, on the stage with the most
@@ -296,7 +321,7 @@ unsigned evaluate_training_row(const double* w, const double* chip, const double
 
   // Pipeline schedule and point-to-point.
   const double bubble = (tauSum - tauMax) / v;
-  const double p2p = pipeline_p2p_s(pricer, groups, w, lay);
+  const double p2p = k.p2pS;
   const double ppRaw = p > 1 ? 2 * p2p * (m * v + p - 1) : 0;
   const double ppHidden = lay[L::ppOverlap] * ppRaw;
   const double ppExposed = ppRaw - ppHidden;
@@ -364,6 +389,30 @@ unsigned evaluate_training_row(const double* w, const double* chip, const double
   }
   out[O::status] = static_cast<double>(status);
   return static_cast<unsigned>(status);
+}
+
+}  // namespace
+
+unsigned evaluate_training_row(const double* w, const double* chip, const double* lay, Pricer& pricer, double* out) {
+  const Problem problem = layout_problem(w, chip, lay);
+  if (problem != Problem::None) {
+    return fill_invalid(out, problem_status(problem), lay[L::tp] * lay[L::cp] * lay[L::dp] * lay[L::pp]);
+  }
+  KindCosts k;
+  compute_kind_costs(w, chip, lay, pricer, k);
+  return finish_training_row(w, chip, lay, pricer, k, out);
+}
+
+unsigned evaluate_training_row(const double* w, const double* chip, const double* lay, Pricer& pricer,
+                               LayerCostMemo& memo, double* out) {
+  const Problem problem = layout_problem(w, chip, lay);
+  if (problem != Problem::None) {
+    return fill_invalid(out, problem_status(problem), lay[L::tp] * lay[L::cp] * lay[L::dp] * lay[L::pp]);
+  }
+  bool hit;
+  KindCosts& k = memo.find(memo_key(lay), hit);
+  if (!hit) compute_kind_costs(w, chip, lay, pricer, k);
+  return finish_training_row(w, chip, lay, pricer, k, out);
 }
 
 }  // namespace linkcap::training

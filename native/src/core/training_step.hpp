@@ -4,6 +4,7 @@
 #pragma once
 
 #include "training_math.hpp"
+#include "training_memo.hpp"
 #include "training_pricing.hpp"
 
 namespace linkcap::training {
@@ -33,6 +34,19 @@ inline double dense_layers_on_device(double dev, double p, double v, double base
   return dense;
 }
 
+// Devices that hold dense layers of an MoE model (devicesWithDenseLayers of step.ts).
+inline double devices_with_dense_layers(double p, double v, double base, double rem, double firstDense) {
+  double chunks = 0;
+  while (chunks < p * v && chunks * base + (chunks < rem ? chunks : rem) < firstDense) chunks += 1;
+  return chunks < p ? chunks : p;
+}
+
+// End (exclusive) of the run of devices starting at dev that cost the same (pipelineRunEnd of step.ts).
+inline double pipeline_run_end(double dev, double p, double longer, double denseDevices) {
+  if (dev == 0 || dev >= p - 1 || dev < denseDevices) return dev + 1;
+  return dev < longer && longer < p - 1 ? longer : p - 1;
+}
+
 // Layers of a device with v chunks (layersHere in all) that a per-chunk count selects (selectedLayers of step.ts).
 inline double selected_layers(double perChunk, double layersHere, double v, double base) {
   const double longer = layersHere - v * base;
@@ -43,5 +57,11 @@ inline double selected_layers(double perChunk, double layersHere, double v, doub
 // into the output row `out` (kOutputFieldCount doubles). Returns the status. The row must have passed the
 // batch validation (row indices in range, GPU count below 2^32 when the layout is valid).
 unsigned evaluate_training_row(const double* w, const double* chip, const double* lay, Pricer& pricer, double* out);
+
+// The same with a memo of the schedule-independent costs (training_memo.hpp): identical results, much faster
+// over search batches. The memo's key holds the layout row's row indices, so the caller must call memo.begin()
+// with a new generation whenever the packed workload, chip or cluster rows may have changed.
+unsigned evaluate_training_row(const double* w, const double* chip, const double* lay, Pricer& pricer,
+                               LayerCostMemo& memo, double* out);
 
 }  // namespace linkcap::training

@@ -6,7 +6,7 @@ import { packClusters } from '../src/model/cluster-params.js';
 import { packChips } from '../src/training/chip.js';
 import { L, LAYOUT_FIELD_COUNT, O, OUTPUT_FIELD_COUNT, TrainingStatus, W } from '../src/training/fields.js';
 import { resolveModel } from '../src/training/models.js';
-import { denseLayersOnDevice, layersOnDevice } from '../src/training/step.js';
+import { denseLayersOnDevice, devicesWithDenseLayers, layersOnDevice, pipelineRunEnd } from '../src/training/step.js';
 import { allocateTrainingOutputs, evaluateTrainingBatch } from '../src/training/packing.js';
 import { predictTraining, type TrainingRequest } from '../src/training/predict.js';
 import { countParameters } from '../src/training/workload.js';
@@ -230,6 +230,38 @@ describe('batch statuses', () => {
 });
 
 describe('layer assignment to pipeline devices', () => {
+  it('runs of devices that cost the same share their layer counts and hold no end stage', () => {
+    for (let layers = 1; layers <= 70; layers += 3) {
+      for (const p of [1, 2, 3, 4, 5, 8, 16]) {
+        for (const v of [1, 2, 3, 6]) {
+          if (p * v > layers) continue;
+          const base = Math.floor(layers / (p * v));
+          const rem = layers - base * p * v;
+          const longer = rem - Math.floor(rem / p) * p;
+          for (const firstDense of [0, 1, 3, 10]) {
+            const denseDevices = devicesWithDenseLayers(p, v, base, rem, firstDense);
+            let covered = 0;
+            for (let dev = 0; dev < p; ) {
+              const end = pipelineRunEnd(dev, p, longer, denseDevices);
+              expect(end).toBeGreaterThan(dev);
+              if (end - dev > 1) {
+                expect(dev).toBeGreaterThan(0);
+                expect(end).toBeLessThanOrEqual(p - 1);
+              }
+              for (let k = dev; k < end; k += 1) {
+                expect(layersOnDevice(k, p, v, base, rem)).toBe(layersOnDevice(dev, p, v, base, rem));
+                expect(denseLayersOnDevice(k, p, v, base, rem, firstDense)).toBe(denseLayersOnDevice(dev, p, v, base, rem, firstDense));
+              }
+              covered += end - dev;
+              dev = end;
+            }
+            expect(covered).toBe(p);
+          }
+        }
+      }
+    }
+  });
+
   it('closed forms match chunk-by-chunk counting', () => {
     for (let layers = 1; layers <= 70; layers += 3) {
       for (const p of [1, 2, 3, 4, 8, 16]) {

@@ -130,6 +130,26 @@ export function denseLayersOnDevice(dev: number, p: number, v: number, base: num
 }
 
 /**
+ * Devices (of the p − 2 between the end stages) that hold dense layers of an MoE model: those with a chunk k
+ * starting before the first MoE layer (chunk k holds base + [k < rem] layers from k·base + min(k, rem)).
+ */
+export function devicesWithDenseLayers(p: number, v: number, base: number, rem: number, firstDense: number): number {
+  let chunks = 0;
+  while (chunks < p * v && chunks * base + (chunks < rem ? chunks : rem) < firstDense) chunks += 1;
+  return chunks < p ? chunks : p;
+}
+
+/**
+ * End (exclusive) of the run of devices starting at `dev` that cost the same: device 0 (embedding) and device
+ * p − 1 (head) stand alone, devices holding dense layers of an MoE model (dev < denseDevices) stand alone, and the
+ * others share a layer count — v·base + ⌊rem/p⌋ + 1 below `longer` = rem mod p, v·base + ⌊rem/p⌋ from it on.
+ */
+export function pipelineRunEnd(dev: number, p: number, longer: number, denseDevices: number): number {
+  if (dev === 0 || dev >= p - 1 || dev < denseDevices) return dev + 1;
+  return dev < longer && longer < p - 1 ? longer : p - 1;
+}
+
+/**
  * Layers of a device with v chunks (`layersHere` in all: the chunks hold base or base + 1) that a per-chunk
  * count `perChunk` selects (recomputed or offloaded layers: the first perChunk of each chunk, as Megatron's
  * block method and Transformer Engine's CPU offload choose them).
@@ -281,7 +301,13 @@ export function evaluateTrainingRow(
   let heaviestRecDense = 0;
   let heaviestRecMoe = 0;
   let heaviestParams = -1;
-  for (let dev = 0; dev < p; dev += 1) {
+  // Devices fall into runs that cost the same (see pipelineRunEnd): each run is priced once, at its first device,
+  // which also has the most microbatches in flight (the run's memory peak); sums weigh it by its length.
+  const longer = rem - Math.floor(rem / p) * p;
+  const denseDevices = hasMoe ? devicesWithDenseLayers(p, v, base, rem, firstDense) : 0;
+  for (let dev = 0; dev < p; ) {
+    const end = pipelineRunEnd(dev, p, longer, denseDevices);
+    const count = end - dev;
     const layersHere = layersOnDevice(dev, p, v, base, rem);
     const nDense = hasMoe ? denseLayersOnDevice(dev, p, v, base, rem, firstDense) : layersHere;
     const nMoe = layersHere - nDense;
@@ -312,7 +338,7 @@ export function evaluateTrainingRow(
       (isFirst ? totals[EMBED] : 0) +
       (isLast ? totals[HEAD] : 0) +
       offExposed;
-    tauSum += tau;
+    tauSum += count * tau;
     if (tau > tauMax) {
       tauMax = tau;
       critical = dev;
@@ -360,6 +386,7 @@ export function evaluateTrainingRow(
       heaviestRecDense = rDense;
       heaviestRecMoe = rMoe;
     }
+    dev = end;
   }
 
   // After the pipeline: data-parallel reduction and gather, and the optimizer, on the stage with the most
