@@ -167,8 +167,9 @@ export function describeLayout(p: TrainingPrediction): string {
   if (l.ep > 1) parts.push(`ep ${l.ep}`);
   const schedule = l.pp === 1 ? 'no pipeline' : l.interleave > 1 ? `interleaved 1F1B ×${l.interleave}` : '1F1B';
   const chunk = Math.ceil(p.model.layers / (l.pp * l.interleave));
-  const partial = l.recompute !== 'none' && l.recomputeLayers < chunk ? ` (${l.recomputeLayers} layers per chunk)` : '';
-  const offload = l.offloadLayers > 0 ? `; ${Math.min(l.offloadLayers, chunk)} layers per chunk offloaded to host` : '';
+  const layersText = (n: number) => `${n} layer${n === 1 ? '' : 's'}`;
+  const partial = l.recompute !== 'none' && l.recomputeLayers < chunk ? ` (${layersText(l.recomputeLayers)} per chunk)` : '';
+  const offload = l.offloadLayers > 0 ? `; ${layersText(Math.min(l.offloadLayers, chunk))} per chunk offloaded to host` : '';
   return `${parts.join(' × ')}; microbatch ${l.microbatch}, ${p.microbatches} per pipeline, ${schedule}; recompute ${l.recompute}${partial}${offload}; ZeRO-${l.zero}; ${l.precision.toUpperCase()}`;
 }
 
