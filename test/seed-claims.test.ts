@@ -1,7 +1,7 @@
 /**
  * README.md quotes the training part of `linkcap demo` (`npm start`): the seed claims priced by the current
  * model, with the implementation profile they assume. This test fails when the model's numbers and the README's
- * part ways (copy the demo's output from "Training step time" to the Tencent line into README.md).
+ * part ways (`npm run validation` refreshes README.md's block).
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';

@@ -116,7 +116,7 @@ export function addLayoutOptions(command: Command, forSearch = false): Command {
     .option('--global-batch <n>', 'sequences per step (default: the model’s batch, else 4M tokens)')
     .option('--batch-tokens <count>', 'tokens per step instead of --global-batch (e.g. 4M)')
     .option('--interleave <v>', `interleaved pipeline chunks per GPU (default 1 = 1F1B)${narrow}`)
-    .option('--recompute <mode>', `activation recompute: none, selective (default), full${narrow}`)
+    .option('--recompute <mode>', `activation recompute: none (default with flash attention), selective (default without), full${narrow}`)
     .option('--zero <stage>', `ZeRO stage 0, 1 (default), 2, 3 or fsdp${narrow}`)
     .option('--precision <p>', 'GEMM precision: bf16 (default) or fp8')
     .option('--comm-precision <p>', 'activation communication precision: bf16 (default) or fp8')

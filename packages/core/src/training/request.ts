@@ -262,6 +262,10 @@ export function resolveLayout(context: ResolvedContext, input: TrainingLayoutInp
   const globalBatch = resolveGlobalBatch(context.workload, input, multiple);
   const zeroInput = input.zero === 'fsdp' ? 3 : input.zero;
   const layers = context.workload.row[W.layers];
+  const flashAttention = flag('flashAttention', input.flashAttention, true);
+  // Selective recompute pays off for unfused attention (it drops the s × s scores); with fused attention it would
+  // recompute the kernel to save only its row statistics, so the default there is none.
+  const recomputeDefault: RecomputeMode = flashAttention ? 'none' : 'selective';
   return {
     tp,
     pp,
@@ -271,14 +275,14 @@ export function resolveLayout(context: ResolvedContext, input: TrainingLayoutInp
     microbatch,
     globalBatch,
     interleave,
-    recompute: pick('recompute', input.recompute, RECOMPUTE_MODES, 'selective'),
+    recompute: pick('recompute', input.recompute, RECOMPUTE_MODES, recomputeDefault),
     recomputeLayers: count('recomputeLayers', input.recomputeLayers, layers),
     offloadLayers: count('offloadLayers', input.offloadLayers, 0),
     zero: pick('zero', zeroInput, [0, 1, 2, 3] as const, context.profile.zero),
     precision: pick('precision', input.precision, PRECISIONS, 'bf16'),
     commPrecision: pick('commPrecision', input.commPrecision, PRECISIONS, 'bf16'),
     sequenceParallel: flag('sequenceParallel', input.sequenceParallel, true),
-    flashAttention: flag('flashAttention', input.flashAttention, true),
+    flashAttention,
   };
 }
 
