@@ -7,20 +7,33 @@ export { CLUSTER_FIELDS, CLUSTER_FIELD_COUNT, packClusters, unpackCluster, type 
 export {
   allocateInputColumns,
   allocateOutputColumns,
+  isSharedColumn,
+  sharedMemoryAvailable,
   INPUT_COLUMN_NAMES,
   OUTPUT_COLUMN_NAMES,
+  MAX_BYTES,
+  type AllocateOptions,
   type CollectiveInputColumns,
   type CollectiveOutputColumns,
 } from './model/columns.js';
 export { evaluatePoint, evaluateCandidate, selectCandidate, placeGpus, placeRanks, busBandwidthFactor, emptyResult, type PointResult, type Placement } from './model/collective.js';
-export { evaluateBatchReference } from './model/batch-reference.js';
+export { evaluateBatchReference, fillNotEvaluated } from './model/batch-reference.js';
 export { ineligibilityReason } from './model/eligibility.js';
-export { getEngine, nativeAvailable, type CollectiveEngine, type EngineKind, type EnginePreference } from './engine/engine.js';
+export {
+  getEngine,
+  nativeAvailable,
+  type CollectiveEngine,
+  type EngineKind,
+  type EnginePreference,
+  type EvaluateOptions,
+  type EvaluateAsyncOptions,
+} from './engine/engine.js';
+export { AbortError } from './engine/abort.js';
 export { loadNativeBinding, NativeLoadError } from './engine/loader.js';
 export type { NativeBinding } from './engine/binding.js';
 export { LinkcapInputError } from './validate/errors.js';
 export { validateClusterParams } from './validate/cluster-params.js';
-export { validateBatch } from './validate/columns.js';
+export { validateBatch, checkBatchShapes } from './validate/columns.js';
 export type { ClusterInput, ClusterLike } from './api/cluster-input.js';
 export {
   predictCollective,
