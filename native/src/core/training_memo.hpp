@@ -1,14 +1,17 @@
-// Per-thread memo of the schedule-independent part of a training configuration: the per-kind layer costs
-// (compute, parameters, activations, raw communication), the group placement and the pipeline point-to-point
-// price. They depend on the workload, chip and cluster rows and on 15 layout fields, not on the interleave,
-// batch, overlap, recompute-count or offload fields a search varies fastest; a search of a few hundred thousand
-// configurations has a few thousand distinct keys. A hit returns the very doubles the computation produced,
-// so results are identical with or without the memo (the differential test checks native against the
-// TypeScript reference, which has no memo).
+// Per-thread memos of the parts of a training configuration that its schedule, batch and overlaps do not
+// change, in two levels:
+//  - compute: the per-kind compute, parameters and activation bytes (compute.ts, memory.ts), keyed by the
+//    workload and chip rows and the 13 layout fields they read;
+//  - layout: the above plus the group placement, every raw communication price and the pipeline point-to-point
+//    price, keyed by the cluster row and the data- and pipeline-parallel sizes as well.
+// A search of a few hundred thousand configurations has a few thousand distinct compute keys and about twice as
+// many layout keys. A hit returns the very doubles the computation produced, so results are identical with or
+// without the memos (the differential test holds native against the TypeScript reference, which has none).
 #pragma once
 
 #include <array>
 #include <cstdint>
+#include <cstring>
 #include <vector>
 
 #include "training_compute.hpp"
@@ -16,7 +19,7 @@
 
 namespace linkcap::training {
 
-// What compute_kind_costs (training_step.cpp) produces for one layout.
+// Schedule-independent costs of one layout (compute_part and communication_part in training_step.cpp).
 struct KindCosts {
   LayerCost costs[4];  // dense layer, MoE layer, embedding stage, head stage
   GroupShapes groups;
@@ -24,36 +27,86 @@ struct KindCosts {
   bool placeable;
 };
 
-inline constexpr std::size_t kMemoKeyFields = 18;
-using MemoKey = std::array<double, kMemoKeyFields>;
+// The compute part: the four kinds' compute, parameter and activation fields; the head stage's parameters
+// (they depend on the pipeline size) and every communication field are filled later.
+struct ComputeCosts {
+  LayerCost costs[4];
+};
 
-// The key of a layout row: its row indices and the layout fields the per-kind costs read.
-MemoKey memo_key(const double* lay);
+inline constexpr std::size_t kComputeKeyFields = 14;
+inline constexpr std::size_t kLayoutKeyFields = 18;
+using ComputeKey = std::array<double, kComputeKeyFields>;
+using LayoutKey = std::array<double, kLayoutKeyFields>;
 
-class LayerCostMemo {
+ComputeKey compute_key(const double* lay);
+LayoutKey layout_key(const double* lay);
+
+// A direct-mapped table of 2^Bits entries keyed by the bits of a few doubles.
+template <std::size_t Fields, typename Value, unsigned Bits>
+class DirectMemo {
  public:
-  static constexpr unsigned kBits = 9;  // 512 entries × ~900 bytes per thread
+  using Key = std::array<double, Fields>;
 
-  LayerCostMemo();
+  DirectMemo() : entries_(std::size_t{1} << Bits) {
+    for (Entry& entry : entries_) entry.valid = false;
+  }
 
   // Forgets every entry when `generation` (one per batch: the packed rows may have changed) is new.
-  void begin(std::uint64_t generation);
+  void begin(std::uint64_t generation) {
+    if (generation == generation_) return;
+    for (Entry& entry : entries_) entry.valid = false;
+    last_ = nullptr;
+    generation_ = generation;
+  }
 
-  // The entry for `key`: `hit` tells whether it already holds the costs of this key; on a miss the caller
-  // fills entry.value and the entry is then valid for the key.
-  KindCosts& find(const MemoKey& key, bool& hit);
+  // The entry for `key`; `hit` tells whether it already holds this key's value. On a miss the caller fills
+  // the returned value, which is then valid for the key.
+  Value& find(const Key& key, bool& hit) {
+    // Consecutive configurations of a search often share the key: try the last entry before hashing.
+    if (last_ != nullptr && std::memcmp(last_->key.data(), key.data(), sizeof(double) * Fields) == 0) {
+      hit = true;
+      return last_->value;
+    }
+    std::uint64_t h = 0x9E3779B97F4A7C15ULL;
+    for (double field : key) {
+      std::uint64_t bits;
+      std::memcpy(&bits, &field, sizeof bits);
+      h = (h ^ bits ^ (bits >> 31)) * 0xC2B2AE3D27D4EB4FULL;
+    }
+    Entry& entry = entries_[h >> (64 - Bits)];
+    // Bits, not values: −0 or NaN in a key field must not match another entry.
+    hit = entry.valid && std::memcmp(entry.key.data(), key.data(), sizeof(double) * Fields) == 0;
+    if (!hit) {
+      entry.key = key;
+      entry.valid = true;
+    }
+    last_ = &entry;
+    return entry.value;
+  }
 
  private:
   struct Entry {
-    MemoKey key;
+    Key key;
     bool valid;
-    KindCosts value;
+    Value value;
   };
   std::vector<Entry> entries_;
+  Entry* last_ = nullptr;
   std::uint64_t generation_ = 0;
 };
 
-// This thread's memo (allocated on first use).
+// Both levels, per thread (about 2.5 MB for the compute level and 3.5 MB for the layout level).
+struct LayerCostMemo {
+  DirectMemo<kComputeKeyFields, ComputeCosts, 12> compute;
+  DirectMemo<kLayoutKeyFields, KindCosts, 12> layout;
+
+  void begin(std::uint64_t generation) {
+    compute.begin(generation);
+    layout.begin(generation);
+  }
+};
+
+// This thread's memos (allocated on first use).
 LayerCostMemo& thread_layer_memo();
 
 }  // namespace linkcap::training

@@ -5,6 +5,8 @@
 // by σ per second. Device i costs τ_i = Σ its layers' τ_X; the pipeline takes m · max τ + (Σ τ − max τ) / v.
 #include "training_step.hpp"
 
+#include <cstring>
+
 #include "training_communication.hpp"
 #include "training_compute.hpp"
 #include "training_fields.hpp"
@@ -34,6 +36,9 @@ struct Scratch {
   double totals[kKinds];
   double recTotals[2];
 };
+
+// part / whole, without the division when the quotient is exactly 1 or 0 (same double either way).
+inline double exact_fraction(double part, double whole) { return part == whole ? 1 : part == 0 ? 0 : part / whole; }
 
 inline double hidden(double comm, double fraction, double window) {
   const double cap = fraction * window;
@@ -108,17 +113,10 @@ inline void clear_kind(int kind, Scratch& s) {
   }
 }
 
-// Per-kind costs for one microbatch, the placement and the pipeline point-to-point price: everything of a
-// layout that its schedule, batch and overlaps do not change (training_memo.hpp). The TP collectives have one
-// size for every layer: priced once.
-void compute_kind_costs(const double* w, const double* chip, const double* lay, Pricer& pricer, KindCosts& k) {
+// The compute part of the per-kind costs: compute, parameters and activation bytes of the dense and MoE
+// layers, the embedding stage whole, the head stage's compute (its parameters depend on the pipeline size).
+void compute_part(const double* w, const double* chip, const double* lay, ComputeCosts& k) {
   const double t = lay[L::tp];
-  const double p = lay[L::pp];
-  k.placeable = place_groups(pricer.params().gpusPerDomain, t, lay[L::cp], lay[L::dp], p, lay[L::ep], k.groups);
-  if (!k.placeable) return;
-  const GroupShapes& groups = k.groups;
-  TpTimes tpTimes;
-  tensor_parallel_collectives(pricer, groups, w, lay, tpTimes);
   const double layers = w[W::layers];
   const double moeLayers = moe_layer_count(w);
   const bool hasDense = layers - moeLayers > 0;
@@ -134,16 +132,39 @@ void compute_kind_costs(const double* w, const double* chip, const double* lay, 
     layer_params(w, lay, layerKind, c);
     if (lay[L::zero] == 3) add_zero3_copies(chip, lay, c.denseParams + c.expertParams, c);
     layer_activation_bytes(w, lay, layerKind, c);
-    layer_communication(pricer, groups, tpTimes, w, lay, layerKind, c);
   }
   LayerCost& ce = k.costs[kEmbed];
   embedding_compute(w, chip, lay, ce);
   ce.denseParams = embedding_params_per_rank(w, t);
   ce.expertParams = 0;
   if (lay[L::zero] == 3) add_zero3_copies(chip, lay, ce.denseParams, ce);
-  end_stage_communication(pricer, groups, tpTimes, lay, false, ce);
+  head_compute(w, chip, lay, k.costs[kHead]);
+}
+
+// Per-kind costs for one microbatch, the placement and the pipeline point-to-point price: everything of a
+// layout that its schedule, batch and overlaps do not change (training_memo.hpp), from its compute part. The
+// TP collectives have one size for every layer: priced once.
+void communication_part(const double* w, const double* chip, const double* lay, Pricer& pricer, const ComputeCosts& compute,
+                        KindCosts& k) {
+  const double t = lay[L::tp];
+  const double p = lay[L::pp];
+  k.placeable = place_groups(pricer.params().gpusPerDomain, t, lay[L::cp], lay[L::dp], p, lay[L::ep], k.groups);
+  if (!k.placeable) return;
+  std::memcpy(k.costs, compute.costs, sizeof k.costs);
+  const GroupShapes& groups = k.groups;
+  TpTimes tpTimes;
+  tensor_parallel_collectives(pricer, groups, w, lay, tpTimes);
+  const double layers = w[W::layers];
+  const double moeLayers = moe_layer_count(w);
+  const bool hasDense = layers - moeLayers > 0;
+  const bool hasMoe = moeLayers > 0;
+  for (int kind = 0; kind < 2; ++kind) {
+    if ((kind == kDense && !hasDense) || (kind == kMoe && !hasMoe)) continue;
+    layer_communication(pricer, groups, tpTimes, w, lay, kind == kDense ? LayerKind::Dense : LayerKind::Moe,
+                        k.costs[kind]);
+  }
+  end_stage_communication(pricer, groups, tpTimes, lay, false, k.costs[kEmbed]);
   LayerCost& ch = k.costs[kHead];
-  head_compute(w, chip, lay, ch);
   ch.denseParams = head_params_per_rank(w, t, p);
   ch.expertParams = 0;
   if (lay[L::zero] == 3) add_zero3_copies(chip, lay, ch.denseParams, ch);
@@ -227,17 +248,22 @@ unsigned finish_training_row(const double* w, const double* chip, const double* 
   StageMemory memory;
   // Devices fall into runs that cost the same: each run is priced once, at its first device (the most
   // microbatches in flight); sums weigh it by its length.
-  const double longer = rem - js_floor(rem / p) * p;
+  const double perDevice = js_floor(rem / p);
+  const double longer = rem - perDevice * p;
   const double denseDevices = hasMoe ? devices_with_dense_layers(p, v, base, rem, firstDense) : 0;
+  // The values below are the TypeScript's exactly; they only skip divisions whose result is known: a device
+  // below `longer` holds v·base + ⌊rem/p⌋ + 1 layers, the others v·base + ⌊rem/p⌋ (layersOnDevice), and the
+  // interleaved schedule's in-flight factor is the same for every device.
+  const double interleaveFactor = v > 1 ? 1 + (p - 1) / (p * v) : 1;
   for (double dev = 0; dev < p;) {
     const double end = pipeline_run_end(dev, p, longer, denseDevices);
     const double count = end - dev;
-    const double layersHere = layers_on_device(dev, p, v, base, rem);
+    const double layersHere = v * base + (dev < longer ? perDevice + 1 : perDevice);
     const double nDense = hasMoe ? dense_layers_on_device(dev, p, v, base, rem, firstDense) : layersHere;
     const double nMoe = layersHere - nDense;
     // Recomputed and offloaded layers, shared between the kinds in proportion to their counts.
-    const double recFraction = selected_layers(recomputeLayers, layersHere, v, base) / layersHere;
-    const double offFraction = selected_layers(offloadLayers, layersHere, v, base) / layersHere;
+    const double recFraction = exact_fraction(selected_layers(recomputeLayers, layersHere, v, base), layersHere);
+    const double offFraction = exact_fraction(selected_layers(offloadLayers, layersHere, v, base), layersHere);
     const double rDense = nDense * recFraction;
     const double rMoe = nMoe * recFraction;
     const bool isFirst = dev == 0;
@@ -270,7 +296,8 @@ unsigned finish_training_row(const double* w, const double* chip, const double* 
     const double denseParams = nDense * cd.denseParams + nMoe * cm.denseParams + (isFirst ? ce.denseParams : 0) +
                                (isLast ? ch.denseParams : 0);
     const double expertParams = nMoe * cm.expertParams;
-    const double inFlight = in_flight_microbatches(dev, p, m, v);
+    const double inFlightBase = m < p - dev ? m : p - dev;
+    const double inFlight = v > 1 ? inFlightBase * interleaveFactor : inFlightBase;
     // Working set: one layer being recomputed (full), two layers' staging buffers for the offload copies.
     const double staging = offBytes > 0 ? (2 * perMicrobatch) / layersHere : 0;
     stage_memory(lay, denseParams, expertParams, dpDense, dpExpert, perMicrobatch - offBytes, inFlight,
@@ -398,8 +425,10 @@ unsigned evaluate_training_row(const double* w, const double* chip, const double
   if (problem != Problem::None) {
     return fill_invalid(out, problem_status(problem), lay[L::tp] * lay[L::cp] * lay[L::dp] * lay[L::pp]);
   }
+  ComputeCosts compute;
+  compute_part(w, chip, lay, compute);
   KindCosts k;
-  compute_kind_costs(w, chip, lay, pricer, k);
+  communication_part(w, chip, lay, pricer, compute, k);
   return finish_training_row(w, chip, lay, pricer, k, out);
 }
 
@@ -410,8 +439,13 @@ unsigned evaluate_training_row(const double* w, const double* chip, const double
     return fill_invalid(out, problem_status(problem), lay[L::tp] * lay[L::cp] * lay[L::dp] * lay[L::pp]);
   }
   bool hit;
-  KindCosts& k = memo.find(memo_key(lay), hit);
-  if (!hit) compute_kind_costs(w, chip, lay, pricer, k);
+  KindCosts& k = memo.layout.find(layout_key(lay), hit);
+  if (!hit) {
+    bool computed;
+    ComputeCosts& compute = memo.compute.find(compute_key(lay), computed);
+    if (!computed) compute_part(w, chip, lay, compute);
+    communication_part(w, chip, lay, pricer, compute, k);
+  }
   return finish_training_row(w, chip, lay, pricer, k, out);
 }
 
