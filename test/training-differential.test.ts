@@ -22,6 +22,7 @@ import {
   type TrainingNativeBinding,
 } from '@linkcap/core';
 import { describe, expect, it } from 'vitest';
+import { L } from '../packages/core/src/training/fields.js';
 import { randomTrainingBatch } from '../packages/core/test/training-fixtures.js';
 
 const CONFIGS = 12_000;
@@ -125,6 +126,38 @@ describe('native training engine vs TypeScript reference', () => {
       expect(evaluated, `${model} on ${cluster}`).toBeGreaterThan(0);
       expect(worst).toBeLessThanOrEqual(1e-9);
     }
+  });
+
+  it('agrees when rows share the memo key of a valid row but break a rule of their other fields', () => {
+    // The native engine memoises the schedule-independent costs by a key of layout fields; a later row with the
+    // same key is checked only on the fields outside the key. Spoil each of those fields in turn.
+    const batch = randomTrainingBatch(5, 400);
+    const spoilers: ((row: Float64Array, o: number) => void)[] = [
+      (row, o) => (row[o + L.globalBatch] += 1),
+      (row, o) => (row[o + L.interleave] = 0.5),
+      (row, o) => (row[o + L.zero] = 2.5),
+      (row, o) => (row[o + L.tpOverlap] = 2),
+      (row, o) => (row[o + L.overlapSlowdown] = -1),
+      (row, o) => (row[o + L.recomputeLayers] = -1),
+      (row, o) => (row[o + L.offloadOverlap] = NaN),
+      (row, o) => (row[o + L.interleave] = 1e6),
+    ];
+    const rows = 400 * (spoilers.length + 1);
+    const layouts = new Float64Array(rows * LAYOUT_FIELD_COUNT);
+    for (let r = 0; r < 400; r += 1) {
+      const source = batch.layouts.subarray(r * LAYOUT_FIELD_COUNT, (r + 1) * LAYOUT_FIELD_COUNT);
+      for (let k = 0; k <= spoilers.length; k += 1) {
+        const o = (r * (spoilers.length + 1) + k) * LAYOUT_FIELD_COUNT;
+        layouts.set(source, o);
+        if (k > 0) spoilers[k - 1](layouts, o);
+      }
+    }
+    const native = allocateTrainingOutputs(rows);
+    const reference = allocateTrainingOutputs(rows);
+    getTrainingEngine('native').evaluate(batch.workloads, batch.chips, batch.clusters, layouts, native, { threads: 1 });
+    getTrainingEngine('reference').evaluate(batch.workloads, batch.chips, batch.clusters, layouts, reference);
+    const { evaluated } = compare(native, reference, rows);
+    expect(evaluated).toBeGreaterThan(200);
   });
 
   it('gives the same bits on 1 thread, on all cores, and again (warm pricing memo), and after the cluster rows change', () => {

@@ -56,6 +56,11 @@ inline constexpr double kMaxLayoutSize = 16777216.0;
 // First rule the layout row `lay` breaks for its workload row `w` and chip row `chip`, or Problem::None.
 Problem layout_problem(const double* w, const double* chip, const double* lay);
 
+// The rules of layout_problem that read fields outside the layout memo's key (training_memo.hpp): the batch,
+// the schedule, the ZeRO stage, the overlaps and the recompute and offload counts. For a row whose key matched a
+// row that passed layout_problem, this is the whole check (any failure is an InvalidLayout).
+Problem schedule_problem(const double* w, const double* lay);
+
 // The output status a problem code maps to.
 inline TrainingStatus problem_status(Problem problem) {
   if (problem == Problem::None) return TrainingStatus::Ok;

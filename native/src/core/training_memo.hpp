@@ -59,27 +59,21 @@ class DirectMemo {
     generation_ = generation;
   }
 
-  // The entry for `key`; `hit` tells whether it already holds this key's value. On a miss the caller fills
-  // the returned value, which is then valid for the key.
-  Value& find(const Key& key, bool& hit) {
+  // The value stored for `key`, or nullptr.
+  Value* lookup(const Key& key) {
     // Consecutive configurations of a search often share the key: try the last entry before hashing.
-    if (last_ != nullptr && std::memcmp(last_->key.data(), key.data(), sizeof(double) * Fields) == 0) {
-      hit = true;
-      return last_->value;
-    }
-    std::uint64_t h = 0x9E3779B97F4A7C15ULL;
-    for (double field : key) {
-      std::uint64_t bits;
-      std::memcpy(&bits, &field, sizeof bits);
-      h = (h ^ bits ^ (bits >> 31)) * 0xC2B2AE3D27D4EB4FULL;
-    }
-    Entry& entry = entries_[h >> (64 - Bits)];
-    // Bits, not values: −0 or NaN in a key field must not match another entry.
-    hit = entry.valid && std::memcmp(entry.key.data(), key.data(), sizeof(double) * Fields) == 0;
-    if (!hit) {
-      entry.key = key;
-      entry.valid = true;
-    }
+    if (last_ != nullptr && same_bits(last_->key, key)) return &last_->value;
+    Entry& entry = entries_[slot(key)];
+    if (!entry.valid || !same_bits(entry.key, key)) return nullptr;
+    last_ = &entry;
+    return &entry.value;
+  }
+
+  // The entry to fill for `key` (replacing whatever its slot held); valid for the key once the caller returns.
+  Value& insert(const Key& key) {
+    Entry& entry = entries_[slot(key)];
+    entry.key = key;
+    entry.valid = true;
     last_ = &entry;
     return entry.value;
   }
@@ -90,6 +84,29 @@ class DirectMemo {
     bool valid;
     Value value;
   };
+  // Bits, not values: −0 or NaN in a key field must not match another entry.
+  static bool same_bits(const Key& a, const Key& b) {
+    std::uint64_t diff = 0;
+    for (std::size_t i = 0; i < Fields; ++i) {
+      std::uint64_t x;
+      std::uint64_t y;
+      std::memcpy(&x, &a[i], sizeof x);
+      std::memcpy(&y, &b[i], sizeof y);
+      diff |= x ^ y;
+    }
+    return diff == 0;
+  }
+
+  static std::size_t slot(const Key& key) {
+    std::uint64_t h = 0x9E3779B97F4A7C15ULL;
+    for (double field : key) {
+      std::uint64_t bits;
+      std::memcpy(&bits, &field, sizeof bits);
+      h = (h ^ bits ^ (bits >> 31)) * 0xC2B2AE3D27D4EB4FULL;
+    }
+    return static_cast<std::size_t>(h >> (64 - Bits));
+  }
+
   std::vector<Entry> entries_;
   Entry* last_ = nullptr;
   std::uint64_t generation_ = 0;

@@ -434,18 +434,29 @@ unsigned evaluate_training_row(const double* w, const double* chip, const double
 
 unsigned evaluate_training_row(const double* w, const double* chip, const double* lay, Pricer& pricer,
                                LayerCostMemo& memo, double* out) {
+  const LayoutKey key = layout_key(lay);
+  const KindCosts* known = memo.layout.lookup(key);
+  if (known != nullptr) {
+    // A row with this key passed every rule of the fields the key holds (and their workload and chip), so only
+    // the rules of the other fields can fail now: their status is InvalidLayout, as layout_problem's would be.
+    if (schedule_problem(w, lay) != Problem::None) {
+      return fill_invalid(out, TrainingStatus::InvalidLayout, lay[L::tp] * lay[L::cp] * lay[L::dp] * lay[L::pp]);
+    }
+    return finish_training_row(w, chip, lay, pricer, *known, out);
+  }
   const Problem problem = layout_problem(w, chip, lay);
   if (problem != Problem::None) {
     return fill_invalid(out, problem_status(problem), lay[L::tp] * lay[L::cp] * lay[L::dp] * lay[L::pp]);
   }
-  bool hit;
-  KindCosts& k = memo.layout.find(layout_key(lay), hit);
-  if (!hit) {
-    bool computed;
-    ComputeCosts& compute = memo.compute.find(compute_key(lay), computed);
-    if (!computed) compute_part(w, chip, lay, compute);
-    communication_part(w, chip, lay, pricer, compute, k);
+  const ComputeKey computeKey = compute_key(lay);
+  const ComputeCosts* compute = memo.compute.lookup(computeKey);
+  if (compute == nullptr) {
+    ComputeCosts& fresh = memo.compute.insert(computeKey);
+    compute_part(w, chip, lay, fresh);
+    compute = &fresh;
   }
+  KindCosts& k = memo.layout.insert(key);
+  communication_part(w, chip, lay, pricer, *compute, k);
   return finish_training_row(w, chip, lay, pricer, k, out);
 }
 
