@@ -25,6 +25,13 @@ struct KindCosts {
   GroupShapes groups;
   double p2pS;
   bool placeable;
+  // The last data-parallel tail priced for this layout (it depends on the ZeRO stage and on the parameters of
+  // the heaviest pipeline stage, which the interleave can change): reused when those are the same.
+  mutable double tailZero = -1;
+  mutable double tailDense = 0;
+  mutable double tailExpert = 0;
+  mutable double tailReduceS = 0;
+  mutable double tailGatherS = 0;
 };
 
 // The compute part: the four kinds' compute, parameter and activation fields; the head stage's parameters

@@ -148,6 +148,7 @@ void communication_part(const double* w, const double* chip, const double* lay, 
                         KindCosts& k) {
   const double t = lay[L::tp];
   const double p = lay[L::pp];
+  k.tailZero = -1;  // the slot may hold another layout's tail
   k.placeable = place_groups(pricer.params().gpusPerDomain, t, lay[L::cp], lay[L::dp], p, lay[L::ep], k.groups);
   if (!k.placeable) return;
   std::memcpy(k.costs, compute.costs, sizeof k.costs);
@@ -337,7 +338,17 @@ unsigned finish_training_row(const double* w, const double* chip, const double* 
   const double bwdWindow = heaviestDense * cd.bwdS + heaviestMoe * cm.bwdS + heaviestRecDense * cd.recomputeS +
                            heaviestRecMoe * cm.recomputeS + tailFirst * ce.bwdS + tailLast * ch.bwdS;
   DpTail tail;
-  data_parallel_tail(pricer, groups, lay, tailDense, tailExpert, tail);
+  if (k.tailZero == zero && k.tailDense == tailDense && k.tailExpert == tailExpert) {
+    tail.reduceS = k.tailReduceS;
+    tail.gatherS = k.tailGatherS;
+  } else {
+    data_parallel_tail(pricer, groups, lay, tailDense, tailExpert, tail);
+    k.tailZero = zero;
+    k.tailDense = tailDense;
+    k.tailExpert = tailExpert;
+    k.tailReduceS = tail.reduceS;
+    k.tailGatherS = tail.gatherS;
+  }
   const double hiddenReduce = hidden(tail.reduceS, fDp, bwdWindow);
   const double hiddenGather = hidden(tail.gatherS, fDp, fwdWindow);
   const double tailDp = tail.reduceS - hiddenReduce + (tail.gatherS - hiddenGather);
