@@ -35,9 +35,9 @@ Problem layout_problem(const double* w, const double* chip, const double* lay) {
   if (!code(lay[L::commPrecision], 1)) return Problem::CommPrecision;
   if (!code(lay[L::sequenceParallel], 1)) return Problem::SequenceParallel;
   if (!code(lay[L::flashAttention], 1)) return Problem::FlashAttention;
-  if (!fraction(lay[L::tpOverlap])) return Problem::TpOverlap;
+  if (!fraction(lay[L::tpOverlap]) && lay[L::tpOverlap] != kOverlapRule) return Problem::TpOverlap;
   if (!fraction(lay[L::dpOverlap])) return Problem::DpOverlap;
-  if (!fraction(lay[L::ppOverlap])) return Problem::PpOverlap;
+  if (!fraction(lay[L::ppOverlap]) && lay[L::ppOverlap] != kOverlapRule) return Problem::PpOverlap;
   if (!fraction(lay[L::epOverlap])) return Problem::EpOverlap;
   if (!fraction(lay[L::cpOverlap])) return Problem::CpOverlap;
   const double slowdown = lay[L::overlapSlowdown];
@@ -81,9 +81,9 @@ Problem schedule_problem(const double* w, const double* lay) {
   if (!whole(batch, 1099511627776.0)) return Problem::GlobalBatch;
   if (!whole(v, 1024)) return Problem::Interleave;
   if (!code(lay[L::zero], 3)) return Problem::Zero;
-  if (!fraction(lay[L::tpOverlap])) return Problem::TpOverlap;
+  if (!fraction(lay[L::tpOverlap]) && lay[L::tpOverlap] != kOverlapRule) return Problem::TpOverlap;
   if (!fraction(lay[L::dpOverlap])) return Problem::DpOverlap;
-  if (!fraction(lay[L::ppOverlap])) return Problem::PpOverlap;
+  if (!fraction(lay[L::ppOverlap]) && lay[L::ppOverlap] != kOverlapRule) return Problem::PpOverlap;
   if (!fraction(lay[L::epOverlap])) return Problem::EpOverlap;
   if (!fraction(lay[L::cpOverlap])) return Problem::CpOverlap;
   const double slowdown = lay[L::overlapSlowdown];

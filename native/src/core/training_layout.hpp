@@ -50,6 +50,20 @@ enum class Problem : unsigned {
   FusedKernels,
 };
 
+// tpOverlap / ppOverlap may hold this instead of a fraction: the layout's own rule (OVERLAP_RULE of layout.ts):
+// (tp − 1)/tp for TP, 1 with the interleaved schedule else 0 for pipeline p2p.
+inline constexpr double kOverlapRule = -1;
+
+inline double tp_overlap_of(const double* lay) {
+  const double f = lay[L::tpOverlap];
+  return f == kOverlapRule ? (lay[L::tp] - 1) / lay[L::tp] : f;
+}
+
+inline double pp_overlap_of(const double* lay) {
+  const double f = lay[L::ppOverlap];
+  return f == kOverlapRule ? (lay[L::interleave] > 1 ? 1 : 0) : f;
+}
+
 // Largest tp, pp, dp, ep, cp and microbatch a layout may name (1 << 24).
 inline constexpr double kMaxLayoutSize = 16777216.0;
 

@@ -49,7 +49,7 @@ inline double hidden(double comm, double fraction, double window) {
 void expose_kind(const double* lay, int kind, Scratch& s) {
   const LayerCost& c = s.costs[kind];
   double* parts = s.parts[kind];
-  const double fTp = lay[L::tpOverlap];
+  const double fTp = tp_overlap_of(lay);
   const double fCp = lay[L::cpOverlap];
   const double fEp = lay[L::epOverlap];
   const double fDp = lay[L::dpOverlap];
@@ -361,7 +361,7 @@ unsigned finish_training_row(const double* w, const double* chip, const double* 
   const double bubble = (tauSum - tauMax) / v;
   const double p2p = k.p2pS;
   const double ppRaw = p > 1 ? 2 * p2p * (m * v + p - 1) : 0;
-  const double ppHidden = lay[L::ppOverlap] * ppRaw;
+  const double ppHidden = pp_overlap_of(lay) * ppRaw;
   const double ppExposed = ppRaw - ppHidden;
   const double first = critical == 0 ? 1 : 0;
   const double last = critical == p - 1 ? 1 : 0;

@@ -11,6 +11,8 @@ import { chipParams } from '../src/training/chip.js';
 import { gemmTimeS } from '../src/training/compute.js';
 import { predictTraining, type TrainingRequest } from '../src/training/predict.js';
 import { PROFILES } from '../src/training/profiles.js';
+import type { TrainingLayoutInput } from '../src/training/request.js';
+import type { WorkloadSpec } from '../src/training/workload.js';
 import { searchLayouts } from '../src/training/search.js';
 
 const catalog = builtinCatalog();
@@ -59,7 +61,8 @@ describe('FP8 as real runs do it', () => {
 
 describe('fused attention', () => {
   const base = { id: 'att', layers: 4, hidden: 4096, ffn: 16384, heads: 32, vocab: 32000, seqLen: 32768 };
-  const computeOf = (model: object, layout: object = {}) => predict({ model, gpus: 8, layout: { globalBatch: 8, recompute: 'none', ...layout } }).breakdown.computeS;
+  const computeOf = (model: WorkloadSpec, layout: TrainingLayoutInput = {}) =>
+    predict({ model, gpus: 8, layout: { globalBatch: 8, recompute: 'none', ...layout } }).breakdown.computeS;
   it('long sequences make attention dominate: compute per token grows with the sequence', () => {
     const short = computeOf({ ...base, seqLen: 4096 }, { globalBatch: 64 });
     const long = computeOf(base);

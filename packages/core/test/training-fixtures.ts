@@ -97,9 +97,9 @@ export function randomTrainingBatch(seed: number, count: number) {
     layouts[o + L.commPrecision] = pick([0, 1]);
     layouts[o + L.sequenceParallel] = experts > 0 && tp > 1 ? 1 : pick([0, 1]);
     layouts[o + L.flashAttention] = pick([0, 1]);
-    layouts[o + L.tpOverlap] = pick([0, 0.5, 1]);
+    layouts[o + L.tpOverlap] = pick([0, 0.5, 1, -1]);
     layouts[o + L.dpOverlap] = pick([0, 1]);
-    layouts[o + L.ppOverlap] = pick([0, 0.5]);
+    layouts[o + L.ppOverlap] = pick([0, 0.5, -1]);
     layouts[o + L.epOverlap] = pick([0, 1]);
     layouts[o + L.cpOverlap] = pick([0, 1]);
     layouts[o + L.overlapSlowdown] = pick([0, 0.1, 0.3]);

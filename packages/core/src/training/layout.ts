@@ -5,6 +5,13 @@
  */
 import { C, L, W, TrainingStatus } from './fields.js';
 
+/**
+ * tpOverlap and ppOverlap may hold this instead of a fraction: the layout's own rule of the megatron-core
+ * profile, resolved by the step model ((tp − 1)/tp for TP's ring decomposition; 1 with the interleaved
+ * schedule, else 0, for pipeline p2p). Callers that fix a layout axis but not the overlap (sweeps) use it.
+ */
+export const OVERLAP_RULE = -1;
+
 /** Rule codes; 0 = valid. The order is part of the native interface: append only. */
 export const enum Problem {
   None = 0,
@@ -88,9 +95,9 @@ export function layoutProblem(w: Float64Array, wo: number, chips: Float64Array, 
   if (!code(lay[lo + L.commPrecision], 1)) return Problem.CommPrecision;
   if (!code(lay[lo + L.sequenceParallel], 1)) return Problem.SequenceParallel;
   if (!code(lay[lo + L.flashAttention], 1)) return Problem.FlashAttention;
-  if (!fraction(lay[lo + L.tpOverlap])) return Problem.TpOverlap;
+  if (!fraction(lay[lo + L.tpOverlap]) && lay[lo + L.tpOverlap] !== OVERLAP_RULE) return Problem.TpOverlap;
   if (!fraction(lay[lo + L.dpOverlap])) return Problem.DpOverlap;
-  if (!fraction(lay[lo + L.ppOverlap])) return Problem.PpOverlap;
+  if (!fraction(lay[lo + L.ppOverlap]) && lay[lo + L.ppOverlap] !== OVERLAP_RULE) return Problem.PpOverlap;
   if (!fraction(lay[lo + L.epOverlap])) return Problem.EpOverlap;
   if (!fraction(lay[lo + L.cpOverlap])) return Problem.CpOverlap;
   const slowdown = lay[lo + L.overlapSlowdown];
@@ -176,11 +183,11 @@ export function describeProblem(problem: number, w: Float64Array, wo: number, la
     case Problem.FlashAttention:
       return { field: 'flashAttention', message: 'must be true or false' };
     case Problem.TpOverlap:
-      return unit('overlap.tp', lay[lo + L.tpOverlap]);
+      return { field: 'overlap.tp', message: `${lay[lo + L.tpOverlap]}: must be a fraction from 0 to 1, or -1 (the ring rule (tp − 1)/tp)` };
     case Problem.DpOverlap:
       return unit('overlap.dp', lay[lo + L.dpOverlap]);
     case Problem.PpOverlap:
-      return unit('overlap.pp', lay[lo + L.ppOverlap]);
+      return { field: 'overlap.pp', message: `${lay[lo + L.ppOverlap]}: must be a fraction from 0 to 1, or -1 (1 with the interleaved schedule, else 0)` };
     case Problem.EpOverlap:
       return unit('overlap.ep', lay[lo + L.epOverlap]);
     case Problem.CpOverlap:

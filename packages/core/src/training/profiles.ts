@@ -168,7 +168,7 @@ export function profileOverlap(profile: ImplementationProfile, rule: OverlapRule
   if (typeof rule === 'number') return rule;
   switch (rule) {
     case 'ring':
-      return (t - 1) / t;
+      return (t - 1) / t; // the same expression as tpOverlapOf (step.ts) gives for OVERLAP_RULE
     case 'interleaved':
       return v > 1 ? 1 : 0;
     case 'prefetch-bucket': {

@@ -16,7 +16,7 @@ import { CLUSTER_FIELD_COUNT } from '../model/cluster-params.js';
 import { K, LAYER_COST_SIZE, LayerKind, addZero3Copies, embeddingCompute, headCompute, layerCompute } from './compute.js';
 import { dataParallelTail, DpTail, endStageCommunication, layerCommunication, pipelineP2pS, tensorParallelCollectives } from './communication.js';
 import { C, L, O, OUTPUT_FIELD_COUNT, TrainingStatus, W, WORKLOAD_FIELD_COUNT, CHIP_FIELD_COUNT, LAYOUT_FIELD_COUNT } from './fields.js';
-import { layoutProblem, problemStatus } from './layout.js';
+import { layoutProblem, OVERLAP_RULE, problemStatus } from './layout.js';
 import { inFlightMicrobatches, layerActivationBytes, layerParams, M, stageMemory } from './memory.js';
 import { GROUP_FIELDS, placeGroups, type ClusterContext } from './placement.js';
 import { attentionCoreFlopsPerToken, embeddingParamsPerRank, forwardFlopsPerToken, headParamsPerRank, layerForwardFlopsPerToken, moeLayerCount } from './workload.js';
@@ -56,6 +56,18 @@ const memory = new Float64Array(5);
 const tail = new Float64Array(2);
 const tpTimes = new Float64Array(2);
 
+/** The TP overlap fraction, OVERLAP_RULE resolved: (t − 1)/t (Transformer Engine's ring decomposition). */
+export function tpOverlapOf(lay: Float64Array, lo: number): number {
+  const f = lay[lo + L.tpOverlap];
+  return f === OVERLAP_RULE ? (lay[lo + L.tp] - 1) / lay[lo + L.tp] : f;
+}
+
+/** The pipeline p2p overlap fraction, OVERLAP_RULE resolved: 1 with the interleaved schedule, else 0. */
+export function ppOverlapOf(lay: Float64Array, lo: number): number {
+  const f = lay[lo + L.ppOverlap];
+  return f === OVERLAP_RULE ? (lay[lo + L.interleave] > 1 ? 1 : 0) : f;
+}
+
 function hidden(comm: number, fraction: number, window: number): number {
   const cap = fraction * window;
   return comm < cap ? comm : cap;
@@ -65,7 +77,7 @@ function hidden(comm: number, fraction: number, window: number): number {
 function exposeKind(lay: Float64Array, lo: number, kind: number): void {
   const c = kind * LAYER_COST_SIZE;
   const o = kind * PARTS;
-  const fTp = lay[lo + L.tpOverlap];
+  const fTp = tpOverlapOf(lay, lo);
   const fCp = lay[lo + L.cpOverlap];
   const fEp = lay[lo + L.epOverlap];
   const fDp = lay[lo + L.dpOverlap];
@@ -424,7 +436,7 @@ export function evaluateTrainingRow(
   const bubble = (tauSum - tauMax) / v;
   const p2p = pipelineP2pS(ctx, groups, w, wo, lay, lo);
   const ppRaw = p > 1 ? 2 * p2p * (m * v + p - 1) : 0;
-  const ppHidden = lay[lo + L.ppOverlap] * ppRaw;
+  const ppHidden = ppOverlapOf(lay, lo) * ppRaw;
   const ppExposed = ppRaw - ppHidden;
   const first = critical === 0 ? 1 : 0;
   const last = critical === p - 1 ? 1 : 0;
