@@ -11,6 +11,7 @@ import {
   allocateOutputColumns,
   allocateTrainingOutputs,
   AUTO,
+  CHIP_FIELD_COUNT,
   getEngine,
   getTrainingEngine,
   LinkcapInputError,
@@ -148,7 +149,7 @@ describe('both engines, one contract', () => {
       ['workloads[0].layers = -1: must be a whole number from 1 to 100000', (w) => (w[0] = -1)],
       ['workloads[0].hidden = NaN: must be a whole number from 1 to 1000000', (w) => (w[1] = NaN)],
       ['chips[0].memoryBandwidth = -1: must be a finite number > 0', (_, c) => (c[3] = -1)],
-      ['chips[1].peakBf16Flops = 0: must be a finite number > 0', (_, c) => (c[8] = 0)],
+      ['chips[1].peakBf16Flops = 0: must be a finite number > 0', (_, c) => (c[CHIP_FIELD_COUNT] = 0)],
       ['chips[0].gemmEfficiency = NaN: must be a fraction in (0, 1]', (_, c) => (c[4] = NaN)],
     ];
     for (const [message, spoil] of cases) {

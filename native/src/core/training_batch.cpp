@@ -24,10 +24,13 @@ using FirstBadRow = FirstBad<LayoutCopy>;
 
 // Evaluates layout rows [begin, end), each from the worker's own checked copy. Returns `end`, or the first
 // row that failed its check (recorded in `bad`). May throw only std::bad_alloc (the first call on a thread
-// allocates its pricing memo).
+// allocates its pricing memo and its layer-cost memo).
 std::size_t evaluate_rows(const TrainingBatch& batch, const TrainingTables& tables, const PricingTable& pricing,
                           std::size_t begin, std::size_t end, FirstBadRow& bad) {
   PricingCache& cache = thread_pricing_cache(pricing);
+  // The memo's keys hold row indices into this batch's tables: a new generation per batch empties it.
+  LayerCostMemo& memo = thread_layer_memo();
+  memo.begin(pricing.generation);
   double lay[kLayoutFieldCount];
   for (std::size_t row = begin; row < end; ++row) {
     copy_once(lay, batch.layouts + row * kLayoutFieldCount, kLayoutFieldCount);
@@ -41,7 +44,7 @@ std::size_t evaluate_rows(const TrainingBatch& batch, const TrainingTables& tabl
     const auto chip = static_cast<std::size_t>(lay[L::chip]);
     const auto cluster = static_cast<std::uint32_t>(lay[L::cluster]);
     Pricer pricer(pricing, cache, cluster);
-    evaluate_training_row(tables.workload(workload), tables.chip(chip), lay, pricer,
+    evaluate_training_row(tables.workload(workload), tables.chip(chip), lay, pricer, memo,
                           batch.outputs + row * kOutputFieldCount);
   }
   return end;
