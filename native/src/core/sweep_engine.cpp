@@ -518,6 +518,10 @@ Engine::Engine(const SweepPlan& input) : plan_(input), impl_(std::make_unique<Im
     if (next > 9007199254740992.0) bad("axes: the index space passes 2^53 points");
     outerCount_ *= axis.length;
     const int ai = static_cast<int>(a);
+    const bool rowTarget = axis.target == Target::ClusterRow || axis.target == Target::WorkloadRow || axis.target == Target::ChipRow;
+    if (rowTarget && !(axis.arg >= 0 && axis.arg <= (std::int64_t{1} << 32))) {
+      bad("axes[" + std::to_string(a) + "].arg = " + std::to_string(axis.arg) + ": a row stride must be from 0 to 2^32");
+    }
     const auto stride = static_cast<std::uint64_t>(axis.arg);
     switch (axis.target) {
       case Target::Op: im.opAxis = ai; break;
@@ -544,9 +548,10 @@ Engine::Engine(const SweepPlan& input) : plan_(input), impl_(std::make_unique<Im
   }
 
   // Row tables: every combination of the row axes must index an existing row.
+  // Largest row index the axes reach, in doubles: strides up to 2^32 times lengths up to 2^32 cannot wrap.
   auto max_row = [&](const std::vector<std::pair<int, std::uint64_t>>& axes) {
-    std::uint64_t m = 0;
-    for (const auto& [axis, stride] : axes) m += (lengths_[axis] - 1) * stride;
+    double m = 0;
+    for (const auto& [axis, stride] : axes) m += static_cast<double>(lengths_[axis] - 1) * static_cast<double>(stride);
     return m;
   };
   im.clusterTable = std::make_unique<ClusterTable>(input.clusters, input.clustersLength);
@@ -600,9 +605,9 @@ Engine::Engine(const SweepPlan& input) : plan_(input), impl_(std::make_unique<Im
       }
       if (lists.contextStrides.size() != plan_.axes.size()) bad("layouts.contextStrides: one per axis");
       im.contextStrides = lists.contextStrides;
-      std::uint64_t maxContext = 0;
-      for (std::size_t a = 0; a < lengths_.size(); ++a) maxContext += (lengths_[a] - 1) * im.contextStrides[a];
-      if (maxContext >= lists.contexts) bad("layouts: the context axes index past the " + std::to_string(lists.contexts) + " lists");
+      double maxContext = 0;
+      for (std::size_t a = 0; a < lengths_.size(); ++a) maxContext += static_cast<double>(lengths_[a] - 1) * static_cast<double>(im.contextStrides[a]);
+      if (maxContext >= static_cast<double>(lists.contexts)) bad("layouts: the context axes index past the " + std::to_string(lists.contexts) + " lists");
       lists.table = layoutTable_.data();
       lists.listOffsets = listOffsets_.data();
       if (static_cast<double>(outerCount_) * static_cast<double>(maxLayouts_) > 9007199254740992.0) {
@@ -661,6 +666,9 @@ Engine::Engine(const SweepPlan& input) : plan_(input), impl_(std::make_unique<Im
         if (a == red.pairAxis) bad(where + ".by: must not hold the compared axis");
       }
     }
+    double groupCount = 1;
+    for (std::int32_t a : red.groupAxes) groupCount *= lengths_[a];
+    if (groupCount > 1e9) bad(where + ".by: " + format_number(groupCount) + " groups; group by fewer axes");
     GroupIndex groups = make_group_index(red.groupAxes, lengths_);
     const double bytes = reducer_bytes(red, groups.count);
     if (bytes > kMaxStateBytes) {
