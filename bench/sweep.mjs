@@ -39,7 +39,8 @@ function option(name, fallback) {
 }
 
 const COLLECTIVE_CLUSTERS = ['dgx-h100', 'hgx-h800', 'dgx-a100', 'a800-node', 'h20-node', 'hgx-b200', 'mi300x-node', 'hgx-h200'];
-const COLLECTIVE_GPUS = [8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096, 8192];
+// 8, 16, …, 8192: every multiple of the 8-GPU domain (GB200 NVL72 places only some of them: status 1).
+const COLLECTIVE_GPUS = Array.from({ length: 1024 }, (_, i) => 8 * (i + 1));
 
 /** A collective spec of about `points` points (sizes from 8 B to 8 GiB, finer steps for more points). */
 function collectiveSpec(points, { rows = 'none', reductions = true } = {}) {
@@ -50,7 +51,7 @@ function collectiveSpec(points, { rows = 'none', reductions = true } = {}) {
 axes:
   cluster: [${COLLECTIVE_CLUSTERS.join(', ')}]
   op: [${OPS.join(', ')}]
-  gpus: [${COLLECTIVE_GPUS.join(', ')}]
+  gpus: { from: 8, to: 8192, step: 8 }
   bytes: { from: 8, to: 8GiB, factor: ${factor} }
 metrics: [timeS, algbwGBps, busbwGBps, algorithm, protocol, scaleUpBytes, scaleOutBytes]
 ${reductions ? `reduce:
