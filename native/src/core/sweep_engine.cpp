@@ -363,10 +363,11 @@ struct Engine::Impl {
   // each outer point's first layout, relative to windowBegin; null: one slot per outer point).
   // The usual collective sweep: sizes innermost. Along a run of sizes the group (cluster, GPUs, op) and the
   // choices are fixed, so its selection plan is fetched once per run (a copy: partner evaluations of paired
-  // ratios may reuse the cache slot) and each size costs only select_auto.
+  // ratios may reuse the cache slot) and each size costs only select_auto (and the `where` program, if any).
   template <class Reduce>
   [[gnu::always_inline]] inline void sizes_loop(std::uint64_t begin, std::uint64_t end, std::uint64_t windowBegin, Point& p,
-                                                Worker& worker, Reduce& reduce) const {
+                                                Worker& worker, Reduce& reduce, std::uint8_t* keep) const {
+    const bool filtering = !plan->filter.empty();
     const std::size_t last = engine->lengths_.size() - 1;
     const std::uint32_t sizes = engine->lengths_[last];
     const double* bytes = values[last];
@@ -380,8 +381,14 @@ struct Engine::Impl {
       const plan::GroupPlan group = worker.planCache->get(prepared, cluster, op, gpus);
       for (; outer < runEnd; ++outer) {
         p.id = outer;
-        price_collective(group, cluster, op, bytes[p.digits[last]], algo, proto, p);
-        reduce(static_cast<std::size_t>(outer - windowBegin));
+        const auto slot = static_cast<std::size_t>(outer - windowBegin);
+        if (filtering && !passes(p)) {
+          if (keep) keep[slot] = 0;
+        } else {
+          if (keep) keep[slot] = 1;
+          price_collective(group, cluster, op, bytes[p.digits[last]], algo, proto, p);
+          reduce(slot);
+        }
         p.digits[last] += 1;
       }
       if (p.digits[last] == sizes) {
@@ -391,16 +398,17 @@ struct Engine::Impl {
     }
   }
   template <class Reduce>
-  void sizes_baseline(std::uint64_t begin, std::uint64_t end, std::uint64_t windowBegin, Point& p, Worker& worker, Reduce& reduce) const {
-    sizes_loop(begin, end, windowBegin, p, worker, reduce);
+  void sizes_baseline(std::uint64_t begin, std::uint64_t end, std::uint64_t windowBegin, Point& p, Worker& worker, Reduce& reduce,
+                      std::uint8_t* keep) const {
+    sizes_loop(begin, end, windowBegin, p, worker, reduce, keep);
   }
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 #define LINKCAP_SWEEP_AVX2 1
   // The same loop with 256-bit registers, as batch.cpp does: lane-wise IEEE divisions give the same doubles.
   template <class Reduce>
   [[gnu::target("avx2")]] void sizes_avx2(std::uint64_t begin, std::uint64_t end, std::uint64_t windowBegin, Point& p, Worker& worker,
-                                          Reduce& reduce) const {
-    sizes_loop(begin, end, windowBegin, p, worker, reduce);
+                                          Reduce& reduce, std::uint8_t* keep) const {
+    sizes_loop(begin, end, windowBegin, p, worker, reduce, keep);
   }
 #endif
 
@@ -419,16 +427,16 @@ struct Engine::Impl {
       for (auto& reducer : state.reducers) reducer->add(view, worker);
     };
     const std::size_t last = engine->lengths_.size() - 1;
-    if (plan->kind == Kind::Collective && plan->filter.empty() && bytesAxis == static_cast<int>(last)) {
+    if (plan->kind == Kind::Collective && bytesAxis == static_cast<int>(last)) {
 #ifdef LINKCAP_SWEEP_AVX2
       static const bool avx2 = __builtin_cpu_supports("avx2");
       if (avx2) {
-        sizes_avx2(begin, end, windowBegin, p, worker, reduce);
+        sizes_avx2(begin, end, windowBegin, p, worker, reduce, keep);
       } else {
-        sizes_baseline(begin, end, windowBegin, p, worker, reduce);
+        sizes_baseline(begin, end, windowBegin, p, worker, reduce, keep);
       }
 #else
-      sizes_baseline(begin, end, windowBegin, p, worker, reduce);
+      sizes_baseline(begin, end, windowBegin, p, worker, reduce, keep);
 #endif
     } else {
       const std::uint64_t maxL = engine->maxLayouts_;
