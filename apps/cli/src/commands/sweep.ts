@@ -135,8 +135,9 @@ async function run(specPath: string, options: SweepCommandOptions): Promise<void
   const controller = new AbortController();
   const runner = sweep(plan, { signal: controller.signal, threads, shard });
   const { begin, end } = runner.range;
-  // Exact when it is cheap (no filter, or a filter over at most 5e8 outer points); else an upper bound.
-  const exact = !plan.hasFilter || end - begin <= 5e8;
+  // Exact when it is cheap: no filter, an unsharded run (the engine counts the combinations of the axes `where`
+  // reads), or a shard of at most 5e8 outer points; else an upper bound.
+  const exact = !plan.hasFilter || !shard || end - begin <= 5e8;
   const total = exact ? runner.countPoints() : (end - begin) * runner.engine.layoutsPerOuter();
   const rate = total > 0 ? measureRate(plan, begin, end, threads) : 1;
   const etaS = total / rate;
