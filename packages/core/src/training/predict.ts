@@ -186,10 +186,10 @@ export function predictTraining(request: TrainingRequest): TrainingPrediction {
   const tokens = request.tokens === undefined ? undefined : positiveNumber('tokens', request.tokens);
   const price = request.pricePerGpuHour === undefined ? undefined : positiveNumber('pricePerGpuHour', request.pricePerGpuHour);
   const packed = packContext(context);
-  const layouts = allocateLayouts(1);
+  const layouts = allocateLayouts(1, { shared: false });
   writeLayout(layouts, 0, [0, 0, 0], layout, overlap);
   checkLayoutRow(context, layouts, packed.chips, layout);
-  const outputs = allocateTrainingOutputs(1);
+  const outputs = allocateTrainingOutputs(1, { shared: false });
   getTrainingEngine(request.engine).evaluate(packed.workloads, packed.chips, packed.clusters, layouts, outputs);
   if (outputs[O.status] === TrainingStatus.NoCollective) {
     throw new LinkcapInputError('cluster', 'the collective model found no eligible algorithm for one of the layout’s communications');
