@@ -15,7 +15,7 @@ constexpr int kAbiVersion = 4;
 // Bumped whenever the training rows' meaning, the status or problem codes, or evaluateTraining's contract
 // change; trainingFieldCounts (the row widths) is compared by the TypeScript engine as well.
 constexpr int kTrainingAbiVersion = 3;
-constexpr int kSweepAbiVersion = 1;
+constexpr int kSweepAbiVersion = 2;  // 2: bundle axes, row-field filters, carried ratios, describe with a moved axis
 
 Napi::Value hardware_concurrency(const Napi::CallbackInfo& info) {
   return Napi::Number::New(info.Env(), linkcap::hardware_threads());

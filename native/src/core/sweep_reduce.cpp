@@ -84,7 +84,7 @@ class BestK final : public Reducer {
     }
   }
 
-  ReductionTable finish() const override {
+  ReductionTable finish(PartnerEvaluator*) const override {
     ReductionTable t;
     std::vector<double> rank;
     std::vector<double> value;
@@ -168,7 +168,7 @@ class Best final : public Reducer {
       b = one.empty() ? Ranked{kNaN, 0} : one[0];
     }
   }
-  ReductionTable finish() const override {
+  ReductionTable finish(PartnerEvaluator*) const override {
     ReductionTable t;
     for (std::size_t g = 0; g < best_.size(); ++g) {
       if (std::isnan(best_[g].key)) continue;
@@ -242,7 +242,7 @@ class Pareto final : public Reducer {
     }
   }
 
-  ReductionTable finish() const override {
+  ReductionTable finish(PartnerEvaluator*) const override {
     ReductionTable t;
     for (std::size_t g = 0; g < fronts_.size(); ++g) {
       std::vector<Entry> sorted = fronts_[g];
@@ -318,7 +318,7 @@ class Quantiles final : public Reducer {
     if (r.u64() != sketches_.size()) ByteReader::fail("group count differs");
     for (auto& s : sketches_) s.read(r);
   }
-  ReductionTable finish() const override {
+  ReductionTable finish(PartnerEvaluator*) const override {
     ReductionTable t;
     static constexpr double kLevels[] = {0, 0.01, 0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95, 0.99, 1};
     static constexpr const char* kNames[] = {"min", "p01", "p05", "p10", "p25", "p50", "p75", "p90", "p95", "p99", "max"};
@@ -379,7 +379,7 @@ class Histogram final : public Reducer {
     if (r.u64() != counts_.size()) ByteReader::fail("bin count differs");
     for (auto& c : counts_) c = r.u64();
   }
-  ReductionTable finish() const override {
+  ReductionTable finish(PartnerEvaluator*) const override {
     ReductionTable t;
     t.extraNames = {"bin", "lower", "upper", "count"};
     t.extras.assign(4, {});
@@ -462,9 +462,12 @@ class RatioPoint final : public Reducer {
     }
   }
 
-  ReductionTable finish() const override {
+  ReductionTable finish(PartnerEvaluator*) const override {
     ReductionTable t;
     t.extraNames = {"pairs", "ratioMin", "ratioP10", "ratioMedian", "ratioP90", "ratioMax", "relativeError", "ratio"};
+    // The baseline of a row is its point with the pair axis at the denominator (the partner evaluated).
+    t.moveAxis = plan_.pairAxis;
+    t.ids2Digit = plan_.denominator;
     t.extras.assign(t.extraNames.size(), {});
     for (std::size_t g = 0; g < sketches_.size(); ++g) {
       const DDSketch& s = sketches_[g];
@@ -509,11 +512,14 @@ class RatioPoint final : public Reducer {
 
 // Best (argmin, or argmax) of the metric among points with the pair axis at the numerator digit, over the
 // best among those at the denominator digit, per group: "the best H800 layout against the best H100 layout".
+// Carried (RatioCarried): the denominator side's best point carried unchanged to the numerator side (the pair
+// axis moved, everything else kept: "the best H100 layout run on H800"), evaluated once per group at the end,
+// over the denominator's best; and against the numerator side's own best, what re-tuning the layout recovers.
 class RatioBest final : public Reducer {
  public:
   RatioBest(const ReducePlan& plan, GroupIndex groups)
       : groups_(std::move(groups)), plan_(plan), sign_(!plan.maximize.empty() && plan.maximize[0] ? -1.0 : 1.0),
-        best_(groups_.count * 2, Ranked{kNaN, 0}) {}
+        carried_(plan.kind == ReduceKind::RatioCarried), best_(groups_.count * 2, Ranked{kNaN, 0}) {}
 
   void add(const PointView& p, PartnerEvaluator&) override {
     if (p.status != 0) return;
@@ -536,7 +542,8 @@ class RatioBest final : public Reducer {
     read_ranked(r, best_);
     if (best_.size() != n) ByteReader::fail("group count differs");
   }
-  ReductionTable finish() const override {
+  ReductionTable finish(PartnerEvaluator* partners) const override {
+    if (carried_) return finish_carried(partners);
     ReductionTable t;
     t.extraNames = {"numeratorBest", "denominatorBest", "ratio"};
     t.extras.assign(3, {});
@@ -556,12 +563,40 @@ class RatioBest final : public Reducer {
   }
 
  private:
+  ReductionTable finish_carried(PartnerEvaluator* partners) const {
+    if (!partners) throw std::logic_error("a carried ratio needs an evaluator to finish");
+    ReductionTable t;
+    t.extraNames = {"baselineBest", "carried", "numeratorBest", "ratio", "carriedOverBest"};
+    t.extras.assign(5, {});
+    // Rows: the carried point (the baseline's best with the pair axis at the numerator) and, as the baseline
+    // columns, the baseline's best itself.
+    t.moveAxis = plan_.pairAxis;
+    t.idsDigit = plan_.numerator;
+    for (std::size_t g = 0; g < groups_.count; ++g) {
+      const Ranked& a = best_[g * 2];
+      const Ranked& b = best_[g * 2 + 1];
+      const bool any = !std::isnan(b.key);
+      t.groups.push_back(static_cast<double>(g));
+      t.ids.push_back(any ? static_cast<double>(b.id) : kNaN);
+      t.ids2.push_back(any ? static_cast<double>(b.id) : kNaN);
+      const double vb = sign_ * b.key;
+      const double va = sign_ * a.key;
+      const double carried = any ? partners->moved(b.id, plan_.pairAxis, plan_.numerator, plan_.metrics[0]) : kNaN;
+      t.extras[0].push_back(vb);
+      t.extras[1].push_back(carried);
+      t.extras[2].push_back(va);
+      t.extras[3].push_back(carried / vb);
+      t.extras[4].push_back(carried / va);
+    }
+    return t;
+  }
   void keep(std::size_t i, const Ranked& r) {
     if (std::isnan(best_[i].key) || before(r, best_[i])) best_[i] = r;
   }
   GroupIndex groups_;
   ReducePlan plan_;
   double sign_;
+  bool carried_;
   std::vector<Ranked> best_;
 };
 
@@ -586,7 +621,7 @@ class Count final : public Reducer {
     if (r.u64() != counts_.size()) ByteReader::fail("group count differs");
     for (auto& c : counts_) c = r.u64();
   }
-  ReductionTable finish() const override {
+  ReductionTable finish(PartnerEvaluator*) const override {
     ReductionTable t;
     t.extraNames = {"points", "ok"};
     t.extras.assign(2, {});
@@ -635,6 +670,7 @@ double reducer_bytes(const ReducePlan& plan, std::uint64_t groups) {
     case ReduceKind::Histogram:
       return g * 8.0 * (plan.histBins + 2);
     case ReduceKind::RatioBest:
+    case ReduceKind::RatioCarried:
     case ReduceKind::Count:
       return g * 32.0;
   }
@@ -663,6 +699,7 @@ std::unique_ptr<Reducer> make_reducer(const ReducePlan& plan, const std::vector<
     case ReduceKind::RatioPoint:
       return std::make_unique<RatioPoint>(plan, std::move(groups));
     case ReduceKind::RatioBest:
+    case ReduceKind::RatioCarried:
       return std::make_unique<RatioBest>(plan, std::move(groups));
     case ReduceKind::Count:
       return std::make_unique<Count>(std::move(groups));

@@ -32,6 +32,9 @@ class PartnerEvaluator {
   // Evaluates `point` with axis `axis` set to digit `digit`; false if that point is not ok. Writes its id.
   virtual bool partner(const PointView& point, std::int32_t axis, std::uint32_t digit, std::int32_t metric,
                        double& value, std::uint64_t& id) = 0;
+  // The same for the point with id `id` (finish-time evaluations): its metric with `axis` moved to `digit`, NaN
+  // when that point is not ok.
+  virtual double moved(std::uint64_t id, std::int32_t axis, std::uint32_t digit, std::int32_t metric) = 0;
 };
 
 // A finished reduction: one row per entry; point columns come from re-evaluating `ids` (and `ids2`).
@@ -39,6 +42,12 @@ struct ReductionTable {
   std::vector<double> groups;  // group index of each row
   std::vector<double> ids;     // point id (NaN: none)
   std::vector<double> ids2;    // partner point id (ratios), else empty
+  // Rows whose point is another point with one axis moved: ids[i] (ids2[i]) with axis `moveAxis` at digit
+  // idsDigit (ids2Digit), -1: as they are. Describing them re-evaluates the moved point, which need not have an
+  // id of its own (a layout carried to a context that does not enumerate it).
+  std::int32_t moveAxis = -1;
+  std::int64_t idsDigit = -1;
+  std::int64_t ids2Digit = -1;
   std::vector<std::string> extraNames;
   std::vector<std::vector<double>> extras;
 };
@@ -50,7 +59,8 @@ class Reducer {
   virtual void merge(const Reducer& other) = 0;
   virtual void write(ByteWriter& out) const = 0;
   virtual void read(ByteReader& in) = 0;
-  virtual ReductionTable finish() const = 0;
+  // `partners` evaluates points a reduction needs only at the end (the carried ratio); may be null otherwise.
+  virtual ReductionTable finish(PartnerEvaluator* partners) const = 0;
 };
 
 // Group layout of a reduction: index = Σ digit[axis] × stride over its group axes.
