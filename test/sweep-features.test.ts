@@ -30,7 +30,7 @@ const RECOMPUTE = ['none', 'selective', 'full'] as const;
 function referenceRows(request: SearchRequest): { layout: Record<keyof typeof LAYOUT, number>; stepS: number; status: number }[] {
   const batch = enumerateLayouts(request);
   const outputs = allocateTrainingOutputs(batch.count);
-  evaluateTrainingBatch(batch.workloads, batch.chips, batch.clusters, batch.layouts, outputs, 'reference');
+  evaluateTrainingBatch(batch.workloads, batch.chips, batch.clusters, batch.layouts, outputs);
   return Array.from({ length: batch.count }, (_, k) => ({
     layout: Object.fromEntries(Object.entries(LAYOUT).map(([name, f]) => [name, batch.layouts[k * LAYOUT_FIELD_COUNT + f]])) as Record<keyof typeof LAYOUT, number>,
     stepS: outputs[k * OUTPUT_FIELD_COUNT + STEP],

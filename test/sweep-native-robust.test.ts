@@ -10,7 +10,7 @@ type Engine = {
   runWindowAsync(b: number, e: number, c: unknown, t: number, f: unknown, p: unknown): Promise<void>;
   loadState(s: unknown): void;
   saveState(): Uint8Array;
-  describe(ids: unknown, c: unknown): void;
+  describe(ids: unknown, c: unknown, moveAxis?: number, moveDigit?: number): void;
 };
 const { SweepEngine } = loadNativeBinding() as unknown as { SweepEngine: new (plan: unknown) => Engine };
 
