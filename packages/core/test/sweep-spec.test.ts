@@ -73,6 +73,7 @@ describe('spec schema', () => {
   });
 
   it('lists the implementation profiles profiles.ts defines', () => {
-    expect(SWEEP_SPEC_SCHEMA.properties.train.properties.profile.enum).toEqual([...PROFILE_IDS]);
+    const schema = SWEEP_SPEC_SCHEMA as { properties: { train: { properties: { profile: { enum: string[] } } } } };
+    expect(schema.properties.train.properties.profile.enum).toEqual([...PROFILE_IDS]);
   });
 });
