@@ -269,7 +269,7 @@ struct Engine::Impl {
     }
   }
 
-  void evaluate_training(Point& p, training::PricingCache& cache) const {
+  void evaluate_training(Point& p, training::PricingCache& cache, training::LayerCostMemo& memo) const {
     double* lay = p.layout;
     const double gpus = lay[training::L::tp] * lay[training::L::pp] * lay[training::L::dp] * lay[training::L::cp];
     const auto w = static_cast<std::size_t>(lay[training::L::workload]);
@@ -282,8 +282,10 @@ struct Engine::Impl {
       status = static_cast<unsigned>(training::TrainingStatus::InvalidLayout);
     } else {
       training::Pricer pricer(pricing, cache, k);
+      // The per-thread memo of schedule-independent costs (training_memo.hpp): the same doubles, computed once
+      // per (workload, chip, cluster, parallel shape) instead of once per layout.
       status = training::evaluate_training_row(engine->workloads_.data() + w * training::kWorkloadFieldCount,
-                                               engine->chips_.data() + c * training::kChipFieldCount, lay, pricer, p.out);
+                                               engine->chips_.data() + c * training::kChipFieldCount, lay, pricer, memo, p.out);
     }
     p.out[training::O::status] = status;
     p.status = static_cast<std::uint8_t>(status);
@@ -340,12 +342,17 @@ struct Engine::Impl {
     const Impl& impl;
     plan::PlanCache* planCache = nullptr;
     training::PricingCache* pricingCache = nullptr;
+    training::LayerCostMemo* layerMemo = nullptr;
     Point scratch;
     explicit Worker(const Impl& i) : impl(i) {
       if (impl.plan->kind == Kind::Collective) {
         planCache = &plan::PlanCache::for_thread(*impl.clusterTable);
       } else {
         pricingCache = &training::thread_pricing_cache(impl.pricing);
+        // The memo's keys hold this engine's row indices: its generation (unique per engine) empties it when the
+        // thread last worked for another engine or batch.
+        layerMemo = &training::thread_layer_memo();
+        layerMemo->begin(impl.pricing.generation);
       }
     }
     // Builds and evaluates point (digits, entry); false when the filter removes it.
@@ -357,7 +364,7 @@ struct Engine::Impl {
       }
       impl.build_layout(p, entry);
       if (!impl.passes(p)) return false;
-      if (run_model) impl.evaluate_training(p, *pricingCache);
+      if (run_model) impl.evaluate_training(p, *pricingCache, *layerMemo);
       return true;
     }
     // Evaluates into q the point of (digits, entry) with `axis` moved to `digit` and returns its id. With layout
@@ -390,12 +397,12 @@ struct Engine::Impl {
             impl.build_layout_from(q, impl.list_row(offsets[2 * from] + entry));
           }
           q.id = id;
-          impl.evaluate_training(q, *pricingCache);
+          impl.evaluate_training(q, *pricingCache, *layerMemo);
           return id;
         }
       }
       impl.build_layout(q, entry);
-      impl.evaluate_training(q, *pricingCache);
+      impl.evaluate_training(q, *pricingCache, *layerMemo);
       return id;
     }
     bool partner(const PointView& point, std::int32_t axis, std::uint32_t digit, std::int32_t metric, double& value,
