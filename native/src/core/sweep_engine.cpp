@@ -186,7 +186,11 @@ struct Engine::Impl {
   // batch.cpp's select_point: status, time, bandwidths, choice and bytes per level into p.
   [[gnu::always_inline]] inline void price_collective(const plan::GroupPlan& group, std::uint16_t cluster, Op op, double bytes,
                                                       std::uint8_t algo, std::uint8_t proto, Point& p) const {
-    double* m = p.metrics;
+    price_collective(group, cluster, op, bytes, algo, proto, p.metrics, p.status);
+  }
+  // The same into a metrics row and a status (the batched loop's buffers).
+  [[gnu::always_inline]] inline void price_collective(const plan::GroupPlan& group, std::uint16_t cluster, Op op, double bytes,
+                                                      std::uint8_t algo, std::uint8_t proto, double* m, std::uint8_t& statusOut) const {
     PointStatus status;
     double timeS = kNaN, up = kNaN, net = kNaN;
     std::uint8_t chosenAlgo = kAuto, chosenProto = kAuto;
@@ -222,7 +226,7 @@ struct Engine::Impl {
     m[collective_metric::protocol] = chosenProto;
     m[collective_metric::scaleUpBytes] = up;
     m[collective_metric::scaleOutBytes] = net;
-    p.status = static_cast<std::uint8_t>(status);
+    statusOut = static_cast<std::uint8_t>(status);
   }
 
   // Training point: the layout row from the digits (and layout entry), before the filter.
@@ -492,6 +496,67 @@ struct Engine::Impl {
       }
     }
   }
+  // The same loop when no row is written and no `where` removes points (the common large sweep): points are priced
+  // into a buffer of up to kRunBuffer metric rows and handed to the reducers a run at a time (RunView), which
+  // reduce a run whose group is fixed with one lookup and no call per point. Results are the same as point by point.
+  static constexpr std::size_t kRunBuffer = 256;
+  [[gnu::always_inline]] inline void sizes_loop_batched(std::uint64_t begin, std::uint64_t end, Point& p, Worker& worker, ThreadState& state,
+                                                        Totals& totals) const {
+    const std::size_t axes = engine->lengths_.size();
+    const std::size_t last = axes - 1;
+    const std::uint32_t sizes = engine->lengths_[last];
+    const double* bytes = values[last];
+    constexpr std::size_t stride = collective_metric::kCount;
+    alignas(64) double metrics[kRunBuffer * stride];
+    std::uint8_t status[kRunBuffer];
+    std::uint32_t runDigits[kMaxAxes];
+    const auto flush = [&](std::uint32_t firstDigit, std::uint64_t firstId, std::size_t n) {
+      std::memcpy(runDigits, p.digits, sizeof(std::uint32_t) * axes);
+      runDigits[last] = firstDigit;
+      std::uint64_t ok = 0;
+      for (std::size_t i = 0; i < n; ++i) {
+        ok += status[i] == 0 ? 1 : 0;
+        totals.statuses[std::min<unsigned>(status[i], 7)] += 1;
+      }
+      totals.evaluated += n;
+      totals.ok += ok;
+      const RunView run{runDigits, axes, last, firstId, n, status, metrics, stride};
+      for (auto& reducer : state.reducers) reducer->add_run(run, worker);
+    };
+    for (std::uint64_t outer = begin; outer < end;) {
+      const std::uint64_t runEnd = std::min<std::uint64_t>(end, outer + (sizes - p.digits[last]));
+      const auto cluster = static_cast<std::uint16_t>(row_of(clusterAxes, p.digits));
+      const auto op = static_cast<Op>(static_cast<unsigned>(value(p.digits, opAxis)));
+      const auto gpus = static_cast<std::uint32_t>(value(p.digits, gpusAxis));
+      const auto algo = algoAxis < 0 ? kAuto : static_cast<std::uint8_t>(value(p.digits, algoAxis));
+      const auto proto = protoAxis < 0 ? kAuto : static_cast<std::uint8_t>(value(p.digits, protoAxis));
+      const plan::GroupPlan group = worker.planCache->get(prepared, cluster, op, gpus);
+      while (outer < runEnd) {
+        const std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(runEnd - outer, kRunBuffer));
+        const std::uint32_t first = p.digits[last];
+        for (std::size_t i = 0; i < n; ++i) {
+          price_collective(group, cluster, op, bytes[first + i], algo, proto, metrics + i * stride, status[i]);
+        }
+        flush(first, outer, n);
+        outer += n;
+        p.digits[last] = first + static_cast<std::uint32_t>(n);
+      }
+      if (p.digits[last] == sizes) {
+        p.digits[last] = sizes - 1;
+        increment(p.digits);
+      }
+    }
+  }
+  void sizes_batched_baseline(std::uint64_t begin, std::uint64_t end, Point& p, Worker& worker, ThreadState& state, Totals& totals) const {
+    sizes_loop_batched(begin, end, p, worker, state, totals);
+  }
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+  [[gnu::target("avx2")]] void sizes_batched_avx2(std::uint64_t begin, std::uint64_t end, Point& p, Worker& worker, ThreadState& state,
+                                                  Totals& totals) const {
+    sizes_loop_batched(begin, end, p, worker, state, totals);
+  }
+#endif
+
   template <class Reduce>
   void sizes_baseline(std::uint64_t begin, std::uint64_t end, std::uint64_t windowBegin, Point& p, Worker& worker, Reduce& reduce,
                       std::uint8_t* keep) const {
@@ -522,7 +587,18 @@ struct Engine::Impl {
       for (auto& reducer : state.reducers) reducer->add(view, worker);
     };
     const std::size_t last = engine->lengths_.size() - 1;
-    if (plan->kind == Kind::Collective && bytesAxis == static_cast<int>(last)) {
+    if (plan->kind == Kind::Collective && bytesAxis == static_cast<int>(last) && !rows && plan->filter.empty()) {
+#ifdef LINKCAP_SWEEP_AVX2
+      static const bool avx2Batched = __builtin_cpu_supports("avx2");
+      if (avx2Batched) {
+        sizes_batched_avx2(begin, end, p, worker, state, totals);
+      } else {
+        sizes_batched_baseline(begin, end, p, worker, state, totals);
+      }
+#else
+      sizes_batched_baseline(begin, end, p, worker, state, totals);
+#endif
+    } else if (plan->kind == Kind::Collective && bytesAxis == static_cast<int>(last)) {
 #ifdef LINKCAP_SWEEP_AVX2
       static const bool avx2 = __builtin_cpu_supports("avx2");
       if (avx2) {

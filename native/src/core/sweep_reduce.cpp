@@ -137,10 +137,23 @@ class Best final : public Reducer {
 
   void add(const PointView& p, PartnerEvaluator&) override {
     if (p.status != 0) return;
-    const double key = sign_ * p.metrics[metric_];
-    Ranked& b = best_[groups_.of(p.digits)];
-    // NaN keys never enter (every comparison with NaN is false); an empty slot (NaN) takes any key.
-    if (key < b.key || (key == b.key && p.id < b.id) || (std::isnan(b.key) && !std::isnan(key))) b = Ranked{key, p.id};
+    offer(best_[groups_.of(p.digits)], sign_ * p.metrics[metric_], p.id);
+  }
+  void add_run(const RunView& run, PartnerEvaluator& partners) override {
+    if (groups_.uses(run.axis)) return Reducer::add_run(run, partners);
+    // One group for the whole run: its best point first (ids rise along the run, so the first of equal keys), then
+    // one offer, which keeps the same total order as offering every point.
+    double key = kNaN;
+    std::size_t at = 0;
+    const double* m = run.metrics + metric_;
+    for (std::size_t i = 0; i < run.n; ++i, m += run.stride) {
+      const double k = sign_ * *m;
+      if (run.status[i] == 0 && (k < key || (std::isnan(key) && !std::isnan(k)))) {
+        key = k;
+        at = i;
+      }
+    }
+    if (!std::isnan(key)) offer(best_[groups_.of(run.digits)], key, run.id0 + at);
   }
   void merge(const Reducer& other) override {
     const auto& o = static_cast<const Best&>(other);
@@ -179,6 +192,10 @@ class Best final : public Reducer {
   }
 
  private:
+  // NaN keys never enter (every comparison with NaN is false); an empty slot (NaN) takes any key.
+  static void offer(Ranked& b, double key, std::uint64_t id) {
+    if (key < b.key || (key == b.key && id < b.id) || (std::isnan(b.key) && !std::isnan(key))) b = Ranked{key, id};
+  }
   GroupIndex groups_;
   std::int32_t metric_;
   double sign_;
@@ -305,6 +322,14 @@ class Quantiles final : public Reducer {
   void add(const PointView& p, PartnerEvaluator&) override {
     if (p.status != 0) return;
     sketches_[groups_.of(p.digits)].add(p.metrics[metric_]);
+  }
+  void add_run(const RunView& run, PartnerEvaluator& partners) override {
+    if (groups_.uses(run.axis)) return Reducer::add_run(run, partners);
+    DDSketch& sketch = sketches_[groups_.of(run.digits)];
+    const double* m = run.metrics + metric_;
+    for (std::size_t i = 0; i < run.n; ++i, m += run.stride) {
+      if (run.status[i] == 0) sketch.add(*m);
+    }
   }
   void merge(const Reducer& other) override {
     const auto& o = static_cast<const Quantiles&>(other);
@@ -609,6 +634,14 @@ class Count final : public Reducer {
     counts_[g * 2] += 1;
     counts_[g * 2 + 1] += p.status == 0 ? 1 : 0;
   }
+  void add_run(const RunView& run, PartnerEvaluator& partners) override {
+    if (groups_.uses(run.axis)) return Reducer::add_run(run, partners);
+    const std::uint64_t g = groups_.of(run.digits);
+    std::uint64_t ok = 0;
+    for (std::size_t i = 0; i < run.n; ++i) ok += run.status[i] == 0 ? 1 : 0;
+    counts_[g * 2] += run.n;
+    counts_[g * 2 + 1] += ok;
+  }
   void merge(const Reducer& other) override {
     const auto& o = static_cast<const Count&>(other);
     for (std::size_t i = 0; i < counts_.size(); ++i) counts_[i] += o.counts_[i];
@@ -640,6 +673,15 @@ class Count final : public Reducer {
 };
 
 }  // namespace
+
+void Reducer::add_run(const RunView& run, PartnerEvaluator& partners) {
+  std::uint32_t digits[64];
+  std::copy(run.digits, run.digits + run.axes, digits);
+  for (std::size_t i = 0; i < run.n; ++i) {
+    digits[run.axis] = run.digits[run.axis] + static_cast<std::uint32_t>(i);
+    add(PointView{run.id0 + i, digits, run.status[i], run.metrics + i * run.stride}, partners);
+  }
+}
 
 GroupIndex make_group_index(const std::vector<std::int32_t>& axes, const std::vector<std::uint32_t>& axis_lengths) {
   GroupIndex g;

@@ -25,6 +25,19 @@ struct PointView {
   const double* metrics;        // indexed by metric id
 };
 
+// A run of points that differ only in one axis (the innermost): digits of the first, that axis advancing by one
+// per point, consecutive ids; statuses and metric rows of `stride` doubles each (indexed by metric id).
+struct RunView {
+  const std::uint32_t* digits;
+  std::size_t axes;  // digits in `digits`
+  std::size_t axis;  // the axis that advances
+  std::uint64_t id0;
+  std::size_t n;
+  const std::uint8_t* status;
+  const double* metrics;
+  std::size_t stride;
+};
+
 // Lets a reducer evaluate the same point with one axis moved (paired ratios).
 class PartnerEvaluator {
  public:
@@ -56,6 +69,9 @@ class Reducer {
  public:
   virtual ~Reducer() = default;
   virtual void add(const PointView& point, PartnerEvaluator& partners) = 0;
+  // The points of a run, in order: the same as add() for each (reductions whose group does not depend on the
+  // advancing axis do it with one group lookup and no call per point).
+  virtual void add_run(const RunView& run, PartnerEvaluator& partners);
   virtual void merge(const Reducer& other) = 0;
   virtual void write(ByteWriter& out) const = 0;
   virtual void read(ByteReader& in) = 0;
@@ -68,6 +84,12 @@ struct GroupIndex {
   std::vector<std::int32_t> axes;
   std::vector<std::uint64_t> strides;
   std::uint64_t count = 1;
+  bool uses(std::size_t axis) const {
+    for (std::int32_t a : axes) {
+      if (static_cast<std::size_t>(a) == axis) return true;
+    }
+    return false;
+  }
   std::uint64_t of(const std::uint32_t* digits) const {
     std::uint64_t g = 0;
     for (std::size_t i = 0; i < axes.size(); ++i) g += digits[axes[i]] * strides[i];
