@@ -36,7 +36,8 @@ async function main(): Promise<void> {
     .configureOutput({ outputError: (text, write) => write(text.replace(/^error: /, 'linkcap: ')) })
     .exitOverride();
 
-  registerCommands(program);
+  // Only the command this line runs is loaded (see commands/index.ts).
+  await registerCommands(program, args);
 
   try {
     await program.parseAsync(process.argv);
