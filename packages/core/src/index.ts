@@ -46,4 +46,28 @@ export {
 export * from './training/index.js';
 export * from './catalog/index.js';
 export * from './controls/index.js';
+export * from './sweep/index.js';
+export {
+  parseNcclTestsLog,
+  NcclLogError,
+  type ParsedLog,
+  type LogRun,
+  type LogRow,
+  type LogRank,
+  type LogWarning,
+  type MeasuredTime,
+  type ParseOptions,
+} from './calibrate/nccl-tests-log.js';
+export {
+  fitCluster,
+  runShape,
+  FIT_PARAMETERS,
+  TIMING_SIGMA,
+  type FitInput,
+  type FitResult,
+  type FittedParameter,
+  type FitParameter,
+  type ResidualRow,
+} from './calibrate/fit.js';
+export { calibrateCluster, type CalibrateRequest, type CalibrateResult } from './calibrate/calibrate.js';
 export * from './files/index.js';

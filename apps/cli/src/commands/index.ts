@@ -75,6 +75,24 @@ export const COMMANDS: readonly CommandEntry[] = [
     description: 'list the model presets of the training model',
     load: () => import('./models.js'),
   },
+  {
+    name: 'sweep',
+    term: 'sweep [options] <spec>',
+    description: 'run a declarative sweep (YAML/JSON spec: axes, where, metrics, reduce) in the native engine; writes Parquet (docs/sweeps.md)',
+    load: () => import('./sweep.js'),
+  },
+  {
+    name: 'merge',
+    term: 'merge [options] <dirs...>',
+    description: 'merge the result directories of sharded sweeps (linkcap sweep --shard K/N) into one',
+    load: () => import('./merge.js'),
+  },
+  {
+    name: 'calibrate',
+    term: 'calibrate [options] <logs...>',
+    description: 'fit a cluster to its nccl-tests logs and save it to the user catalog',
+    load: () => import('./calibrate.js'),
+  },
 ];
 
 /**
