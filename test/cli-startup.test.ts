@@ -1,0 +1,88 @@
+/**
+ * What `linkcap` loads at start (how fast it starts is measured in bench/cli-startup.mjs, not here): each command
+ * line loads only the code it runs, and no ES module loader. The list of loaded files comes from require.cache at
+ * exit, written by a preloaded script; a file "holds" a part of linkcap when it defines that part's entry function.
+ */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { CLI } from './helpers/run-cli.js';
+import { spawnSync } from 'node:child_process';
+
+const dir = mkdtempSync(join(tmpdir(), 'linkcap-startup-'));
+const reporter = join(dir, 'loaded.cjs');
+writeFileSync(
+  reporter,
+  `process.on('exit', () => {
+  const esm = typeof process.moduleLoadList === 'object' && process.moduleLoadList.some((m) => m.includes('esm/module_job'));
+  require('fs').writeFileSync(process.env.LINKCAP_LOADED_OUT, JSON.stringify({ files: Object.keys(require.cache), esm }));
+});\n`,
+);
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** Parts of linkcap, each known by a function only it defines. */
+const PARTS = {
+  'commander': /commander[\\/]lib[\\/]command\.js$/,
+  'command list': /\bfunction registerCommands\b/,
+  'catalog': /\bfunction loadCatalog\b/,
+  'collective model': /\bfunction predictCollectiveSizes\b/,
+  'training model': /\bfunction predictTraining\b/,
+  'layout search': /\bfunction searchLayouts\b/,
+  'model presets': /\bfunction normaliseWorkload\b/,
+  'yaml': /node_modules[\\/]yaml[\\/]/,
+} as const;
+type Part = keyof typeof PARTS;
+
+let run = 0;
+function loadedParts(args: string[]): { parts: Set<Part>; esm: boolean } {
+  const out = join(dir, `loaded-${(run += 1)}.json`);
+  const result = spawnSync(process.execPath, ['--require', reporter, CLI, ...args], {
+    cwd: dir,
+    env: { ...process.env, LINKCAP_CATALOG: '', LINKCAP_LOADED_OUT: out },
+    encoding: 'utf8',
+  });
+  expect(result.status, result.stderr).toBe(0);
+  const { files, esm } = JSON.parse(readFileSync(out, 'utf8')) as { files: string[]; esm: boolean };
+  const parts = new Set<Part>();
+  for (const file of files) {
+    if (file === reporter) continue;
+    const text = file.includes('node_modules') ? '' : readFileSync(file, 'utf8');
+    for (const [part, pattern] of Object.entries(PARTS) as [Part, RegExp][]) {
+      if (pattern.test(file) || pattern.test(text)) parts.add(part);
+    }
+  }
+  return { parts, esm };
+}
+
+describe('linkcap start-up loads only what the command line needs', () => {
+  it('--version: nothing but cli.js, and no ES module loader', () => {
+    const { parts, esm } = loadedParts(['--version']);
+    expect([...parts]).toEqual([]);
+    expect(esm).toBe(false);
+  });
+
+  it('--help: commander and the command list, no command and no model', () => {
+    const { parts, esm } = loadedParts(['--help']);
+    expect([...parts].sort()).toEqual(['command list', 'commander']);
+    expect(esm).toBe(false);
+  });
+
+  it('clusters: the catalog, not the models, the search or the yaml package', () => {
+    const { parts } = loadedParts(['clusters']);
+    expect(parts).toContain('catalog');
+    for (const part of ['collective model', 'training model', 'layout search', 'model presets', 'yaml'] as const) expect(parts).not.toContain(part);
+  });
+
+  it('collective: the collective model, not the training model', () => {
+    const { parts } = loadedParts(['collective', 'all-reduce', '--cluster', 'hgx-h800', '--gpus', '16', '--bytes', '1GiB']);
+    expect(parts).toContain('collective model');
+    for (const part of ['training model', 'layout search', 'model presets', 'yaml'] as const) expect(parts).not.toContain(part);
+  });
+
+  it('models: the presets, not the catalog or the search', () => {
+    const { parts } = loadedParts(['models']);
+    expect(parts).toContain('model presets');
+    for (const part of ['catalog', 'layout search', 'collective model', 'yaml'] as const) expect(parts).not.toContain(part);
+  });
+});
