@@ -12,11 +12,21 @@ import { spawnSync } from 'node:child_process';
 
 const dir = mkdtempSync(join(tmpdir(), 'linkcap-startup-'));
 const reporter = join(dir, 'loaded.cjs');
+// Also notes any use of Intl (whose first use loads ICU's locale data, ~15 ms).
 writeFileSync(
   reporter,
-  `process.on('exit', () => {
-  const esm = typeof process.moduleLoadList === 'object' && process.moduleLoadList.some((m) => m.includes('esm/module_job'));
-  require('fs').writeFileSync(process.env.LINKCAP_LOADED_OUT, JSON.stringify({ files: Object.keys(require.cache), esm }));
+  `let intl = false;
+for (const [owner, name] of [[Number.prototype, 'toLocaleString'], [String.prototype, 'localeCompare'], [Date.prototype, 'toLocaleString']]) {
+  const original = owner[name];
+  owner[name] = function (...args) { intl = true; return original.apply(this, args); };
+}
+for (const name of ['NumberFormat', 'Collator', 'DateTimeFormat', 'PluralRules', 'Segmenter', 'ListFormat']) {
+  const Original = Intl[name];
+  Intl[name] = function (...args) { intl = true; return new Original(...args); };
+}
+process.on('exit', () => {
+  const esm = process.moduleLoadList.some((m) => m.includes('esm/module_job'));
+  require('fs').writeFileSync(process.env.LINKCAP_LOADED_OUT, JSON.stringify({ files: Object.keys(require.cache), esm, intl }));
 });\n`,
 );
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -35,7 +45,7 @@ const PARTS = {
 type Part = keyof typeof PARTS;
 
 let run = 0;
-function loadedParts(args: string[]): { parts: Set<Part>; esm: boolean } {
+function loadedParts(args: string[]): { parts: Set<Part>; esm: boolean; intl: boolean } {
   const out = join(dir, `loaded-${(run += 1)}.json`);
   const result = spawnSync(process.execPath, ['--require', reporter, CLI, ...args], {
     cwd: dir,
@@ -43,7 +53,7 @@ function loadedParts(args: string[]): { parts: Set<Part>; esm: boolean } {
     encoding: 'utf8',
   });
   expect(result.status, result.stderr).toBe(0);
-  const { files, esm } = JSON.parse(readFileSync(out, 'utf8')) as { files: string[]; esm: boolean };
+  const { files, esm, intl } = JSON.parse(readFileSync(out, 'utf8')) as { files: string[]; esm: boolean; intl: boolean };
   const parts = new Set<Part>();
   for (const file of files) {
     if (file === reporter) continue;
@@ -52,7 +62,7 @@ function loadedParts(args: string[]): { parts: Set<Part>; esm: boolean } {
       if (pattern.test(file) || pattern.test(text)) parts.add(part);
     }
   }
-  return { parts, esm };
+  return { parts, esm, intl };
 }
 
 describe('linkcap start-up loads only what the command line needs', () => {
@@ -84,5 +94,9 @@ describe('linkcap start-up loads only what the command line needs', () => {
     const { parts } = loadedParts(['models']);
     expect(parts).toContain('model presets');
     for (const part of ['catalog', 'layout search', 'collective model', 'yaml'] as const) expect(parts).not.toContain(part);
+  });
+
+  it.each([['chips'], ['controls'], ['clusters']])('%s: prints its numbers without Intl', (command) => {
+    expect(loadedParts([command]).intl).toBe(false);
   });
 });
