@@ -3,9 +3,9 @@
  * line loads only the code it runs, and no ES module loader. The list of loaded files comes from require.cache at
  * exit, written by a preloaded script; a file "holds" a part of linkcap when it defines that part's entry function.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CLI } from './helpers/run-cli.js';
 import { spawnSync } from 'node:child_process';
@@ -33,7 +33,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** Parts of linkcap, each known by a function only it defines. */
 const PARTS = {
-  'commander': /commander[\\/]lib[\\/]command\.js$/,
+  'commander': /\bfunction humanReadableArgName\b/,
   'command list': /\bfunction registerCommands\b/,
   'catalog': /\bfunction loadCatalog\b/,
   'collective model': /\bfunction predictCollectiveSizes\b/,
@@ -98,5 +98,42 @@ describe('linkcap start-up loads only what the command line needs', () => {
 
   it.each([['chips'], ['controls'], ['clusters']])('%s: prints its numbers without Intl', (command) => {
     expect(loadedParts([command]).intl).toBe(false);
+  });
+});
+
+describe('code cache (apps/cli/src/code-cache.ts)', () => {
+  const env = { ...process.env, LINKCAP_CATALOG: '' };
+  const run = (cli: string, args: string[], extra: Record<string, string> = {}) =>
+    spawnSync(process.execPath, [cli, ...args], { cwd: dir, env: { ...env, ...extra }, encoding: 'utf8' });
+  const lines = [['--help'], ['clusters'], ['chips', 'show', 'h800'], ['collective', 'all-reduce', '--cluster', 'hgx-h800', '--gpus', '16', '--bytes', '1GiB'], ['train', '--model', 'llama3-8b', '--cluster', 'hgx-h800', '--gpus', '64', '--best']];
+
+  it.each(lines.map((args) => [args.join(' '), args]))('%s: every chunk loads with its cached data, and prints what it prints without', (_label, args) => {
+    const cached = run(CLI, args, { LINKCAP_DEBUG_CODE_CACHE: '1' });
+    expect(cached.status).toBe(0);
+    const reports = cached.stderr.split('\n').filter((line) => line.startsWith('code cache: '));
+    expect(reports.length).toBeGreaterThan(0);
+    expect(reports.filter((line) => !line.endsWith(' used'))).toEqual([]);
+    const plain = run(CLI, args, { LINKCAP_NO_CODE_CACHE: '1' });
+    expect(plain.status).toBe(0);
+    expect(cached.stdout).toBe(plain.stdout);
+  });
+
+  it('cached data that does not fit its chunk is rejected by V8 and the chunk compiles as usual', () => {
+    // A copy of dist/ inside it (so node_modules resolve alike) whose cache files are all swapped for one another's.
+    const dist = dirname(CLI);
+    const copy = join(dist, `cache-test-${process.pid}`);
+    try {
+      for (const entry of readdirSync(dist)) if (!entry.startsWith('cache-test-')) cpSync(join(dist, entry), join(copy, entry), { recursive: true });
+      const [cacheDir] = readdirSync(join(copy, 'code-cache')).map((name) => join(copy, 'code-cache', name));
+      const files = readdirSync(cacheDir).sort();
+      const contents = files.map((file) => readFileSync(join(cacheDir, file)));
+      files.forEach((file, i) => writeFileSync(join(cacheDir, file), contents[(i + 1) % files.length]));
+      const swapped = run(join(copy, 'cli.js'), ['clusters'], { LINKCAP_DEBUG_CODE_CACHE: '1' });
+      expect(swapped.status).toBe(0);
+      expect(swapped.stderr).toMatch(/code cache: clusters-\S+ rejected/);
+      expect(swapped.stdout).toBe(run(CLI, ['clusters']).stdout);
+    } finally {
+      rmSync(copy, { recursive: true, force: true });
+    }
   });
 });

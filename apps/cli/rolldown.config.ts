@@ -12,16 +12,20 @@
  *   ~10 ms of every start, never starts. Packages published only as ES modules must therefore be loaded with
  *   `await import()` in code the CLI bundles; the build refuses a static import of one (esmOnlyImports below).
  *
- * Everything that is not linkcap's own source stays a require (or an import()) resolved from node_modules at run time:
- * commander, cli-progress and @linkcap/core's dependencies. The bundled core code resolves those from here, not from
+ * Everything that is not linkcap's own source or commander stays a require (or an import()) resolved from node_modules
+ * at run time: cli-progress and @linkcap/core's dependencies. The bundled core code resolves those from here, not from
  * packages/core, so this package declares each of core's dependencies with core's range (npm may install another
  * version of one at the root for other packages: signal-exit 3 vs core's 4); the build checks that they match.
  */
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import v8 from 'node:v8';
+import vm from 'node:vm';
 import { defineConfig, type Plugin } from 'rolldown';
 import { coreBundleDefines } from '../../packages/core/bundle-defines.js';
+import { codeCacheDir, scriptOptions, wrapModule } from './src/code-cache.js';
 
 interface PackageJson {
   version: string;
@@ -40,6 +44,7 @@ if (unmatched.length > 0) {
 }
 
 const coreSources = fileURLToPath(new URL('../../packages/core/src/', import.meta.url));
+// commander is bundled (a devDependency): its code then loads with the chunks' code cache, from no extra files.
 const dependencies = [...Object.keys(cli.dependencies ?? {}), ...Object.keys(core.dependencies ?? {})].filter((name) => name !== '@linkcap/core');
 const packageOf = (id: string) => dependencies.find((name) => id === name || id.startsWith(`${name}/`));
 
@@ -81,6 +86,29 @@ const commonJsMarker: Plugin = {
   },
 };
 
+/**
+ * dist/code-cache/<V8 version>-<arch>/<chunk>.bin: V8's cached data for every chunk but the entry, made with this
+ * build's Node (src/code-cache.ts says how `linkcap` uses it; another V8 finds no directory for its version). Each
+ * chunk is compiled with lazy compilation off, so that the data holds every function, not only the top level; it is
+ * back on before the data is taken, as V8 checks the flags a cache was made under.
+ */
+const codeCache: Plugin = {
+  name: 'linkcap-code-cache',
+  writeBundle(options, bundle) {
+    const dist = options.dir!;
+    const out = codeCacheDir(dist);
+    mkdirSync(out, { recursive: true });
+    for (const chunk of Object.values(bundle)) {
+      if (chunk.type !== 'chunk' || chunk.isEntry) continue;
+      const filename = join(dist, chunk.fileName);
+      v8.setFlagsFromString('--no-lazy');
+      const script = new vm.Script(wrapModule(readFileSync(filename, 'utf8')), scriptOptions(filename));
+      v8.setFlagsFromString('--lazy');
+      writeFileSync(join(out, `${chunk.fileName}.bin`), script.createCachedData());
+    }
+  },
+};
+
 export default defineConfig({
   input: { cli: 'src/cli.ts' },
   platform: 'node',
@@ -100,9 +128,9 @@ export default defineConfig({
     // The version from package.json, and the built-in catalog validated at build time (as in core's own build).
     define: { __LINKCAP_VERSION__: JSON.stringify(cli.version), ...coreBundleDefines() },
   },
-  plugins: [esmOnlyImports, commonJsMarker],
+  plugins: [esmOnlyImports, commonJsMarker, codeCache],
   output: {
-    dir: 'dist',
+    dir: fileURLToPath(new URL('./dist', import.meta.url)),
     format: 'cjs',
     cleanDir: true,
     sourcemap: true,
