@@ -87,10 +87,10 @@ const commonJsMarker: Plugin = {
 };
 
 /**
- * dist/code-cache/<V8 version>-<arch>/<chunk>.bin: V8's cached data for every chunk but the entry, made with this
- * build's Node (src/code-cache.ts says how `linkcap` uses it; another V8 finds no directory for its version). Each
- * chunk is compiled with lazy compilation off, so that the data holds every function, not only the top level; it is
- * back on before the data is taken, as V8 checks the flags a cache was made under.
+ * dist/code-cache/<V8 version>-<arch>/<chunk>.bin: V8's cached data for the chunks (src/code-cache.ts says how
+ * `linkcap` uses it), made with this build's Node; another V8 finds no directory for its version. Each chunk is
+ * compiled with lazy compilation off, so that the data holds every function, not only the top level; it is back on
+ * before the data is taken, as V8 checks the flags a cache was made under.
  */
 const codeCache: Plugin = {
   name: 'linkcap-code-cache',
@@ -99,7 +99,9 @@ const codeCache: Plugin = {
     const out = codeCacheDir(dist);
     mkdirSync(out, { recursive: true });
     for (const chunk of Object.values(bundle)) {
-      if (chunk.type !== 'chunk' || chunk.isEntry) continue;
+      // The entry runs before the cache is in use. A chunk that import()s a package (an ES module: the chunks' own
+      // import()s became require()s) must load as Node loads it.
+      if (chunk.type !== 'chunk' || chunk.isEntry || chunk.dynamicImports.some((id) => !(id in bundle))) continue;
       const filename = join(dist, chunk.fileName);
       v8.setFlagsFromString('--no-lazy');
       const script = new vm.Script(wrapModule(readFileSync(filename, 'utf8')), scriptOptions(filename));

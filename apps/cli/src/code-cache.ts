@@ -1,14 +1,18 @@
 /**
  * V8's code cache for the CLI's own chunks. Node 22 has module.enableCompileCache(); Node 20 does not, so each start
- * would parse and compile ~300 KB of linkcap and commander anew (about a third of `linkcap train`'s start-up).
+ * would parse and compile ~300 KB of linkcap and commander anew (about a quarter of `linkcap train`'s start-up).
  *
- * The build (scripts/build-code-cache.mjs) compiles every chunk of dist/ and writes V8's cached data for it to
- * dist/code-cache/<V8 version>-<arch>/<chunk>.bin. At start, cli.ts calls useCodeCache(): chunks of dist/ are then
- * compiled with their cached data, which V8 checks (its version, flags and the source) and silently rejects if it
- * does not fit, compiling the source as usual. Nothing is written at run time. The chunks' names carry a hash of
+ * The build (rolldown.config.ts) compiles the chunks of dist/ and writes V8's cached data for each to
+ * dist/code-cache/<V8 version>-<arch>/<chunk>.bin. At start, cli.ts calls useCodeCache(): a chunk of dist/ that has
+ * such a file is then compiled with it, which V8 checks (its version, flags and the source) and silently rejects if
+ * it does not fit, compiling the source as usual. Nothing is written at run time. The chunks' names carry a hash of
  * their content, so a cache file belongs to exactly one chunk text.
  *
- * LINKCAP_NO_CODE_CACHE=1 turns it off; LINKCAP_DEBUG_CODE_CACHE=1 reports, per chunk, whether the cache was used.
+ * Chunks that import() a package (ES-module-only ones: hyparquet, flechette) get no cache file and load as Node loads
+ * them: on Node 20, a script compiled from cached data loses its dynamic-import callback ("A dynamic import callback
+ * was not specified").
+ *
+ * LINKCAP_NO_CODE_CACHE=1 turns it off; LINKCAP_DEBUG_CODE_CACHE=1 reports, per chunk, whether its cache was used.
  */
 import { readFileSync } from 'node:fs';
 import Module from 'node:module';
@@ -27,7 +31,7 @@ export function wrapModule(source: string): string {
 
 /** The options both the build and the run compile with: the cached data only fits a script compiled the same way. */
 export function scriptOptions(filename: string, cachedData?: Buffer): vm.ScriptOptions {
-  return { filename, cachedData, importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER as never };
+  return { filename, cachedData };
 }
 
 interface CompilingModule {
@@ -37,22 +41,23 @@ interface CompilingModule {
 
 /** Compiles dist/'s chunks (not the entry, which is already running) with their cached data from now on. */
 export function useCodeCache(dist: string, entry: string): void {
-  // Dynamic import() from a vm.Script needs USE_MAIN_CONTEXT_DEFAULT_LOADER (Node ≥ 20.12).
-  if (process.env.LINKCAP_NO_CODE_CACHE || vm.constants?.USE_MAIN_CONTEXT_DEFAULT_LOADER === undefined) return;
+  if (process.env.LINKCAP_NO_CODE_CACHE) return;
   const cacheDir = codeCacheDir(dist);
   const report = process.env.LINKCAP_DEBUG_CODE_CACHE ? (line: string) => process.stderr.write(`code cache: ${line}\n`) : undefined;
   const prototype = Module.prototype as unknown as { _compile(this: CompilingModule, source: string, filename: string): unknown };
   const compile = prototype._compile;
   prototype._compile = function compileWithCache(this: CompilingModule, source: string, filename: string) {
     if (dirname(filename) !== dist || filename === entry) return compile.call(this, source, filename);
-    let cachedData: Buffer | undefined;
+    let cachedData: Buffer;
     try {
       cachedData = readFileSync(join(cacheDir, `${basename(filename)}.bin`));
     } catch {
-      // No cache for this chunk or this V8: compile as usual.
+      // No cache for this chunk (it import()s a package) or for this V8: Node compiles it as usual.
+      report?.(`${basename(filename)} none`);
+      return compile.call(this, source, filename);
     }
     const script = new vm.Script(wrapModule(source), scriptOptions(filename, cachedData));
-    report?.(`${basename(filename)} ${cachedData === undefined ? 'none' : script.cachedDataRejected ? 'rejected' : 'used'}`);
+    report?.(`${basename(filename)} ${script.cachedDataRejected ? 'rejected' : 'used'}`);
     const wrapper = script.runInThisContext({ displayErrors: true }) as (...args: unknown[]) => unknown;
     // The require Node gives a CommonJS module (lib/internal/modules/helpers.js), as far as chunks use it.
     const module = this;
