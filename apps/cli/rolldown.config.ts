@@ -136,6 +136,10 @@ export default defineConfig({
     format: 'cjs',
     cleanDir: true,
     sourcemap: true,
+    // Pure-ASCII chunks: Node then reads each into a one-byte string instead of decoding UTF-8 into two-byte text
+    // (non-ASCII string characters are written as \u escapes; comments, which would keep theirs, are left out).
+    charset: 'ascii',
+    comments: false,
     entryFileNames: '[name].js',
     chunkFileNames: '[name]-[hash].js',
     banner: (chunk) => (chunk.isEntry ? '#!/usr/bin/env node' : ''),
