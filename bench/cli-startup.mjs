@@ -5,10 +5,11 @@
  * linkcap itself costs: module loading plus the command's work. Writes the "## CLI start-up (issue 8)" section of
  * BENCHMARKS.md.
  *
- *   node bench/cli-startup.mjs [--runs N] [--compare DIR]
+ *   node bench/cli-startup.mjs [--runs N] [--compare DIR [--compare-label TEXT]]
  *
  * --runs: runs per command (default 30; npm run bench calls it too). --compare DIR: also time the same commands
- * with another checkout's built CLI (DIR/apps/cli/dist/cli.js), e.g. an older commit, in the same interleaved run.
+ * with another checkout's built CLI (DIR/apps/cli/dist/cli.js), e.g. an older commit, in the same interleaved run;
+ * --compare-label says what that build is (default: DIR).
  *
  * Needs the built CLI (npm run build). Commands run in an empty temporary directory with LINKCAP_CATALOG unset, so
  * no user catalog is read unless the command names one.
@@ -72,7 +73,7 @@ function stats(samples) {
 }
 
 /** Runs every command `runs` times (after 3 warm-up rounds), interleaved; returns per-command statistics in ms. */
-export function benchCliStartup({ runs = 30, compare } = {}) {
+export function benchCliStartup({ runs = 30, compare, compareLabel } = {}) {
   if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run npm run build first`);
   const compareCli = compare ? join(compare, 'apps/cli/dist/cli.js') : undefined;
   if (compareCli && !existsSync(compareCli)) throw new Error(`${compareCli} is missing: build that checkout first`);
@@ -107,7 +108,7 @@ export function benchCliStartup({ runs = 30, compare } = {}) {
       r.overWallMin = r.wall.min - baseline.wall.min;
       r.overCpuMedian = r.cpu.median - baseline.cpu.median;
     }
-    return { runs, compare, results, node: process.version, cores: cpus().length, cpu: cpus()[0]?.model ?? 'unknown CPU', load: loadavg()[0].toFixed(1) };
+    return { runs, compare: compare && (compareLabel ?? compare), results, node: process.version, cores: cpus().length, cpu: cpus()[0]?.model ?? 'unknown CPU', load: loadavg()[0].toFixed(1) };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -140,7 +141,7 @@ export function renderCliStartup(bench) {
   const held = bench.results.filter((r) => r.aim && !r.label.startsWith('compared'));
   const missed = held.filter((r) => r.overCpuMedian > STARTUP_AIM_MS);
   const compared = bench.compare
-    ? `\nRows marked "compared:" run another build of linkcap (\`--compare ${bench.compare}\`) in the same interleaved run.\n`
+    ? `\nRows marked "compared:" run another build of linkcap in the same interleaved run: ${bench.compare}.\n`
     : '';
   return `${CLI_STARTUP_MARKER}
 
@@ -195,8 +196,8 @@ function option(name, fallback) {
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  const compareAt = process.argv.indexOf('--compare');
-  const bench = benchCliStartup({ runs: option('runs', 30), compare: compareAt > 0 ? process.argv[compareAt + 1] : undefined });
+  const text = (name) => (process.argv.indexOf(`--${name}`) > 0 ? process.argv[process.argv.indexOf(`--${name}`) + 1] : undefined);
+  const bench = benchCliStartup({ runs: option('runs', 30), compare: text('compare'), compareLabel: text('compare-label') });
   const section = renderCliStartup(bench);
   process.stdout.write(`${section}\n`);
   const target = fileURLToPath(new URL('../BENCHMARKS.md', import.meta.url));
