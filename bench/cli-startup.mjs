@@ -89,6 +89,8 @@ export function benchCliStartup({ runs = 30, compare, compareLabel } = {}) {
       // The installed command: npm links `linkcap` to this launcher, which requires dist/cli.js.
       { label: 'linkcap --help via bin/linkcap.cjs (the installed command)', args: [LAUNCHER, '--help'], readsFile: false, aim: true },
       // What V8's code cache (apps/cli/src/code-cache.ts) saves: the same command without it.
+      // What the native engine's first call costs a single prediction (its numbers are the reference engine's).
+      { label: 'linkcap train … --tp 8 --pp 8 --engine reference', args: [CLI, 'train', '--model', 'llama3-70b', '--cluster', 'hgx-h800', '--gpus', '1024', '--tp', '8', '--pp', '8', '--engine', 'reference'], readsFile: false, aim: false, informational: true },
       { label: 'linkcap train … --tp 8 --pp 8 with LINKCAP_NO_CODE_CACHE=1', args: [CLI, 'train', '--model', 'llama3-70b', '--cluster', 'hgx-h800', '--gpus', '1024', '--tp', '8', '--pp', '8'], env: { LINKCAP_NO_CODE_CACHE: '1' }, readsFile: false, aim: false, informational: true },
       ...(compareCli ? commands(dir, compareCli, 'compared: ') : []),
     ];
@@ -137,6 +139,7 @@ export function renderCliStartup(bench) {
   const train = find('linkcap train --model llama3-70b --cluster hgx-h800 --gpus 1024 --tp 8 --pp 8');
   const best = find('linkcap train --model llama3-70b --cluster hgx-h800 --gpus 1024 --best');
   const noCache = bench.results.find((r) => r.env?.LINKCAP_NO_CODE_CACHE);
+  const reference = bench.results.find((r) => r.label.endsWith('--engine reference'));
   const yaml = bench.results.find((r) => !r.label.startsWith('compared') && r.label.includes('reads YAML'));
   const held = bench.results.filter((r) => r.aim && !r.label.startsWith('compared'));
   const missed = held.filter((r) => r.overCpuMedian > STARTUP_AIM_MS);
@@ -174,6 +177,9 @@ Where start-up goes, and what keeps it short (apps/cli/rolldown.config.ts, apps/
 - \`chips\` and \`controls\` format numbers without Intl, whose first use loads ICU's locale data (~15 ms).
 - The \`yaml\` package loads only when a YAML file is read (the "reads YAML" row: ${over(yaml.cpu.median - clusters.cpu.median)} ms CPU over
   \`linkcap clusters\`), the file-locking libraries only when a file is written.
+- \`train\` also loads the native engine and makes its first call${reference ? ` (${over(train.overCpuMedian - reference.overCpuMedian)} ms over the same line with` : ''}
+  ${reference ? '\`--engine reference\`): ' : ''}dlopen of the addon and, on first use, its per-thread training memo (about 6 MB, written in
+  full: ~1,800 page faults).
 - \`train --best\` searches every layout of the model on the cluster (${over(best.overCpuMedian - train.overCpuMedian)} ms over one \`train\` here): real work,
   not start-up, so it is not held to the aim.
 
