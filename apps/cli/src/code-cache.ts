@@ -2,7 +2,7 @@
  * V8's code cache for the CLI's own chunks. Node 22 has module.enableCompileCache(); Node 20 does not, so each start
  * would parse and compile ~300 KB of linkcap and commander anew (about a quarter of `linkcap train`'s start-up).
  *
- * The build (rolldown.config.ts) compiles the chunks of dist/ and writes V8's cached data for each to
+ * The build (bundle/plugins.ts) compiles the chunks of dist/ and writes V8's cached data for each to
  * dist/code-cache/<V8 version>-<arch>/<chunk>.bin. At start, cli.ts calls useCodeCache(): a chunk of dist/ that has
  * such a file is then compiled with it, which V8 checks (its version, flags and the source) and silently rejects if
  * it does not fit, compiling the source as usual. Nothing is written at run time. The chunks' names carry a hash of
