@@ -3,7 +3,8 @@
  * to fit a constant) with a training model, and renders the "Held-out runs (not fitted)" section of
  * docs/validation.md. The same request builder serves the current package and the pre-fidelity model (commit
  * e474537, heldout-before.mjs), which knew no profiles, partial recompute or framework costs: for it those fields
- * are dropped and a request is what its user could have written.
+ * are dropped and a request is what its user could have written (plus a row's beforeOverlap: overlaps its user
+ * could state explicitly, e.g. DeepSeek-V3's hidden all-to-all).
  */
 import { readFileSync } from 'node:fs';
 import { resolveModel as currentModel } from '@linkcap/core';
@@ -47,8 +48,13 @@ export function heldoutRequest(row, core, catalog, flavour = 'current') {
     request.profile = row.profile;
     if (row.framework) request.framework = { ...row.framework };
   } else {
+    // What the old API could state of the row's framework (beforeOverlap: e.g. DualPipe's hidden all-to-all).
+    if (row.beforeOverlap) request.overlap = { ...request.overlap, ...row.beforeOverlap };
     delete request.layout.recomputeLayers;
     delete request.layout.offloadLayers;
+    delete request.layout.recomputeModules;
+    delete request.layout.fp8ActivationCache;
+    delete request.layout.microbatchGroup;
   }
   return request;
 }
@@ -192,6 +198,7 @@ function describeHeldoutLayout(row) {
   parts.push(`mb${l.microbatch} B${l.globalBatch}`, `ZeRO-${l.zero}`, l.precision.toUpperCase());
   if (l.recompute !== 'none') parts.push(`${l.recompute} recompute${l.recomputeLayers ? ` (${l.recomputeLayers} layers/chunk)` : ''}`);
   if (l.recomputeModules) parts.push(`recompute ${l.recomputeModules.join('+')}`);
+  if (l.microbatchGroup) parts.push(`groups of ${l.microbatchGroup}`);
   if (l.offloadLayers) parts.push(`offload ${l.offloadLayers} layers`);
   if (row.framework?.cudaGraph) parts.push('CUDA graphs');
   if (row.framework?.fusedKernels === false) parts.push('eager');
