@@ -148,7 +148,7 @@ export function addLayoutOptions(command: Command, forSearch = false): Command {
     .option('--no-flash-attention', 'unfused attention (s × s scores in memory)')
     .option('--recompute-layers <n>', 'layers of each pipeline chunk that recompute (default: all; the rest keep their activations)')
     .option('--offload-layers <n>', 'layers of each pipeline chunk whose activations go to host memory (default 0)')
-    .option('--recompute-modules <list>', `modules recomputed in backward, comma-separated: ${RECOMPUTE_MODULES.join(', ')}, or none (default: the profile's; not with --recompute full)`)
+    .option('--recompute-modules <m>', `modules recomputed in backward, comma-separated: ${RECOMPUTE_MODULES.join(', ')}, or none (default: the profile's; not with --recompute full)`)
     .option('--fp8-activation-cache', 'DeepSeek-V3’s FP8 activation cache: MoE SwiGLU inputs in FP8, attention output in 12 bits (FP8 only; default: the profile’s)')
     .option('--no-fp8-activation-cache', 'no FP8 activation cache even if the profile keeps one')
     .option('--microbatch-group <n>', 'microbatches per group of the interleaved schedule (Megatron-Core microbatch_group_size_per_vp_stage; default pp)')
