@@ -1,0 +1,54 @@
+/**
+ * Talking to `linkcap view`: the dataset list and Mosaic's connector protocol (POST { type, sql } → Arrow IPC).
+ * Every request carries the token the server put in this page's meta tag.
+ */
+import type { DatasetInfo } from '../shared/datasets.js';
+
+export type { DatasetInfo, ColumnInfo, ReductionInfo } from '../shared/datasets.js';
+
+function token(): string {
+  return document.querySelector<HTMLMetaElement>('meta[name="linkcap-token"]')?.content ?? '';
+}
+
+async function failure(response: Response): Promise<Error> {
+  let message = `HTTP ${response.status}`;
+  try {
+    const body = (await response.json()) as { error?: string };
+    if (body.error) message = body.error;
+  } catch {
+    // not JSON: keep the status
+  }
+  return new Error(message);
+}
+
+export async function fetchDatasets(): Promise<DatasetInfo[]> {
+  const response = await fetch('/api/datasets', { headers: { 'X-Linkcap-Token': token() } });
+  if (!response.ok) throw await failure(response);
+  return ((await response.json()) as { datasets: DatasetInfo[] }).datasets;
+}
+
+/** Counts queries in flight so tests and the benchmark can tell when every view has its data. */
+export const activity = { inFlight: 0, completed: 0, failed: 0, lastSettled: 0 };
+
+/** Mosaic's Connector over the viewer's /api/query. */
+export class ViewerConnector {
+  async query(request: { type: string; sql: string }): Promise<ArrayBuffer | undefined> {
+    activity.inFlight += 1;
+    try {
+      const response = await fetch('/api/query', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', 'X-Linkcap-Token': token() },
+        body: JSON.stringify({ type: request.type, sql: request.sql }),
+      });
+      if (!response.ok) throw await failure(response);
+      activity.completed += 1;
+      return request.type === 'exec' ? undefined : await response.arrayBuffer();
+    } catch (error) {
+      activity.failed += 1;
+      throw error;
+    } finally {
+      activity.inFlight -= 1;
+      activity.lastSettled = performance.now();
+    }
+  }
+}

@@ -1,0 +1,160 @@
+/**
+ * The viewer page: asks the server what it serves, loads column statistics, then builds every view on one
+ * crossfilter selection. The state lives in the URL's hash (state.ts).
+ */
+import * as vg from '@uwdata/vgplot';
+import { MosaicClient } from '@uwdata/mosaic-core';
+import type { Table } from '@uwdata/flechette';
+import type { DatasetInfo } from '../shared/datasets.js';
+import { activity, fetchDatasets, ViewerConnector } from './api.js';
+import { defaultsFor, type Dataset } from './dataset.js';
+import { h, select } from './dom.js';
+import { loadDataset } from './load.js';
+import { countQuery, where } from './sql.js';
+import { datasetIndex, encodeState, parseHash, readState, type ViewState } from './state.js';
+import type { View, ViewContext } from './views/context.js';
+import { createHeatmapView, createLineView } from './views/plots.js';
+import { createTableView } from './views/table.js';
+import './style.css';
+
+/** Progress the end-to-end tests and the benchmark read (window.__linkcap). */
+const probe = {
+  activity,
+  ready: false,
+  /** Renders per view since the page opened. */
+  renders: {} as Record<string, number>,
+  lastRender: 0,
+  errors: [] as string[],
+};
+(window as unknown as { __linkcap: typeof probe }).__linkcap = probe;
+
+const VIEW_FACTORIES: Record<string, (ctx: ViewContext) => View> = {
+  line: createLineView,
+  heat: createHeatmapView,
+  table: createTableView,
+};
+
+function problemList(title: string, items: string[], kind: 'error' | 'warning'): HTMLElement {
+  return h('div', { class: `notice ${kind}`, role: kind === 'error' ? 'alert' : 'status', 'data-role': kind }, h('strong', {}, title), h('ul', {}, ...items.map((item) => h('li', {}, item))));
+}
+
+function header(datasets: DatasetInfo[], current: number): HTMLElement {
+  const picker =
+    datasets.length > 1
+      ? select(
+          datasets.map((d) => ({ value: String(d.id), label: d.label })),
+          String(current),
+          (value) => {
+            location.hash = encodeURIComponent(JSON.stringify({ ds: Number(value) }));
+            location.reload();
+          },
+          { 'data-control': 'dataset', 'aria-label': 'result' },
+        )
+      : h('span', { class: 'dataset-name' }, datasets[current]?.label ?? '');
+  const info = datasets[current];
+  const files = info ? info.files.map((f) => h('a', { href: f.href, download: '' }, f.label)) : [];
+  return h('header', { class: 'top' }, h('h1', {}, 'linkcap'), picker, h('span', { class: 'path', title: info?.path ?? '' }, info?.path ?? ''), h('nav', { class: 'files' }, ...files));
+}
+
+/** "N of M rows" under every brush and filter: the number the tests check after brushing. */
+class MatchCount extends MosaicClient {
+  constructor(
+    private readonly dataset: Dataset,
+    private readonly element: HTMLElement,
+    ctx: { selection: ViewContext['selection'] },
+  ) {
+    super(ctx.selection);
+  }
+  query(filter?: unknown) {
+    return countQuery(this.dataset.table, where(filter));
+  }
+  queryResult(data: unknown) {
+    const n = Number((data as Table).getChildAt(0)?.at(0) ?? 0);
+    this.element.dataset.count = String(n);
+    this.element.textContent = `${n.toLocaleString('en-US')} of ${this.dataset.rows.toLocaleString('en-US')} rows match`;
+    return this;
+  }
+}
+
+async function boot(root: HTMLElement): Promise<void> {
+  let datasets: DatasetInfo[];
+  try {
+    datasets = await fetchDatasets();
+  } catch (error) {
+    root.replaceChildren(problemList('The viewer could not reach linkcap view', [(error as Error).message], 'error'));
+    return;
+  }
+  const raw = parseHash(location.hash);
+  const ds = datasetIndex(raw, datasets.length);
+  const info = datasets[ds];
+  root.replaceChildren(header(datasets, ds));
+  if (!info) {
+    root.appendChild(problemList('Nothing to show', ['No results were named.'], 'error'));
+    return;
+  }
+  if (info.problems.length > 0) root.appendChild(problemList(`Problems with ${info.label}`, info.problems, 'error'));
+  if (info.warnings.length > 0) root.appendChild(problemList('Note', info.warnings, 'warning'));
+  if (!info.rows) {
+    probe.ready = true;
+    return;
+  }
+  if (info.rows.rows === 0) {
+    root.appendChild(problemList(`${info.label} holds no rows`, ['The rows file is valid but empty: the sweep evaluated no point.'], 'warning'));
+    probe.ready = true;
+    return;
+  }
+
+  const coordinator = vg.coordinator();
+  coordinator.databaseConnector(new ViewerConnector() as never);
+  coordinator.logger(null);
+  const dataset = await loadDataset(coordinator, info);
+  const state: ViewState = readState(raw, ds, defaultsFor(dataset), dataset.columns.map((c) => c.name));
+  const selection = vg.Selection.crossfilter();
+
+  const summary = h('span', { class: 'match-count', 'data-role': 'match-count' });
+  const clear = h('button', { type: 'button', 'data-control': 'clear' }, 'Clear brushes and filters');
+  const grid = h('main', { class: 'grid' });
+  root.append(h('div', { class: 'summary' }, summary, clear), grid);
+
+  const views = new Map<string, View>();
+  const ctx: ViewContext = {
+    dataset,
+    state,
+    selection,
+    coordinator,
+    saveState: () => history.replaceState(null, '', encodeState(state)),
+    rebuild: (id) => {
+      const old = views.get(id);
+      if (!old) return;
+      old.destroy();
+      const view = VIEW_FACTORIES[id](ctx);
+      views.set(id, view);
+      old.element.replaceWith(view.element);
+    },
+    rendered: (id) => {
+      probe.renders[id] = (probe.renders[id] ?? 0) + 1;
+      probe.lastRender = performance.now();
+    },
+  };
+  clear.addEventListener('click', () => {
+    state.brushes = {};
+    state.table.filters = {};
+    ctx.saveState();
+    location.reload();
+  });
+  for (const [id, factory] of Object.entries(VIEW_FACTORIES)) {
+    const view = factory(ctx);
+    views.set(id, view);
+    grid.appendChild(view.element);
+  }
+  coordinator.connect(new MatchCount(dataset, summary, ctx));
+  ctx.saveState();
+  probe.ready = true;
+}
+
+const root = document.getElementById('app')!;
+boot(root).catch((error: unknown) => {
+  const message = error instanceof Error ? error.message : String(error);
+  probe.errors.push(message);
+  root.appendChild(problemList('The viewer stopped with an error', [message], 'error'));
+});

@@ -1,0 +1,208 @@
+/**
+ * SQL the views send through Mosaic, built from column names the dataset reported (always quoted) and values
+ * the user typed (always literals). Pure functions of their inputs: tests run them against DuckDB.
+ */
+
+export function ident(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
+}
+
+export function literal(value: string | number | boolean | null): string {
+  if (value === null) return 'NULL';
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) throw new Error(`${value} is not a finite number`);
+    return String(value);
+  }
+  if (typeof value === 'boolean') return value ? 'TRUE' : 'FALSE';
+  return `'${value.replaceAll("'", "''")}'`;
+}
+
+/** `WHERE a AND b` from predicates (SQL strings or Mosaic expression nodes); '' when there are none. */
+export function where(...predicates: unknown[]): string {
+  const parts = predicates
+    .flat(2)
+    .filter((p) => p !== null && p !== undefined && p !== '' && p !== true)
+    .map((p) => String(p))
+    .filter((p) => p.trim() !== '');
+  return parts.length === 0 ? '' : `WHERE ${parts.map((p) => `(${p})`).join(' AND ')}`;
+}
+
+export type FilterKind = 'string' | 'number';
+
+export class FilterSyntaxError extends Error {}
+
+const NUMBER = String.raw`[-+]?(?:\d+\.?\d*|\.\d+)(?:e[-+]?\d+)?`;
+const COMPARISON = new RegExp(`^(>=|<=|!=|>|<|=)\\s*(${NUMBER})$`, 'i');
+const RANGE = new RegExp(`^(${NUMBER})\\s*\\.\\.\\s*(${NUMBER})$`, 'i');
+const LIST = new RegExp(`^${NUMBER}(\\s*,\\s*${NUMBER})*$`, 'i');
+
+/**
+ * A table column filter as a SQL predicate. Numbers: `>5`, `<=1e-3`, `!=8`, `10..100` (inclusive), `8` or
+ * `8,16,32`. Text: `h800` (contains, any case), `=hgx-h800` (exactly), `!=x`, `a|b` (exactly one of).
+ * Returns null for an empty filter; throws FilterSyntaxError naming what is accepted.
+ */
+export function filterPredicate(column: string, kind: FilterKind, text: string): string | null {
+  const input = text.trim();
+  if (input === '') return null;
+  const col = ident(column);
+  if (kind === 'number') {
+    let match = COMPARISON.exec(input);
+    if (match) return `${col} ${match[1]} ${Number(match[2])}`;
+    match = RANGE.exec(input);
+    if (match) {
+      const [lo, hi] = [Number(match[1]), Number(match[2])].sort((a, b) => a - b);
+      return `${col} BETWEEN ${lo} AND ${hi}`;
+    }
+    if (LIST.test(input)) {
+      const values = input.split(',').map((v) => Number(v.trim()));
+      return values.length === 1 ? `${col} = ${values[0]}` : `${col} IN (${values.join(', ')})`;
+    }
+    throw new FilterSyntaxError(`${column}: "${input}" is not a number filter (write >5, <=1e-3, 10..100, 8 or 8,16,32)`);
+  }
+  if (input.startsWith('!=')) return `${col} IS DISTINCT FROM ${literal(input.slice(2).trim())}`;
+  if (input.startsWith('=')) return `${col} = ${literal(input.slice(1).trim())}`;
+  if (input.includes('|')) {
+    const values = input.split('|').map((v) => v.trim()).filter((v) => v !== '');
+    return `${col} IN (${values.map(literal).join(', ')})`;
+  }
+  const escaped = input.replaceAll('\\', '\\\\').replaceAll('%', '\\%').replaceAll('_', '\\_');
+  return `${col} ILIKE ${literal(`%${escaped}%`)} ESCAPE '\\'`;
+}
+
+export interface WindowRequest {
+  table: string;
+  columns: string[];
+  filter: string;
+  sort?: { column: string; desc: boolean } | null;
+  limit: number;
+  offset: number;
+}
+
+/** One window of rows for the virtualised table. */
+export function windowQuery(request: WindowRequest): string {
+  const order = request.sort ? ` ORDER BY ${ident(request.sort.column)} ${request.sort.desc ? 'DESC' : 'ASC'} NULLS LAST` : '';
+  const limit = Math.max(0, Math.floor(request.limit));
+  const offset = Math.max(0, Math.floor(request.offset));
+  return `SELECT ${request.columns.map(ident).join(', ')} FROM ${ident(request.table)} ${request.filter}${order} LIMIT ${limit} OFFSET ${offset}`;
+}
+
+export function countQuery(table: string, filter: string): string {
+  return `SELECT count(*) AS n FROM ${ident(table)} ${filter}`;
+}
+
+/** Distinct counts of every column, approximated on the sample. */
+export function distinctQuery(sample: string, columns: string[]): string {
+  return `SELECT ${columns.map((c) => `approx_count_distinct(${ident(c)}) AS ${ident(c)}`).join(', ')} FROM ${ident(sample)}`;
+}
+
+/**
+ * Exact statistics over the whole table: min and max of the numeric columns (Parquet statistics answer these
+ * without a scan), and the sorted value list of the columns with few values.
+ */
+export function statsQuery(table: string, numeric: string[], listed: string[], limit: number): string {
+  const parts = [
+    ...numeric.flatMap((c) => [`min(${ident(c)})::DOUBLE AS ${ident(`min:${c}`)}`, `max(${ident(c)})::DOUBLE AS ${ident(`max:${c}`)}`]),
+    ...listed.map((c) => `list_sort(list(DISTINCT ${ident(c)}))[1:${limit + 1}] AS ${ident(`values:${c}`)}`),
+  ];
+  return `SELECT ${parts.length > 0 ? parts.join(', ') : '1 AS none'} FROM ${ident(table)}`;
+}
+
+export interface ParetoRequest {
+  table: string;
+  x: string;
+  y: string;
+  /** true: smaller is better on that metric. */
+  minX: boolean;
+  minY: boolean;
+  filter: string;
+  columns: string[];
+  limit?: number;
+}
+
+/**
+ * The Pareto frontier of (x, y): the points no other point beats on both. Rows are ordered best-first on x
+ * (ties best-first on y); a row is on the frontier when its y beats the best y of every row before it. One
+ * window function over the filtered rows.
+ */
+export function paretoQuery(r: ParetoRequest): string {
+  const x = ident(r.x);
+  const y = ident(r.y);
+  const sx = r.minX ? x : `-${x}`;
+  const sy = r.minY ? y : `-${y}`;
+  const cols = [...new Set([r.x, r.y, ...r.columns])].map(ident).join(', ');
+  const filter = where(r.filter.replace(/^WHERE /, ''), `${x} IS NOT NULL`, `${y} IS NOT NULL`, `isfinite(${x})`, `isfinite(${y})`);
+  return [
+    `SELECT ${cols} FROM (`,
+    `SELECT ${cols}, ${sy} AS _score, min(${sy}) OVER (ORDER BY ${sx}, ${sy} ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS _best`,
+    `FROM ${ident(r.table)} ${filter}`,
+    `) WHERE _best IS NULL OR _score < _best ORDER BY ${x}${r.minX ? '' : ' DESC'} LIMIT ${r.limit ?? 2000}`,
+  ].join(' ');
+}
+
+export interface DensityRequest {
+  table: string;
+  x: string;
+  y: string;
+  logX: boolean;
+  logY: boolean;
+  /** Domain of x and y (in data units), bins per axis. */
+  xDomain: [number, number];
+  yDomain: [number, number];
+  bins: [number, number];
+  filter: string;
+}
+
+function binExpr(column: string, log: boolean, [lo, hi]: [number, number], bins: number): string {
+  const value = log ? `ln(${ident(column)})` : ident(column);
+  const [a, b] = log ? [Math.log(lo), Math.log(hi)] : [lo, hi];
+  const span = b - a || 1;
+  return `least(${bins - 1}, greatest(0, floor((${value} - ${a}) * ${bins / span})))::INTEGER`;
+}
+
+/** Counts of (x, y) points per bin of a bins[0] × bins[1] grid over the domain (log-spaced on log axes). */
+export function densityQuery(r: DensityRequest): string {
+  const x = ident(r.x);
+  const y = ident(r.y);
+  const positive = [r.logX ? `${x} > 0` : '', r.logY ? `${y} > 0` : ''];
+  const filter = where(r.filter.replace(/^WHERE /, ''), `isfinite(${x})`, `isfinite(${y})`, ...positive);
+  return `SELECT ${binExpr(r.x, r.logX, r.xDomain, r.bins[0])} AS bx, ${binExpr(r.y, r.logY, r.yDomain, r.bins[1])} AS by, count(*)::DOUBLE AS n FROM ${ident(r.table)} ${filter} GROUP BY ALL`;
+}
+
+export interface CompareRequest {
+  table: string;
+  /** The axis whose two values are compared (cluster), the values (A is the baseline). */
+  axis: string;
+  a: string | number;
+  b: string | number;
+  metric: string;
+  /** Every other axis: the rows of A and B are matched on all of them. */
+  keys: string[];
+  /** The axis to break the ratio down by ('' for none). */
+  group: string;
+  filter: string;
+  /** Histogram bins per factor of two of the ratio. */
+  binsPerOctave?: number;
+}
+
+/**
+ * The ratio metric(B) / metric(A) over rows matched on every other axis, as one result: a histogram of
+ * log2(ratio) (part = 'hist', bin = lower edge in log2 units) and per-group statistics (part = 'group':
+ * count, geometric mean, min, median, max).
+ */
+export function compareQuery(r: CompareRequest): string {
+  const keys = r.keys.map(ident);
+  const m = ident(r.metric);
+  const base = r.filter.replace(/^WHERE /, '');
+  const side = (value: string | number) =>
+    `SELECT ${[...keys, `${m} AS v`].join(', ')} FROM ${ident(r.table)} ${where(base, `${ident(r.axis)} = ${literal(value)}`, `${m} > 0`, `isfinite(${m})`)}`;
+  const join = keys.length > 0 ? `JOIN b USING (${keys.join(', ')})` : 'CROSS JOIN b';
+  const groupExpr = r.group ? `CAST(${ident(r.group)} AS VARCHAR)` : `'all'`;
+  const bins = r.binsPerOctave ?? 8;
+  return [
+    `WITH a AS (${side(r.a)}), b AS (${side(r.b)}),`,
+    `r AS (SELECT ${r.group ? `${ident(r.group)} AS g, ` : ''}b.v / a.v AS ratio FROM a ${join})`,
+    `SELECT 'hist' AS part, floor(log2(ratio) * ${bins}) / ${bins} AS bin, NULL::VARCHAR AS grp, NULL::DOUBLE AS sortkey, count(*)::DOUBLE AS n, NULL::DOUBLE AS geo, NULL::DOUBLE AS lo, NULL::DOUBLE AS med, NULL::DOUBLE AS hi FROM r GROUP BY 2`,
+    `UNION ALL`,
+    `SELECT 'group', NULL, ${r.group ? `CAST(g AS VARCHAR)` : groupExpr}, ${r.group ? `TRY_CAST(g AS DOUBLE)` : 'NULL'}, count(*)::DOUBLE, exp(avg(ln(ratio))), min(ratio), median(ratio), max(ratio) FROM r GROUP BY ALL`,
+  ].join(' ');
+}

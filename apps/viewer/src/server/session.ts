@@ -1,0 +1,230 @@
+/**
+ * The DuckDB session behind `linkcap view`: one in-memory database with a view per named table file (the
+ * Parquet is read in place, never copied), then locked down before the page can send anything:
+ *
+ *   allowed_paths            = exactly the named files
+ *   enable_external_access   = false  (no other file, no COPY … TO, no ATTACH of files, no INSTALL)
+ *   autoload/autoinstall     = false  (offline: never fetch an extension)
+ *   lock_configuration       = true   (the page cannot SET any of it back)
+ *
+ * Queries then go through sql-guard.ts (one SELECT, or Mosaic's pre-aggregation) and come back as Arrow IPC.
+ * A small pool of connections lets a slow query (a sorted table window over 10^7 rows) run beside fast ones.
+ */
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { resultToArrowIPC } from './arrow.js';
+import { readManifestText, sourceFiles, type Manifest, type ResultSource, type TableFile } from './results.js';
+import { checkQuery, firstLine, preaggStatement, RefusedQueryError } from './sql-guard.js';
+import type { ColumnInfo, ColumnKind, ColumnRole, DatasetInfo, ReductionInfo, TableInfo } from '../shared/datasets.js';
+
+export type { ColumnInfo, ColumnKind, ColumnRole, DatasetInfo, ReductionInfo, TableInfo };
+
+export interface SessionOptions {
+  /** Rows kept in the per-dataset sample the parallel-coordinates view draws (default 20000). */
+  sampleRows?: number;
+  /** DuckDB worker threads (default: DuckDB's, one per core). */
+  threads?: number;
+  /** Connections serving page queries concurrently (default 3). */
+  connections?: number;
+}
+
+const KINDS: [RegExp, ColumnKind][] = [
+  [/^(VARCHAR|ENUM|UUID)/, 'string'],
+  [/^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|UHUGEINT)$/, 'int'],
+  [/^(FLOAT|DOUBLE|DECIMAL|REAL)/, 'float'],
+  [/^BOOLEAN$/, 'bool'],
+];
+
+export function columnKind(sqlType: string): ColumnKind {
+  for (const [pattern, kind] of KINDS) if (pattern.test(sqlType)) return kind;
+  return 'other';
+}
+
+/** The role of each column: from the manifest's axes/metrics when there is one, else by type (the contract). */
+export function classifyColumns(columns: { name: string; sqlType: string }[], manifest: Manifest | null): ColumnInfo[] {
+  const axes = new Map((manifest?.axes ?? []).map((c) => [c.name, c]));
+  const metrics = new Map((manifest?.metrics ?? []).map((c) => [c.name, c]));
+  const listed = axes.size + metrics.size > 0;
+  return columns.map(({ name, sqlType }) => {
+    const kind = columnKind(sqlType);
+    let role: ColumnRole;
+    if (name === 'status') role = 'status';
+    else if (listed) role = axes.has(name) ? 'axis' : metrics.has(name) ? 'metric' : 'other';
+    else role = kind === 'string' || kind === 'int' || kind === 'bool' ? 'axis' : kind === 'float' ? 'metric' : 'other';
+    const unit = axes.get(name)?.unit ?? metrics.get(name)?.unit;
+    return { name, sqlType, kind, role, ...(unit ? { unit } : {}) };
+  });
+}
+
+export function sqlString(text: string): string {
+  return `'${text.replaceAll("'", "''")}'`;
+}
+
+function readerFor(file: TableFile): string {
+  const path = sqlString(file.path);
+  if (file.format === 'parquet') return `read_parquet(${path})`;
+  if (file.format === 'csv') return `read_csv(${path}, header = true)`;
+  return `read_json(${path}, format = 'newline_delimited')`;
+}
+
+const FORMAT_NAMES = { parquet: 'Parquet', csv: 'CSV', jsonl: 'JSON lines' } as const;
+
+/** A DuckDB error about reading a file, in words: which file, what DuckDB said. */
+function unreadable(label: string, file: TableFile, error: unknown): string {
+  const message = firstLine(error).replace(/^[A-Za-z ]+Error: /, '');
+  return `${label}: cannot be read as ${FORMAT_NAMES[file.format]} (${message}); the file may be truncated, empty or of another format`;
+}
+
+export class ViewerSession {
+  readonly datasets: DatasetInfo[] = [];
+  /** Files the page may download, by index (/files/<index>). */
+  readonly files: { path: string; label: string }[] = [];
+  private pool: DuckDBConnection[] = [];
+  private next = 0;
+
+  private constructor(private readonly instance: DuckDBInstance) {}
+
+  static async open(sources: ResultSource[], options: SessionOptions = {}): Promise<ViewerSession> {
+    const config: Record<string, string> = {};
+    if (options.threads) config.threads = String(options.threads);
+    const instance = await DuckDBInstance.create(':memory:', config);
+    const session = new ViewerSession(instance);
+    try {
+      const setup = await instance.connect();
+      const allowed = sources.flatMap(sourceFiles);
+      await setup.run('SET autoinstall_known_extensions = false');
+      await setup.run('SET autoload_known_extensions = false');
+      await setup.run(`SET allowed_paths = [${allowed.map(sqlString).join(', ')}]`);
+      for (const [id, source] of sources.entries()) {
+        session.datasets.push(await session.register(setup, id, source, options.sampleRows ?? 20_000));
+      }
+      await setup.run('SET enable_external_access = false');
+      await setup.run('SET lock_configuration = true');
+      setup.closeSync();
+      for (let i = 0; i < (options.connections ?? 3); i += 1) session.pool.push(await instance.connect());
+    } catch (error) {
+      session.close();
+      throw error;
+    }
+    return session;
+  }
+
+  private addFile(path: string, label: string): string {
+    this.files.push({ path, label });
+    return `/files/${this.files.length - 1}`;
+  }
+
+  /** Creates the view `name` over `file` and reads its schema and row count. Throws DuckDB's error. */
+  private async describeTable(connection: DuckDBConnection, name: string, file: TableFile, manifest: Manifest | null): Promise<TableInfo> {
+    await connection.run(`CREATE VIEW "${name}" AS SELECT * FROM ${readerFor(file)}`);
+    const described = await connection.runAndReadAll(`DESCRIBE "${name}"`);
+    const columns = described.getRowObjectsJS().map((row) => ({ name: String(row.column_name), sqlType: String(row.column_type) }));
+    const counted = await connection.runAndReadAll(`SELECT count(*) AS n FROM "${name}"`);
+    return { table: name, rows: Number(counted.getRowObjectsJS()[0].n), columns: classifyColumns(columns, manifest) };
+  }
+
+  /** The manifest stored in a Parquet file's key-value metadata (for a file named alone). */
+  private async embeddedManifest(connection: DuckDBConnection, file: TableFile): Promise<Manifest | null> {
+    if (file.format !== 'parquet') return null;
+    try {
+      const result = await connection.runAndReadAll(
+        `SELECT decode(value) AS value FROM parquet_kv_metadata(${sqlString(file.path)}) WHERE decode(key) = 'linkcap.manifest'`,
+      );
+      const rows = result.getRowObjectsJS();
+      return rows.length > 0 ? readManifestText(String(rows[0].value)) : null;
+    } catch {
+      return null; // an unreadable file is reported by describeTable
+    }
+  }
+
+  private async register(connection: DuckDBConnection, id: number, source: ResultSource, sampleRows: number): Promise<DatasetInfo> {
+    const problems = [...source.problems];
+    const warnings = [...source.warnings];
+    const files: DatasetInfo['files'] = [];
+    let manifest = source.manifest;
+    if (!manifest && source.rows) {
+      manifest = await this.embeddedManifest(connection, source.rows);
+      if (manifest) warnings.splice(0, warnings.length, ...warnings.filter((w) => !w.startsWith('no manifest.json')));
+    }
+    let rows: DatasetInfo['rows'] = null;
+    if (source.rows) {
+      const label = source.rows.path === source.path ? source.label : source.rows.path.slice(source.path.length + 1);
+      try {
+        const info = await this.describeTable(connection, `ds${id}`, source.rows, manifest);
+        let sample: string | null = null;
+        if (info.rows > 0) {
+          sample = `ds${id}_sample`;
+          await connection.run(`CREATE TABLE "${sample}" AS SELECT * FROM "ds${id}" USING SAMPLE reservoir(${sampleRows} ROWS) REPEATABLE (42)`);
+        }
+        rows = { ...info, sample };
+        files.push({ label, href: this.addFile(source.rows.path, label) });
+      } catch (error) {
+        problems.push(unreadable(label, source.rows, error));
+      }
+    }
+    const reductions: ReductionInfo[] = [];
+    for (const [j, reduction] of source.reductions.entries()) {
+      const entry: ReductionInfo = {
+        name: reduction.name,
+        ...(reduction.kind ? { kind: reduction.kind } : {}),
+        ...(reduction.by ? { by: reduction.by } : {}),
+        ...(reduction.metric ? { metric: reduction.metric } : {}),
+      };
+      if (reduction.problem || !reduction.table) {
+        entry.problem = reduction.problem ?? 'no file';
+      } else {
+        try {
+          Object.assign(entry, await this.describeTable(connection, `ds${id}_r${j}`, reduction.table, manifest));
+          files.push({ label: reduction.file, href: this.addFile(reduction.table.path, reduction.file) });
+        } catch (error) {
+          entry.problem = unreadable(reduction.file, reduction.table, error);
+          problems.push(entry.problem);
+        }
+      }
+      reductions.push(entry);
+    }
+    return {
+      id,
+      label: source.label,
+      path: source.path,
+      kind: manifest?.kind ?? null,
+      manifest: manifest ? manifest.raw : null,
+      rows,
+      reductions,
+      files,
+      problems,
+      warnings,
+    };
+  }
+
+  private connection(): DuckDBConnection {
+    const connection = this.pool[this.next % this.pool.length];
+    this.next += 1;
+    return connection;
+  }
+
+  /**
+   * Runs one query from the page: `arrow` returns Arrow IPC bytes, `exec` runs it for its effect (Mosaic's
+   * pre-aggregation) and returns null. Throws RefusedQueryError for SQL the guard refuses.
+   */
+  async query(type: unknown, sql: unknown): Promise<Uint8Array | null> {
+    if (type !== 'arrow' && type !== 'exec') throw new RefusedQueryError(`type must be "arrow" or "exec" (found ${JSON.stringify(type)})`);
+    const connection = this.connection();
+    const checked = await checkQuery(connection, sql);
+    if (checked.kind === 'preagg') {
+      await connection.run(preaggStatement(checked));
+      return null;
+    }
+    try {
+      const result = await checked.statement.runAndReadAll();
+      return type === 'arrow' ? resultToArrowIPC(result) : null;
+    } finally {
+      checked.statement.destroySync();
+    }
+  }
+
+  close(): void {
+    for (const connection of this.pool) connection.closeSync();
+    this.pool = [];
+    this.instance.closeSync();
+  }
+}

@@ -1,0 +1,11 @@
+import { defineConfig } from 'tsup';
+
+// The server side of `linkcap view` (imported by the CLI as @linkcap/viewer/server).
+export default defineConfig({
+  entry: { server: 'src/server/index.ts' },
+  format: ['esm'],
+  dts: true,
+  sourcemap: true,
+  clean: true,
+  target: 'node20',
+});
