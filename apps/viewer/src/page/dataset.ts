@@ -39,15 +39,28 @@ export function distinct(dataset: Dataset, name: string): number {
   return dataset.stats.get(name)?.distinct ?? 0;
 }
 
-/** True when a metric is better large (bandwidth, throughput, utilisation), judged by its name and unit. */
+/**
+ * True when a metric is better large (bandwidth, throughput, utilisation), judged by its name, or by a unit
+ * that is a rate (…/s). Costs, times and sizes are better small.
+ */
 export function largerIsBetter(column: ColumnInfo | undefined): boolean {
   if (!column) return false;
-  return /bw|gbps|bandwidth|throughput|mfu|hfu|utili[sz]ation|per_?s\b|PerS|tokens|speedup|efficiency/i.test(`${column.name} ${column.unit ?? ''}`);
+  if (/bw|gbps|bandwidth|throughput|mfu|hfu|utili[sz]ation|PerS$|per_?s$|speedup|efficiency/i.test(column.name)) return true;
+  return /(GB|B|bytes|tokens|FLOP|samples)\/s\b/i.test(column.unit ?? '') && !/\bs\b|seconds/i.test(column.name);
 }
 
 /** Log scale when every value is positive and they span three decades or more. */
 export function wantsLog(stats: ColumnStats | undefined): boolean {
   return !!stats && stats.min !== null && stats.max !== null && stats.min > 0 && stats.max / stats.min >= 1000;
+}
+
+/** A and B to compare by default: the export-control pair when the values name one, else the first two. */
+export function defaultPair(values: string[]): [string, string] {
+  const find = (pattern: RegExp) => values.find((v) => pattern.test(v));
+  const a = find(/h100/i);
+  const b = find(/h800/i) ?? find(/h20\b|h20-/i);
+  if (a && b) return [a, b];
+  return [values[0] ?? '', values[1] ?? ''];
 }
 
 export interface Defaults {
@@ -83,7 +96,7 @@ export function defaultsFor(dataset: Dataset): Defaults {
   const scatterY = (cost && cost.name !== scatterX ? cost : metrics.find((c) => c.name !== scatterX))?.name ?? '';
   const compareAxes = discreteAxes(dataset, 64).filter((c) => c.kind === 'string');
   const compareAxis = compareAxes.find((c) => /cluster|chip|system|gpu/i.test(c.name)) ?? compareAxes[0] ?? discreteAxes(dataset, 64)[0];
-  const compareValues = compareAxis ? (dataset.stats.get(compareAxis.name)?.values ?? []).map(String) : [];
+  const compareValues = defaultPair(compareAxis ? (dataset.stats.get(compareAxis.name)?.values ?? []).map(String) : []);
   const group = discreteAxes(dataset, 40).find((c) => c.name !== compareAxis?.name && isNumeric(c)) ?? discreteAxes(dataset, 40).find((c) => c.name !== compareAxis?.name);
   const metricByName = (name: string) => dataset.columns.find((c) => c.name === name);
   return {
@@ -111,7 +124,7 @@ export function defaultsFor(dataset: Dataset): Defaults {
       group: group?.name ?? '',
     },
     parallel: {
-      columns: [...axes(dataset).filter((c) => distinct(dataset, c.name) >= 2), ...metrics].slice(0, 12).map((c) => c.name),
+      columns: [...axes(dataset).filter((c) => distinct(dataset, c.name) >= 2), ...metrics].slice(0, 16).map((c) => c.name),
     },
   };
 }

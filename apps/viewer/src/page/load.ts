@@ -1,46 +1,47 @@
-/** Loads the statistics the views need to choose defaults: distinct counts, ranges and short value lists. */
+/**
+ * The statistics the views need to choose defaults and draw axes: each numeric column's range (from Parquet
+ * statistics, no scan) and the sorted values of every axis that has at most
+ * VALUE_LIST_LIMIT of them (one DISTINCT query per column, run side by side). Metrics get no value list: they
+ * are continuous, and a DISTINCT over 10^7 floats would cost more than everything else.
+ */
 import type { Coordinator } from '@uwdata/mosaic-core';
 import type { Table } from '@uwdata/flechette';
-import type { DatasetInfo } from '../shared/datasets.js';
+import type { ColumnInfo, DatasetInfo } from '../shared/datasets.js';
 import { isNumeric, VALUE_LIST_LIMIT, type ColumnStats, type Dataset } from './dataset.js';
-import { distinctQuery, statsQuery } from './sql.js';
+import { rangeQuery, valuesQuery } from './sql.js';
 
-function firstRow(table: Table): Record<string, unknown> {
-  return (table.toArray()[0] ?? {}) as Record<string, unknown>;
-}
-
-/** A list column arrives as JSON text (see server/arrow.ts). */
-function parseList(value: unknown): (string | number)[] | null {
-  if (typeof value !== 'string') return null;
-  try {
-    const list = JSON.parse(value) as unknown;
-    return Array.isArray(list) ? list.filter((v): v is string | number => typeof v === 'string' || typeof v === 'number') : null;
-  } catch {
-    return null;
-  }
-}
-
-export async function loadDataset(coordinator: Coordinator, info: DatasetInfo): Promise<Dataset> {
+/** The dataset with empty statistics: enough for the table, which needs only the columns. */
+export function datasetOf(info: DatasetInfo): Dataset {
   const rows = info.rows!;
-  const columns = rows.columns;
-  const names = columns.map((c) => c.name);
-  const distinctRow = firstRow((await coordinator.query(distinctQuery(rows.sample ?? rows.table, names))) as Table);
-  const numeric = columns.filter(isNumeric).map((c) => c.name);
-  // Value lists for columns with few values (the sample's estimate is generous: approx_count_distinct errs by ~2%).
-  const listed = columns.filter((c) => c.kind !== 'other' && Number(distinctRow[c.name] ?? 0) <= VALUE_LIST_LIMIT).map((c) => c.name);
-  const statsRow = firstRow((await coordinator.query(statsQuery(rows.table, numeric, listed, VALUE_LIST_LIMIT))) as Table);
-  const stats = new Map<string, ColumnStats>();
-  for (const column of columns) {
-    const values = listed.includes(column.name) ? parseList(statsRow[`values:${column.name}`]) : null;
+  return { info, table: rows.table, sample: rows.sample, rows: rows.rows, columns: rows.columns, stats: new Map() };
+}
+
+/** Axes get value lists (series, heatmap cells, compare pairs, ordinal axes); metrics and status do not. */
+export function wantsValueList(column: ColumnInfo): boolean {
+  return column.kind !== 'other' && column.role === 'axis';
+}
+
+/** Fills dataset.stats. */
+export async function loadStats(coordinator: Coordinator, dataset: Dataset): Promise<void> {
+  const numeric = dataset.columns.filter(isNumeric).map((c) => c.name);
+  const listed = dataset.columns.filter(wantsValueList);
+  const [ranges, ...lists] = await Promise.all([
+    coordinator.query(rangeQuery(dataset.table, numeric)) as Promise<Table>,
+    ...listed.map((c) => coordinator.query(valuesQuery(dataset.table, c.name, VALUE_LIST_LIMIT)) as Promise<Table>),
+  ]);
+  const range = (ranges.toArray()[0] ?? {}) as Record<string, unknown>;
+  for (const column of dataset.columns) {
+    const index = listed.indexOf(column);
+    const values = index >= 0 ? (lists[index].getChild('v').toArray() as unknown[]).filter((v): v is string | number => typeof v === 'string' || typeof v === 'number') : null;
     const complete = values !== null && values.length <= VALUE_LIST_LIMIT;
-    const min = statsRow[`min:${column.name}`];
-    const max = statsRow[`max:${column.name}`];
-    stats.set(column.name, {
-      distinct: complete ? values.length : Math.max(Number(distinctRow[column.name] ?? 0), VALUE_LIST_LIMIT + 1),
+    const min = range[`min:${column.name}`];
+    const max = range[`max:${column.name}`];
+    const stats: ColumnStats = {
+      distinct: complete ? values.length : VALUE_LIST_LIMIT + 1,
       min: typeof min === 'number' ? min : null,
       max: typeof max === 'number' ? max : null,
       values: complete ? values : null,
-    });
+    };
+    dataset.stats.set(column.name, stats);
   }
-  return { info, table: rows.table, sample: rows.sample, rows: rows.rows, columns, stats };
 }

@@ -9,12 +9,17 @@ import type { DatasetInfo } from '../shared/datasets.js';
 import { activity, fetchDatasets, ViewerConnector } from './api.js';
 import { defaultsFor, type Dataset } from './dataset.js';
 import { h, select } from './dom.js';
-import { loadDataset } from './load.js';
+import { datasetOf, loadStats } from './load.js';
 import { countQuery, where } from './sql.js';
-import { datasetIndex, encodeState, parseHash, readState, type ViewState } from './state.js';
+import { datasetIndex, encodeState, parseHash, readState, readTableState, type ViewState } from './state.js';
 import type { View, ViewContext } from './views/context.js';
+import { createCompareView } from './views/compare.js';
+import { createParallelView } from './views/parallel.js';
 import { createHeatmapView, createLineView } from './views/plots.js';
+import { createReductionsView } from './views/reductions.js';
+import { createScatterView } from './views/scatter.js';
 import { createTableView } from './views/table.js';
+import { createWhatIfView } from './views/whatif.js';
 import './style.css';
 
 /** Progress the end-to-end tests and the benchmark read (window.__linkcap). */
@@ -23,15 +28,26 @@ const probe = {
   ready: false,
   /** Renders per view since the page opened. */
   renders: {} as Record<string, number>,
+  /** When each view first drew with data (ms since navigation start). */
+  firstRender: {} as Record<string, number>,
   lastRender: 0,
   errors: [] as string[],
 };
 (window as unknown as { __linkcap: typeof probe }).__linkcap = probe;
 
+/** Views that span the grid's full width. */
+const WIDE = new Set(['parallel', 'table', 'reductions', 'whatif']);
+
+/** Every view, in page order. */
 const VIEW_FACTORIES: Record<string, (ctx: ViewContext) => View> = {
   line: createLineView,
   heat: createHeatmapView,
+  scatter: createScatterView,
+  compare: createCompareView,
+  parallel: createParallelView,
   table: createTableView,
+  reductions: createReductionsView,
+  whatif: createWhatIfView,
 };
 
 function problemList(title: string, items: string[], kind: 'error' | 'warning'): HTMLElement {
@@ -107,14 +123,18 @@ async function boot(root: HTMLElement): Promise<void> {
   const coordinator = vg.coordinator();
   coordinator.databaseConnector(new ViewerConnector() as never);
   coordinator.logger(null);
-  const dataset = await loadDataset(coordinator, info);
-  const state: ViewState = readState(raw, ds, defaultsFor(dataset), dataset.columns.map((c) => c.name));
+  const dataset = datasetOf(info);
+  const columnNames = dataset.columns.map((c) => c.name);
+  // The table needs only the columns: it draws first, while the statistics the other views need load.
+  const state = { ds, table: readTableState(raw, ds, columnNames), brushes: {}, whatif: {} } as unknown as ViewState;
   const selection = vg.Selection.crossfilter();
 
   const summary = h('span', { class: 'match-count', 'data-role': 'match-count' });
   const clear = h('button', { type: 'button', 'data-control': 'clear' }, 'Clear brushes and filters');
   const grid = h('main', { class: 'grid' });
   root.append(h('div', { class: 'summary' }, summary, clear), grid);
+  const slots = new Map(Object.keys(VIEW_FACTORIES).map((id) => [id, h('section', { class: `panel${WIDE.has(id) ? ' wide' : ''} placeholder`, 'data-slot': id }, h('p', { class: 'loading' }, 'Loading…'))]));
+  grid.append(...slots.values());
 
   const views = new Map<string, View>();
   const ctx: ViewContext = {
@@ -133,8 +153,14 @@ async function boot(root: HTMLElement): Promise<void> {
     },
     rendered: (id) => {
       probe.renders[id] = (probe.renders[id] ?? 0) + 1;
+      probe.firstRender[id] ??= performance.now();
       probe.lastRender = performance.now();
     },
+  };
+  const place = (id: string) => {
+    const view = VIEW_FACTORIES[id](ctx);
+    views.set(id, view);
+    slots.get(id)!.replaceWith(view.element);
   };
   clear.addEventListener('click', () => {
     state.brushes = {};
@@ -142,12 +168,12 @@ async function boot(root: HTMLElement): Promise<void> {
     ctx.saveState();
     location.reload();
   });
-  for (const [id, factory] of Object.entries(VIEW_FACTORIES)) {
-    const view = factory(ctx);
-    views.set(id, view);
-    grid.appendChild(view.element);
-  }
   coordinator.connect(new MatchCount(dataset, summary, ctx));
+  place('table');
+
+  await loadStats(coordinator, dataset);
+  Object.assign(state, { ...readState(raw, ds, defaultsFor(dataset), columnNames), table: state.table });
+  for (const id of Object.keys(VIEW_FACTORIES)) if (id !== 'table') place(id);
   ctx.saveState();
   probe.ready = true;
 }

@@ -90,21 +90,15 @@ export function countQuery(table: string, filter: string): string {
   return `SELECT count(*) AS n FROM ${ident(table)} ${filter}`;
 }
 
-/** Distinct counts of every column, approximated on the sample. */
-export function distinctQuery(sample: string, columns: string[]): string {
-  return `SELECT ${columns.map((c) => `approx_count_distinct(${ident(c)}) AS ${ident(c)}`).join(', ')} FROM ${ident(sample)}`;
+/** min and max of numeric columns over the whole table (Parquet statistics answer these without a scan). */
+export function rangeQuery(table: string, numeric: string[]): string {
+  const parts = numeric.flatMap((c) => [`min(${ident(c)})::DOUBLE AS ${ident(`min:${c}`)}`, `max(${ident(c)})::DOUBLE AS ${ident(`max:${c}`)}`]);
+  return `SELECT ${parts.length > 0 ? parts.join(', ') : '1 AS none'} FROM ${ident(table)}`;
 }
 
-/**
- * Exact statistics over the whole table: min and max of the numeric columns (Parquet statistics answer these
- * without a scan), and the sorted value list of the columns with few values.
- */
-export function statsQuery(table: string, numeric: string[], listed: string[], limit: number): string {
-  const parts = [
-    ...numeric.flatMap((c) => [`min(${ident(c)})::DOUBLE AS ${ident(`min:${c}`)}`, `max(${ident(c)})::DOUBLE AS ${ident(`max:${c}`)}`]),
-    ...listed.map((c) => `list_sort(list(DISTINCT ${ident(c)}))[1:${limit + 1}] AS ${ident(`values:${c}`)}`),
-  ];
-  return `SELECT ${parts.length > 0 ? parts.join(', ') : '1 AS none'} FROM ${ident(table)}`;
+/** The sorted distinct values of a column, one more than `limit` to tell "more than limit". */
+export function valuesQuery(table: string, column: string, limit: number): string {
+  return `SELECT DISTINCT ${ident(column)} AS v FROM ${ident(table)} ORDER BY 1 NULLS LAST LIMIT ${limit + 1}`;
 }
 
 export interface ParetoRequest {

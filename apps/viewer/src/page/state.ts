@@ -118,17 +118,27 @@ function readWhatIf(raw: unknown): Partial<WhatIfState> {
   return out;
 }
 
-/** The state for a dataset: its defaults, overridden by whatever in `raw` still fits its columns. */
-export function readState(raw: Record<string, unknown> | null, ds: number, defaults: Defaults, columnNames: string[]): ViewState {
+function sameDataset(raw: Record<string, unknown> | null, ds: number): Record<string, unknown> | null {
+  return raw !== null && datasetIndex(raw, Number.MAX_SAFE_INTEGER) === ds ? raw : null;
+}
+
+/** The table's sort and filters (needed before the statistics that the other views' defaults wait for). */
+export function readTableState(raw: Record<string, unknown> | null, ds: number, columnNames: string[]): ViewState['table'] {
   const columns = new Set(columnNames);
-  const sameDataset = raw !== null && datasetIndex(raw, Number.MAX_SAFE_INTEGER) === ds;
-  const r = sameDataset ? raw : null;
+  const r = sameDataset(raw, ds);
   const table = isObject(r?.table) ? r.table : {};
   const sort = isObject(table.sort) && typeof table.sort.column === 'string' && columns.has(table.sort.column) ? { column: table.sort.column, desc: table.sort.desc === true } : null;
   const filters: Record<string, string> = {};
   if (isObject(table.filters)) {
     for (const [column, text] of Object.entries(table.filters)) if (columns.has(column) && typeof text === 'string' && text.trim() !== '') filters[column] = text;
   }
+  return { sort, filters };
+}
+
+/** The state for a dataset: its defaults, overridden by whatever in `raw` still fits its columns. */
+export function readState(raw: Record<string, unknown> | null, ds: number, defaults: Defaults, columnNames: string[]): ViewState {
+  const columns = new Set(columnNames);
+  const r = sameDataset(raw, ds);
   return {
     ds,
     line: mergeSection(defaults.line, r?.line, columns),
@@ -136,7 +146,7 @@ export function readState(raw: Record<string, unknown> | null, ds: number, defau
     scatter: mergeSection(defaults.scatter, r?.scatter, columns),
     compare: mergeSection(defaults.compare, r?.compare, columns, ['a', 'b']),
     parallel: mergeSection(defaults.parallel, r?.parallel, columns),
-    table: { sort, filters },
+    table: readTableState(raw, ds, columnNames),
     brushes: readBrushes(r?.brushes, columns),
     whatif: readWhatIf(raw?.whatif),
   };

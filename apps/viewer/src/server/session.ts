@@ -25,6 +25,8 @@ export interface SessionOptions {
   threads?: number;
   /** Connections serving page queries concurrently (default 3). */
   connections?: number;
+  /** Called after each page query with its SQL and milliseconds (LINKCAP_VIEW_LOG=1 in the CLI). */
+  onQuery?: (sql: string, ms: number, error?: string) => void;
 }
 
 const KINDS: [RegExp, ColumnKind][] = [
@@ -80,14 +82,20 @@ export class ViewerSession {
   readonly files: { path: string; label: string }[] = [];
   private pool: DuckDBConnection[] = [];
   private next = 0;
+  /** Sample tables still to build (name → CREATE), then being built (name → promise). */
+  private readonly samples = new Map<string, string>();
+  private readonly building = new Map<string, Promise<void>>();
 
-  private constructor(private readonly instance: DuckDBInstance) {}
+  private constructor(
+    private readonly instance: DuckDBInstance,
+    private readonly onQuery?: SessionOptions['onQuery'],
+  ) {}
 
   static async open(sources: ResultSource[], options: SessionOptions = {}): Promise<ViewerSession> {
     const config: Record<string, string> = {};
     if (options.threads) config.threads = String(options.threads);
     const instance = await DuckDBInstance.create(':memory:', config);
-    const session = new ViewerSession(instance);
+    const session = new ViewerSession(instance, options.onQuery);
     try {
       const setup = await instance.connect();
       const allowed = sources.flatMap(sourceFiles);
@@ -101,6 +109,7 @@ export class ViewerSession {
       await setup.run('SET lock_configuration = true');
       setup.closeSync();
       for (let i = 0; i < (options.connections ?? 3); i += 1) session.pool.push(await instance.connect());
+      session.buildSamples(await instance.connect());
     } catch (error) {
       session.close();
       throw error;
@@ -150,11 +159,8 @@ export class ViewerSession {
       const label = source.rows.path === source.path ? source.label : source.rows.path.slice(source.path.length + 1);
       try {
         const info = await this.describeTable(connection, `ds${id}`, source.rows, manifest);
-        let sample: string | null = null;
-        if (info.rows > 0) {
-          sample = `ds${id}_sample`;
-          await connection.run(`CREATE TABLE "${sample}" AS SELECT * FROM "ds${id}" USING SAMPLE reservoir(${sampleRows} ROWS) REPEATABLE (42)`);
-        }
+        const sample = info.rows > 0 ? `ds${id}_sample` : null;
+        if (sample) this.samples.set(sample, `CREATE TABLE "${sample}" AS SELECT * FROM "ds${id}" USING SAMPLE reservoir(${sampleRows} ROWS) REPEATABLE (42)`);
         rows = { ...info, sample };
         files.push({ label, href: this.addFile(source.rows.path, label) });
       } catch (error) {
@@ -196,6 +202,32 @@ export class ViewerSession {
     };
   }
 
+  /**
+   * Builds the samples one after another in the background: a reservoir over 10^7 rows reads every column
+   * once, which must not hold up the first paint. A query that names a sample waits for it (see run).
+   */
+  private sampler: DuckDBConnection | null = null;
+
+  private buildSamples(connection: DuckDBConnection): void {
+    this.sampler = connection;
+    let chain = Promise.resolve();
+    for (const [name, create] of this.samples) {
+      const built = chain.then(() => connection.run(create)).then(() => undefined);
+      this.building.set(name, built);
+      chain = built.catch(() => undefined);
+    }
+    void chain.then(() => {
+      if (this.sampler === connection) {
+        this.sampler = null;
+        connection.closeSync();
+      }
+    });
+  }
+
+  private async samplesFor(sql: string): Promise<void> {
+    for (const [name, built] of this.building) if (sql.includes(`"${name}"`)) await built;
+  }
+
   private connection(): DuckDBConnection {
     const connection = this.pool[this.next % this.pool.length];
     this.next += 1;
@@ -207,7 +239,21 @@ export class ViewerSession {
    * pre-aggregation) and returns null. Throws RefusedQueryError for SQL the guard refuses.
    */
   async query(type: unknown, sql: unknown): Promise<Uint8Array | null> {
+    if (!this.onQuery) return this.run(type, sql);
+    const started = performance.now();
+    try {
+      const result = await this.run(type, sql);
+      this.onQuery(String(sql), performance.now() - started);
+      return result;
+    } catch (error) {
+      this.onQuery(String(sql), performance.now() - started, firstLine(error));
+      throw error;
+    }
+  }
+
+  private async run(type: unknown, sql: unknown): Promise<Uint8Array | null> {
     if (type !== 'arrow' && type !== 'exec') throw new RefusedQueryError(`type must be "arrow" or "exec" (found ${JSON.stringify(type)})`);
+    if (typeof sql === 'string') await this.samplesFor(sql);
     const connection = this.connection();
     const checked = await checkQuery(connection, sql);
     if (checked.kind === 'preagg') {
@@ -223,6 +269,11 @@ export class ViewerSession {
   }
 
   close(): void {
+    if (this.sampler) {
+      this.sampler.interrupt();
+      this.sampler.closeSync();
+      this.sampler = null;
+    }
     for (const connection of this.pool) connection.closeSync();
     this.pool = [];
     this.instance.closeSync();

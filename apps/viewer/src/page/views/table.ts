@@ -234,7 +234,11 @@ class TableView implements View {
         ...names.map((name, j) => h('div', { class: `table-cell${this.columns[j].kind === 'string' ? '' : ' num'}` }, formatValue(row[name]))),
       ),
     );
-    for (const row of cells) row.style.gridTemplateColumns = this.body.style.getPropertyValue('--columns');
+    cells.forEach((cell, i) => {
+      cell.style.gridTemplateColumns = this.body.style.getPropertyValue('--columns');
+      // The what-if panel loads a clicked row's matching columns.
+      cell.addEventListener('click', () => window.dispatchEvent(new CustomEvent('linkcap:row', { detail: rows[i] })));
+    });
     this.body.replaceChildren(...cells);
     if (rows.length === 0) this.body.appendChild(h('div', { class: 'empty' }, 'No rows match the filters and brushes.'));
     this.updateStatus();

@@ -1,0 +1,202 @@
+/**
+ * Compare: the ratio of a metric between two values of one axis (B over A, A the baseline: H800 over H100),
+ * over rows matched on every other axis, shown as a distribution (histogram of the ratio on a log2 scale) and
+ * per group of a chosen axis (count, geometric mean, min, median, max). Clicking groups (shift for more)
+ * filters the other views to them.
+ */
+import { MosaicClient, type Selection } from '@uwdata/mosaic-core';
+import { VerbatimNode } from '@uwdata/mosaic-sql';
+import type { Table } from '@uwdata/flechette';
+import * as d3 from 'd3';
+import { axes, defaultPair, discreteAxes, numericMetrics } from '../dataset.js';
+import { h, select } from '../dom.js';
+import { compareQuery, ident, literal, where } from '../sql.js';
+import { formatValue, labelled, panel, type View, type ViewContext } from './context.js';
+
+const WIDTH = 560;
+const HEIGHT = 200;
+const MARGIN = { left: 48, right: 12, top: 8, bottom: 32 };
+
+class CompareClient extends MosaicClient {
+  constructor(
+    selection: Selection,
+    private readonly build: (filter: string) => string,
+    private readonly onData: (table: Table) => void,
+    private readonly onError: (error: unknown) => void,
+  ) {
+    super(selection);
+  }
+  query(filter?: unknown) {
+    return this.build(where(filter));
+  }
+  queryResult(data: unknown) {
+    this.onData(data as Table);
+    return this;
+  }
+  queryError(error: unknown) {
+    this.onError(error);
+    return this;
+  }
+}
+
+export function createCompareView(ctx: ViewContext): View {
+  const s = ctx.state.compare;
+  const change = (patch: Partial<typeof s>) => {
+    Object.assign(ctx.state.compare, patch);
+    delete ctx.state.brushes.compare;
+    ctx.saveState();
+    ctx.rebuild('compare');
+  };
+  const candidates = discreteAxes(ctx.dataset, 64);
+  const values = (ctx.dataset.stats.get(s.axis)?.values ?? []).map(String);
+  const valueOptions = values.map((v) => ({ value: v }));
+  const groups = discreteAxes(ctx.dataset, 64).filter((c) => c.name !== s.axis);
+  const controls = [
+    labelled('metric', select(numericMetrics(ctx.dataset).map((c) => ({ value: c.name })), s.metric, (metric) => change({ metric }), { 'data-control': 'metric' })),
+    labelled(
+      'of',
+      select(candidates.map((c) => ({ value: c.name })), s.axis, (axis) => {
+        const pair = defaultPair((ctx.dataset.stats.get(axis)?.values ?? []).map(String));
+        change({ axis, a: pair[0], b: pair[1] });
+      }, { 'data-control': 'axis' }),
+    ),
+    labelled('B', select(valueOptions, s.b, (b) => change({ b }), { 'data-control': 'b' })),
+    labelled('over A', select(valueOptions, s.a, (a) => change({ a }), { 'data-control': 'a' })),
+    labelled('per', select([{ value: '', label: 'none' }, ...groups.map((c) => ({ value: c.name }))], s.group, (group) => change({ group }), { 'data-control': 'group' })),
+  ];
+  const histogram = h('div', { class: 'chart' });
+  const groupTable = h('div', { class: 'compare-groups' });
+  const body = h('div', {}, histogram, groupTable);
+  const frame = panel('compare', 'Compare', controls, body);
+  if (!s.axis || !s.metric || values.length < 2 || s.a === s.b || !values.includes(s.a) || !values.includes(s.b)) {
+    body.replaceChildren(h('p', { class: 'empty' }, 'Compare needs an axis with two values to set against each other, and a numeric metric.'));
+    return { id: 'compare', element: frame.element, destroy() {} };
+  }
+  const axisColumn = ctx.dataset.columns.find((c) => c.name === s.axis)!;
+  const asValue = (v: string): string | number => (axisColumn.kind === 'string' ? v : Number(v));
+  const keys = axes(ctx.dataset)
+    .map((c) => c.name)
+    .filter((name) => name !== s.axis);
+  const picked = new Set<string>((ctx.state.brushes.compare ?? []).map(String));
+  const groupColumn = ctx.dataset.columns.find((c) => c.name === s.group);
+
+  const source = { reset: () => {} };
+  let client: CompareClient;
+  const publish = () => {
+    const list = [...picked];
+    const predicate =
+      list.length > 0 && groupColumn
+        ? new VerbatimNode(`(${ident(s.group)} IN (${list.map((v) => literal(groupColumn.kind === 'string' ? v : Number(v))).join(', ')}))`)
+        : null;
+    ctx.selection.update({ source, clients: new Set([client]), fields: [], value: list.length > 0 ? list : null, predicate });
+    if (list.length > 0) ctx.state.brushes.compare = list.map((v) => (groupColumn?.kind === 'string' ? v : Number(v)));
+    else delete ctx.state.brushes.compare;
+    ctx.saveState();
+  };
+
+  const draw = (table: Table) => {
+    const rows = table.toArray() as { part: string; bin: number; grp: string; sortkey: number | null; n: number; geo: number; lo: number; med: number; hi: number }[];
+    const hist = rows.filter((r) => r.part === 'hist').sort((a, b) => a.bin - b.bin);
+    const perGroup = rows.filter((r) => r.part === 'group').sort((a, b) => (a.sortkey !== null && b.sortkey !== null ? a.sortkey - b.sortkey : String(a.grp).localeCompare(String(b.grp))));
+    const matched = hist.reduce((n, r) => n + r.n, 0);
+    frame.status.dataset.pairs = String(matched);
+    if (matched === 0) {
+      histogram.replaceChildren(h('p', { class: 'empty' }, `No rows of ${s.b} and ${s.a} match on the other axes under the current brushes.`));
+      groupTable.replaceChildren();
+      frame.status.textContent = '';
+      ctx.rendered('compare');
+      return;
+    }
+    const step = hist.length > 1 ? Math.min(...hist.slice(1).map((r, i) => r.bin - hist[i].bin)) : 0.125;
+    const x = d3
+      .scaleLinear()
+      .domain([Math.min(0, hist[0].bin), Math.max(0, hist[hist.length - 1].bin + step)])
+      .nice()
+      .range([MARGIN.left, WIDTH - MARGIN.right]);
+    const y = d3
+      .scaleLinear()
+      .domain([0, d3.max(hist, (r) => r.n) ?? 1])
+      .nice()
+      .range([HEIGHT - MARGIN.bottom, MARGIN.top]);
+    const svg = d3.create('svg').attr('width', WIDTH).attr('height', HEIGHT);
+    svg
+      .append('g')
+      .selectAll('rect')
+      .data(hist)
+      .join('rect')
+      .attr('x', (r) => x(r.bin))
+      .attr('width', (r) => Math.max(1, x(r.bin + step) - x(r.bin) - 1))
+      .attr('y', (r) => y(r.n))
+      .attr('height', (r) => y(0) - y(r.n))
+      .attr('fill', (r) => (r.bin >= 0 ? '#d6336c' : '#2f9e44'))
+      .attr('data-bar', '');
+    svg.append('line').attr('x1', x(0)).attr('x2', x(0)).attr('y1', MARGIN.top).attr('y2', HEIGHT - MARGIN.bottom).attr('stroke', '#333').attr('stroke-dasharray', '3,3');
+    svg
+      .append('g')
+      .attr('transform', `translate(0,${HEIGHT - MARGIN.bottom})`)
+      .call(d3.axisBottom(x).ticks(8).tickFormat((v) => `×${formatValue(2 ** Number(v))}`))
+      .call((g) => g.append('text').attr('x', WIDTH - MARGIN.right).attr('y', 28).attr('fill', 'currentColor').attr('text-anchor', 'end').text(`${s.metric}(${s.b}) / ${s.metric}(${s.a}) →`));
+    svg.append('g').attr('transform', `translate(${MARGIN.left},0)`).call(d3.axisLeft(y).ticks(4, '~s'));
+    histogram.replaceChildren(svg.node()!);
+
+    const table2 = h(
+      'table',
+      { class: 'mini-table' },
+      h('thead', {}, h('tr', {}, h('th', {}, s.group || 'all'), h('th', {}, 'pairs'), h('th', {}, 'geo. mean'), h('th', {}, 'min'), h('th', {}, 'median'), h('th', {}, 'max'))),
+      h(
+        'tbody',
+        {},
+        ...perGroup.map((r) => {
+          const tr = h(
+            'tr',
+            { class: picked.has(String(r.grp)) ? 'selected' : '', 'data-group': String(r.grp) },
+            h('td', {}, String(r.grp)),
+            h('td', {}, formatValue(r.n)),
+            h('td', { 'data-stat': 'geo' }, `×${formatValue(r.geo)}`),
+            h('td', {}, `×${formatValue(r.lo)}`),
+            h('td', {}, `×${formatValue(r.med)}`),
+            h('td', {}, `×${formatValue(r.hi)}`),
+          );
+          if (s.group) {
+            tr.addEventListener('click', (event) => {
+              const key = String(r.grp);
+              if (!event.shiftKey) {
+                const only = picked.size === 1 && picked.has(key);
+                picked.clear();
+                if (!only) picked.add(key);
+              } else if (picked.has(key)) picked.delete(key);
+              else picked.add(key);
+              for (const row of groupTable.querySelectorAll<HTMLElement>('tr[data-group]')) row.classList.toggle('selected', picked.has(row.dataset.group!));
+              publish();
+            });
+          }
+          return tr;
+        }),
+      ),
+    );
+    groupTable.replaceChildren(table2);
+    const all = perGroup.reduce((acc, r) => acc + Math.log(r.geo) * r.n, 0) / Math.max(1, matched);
+    frame.status.textContent = `${matched.toLocaleString('en-US')} matched pairs; geometric mean ratio ×${formatValue(Math.exp(all))} (${s.b} over ${s.a}, matched on ${keys.join(', ') || 'nothing'})`;
+    ctx.rendered('compare');
+  };
+
+  client = new CompareClient(
+    ctx.selection,
+    (filter) => compareQuery({ table: ctx.dataset.table, axis: s.axis, a: asValue(s.a), b: asValue(s.b), metric: s.metric, keys, group: s.group, filter }),
+    draw,
+    (error) => {
+      frame.status.textContent = error instanceof Error ? error.message : String(error);
+      ctx.rendered('compare');
+    },
+  );
+  if (picked.size > 0) publish();
+  ctx.coordinator.connect(client);
+  return {
+    id: 'compare',
+    element: frame.element,
+    destroy() {
+      ctx.selection.update({ source, clients: new Set([client]), fields: [], value: null, predicate: null });
+      ctx.coordinator.disconnect(client);
+    },
+  };
+}
