@@ -6,6 +6,7 @@ export default defineConfig({
   format: ['esm'],
   dts: true,
   sourcemap: true,
-  clean: true,
+  // Everything but dist/page, the page's (vite): tsup removes "**/*" minus these patterns.
+  clean: ['!page/**'],
   target: 'node20',
 });

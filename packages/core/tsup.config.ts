@@ -29,8 +29,8 @@ export default defineConfig([
     format: ['esm', 'cjs'],
     dts: true,
     sourcemap: true,
-    // Both builds write dist/ at once: each cleans only its own files.
-    clean: ['index.*'],
+    // Both builds write dist/ at once: each cleans all but the other's files (tsup adds these patterns as exclusions to "**/*").
+    clean: ['!browser.*'],
     // import.meta.url is used by the addon loader; shims make it work in the CJS build too.
     shims: true,
     target: 'node20',
@@ -40,7 +40,7 @@ export default defineConfig([
     format: ['esm'],
     dts: true,
     sourcemap: true,
-    clean: ['browser.*'],
+    clean: ['!index.*'],
     platform: 'browser',
     // Keep "node:" on imports so that the shims below see them (tsup strips it by default).
     removeNodeProtocol: false,

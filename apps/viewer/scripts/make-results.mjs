@@ -7,8 +7,9 @@
  *   node apps/viewer/scripts/make-results.mjs --kind collective --rows 1000000 --out /tmp/sweep
  *   node apps/viewer/scripts/make-results.mjs --kind training --out /tmp/train
  *
- * Collective grid: cluster × op × gpus × bytes × scale-up cap (bidirectional GB/s per GPU) × NIC line rate
- * (Gb/s per direction); the two link axes are swept finely enough to reach --rows. Training grid: model ×
+ * Collective grid: cluster × op × gpus × bytes × scale-up link cap (bidirectional GB/s per GPU: each preset runs
+ * at the lower of its own rate and the cap, the question export rules pose) × NIC line rate (Gb/s per
+ * direction); the two link axes are swept finely enough to reach --rows. Training grid: model ×
  * cluster × GPU count × every layout searchLayouts enumerates, with the cost of training 1T tokens at $2 per
  * GPU-hour.
  */
@@ -50,10 +51,11 @@ function spread(lo, hi, n) {
   return Array.from({ length: n }, (_, i) => Math.round((lo + ((hi - lo) * i) / (n - 1)) * 10) / 10);
 }
 
-/** A cluster preset with its scale-up and NIC rates replaced, resolved by the catalog's own rules. */
-function variant(catalog, base, scaleUpBidirGBps, nicGbps) {
+/** A cluster preset with its scale-up link capped and its NIC rate replaced, resolved by the catalog's own rules. */
+function variant(catalog, base, capBidirGBps, nicGbps) {
   const spec = structuredClone(base.spec);
-  spec.scaleUp = { ...spec.scaleUp, bidirectionalGBps: { value: scaleUpBidirGBps, source: 'user' } };
+  const own = spec.scaleUp.bidirectionalGBps?.value ?? base.chip.scaleUp.bidirectionalGBps?.value ?? capBidirGBps;
+  spec.scaleUp = { ...spec.scaleUp, bidirectionalGBps: { value: Math.min(own, capBidirGBps), source: 'user' } };
   spec.scaleOut = { ...spec.scaleOut, nicGbps: { value: nicGbps, source: 'user' } };
   return resolveClusterSpec(spec, catalog).params;
 }
@@ -64,7 +66,7 @@ export function collectiveGrid(rows) {
   const links = Math.max(1, Math.ceil(rows / base));
   const nics = links >= 40 ? 10 : links >= 8 ? 4 : 1;
   const caps = Math.max(1, Math.ceil(links / nics));
-  return { caps: spread(100, 900, caps), nics: nics === 1 ? [400] : spread(100, 800, nics) };
+  return { caps: spread(100, 1800, caps), nics: nics === 1 ? [400] : spread(100, 800, nics) };
 }
 
 /** Evaluates the collective grid; returns typed columns (codes for strings) and their dictionaries. */
@@ -114,7 +116,7 @@ function evaluateCollectives(rows) {
       { name: 'op', role: 'axis', type: 'string', values: Float64Array.from(inputs.op), labels: [...OPS] },
       { name: 'gpus', role: 'axis', type: 'int', values: Float64Array.from(inputs.gpus) },
       { name: 'bytes', role: 'axis', type: 'int', values: inputs.bytes, unit: 'B' },
-      { name: 'scaleUpBidirGBps', role: 'axis', type: 'float', values: cap, unit: 'GB/s per GPU, bidirectional' },
+      { name: 'linkCapGBps', role: 'axis', type: 'float', values: cap, unit: 'GB/s per GPU, bidirectional (cap on the preset)' },
       { name: 'nicGbps', role: 'axis', type: 'float', values: nic, unit: 'Gb/s per NIC, per direction' },
       { name: 'timeS', role: 'metric', type: 'float', values: outputs.timeS, unit: 's' },
       { name: 'algbwGBps', role: 'metric', type: 'float', values: outputs.algbwGBps, unit: 'GB/s (1e9 B/s)' },
@@ -125,7 +127,7 @@ function evaluateCollectives(rows) {
       { name: 'scaleOutBytes', role: 'metric', type: 'float', values: outputs.scaleOutBytes, unit: 'B per GPU' },
       { name: 'status', role: 'status', type: 'int', values: Float64Array.from(outputs.status) },
     ],
-    spec: { kind: 'collective', clusters: COLLECTIVE_CLUSTERS, ops: [...OPS], gpus: GPU_COUNTS, bytes: BYTES, scaleUpBidirGBps: caps, nicGbps: nics },
+    spec: { kind: 'collective', clusters: COLLECTIVE_CLUSTERS, ops: [...OPS], gpus: GPU_COUNTS, bytes: BYTES, linkCapGBps: caps, nicGbps: nics },
     reductions: [
       {
         name: 'best-per-op',

@@ -22,8 +22,11 @@ import type { ViewerSession } from './session.js';
 export const CONTENT_SECURITY_POLICY = [
   "default-src 'none'",
   "script-src 'self'",
-  // Observable Plot (inside vgplot) writes a <style> element into each chart; no script may be inline.
-  "style-src 'self' 'unsafe-inline'",
+  "style-src 'self'",
+  // Observable Plot (inside vgplot) writes a <style> element into each chart, with a class name made per
+  // chart (so no hash can name it). Style elements only: style attributes and every script stay forbidden.
+  "style-src-elem 'self' 'unsafe-inline'",
+  "style-src-attr 'none'",
   "img-src 'self' data: blob:",
   "font-src 'self'",
   "connect-src 'self'",
@@ -114,11 +117,13 @@ function sendError(response: ServerResponse, status: number, message: string): v
 async function readBody(request: IncomingMessage): Promise<string> {
   const chunks: Buffer[] = [];
   let size = 0;
+  // Past the limit the rest is read and dropped (so the client gets the 413 rather than a reset), up to a point.
   for await (const chunk of request) {
     size += (chunk as Buffer).length;
-    if (size > MAX_QUERY_BYTES) throw new HttpError(413, `request body over ${MAX_QUERY_BYTES} bytes`);
-    chunks.push(chunk as Buffer);
+    if (size > 64 * MAX_QUERY_BYTES) request.destroy();
+    else if (size <= MAX_QUERY_BYTES) chunks.push(chunk as Buffer);
   }
+  if (size > MAX_QUERY_BYTES) throw new HttpError(413, `request body over ${MAX_QUERY_BYTES} bytes`);
   return Buffer.concat(chunks).toString('utf8');
 }
 

@@ -16,7 +16,7 @@ import type { Interval } from '../state.js';
 import { panel, type View, type ViewContext } from './context.js';
 
 const HEIGHT = 300;
-const MARGIN = { left: 40, right: 40, top: 28, bottom: 16 };
+const MARGIN = { left: 96, right: 48, top: 28, bottom: 16 };
 const MAX_LINES = 1500;
 
 type Brush = Interval | (string | number)[];
@@ -82,7 +82,7 @@ export function createParallelView(ctx: ViewContext): View {
     return { id: 'parallel', element: frame.element, destroy() {} };
   }
 
-  const WIDTH = Math.max(640, Math.min(1800, 96 * columns.length + 80));
+  const WIDTH = Math.max(640, Math.min(1800, 100 * columns.length + MARGIN.left + MARGIN.right));
   const xPos = d3.scalePoint<string>().domain(columns.map((c) => c.name)).range([MARGIN.left, WIDTH - MARGIN.right]);
   const scales = new Map<string, { scale: (v: unknown) => number | undefined; invert: (a: number, b: number) => Brush | null }>();
   const yRange: [number, number] = [HEIGHT - MARGIN.bottom, MARGIN.top];
@@ -112,7 +112,7 @@ export function createParallelView(ctx: ViewContext): View {
   }
 
   const svg = d3.create('svg').attr('width', WIDTH).attr('height', HEIGHT);
-  const lines = svg.append('g').attr('class', 'lines').attr('fill', 'none').attr('stroke', '#2f6fdf').attr('stroke-opacity', 0.25);
+  const lines = svg.append('g').attr('class', 'lines').attr('fill', 'none').attr('stroke-width', 1);
   const axisLayer = svg.append('g');
   for (const column of columns) {
     const g = axisLayer.append('g').attr('transform', `translate(${xPos(column.name)},0)`).attr('data-axis', column.name);
@@ -133,8 +133,27 @@ export function createParallelView(ctx: ViewContext): View {
   const sample = dataset.sample ?? dataset.table;
   const names = columns.map((c) => ident(c.name)).join(', ');
   let fallbackNote = '';
+  let drawn: Record<string, unknown>[] = [];
+  /** Inside every brush of this view (its own brushes do not filter its lines, they highlight them). */
+  const inside = (row: Record<string, unknown>) =>
+    Object.entries(brushes).every(([name, brush]) => {
+      const value = row[name];
+      const column = columns.find((c) => c.name === name);
+      if (!column) return true;
+      if (isNumeric(column)) return typeof value === 'number' && value >= (brush[0] as number) && value <= (brush[1] as number);
+      return (brush as unknown[]).some((v) => String(v) === String(value));
+    });
+  const colour = () => {
+    lines
+      .selectAll<SVGPathElement, Record<string, unknown>>('path')
+      .attr('stroke', (row) => (inside(row) ? '#2f6fdf' : '#b8bec6'))
+      .attr('stroke-opacity', (row) => (inside(row) ? 0.3 : 0.12))
+      .sort((a, b) => Number(inside(a)) - Number(inside(b)));
+    frame.status.dataset.highlighted = String(drawn.filter(inside).length);
+  };
   const draw = (table: Table) => {
     const rows = table.toArray() as Record<string, unknown>[];
+    drawn = rows;
     const path = (row: Record<string, unknown>) => {
       const points: [number, number][] = [];
       for (const column of columns) {
@@ -145,6 +164,7 @@ export function createParallelView(ctx: ViewContext): View {
       return d3.line()(points);
     };
     lines.selectAll('path').data(rows).join('path').attr('d', path);
+    colour();
     frame.status.textContent = `${rows.length.toLocaleString('en-US')} lines: rows of the ${sample === dataset.table ? 'table' : 'random sample'} that pass the other views${fallbackNote}; drag on an axis to brush it`;
     frame.status.dataset.lines = String(rows.length);
     ctx.rendered('parallel');
@@ -177,6 +197,7 @@ export function createParallelView(ctx: ViewContext): View {
     if (Object.keys(brushes).length > 0) ctx.state.brushes.parallel = { ...brushes };
     else delete ctx.state.brushes.parallel;
     ctx.saveState();
+    colour();
   };
   for (const column of columns) {
     const brush = d3

@@ -155,7 +155,7 @@ export function createHeatmapView(ctx: ViewContext): View {
       y: s.y,
       fill: AGGREGATE_FN[agg](s.fill),
       inset: 0.5,
-      tip: true,
+      // No tip: Plot draws it over the cell under the pointer, where it would catch the click meant for the cell.
     }),
     vg.toggle({ as: ctx.selection, channels: ['x', 'y'] }),
     vg.colorScale(s.logColor ? 'log' : 'linear'),

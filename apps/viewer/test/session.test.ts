@@ -1,0 +1,109 @@
+/**
+ * The DuckDB session of `linkcap view`: views over the named files only, locked down (no other file, no
+ * writes, no settings), and every problem with a file reported in words that name it.
+ */
+import { existsSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { tableFromIPC } from '@uwdata/flechette';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describeResult, ResultArgumentError } from '../src/server/results.js';
+import { ViewerSession } from '../src/server/session.js';
+import { RefusedQueryError } from '../src/server/sql-guard.js';
+import { makeFixtures, type Fixtures } from './helpers.js';
+
+let fx: Fixtures;
+let session: ViewerSession;
+
+beforeAll(async () => {
+  fx = await makeFixtures();
+  session = await ViewerSession.open([fx.good, fx.truncated, fx.empty, fx.badManifest, fx.escaping].map((dir) => describeResult(dir)), { sampleRows: 1000 });
+});
+afterAll(() => {
+  session?.close();
+  if (fx) rmSync(fx.root, { recursive: true, force: true });
+});
+
+async function rows(sql: string): Promise<Record<string, unknown>[]> {
+  const bytes = await session.query('arrow', sql);
+  return tableFromIPC(bytes!).toArray() as Record<string, unknown>[];
+}
+
+describe('a good result directory', () => {
+  it('is a view with the manifest roles and the reductions', async () => {
+    const [good] = session.datasets;
+    expect(good.problems).toEqual([]);
+    expect(good.rows?.rows).toBe(fx.goodRows);
+    expect(good.kind).toBe('collective');
+    const roles = Object.fromEntries(good.rows!.columns.map((c) => [c.name, c.role]));
+    expect(roles).toMatchObject({ cluster: 'axis', bytes: 'axis', timeS: 'metric', algorithm: 'metric', status: 'status' });
+    expect(good.reductions.map((r) => r.name)).toEqual(['best-per-op', 'top-busbw']);
+    expect(good.reductions[1].rows).toBe(100);
+    expect(await rows(`SELECT count(*) AS n FROM "${good.rows!.table}"`)).toEqual([{ n: fx.goodRows }]);
+  });
+
+  it('has a sample of the rows for the parallel coordinates', async () => {
+    const [good] = session.datasets;
+    expect(await rows(`SELECT count(*) AS n FROM "${good.rows!.sample}"`)).toEqual([{ n: 1000 }]);
+  });
+});
+
+describe('broken files give readable problems, not a crash', () => {
+  it('a truncated Parquet file', () => {
+    const problems = session.datasets[1].problems.join('\n');
+    expect(problems).toMatch(/^rows\.parquet: cannot be read as Parquet \(.+\); the file may be truncated/);
+    expect(session.datasets[1].rows).toBeNull();
+  });
+
+  it('an empty Parquet file', () => {
+    expect(session.datasets[2].problems.join('\n')).toMatch(/^rows\.parquet: cannot be read as Parquet/);
+  });
+
+  it('a manifest that is not JSON (the rows are still shown, roles by type)', () => {
+    const bad = session.datasets[3];
+    expect(bad.problems.join('\n')).toMatch(/^manifest\.json: not valid JSON .*truncated/);
+    expect(bad.rows?.rows).toBe(fx.goodRows);
+  });
+
+  it('a manifest naming a file outside its directory', () => {
+    const escaping = session.datasets[4];
+    expect(escaping.problems.join('\n')).toMatch(/reduction "stolen" file "\.\.\/secret\.parquet" must be inside the result directory/);
+    expect(escaping.reductions[0].table).toBeUndefined();
+  });
+
+  it('a RESULTS argument that names nothing', () => {
+    expect(() => describeResult(join(fx.root, 'nope'))).toThrow(ResultArgumentError);
+    expect(() => describeResult(join(fx.root, 'good', 'manifest.json'))).toThrow(/unsupported file type/);
+  });
+});
+
+describe('locked down', () => {
+  it('reads no file it was not given, by any reader', async () => {
+    for (const sql of [
+      `SELECT * FROM read_parquet('${fx.secret}')`,
+      `SELECT * FROM '${fx.secret}'`,
+      "SELECT * FROM read_csv('/etc/passwd')",
+      "SELECT * FROM read_text('/etc/hostname')",
+      "SELECT * FROM glob('/etc/*')",
+    ]) {
+      await expect(session.query('arrow', sql), sql).rejects.toThrow(/Permission Error|disabled by configuration|does not exist/);
+    }
+  });
+
+  it('writes nothing and changes no setting', async () => {
+    const target = join(fx.root, 'written.csv');
+    // DuckDB refuses the COPY while binding it (external access is off); the guard would refuse it next.
+    await expect(session.query('exec', `COPY (SELECT 1) TO '${target}'`)).rejects.toThrow(/query refused|Permission Error/);
+    await expect(session.query('exec', "SET enable_external_access = true")).rejects.toThrow(RefusedQueryError);
+    await expect(session.query('exec', 'DROP VIEW ds0')).rejects.toThrow(RefusedQueryError);
+    await expect(session.query('exec', `ATTACH '${join(fx.root, 'x.db')}' AS x`)).rejects.toThrow(/query refused|Permission Error/);
+    await expect(session.query('exec', "ATTACH ':memory:' AS x")).rejects.toThrow(RefusedQueryError);
+    await expect(rows("SELECT current_setting('enable_external_access') AS v, current_setting('lock_configuration') AS locked")).resolves.toEqual([
+      { v: false, locked: true },
+    ]);
+    expect(existsSync(target)).toBe(false);
+  });
+
+  it('refuses an unknown request type', async () => {
+    await expect(session.query('json', 'SELECT 1')).rejects.toThrow(/type must be "arrow" or "exec"/);
+  });
+});
