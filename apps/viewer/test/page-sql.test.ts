@@ -90,16 +90,21 @@ describe('Pareto frontier', () => {
   }
 
   it.each([
-    [true, true],
-    [true, false],
-    [false, true],
-    [false, false],
-  ])('matches brute force (minX %s, minY %s)', async (minX, minY) => {
+    [true, true, null],
+    [true, false, null],
+    [false, true, null],
+    [false, false, null],
+    [true, true, { log: true, domain: [1e-5, 10], bins: 7 }],
+    [false, true, { log: true, domain: [1e-5, 10], bins: 7 }],
+    [true, false, { log: false, domain: [0, 5], bins: 3 }],
+    [false, false, { log: false, domain: [0.001, 0.002], bins: 50 }],
+  ] as const)('matches brute force (minX %s, minY %s, binned %j)', async (minX, minY, binning) => {
     const all = (await rows('SELECT "timeS" AS x, "costUsd" AS y FROM t WHERE "timeS" IS NOT NULL')) as { x: number; y: number }[];
     const expected = frontier(all, minX, minY)
       .map((p) => `${p.x},${p.y}`)
       .sort();
-    const got = await rows(paretoQuery({ table: 't', x: 'timeS', y: 'costUsd', minX, minY, filter: '', columns: ['cluster', 'gpus'] }));
+    const request = { table: 't', x: 'timeS', y: 'costUsd', minX, minY, filter: '', columns: ['cluster', 'gpus'], ...(binning ? { binning: { ...binning, domain: [...binning.domain] as [number, number] } } : {}) };
+    const got = await rows(paretoQuery(request));
     expect(got.map((r) => `${r.timeS},${r.costUsd}`).sort()).toEqual([...new Set(expected)]);
     expect(Object.keys(got[0])).toEqual(['timeS', 'costUsd', 'cluster', 'gpus']);
   });

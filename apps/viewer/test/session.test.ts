@@ -18,8 +18,8 @@ beforeAll(async () => {
   fx = await makeFixtures();
   session = await ViewerSession.open([fx.good, fx.truncated, fx.empty, fx.badManifest, fx.escaping].map((dir) => describeResult(dir)), { sampleRows: 1000 });
 });
-afterAll(() => {
-  session?.close();
+afterAll(async () => {
+  await session?.close();
   if (fx) rmSync(fx.root, { recursive: true, force: true });
 });
 

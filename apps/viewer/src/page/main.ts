@@ -4,13 +4,13 @@
  */
 import * as vg from '@uwdata/vgplot';
 import { MosaicClient } from '@uwdata/mosaic-core';
+import { count, Query, type FilterExpr } from '@uwdata/mosaic-sql';
 import type { Table } from '@uwdata/flechette';
 import type { DatasetInfo } from '../shared/datasets.js';
 import { activity, fetchDatasets, ViewerConnector } from './api.js';
 import { defaultsFor, type Dataset } from './dataset.js';
 import { h, select } from './dom.js';
 import { datasetOf, loadStats } from './load.js';
-import { countQuery, where } from './sql.js';
 import { datasetIndex, encodeState, parseHash, readState, readTableState, type ViewState } from './state.js';
 import type { View, ViewContext } from './views/context.js';
 import { createCompareView } from './views/compare.js';
@@ -28,8 +28,9 @@ const probe = {
   ready: false,
   /** Renders per view since the page opened. */
   renders: {} as Record<string, number>,
-  /** When each view first drew with data (ms since navigation start). */
+  /** When each view first drew with data, and last drew (ms since navigation start). */
   firstRender: {} as Record<string, number>,
+  renderTimes: {} as Record<string, number>,
   lastRender: 0,
   errors: [] as string[],
 };
@@ -81,8 +82,9 @@ class MatchCount extends MosaicClient {
   ) {
     super(ctx.selection);
   }
-  query(filter?: unknown) {
-    return countQuery(this.dataset.table, where(filter));
+  query(filter?: FilterExpr) {
+    // An aggregate query object (not text), so Mosaic answers it from pre-aggregated tables while brushing.
+    return Query.from(this.dataset.table).select({ n: count() }).where(filter ?? []);
   }
   queryResult(data: unknown) {
     const n = Number((data as Table).getChildAt(0)?.at(0) ?? 0);
@@ -137,6 +139,8 @@ async function boot(root: HTMLElement): Promise<void> {
   grid.append(...slots.values());
 
   const views = new Map<string, View>();
+  let tableDrawn: () => void = () => {};
+  const firstTable = new Promise<void>((resolve) => (tableDrawn = resolve));
   const ctx: ViewContext = {
     dataset,
     state,
@@ -154,6 +158,8 @@ async function boot(root: HTMLElement): Promise<void> {
     rendered: (id) => {
       probe.renders[id] = (probe.renders[id] ?? 0) + 1;
       probe.firstRender[id] ??= performance.now();
+      if (id === 'table') tableDrawn();
+      probe.renderTimes[id] = performance.now();
       probe.lastRender = performance.now();
     },
   };
@@ -170,7 +176,8 @@ async function boot(root: HTMLElement): Promise<void> {
   });
   coordinator.connect(new MatchCount(dataset, summary, ctx));
   place('table');
-
+  // First paint first: the statistics scan whole columns, so they wait for the table's first window (or 3 s).
+  await Promise.race([firstTable, new Promise((resolve) => setTimeout(resolve, 3000))]);
   await loadStats(coordinator, dataset);
   Object.assign(state, { ...readState(raw, ds, defaultsFor(dataset), columnNames), table: state.table });
   for (const id of Object.keys(VIEW_FACTORIES)) if (id !== 'table') place(id);

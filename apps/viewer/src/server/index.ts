@@ -47,7 +47,7 @@ export async function startViewer(options: ViewerOptions): Promise<RunningViewer
   try {
     http = await startHttpServer({ session, pageDir, port: options.port, onRefused: options.onRefused });
   } catch (error) {
-    session.close();
+    await session.close();
     throw error;
   }
   return {
@@ -56,7 +56,7 @@ export async function startViewer(options: ViewerOptions): Promise<RunningViewer
     datasets: session.datasets,
     close: async () => {
       await http.close();
-      session.close();
+      await session.close();
     },
   };
 }

@@ -8,10 +8,11 @@
  *   lock_configuration       = true   (the page cannot SET any of it back)
  *
  * Queries then go through sql-guard.ts (one SELECT, or Mosaic's pre-aggregation) and come back as Arrow IPC.
- * A small pool of connections lets a slow query (a sorted table window over 10^7 rows) run beside fast ones.
+ * A pool of connections (pool.ts) lets a slow query (a sorted table window over 10^7 rows) run beside fast ones.
  */
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { resultToArrowIPC } from './arrow.js';
+import { ConnectionPool } from './pool.js';
 import { readManifestText, sourceFiles, type Manifest, type ResultSource, type TableFile } from './results.js';
 import { checkQuery, firstLine, preaggStatement, RefusedQueryError } from './sql-guard.js';
 import type { ColumnInfo, ColumnKind, ColumnRole, DatasetInfo, ReductionInfo, TableInfo } from '../shared/datasets.js';
@@ -23,7 +24,7 @@ export interface SessionOptions {
   sampleRows?: number;
   /** DuckDB worker threads (default: DuckDB's, one per core). */
   threads?: number;
-  /** Connections serving page queries concurrently (default 3). */
+  /** Connections serving page queries side by side (default 6). */
   connections?: number;
   /** Called after each page query with its SQL and milliseconds (LINKCAP_VIEW_LOG=1 in the CLI). */
   onQuery?: (sql: string, ms: number, error?: string) => void;
@@ -80,8 +81,9 @@ export class ViewerSession {
   readonly datasets: DatasetInfo[] = [];
   /** Files the page may download, by index (/files/<index>). */
   readonly files: { path: string; label: string }[] = [];
-  private pool: DuckDBConnection[] = [];
-  private next = 0;
+  private readonly pool: ConnectionPool;
+  /** The background connection building the samples (its own pool of one, so close() can stop it). */
+  private readonly sampler: ConnectionPool;
   /** Sample tables still to build (name → CREATE), then being built (name → promise). */
   private readonly samples = new Map<string, string>();
   private readonly building = new Map<string, Promise<void>>();
@@ -89,13 +91,17 @@ export class ViewerSession {
   private constructor(
     private readonly instance: DuckDBInstance,
     private readonly onQuery?: SessionOptions['onQuery'],
-  ) {}
+    connections = 6,
+  ) {
+    this.pool = new ConnectionPool(instance, connections);
+    this.sampler = new ConnectionPool(instance, 1);
+  }
 
   static async open(sources: ResultSource[], options: SessionOptions = {}): Promise<ViewerSession> {
     const config: Record<string, string> = {};
     if (options.threads) config.threads = String(options.threads);
     const instance = await DuckDBInstance.create(':memory:', config);
-    const session = new ViewerSession(instance, options.onQuery);
+    const session = new ViewerSession(instance, options.onQuery, options.connections);
     try {
       const setup = await instance.connect();
       const allowed = sources.flatMap(sourceFiles);
@@ -108,10 +114,9 @@ export class ViewerSession {
       await setup.run('SET enable_external_access = false');
       await setup.run('SET lock_configuration = true');
       setup.closeSync();
-      for (let i = 0; i < (options.connections ?? 3); i += 1) session.pool.push(await instance.connect());
-      session.buildSamples(await instance.connect());
+      session.buildSamples();
     } catch (error) {
-      session.close();
+      await session.close();
       throw error;
     }
     return session;
@@ -206,32 +211,17 @@ export class ViewerSession {
    * Builds the samples one after another in the background: a reservoir over 10^7 rows reads every column
    * once, which must not hold up the first paint. A query that names a sample waits for it (see run).
    */
-  private sampler: DuckDBConnection | null = null;
-
-  private buildSamples(connection: DuckDBConnection): void {
-    this.sampler = connection;
+  private buildSamples(): void {
     let chain = Promise.resolve();
     for (const [name, create] of this.samples) {
-      const built = chain.then(() => connection.run(create)).then(() => undefined);
+      const built = chain.then(() => this.sampler.use((connection) => connection.run(create))).then(() => undefined);
       this.building.set(name, built);
       chain = built.catch(() => undefined);
     }
-    void chain.then(() => {
-      if (this.sampler === connection) {
-        this.sampler = null;
-        connection.closeSync();
-      }
-    });
   }
 
   private async samplesFor(sql: string): Promise<void> {
     for (const [name, built] of this.building) if (sql.includes(`"${name}"`)) await built;
-  }
-
-  private connection(): DuckDBConnection {
-    const connection = this.pool[this.next % this.pool.length];
-    this.next += 1;
-    return connection;
   }
 
   /**
@@ -254,28 +244,25 @@ export class ViewerSession {
   private async run(type: unknown, sql: unknown): Promise<Uint8Array | null> {
     if (type !== 'arrow' && type !== 'exec') throw new RefusedQueryError(`type must be "arrow" or "exec" (found ${JSON.stringify(type)})`);
     if (typeof sql === 'string') await this.samplesFor(sql);
-    const connection = this.connection();
-    const checked = await checkQuery(connection, sql);
-    if (checked.kind === 'preagg') {
-      await connection.run(preaggStatement(checked));
-      return null;
-    }
-    try {
-      const result = await checked.statement.runAndReadAll();
-      return type === 'arrow' ? resultToArrowIPC(result) : null;
-    } finally {
-      checked.statement.destroySync();
-    }
+    return this.pool.use(async (connection) => {
+      const checked = await checkQuery(connection, sql);
+      if (checked.kind === 'preagg') {
+        await connection.run(preaggStatement(checked));
+        return null;
+      }
+      try {
+        const result = await checked.statement.runAndReadAll();
+        return type === 'arrow' ? resultToArrowIPC(result) : null;
+      } finally {
+        checked.statement.destroySync();
+      }
+    });
   }
 
-  close(): void {
-    if (this.sampler) {
-      this.sampler.interrupt();
-      this.sampler.closeSync();
-      this.sampler = null;
-    }
-    for (const connection of this.pool) connection.closeSync();
-    this.pool = [];
+  /** Stops what runs (samples, page queries), then closes every connection and the database. */
+  async close(): Promise<void> {
+    await this.sampler.close();
+    await this.pool.close();
     this.instance.closeSync();
   }
 }

@@ -6,12 +6,12 @@
  * metrics named like bandwidth or throughput).
  */
 import { MosaicClient, type Selection } from '@uwdata/mosaic-core';
-import { VerbatimNode } from '@uwdata/mosaic-sql';
+import { count, Query, VerbatimNode, type FilterExpr } from '@uwdata/mosaic-sql';
 import type { Table } from '@uwdata/flechette';
 import * as d3 from 'd3';
 import { axes, numericMetrics, wantsLog } from '../dataset.js';
 import { h, select } from '../dom.js';
-import { densityQuery, ident, paretoQuery, where } from '../sql.js';
+import { binExpr, densityDomainPredicate, ident, paretoQuery, where } from '../sql.js';
 import type { Interval } from '../state.js';
 import { checkbox, formatValue, labelled, panel, type View, type ViewContext } from './context.js';
 
@@ -25,14 +25,14 @@ type Scale = d3.ScaleContinuousNumeric<number, number>;
 class LayerClient extends MosaicClient {
   constructor(
     selection: Selection,
-    private readonly build: (filter: string) => string,
+    private readonly build: (filter: FilterExpr | undefined) => string | Query,
     private readonly onData: (table: Table) => void,
     private readonly onError: (error: unknown) => void,
   ) {
     super(selection);
   }
-  query(filter?: unknown) {
-    return this.build(where(filter));
+  query(filter?: FilterExpr) {
+    return this.build(filter);
   }
   queryResult(data: unknown) {
     this.onData(data as Table);
@@ -167,15 +167,34 @@ export function createScatterView(ctx: ViewContext): View {
   };
 
   const table = ctx.dataset.table;
+  // The density as an aggregate query object, so Mosaic can pre-aggregate it for brushes in other views.
   const density = new LayerClient(
     ctx.selection,
-    (filter) => densityQuery({ table, x: s.x, y: s.y, logX, logY, xDomain, yDomain, bins: BINS, filter }),
+    (filter) =>
+      Query.from(table)
+        .select({
+          bx: new VerbatimNode(binExpr(s.x, logX, xDomain, BINS[0])),
+          by: new VerbatimNode(binExpr(s.y, logY, yDomain, BINS[1])),
+          n: count(),
+        })
+        .where(...[filter ?? [], new VerbatimNode(`(${densityDomainPredicate({ x: s.x, y: s.y, logX, logY })})`)].flat())
+        .groupby('bx', 'by'),
     drawDensity,
     showError,
   );
   const pareto = new LayerClient(
     ctx.selection,
-    (filter) => paretoQuery({ table, x: s.x, y: s.y, minX: s.minX, minY: s.minY, filter, columns: layoutColumns }),
+    (filter) =>
+      paretoQuery({
+        table,
+        x: s.x,
+        y: s.y,
+        minX: s.minX,
+        minY: s.minY,
+        filter: where(filter),
+        columns: layoutColumns,
+        binning: { log: logX, domain: xDomain, bins: 4096 },
+      }),
     drawFrontier,
     showError,
   );

@@ -5,11 +5,11 @@
  * narrow every other view, and the table shows the rows every other view's brush leaves.
  */
 import { MosaicClient, type Selection } from '@uwdata/mosaic-core';
-import { VerbatimNode } from '@uwdata/mosaic-sql';
+import { count, Query, VerbatimNode, type FilterExpr } from '@uwdata/mosaic-sql';
 import type { Table } from '@uwdata/flechette';
 import type { ColumnInfo } from '../../shared/datasets.js';
 import { h } from '../dom.js';
-import { countQuery, filterPredicate, FilterSyntaxError, where, windowQuery } from '../sql.js';
+import { filterPredicate, FilterSyntaxError, where, windowQuery } from '../sql.js';
 import { formatValue, panel, type View, type ViewContext } from './context.js';
 
 export const ROW_HEIGHT = 24;
@@ -24,12 +24,27 @@ export function rowOffset(scrollTop: number, scrollRange: number, rows: number, 
   return Math.min(last, Math.max(0, Math.round((scrollTop / scrollRange) * last)));
 }
 
-class TableClient extends MosaicClient {
-  offset = 0;
-  total = -1;
-  private lastCountFilter: string | null = null;
-  private filterError: string | null = null;
+/** The table's own filters as SQL; a filter that does not parse is reported and left out. */
+function ownPredicate(view: TableView): { sql: string; error: string | null } {
+  const parts: string[] = [];
+  let error: string | null = null;
+  for (const column of view.columns) {
+    const text = view.ctx.state.table.filters[column.name];
+    if (!text) continue;
+    try {
+      const predicate = filterPredicate(column.name, column.kind === 'string' ? 'string' : 'number', text);
+      if (predicate) parts.push(predicate);
+    } catch (caught) {
+      if (caught instanceof FilterSyntaxError) error = caught.message;
+      else throw caught;
+    }
+  }
+  return { sql: parts.join(' AND '), error };
+}
 
+/** The visible window of rows. */
+class WindowClient extends MosaicClient {
+  offset = 0;
   constructor(
     private readonly view: TableView,
     selection: Selection,
@@ -37,54 +52,54 @@ class TableClient extends MosaicClient {
     super(selection);
   }
 
-  ownPredicate(): string {
-    const parts: string[] = [];
-    this.filterError = null;
-    for (const column of this.view.columns) {
-      const text = this.view.ctx.state.table.filters[column.name];
-      if (!text) continue;
-      try {
-        const predicate = filterPredicate(column.name, column.kind === 'string' ? 'string' : 'number', text);
-        if (predicate) parts.push(predicate);
-      } catch (error) {
-        if (error instanceof FilterSyntaxError) this.filterError = error.message;
-        else throw error;
-      }
-    }
-    return parts.join(' AND ');
-  }
-
   query(filter?: unknown) {
-    const clause = where(filter, this.ownPredicate());
-    if (clause !== this.lastCountFilter) {
-      this.lastCountFilter = clause;
-      this.total = -1;
-      void this.fetchCount(clause);
-    }
     const { state, dataset } = this.view.ctx;
     return windowQuery({
       table: dataset.table,
       columns: this.view.columns.map((c) => c.name),
-      filter: clause,
+      filter: where(filter, ownPredicate(this.view).sql),
       sort: state.table.sort,
       limit: VISIBLE_ROWS + 4,
       offset: this.offset,
     });
   }
 
-  private async fetchCount(clause: string) {
-    try {
-      const result = (await this.coordinator!.query(countQuery(this.view.ctx.dataset.table, clause))) as Table;
-      if (clause !== this.lastCountFilter) return;
-      this.total = Number(result.getChildAt(0)?.at(0) ?? 0);
-      this.view.layout();
-    } catch (error) {
-      this.view.showError(error);
-    }
+  queryResult(data: unknown) {
+    this.view.draw(data as Table, ownPredicate(this.view).error);
+    return this;
+  }
+
+  queryError(error: unknown) {
+    this.view.showError(error);
+    return this;
+  }
+}
+
+/** How many rows pass: an aggregate query, so Mosaic can answer it from pre-aggregated tables while brushing. */
+class CountClient extends MosaicClient {
+  total = -1;
+  constructor(
+    private readonly view: TableView,
+    selection: Selection,
+  ) {
+    super(selection);
+  }
+
+  query(filter?: unknown) {
+    const own = ownPredicate(this.view).sql;
+    return Query.from(this.view.ctx.dataset.table)
+      .select({ n: count() })
+      .where(...([filter, own ? new VerbatimNode(`(${own})`) : null].flat().filter(Boolean) as FilterExpr[]));
+  }
+
+  queryPending() {
+    this.total = -1;
+    return this;
   }
 
   queryResult(data: unknown) {
-    this.view.draw(data as Table, this.filterError);
+    this.total = Number((data as Table).getChildAt(0)?.at(0) ?? 0);
+    this.view.layout();
     return this;
   }
 
@@ -98,7 +113,8 @@ class TableView implements View {
   readonly id = 'table';
   readonly element: HTMLElement;
   readonly columns: ColumnInfo[];
-  private readonly client: TableClient;
+  private readonly client: WindowClient;
+  private readonly counter: CountClient;
   private readonly scroller: HTMLElement;
   private readonly spacer: HTMLElement;
   private readonly body: HTMLElement;
@@ -141,10 +157,12 @@ class TableView implements View {
     const frame = panel('table', 'Rows', [], this.scroller, { wide: true });
     this.element = frame.element;
     this.status = frame.status;
-    this.client = new TableClient(this, ctx.selection);
+    this.client = new WindowClient(this, ctx.selection);
+    this.counter = new CountClient(this, ctx.selection);
     this.markSort();
     this.publishFilters();
     ctx.coordinator.connect(this.client);
+    ctx.coordinator.connect(this.counter);
   }
 
   private toggleSort(column: string) {
@@ -173,14 +191,15 @@ class TableView implements View {
     this.scroller.scrollTop = 0;
     this.publishFilters();
     this.client.requestQuery();
+    this.counter.requestQuery();
   }
 
   /** The filters as this view's clause: every other view is narrowed by them. */
   private publishFilters() {
-    const predicate = this.client.ownPredicate();
+    const predicate = ownPredicate(this).sql;
     this.ctx.selection.update({
       source: this.client,
-      clients: new Set([this.client]),
+      clients: new Set<MosaicClient>([this.client, this.counter]),
       fields: [],
       value: predicate === '' ? null : { ...this.ctx.state.table.filters },
       predicate: predicate === '' ? null : new VerbatimNode(`(${predicate})`),
@@ -193,7 +212,7 @@ class TableView implements View {
     requestAnimationFrame(() => {
       this.scheduled = false;
       const range = this.scroller.scrollHeight - this.scroller.clientHeight;
-      const offset = rowOffset(this.scroller.scrollTop, range, Math.max(0, this.client.total), VISIBLE_ROWS);
+      const offset = rowOffset(this.scroller.scrollTop, range, Math.max(0, this.counter.total), VISIBLE_ROWS);
       if (offset !== this.client.offset) {
         this.client.offset = offset;
         this.client.requestQuery();
@@ -203,7 +222,7 @@ class TableView implements View {
 
   /** Sizes the scroll range to the row count. */
   layout() {
-    const rows = Math.max(0, this.client.total);
+    const rows = Math.max(0, this.counter.total);
     const height = Math.min(MAX_SPACER_PX, Math.max(0, rows - VISIBLE_ROWS) * ROW_HEIGHT);
     this.spacer.style.height = `${height}px`;
     this.updateStatus();
@@ -213,7 +232,7 @@ class TableView implements View {
 
   private updateStatus() {
     const total = this.ctx.dataset.rows;
-    const shown = this.client.total;
+    const shown = this.counter.total;
     const parts = [
       shown < 0 ? `counting… of ${total.toLocaleString('en-US')} rows` : `${shown.toLocaleString('en-US')} of ${total.toLocaleString('en-US')} rows`,
     ];
@@ -252,8 +271,9 @@ class TableView implements View {
   }
 
   destroy() {
-    this.ctx.selection.update({ source: this.client, clients: new Set([this.client]), fields: [], value: null, predicate: null });
+    this.ctx.selection.update({ source: this.client, clients: new Set<MosaicClient>([this.client, this.counter]), fields: [], value: null, predicate: null });
     this.ctx.coordinator.disconnect(this.client);
+    this.ctx.coordinator.disconnect(this.counter);
   }
 }
 
