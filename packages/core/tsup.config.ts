@@ -6,14 +6,15 @@ type Plugin = NonNullable<Options['esbuildPlugins']>[number];
 const shim = (name: string) => fileURLToPath(new URL(`./src/browser/${name}`, import.meta.url));
 
 /**
- * The browser entry's bundle: node:fs (read only by model/catalog file loading) becomes a stub that says files
- * cannot be read in a page, the addon loader becomes one that says there is no native engine, and any other
- * Node built-in reached from the entry fails the build, so dist/browser.js provably has none.
+ * The browser entry's bundle: node:fs and the file helpers (read only by model/catalog file loading) become stubs
+ * that say files cannot be read in a page, the addon loader becomes one that says there is no native engine, and
+ * any other Node built-in reached from the entry fails the build, so dist/browser.js provably has none.
  */
 const browserShims: Plugin = {
   name: 'linkcap-browser-shims',
   setup(build) {
     build.onResolve({ filter: /^node:fs$/ }, () => ({ path: shim('no-fs.ts') }));
+    build.onResolve({ filter: /(^|\/)files\/(read-text|lazy-require)\.js$/ }, () => ({ path: shim('no-files.ts') }));
     build.onResolve({ filter: /(^|\/)engine\/loader\.js$|^\.\/loader\.js$/ }, (args) =>
       /[\\/](engine|training)[\\/]/.test(args.importer) ? { path: shim('no-native.ts') } : undefined,
     );

@@ -9,10 +9,10 @@
 
 namespace {
 
-constexpr int kAbiVersion = 1;
+constexpr int kAbiVersion = 3;
 // Bumped whenever the training rows' meaning, the status or problem codes, or evaluateTraining's contract
 // change; trainingFieldCounts (the row widths) is compared by the TypeScript engine as well.
-constexpr int kTrainingAbiVersion = 1;
+constexpr int kTrainingAbiVersion = 2;
 
 Napi::Value hardware_concurrency(const Napi::CallbackInfo& info) {
   return Napi::Number::New(info.Env(), linkcap::hardware_threads());

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "format_number.hpp"
+#include "input_error.hpp"
 
 namespace linkcap {
 namespace {
@@ -22,6 +23,7 @@ bool fraction(double v) { return v > 0 && v <= 1; }
 bool whole_at_least_one(double v) { return v >= 1 && std::floor(v) == v; }
 bool topology(double v) { return v == 0 || v == 1 || v == 2; }
 bool at_least_one(double v) { return v >= 1; }
+bool call_latency(double v) { return v >= 0 && v <= 1e6; }
 
 constexpr Rule kPositive{positive, "must be > 0"};
 constexpr Rule kNonNegative{non_negative, "must be ≥ 0"};
@@ -45,9 +47,9 @@ constexpr Rule kRules[kClusterFieldCount] = {
     {at_least_one, "must be ≥ 1"},                          // oversubscription
     kFlag,                                                  // inNetworkReduction
     kFraction,                                              // inNetworkEfficiency
+    {call_latency, "must be from 0 to 1000000 (µs)"},       // callLatencyUs
+    kFlag,                                                  // cudaGraph
 };
-
-constexpr std::size_t kMaxClusterRows = 65536;
 
 }  // namespace
 
@@ -56,29 +58,10 @@ void validate_cluster_row(const double* row, std::size_t row_index) {
     const double value = row[field];
     const Rule& rule = kRules[field];
     if (!std::isfinite(value) || !rule.check(value)) {
-      throw std::invalid_argument("clusters[" + std::to_string(row_index) + "]." + kClusterFieldNames[field] + " = " +
-                                  format_number(value) + ": " + rule.range);
+      throw_out_of_range("clusters[" + std::to_string(row_index) + "]." + kClusterFieldNames[field],
+                         format_number(value), rule.range);
     }
   }
-}
-
-std::vector<ClusterParams> unpack_clusters(const double* packed, std::size_t length) {
-  if (length == 0 || length % kClusterFieldCount != 0) {
-    throw std::invalid_argument("clusters: length " + std::to_string(length) + " must be a positive multiple of " +
-                                std::to_string(kClusterFieldCount) + " (fields per cluster row)");
-  }
-  const std::size_t count = length / kClusterFieldCount;
-  if (count > kMaxClusterRows) {
-    throw std::invalid_argument("clusters: " + std::to_string(count) + " rows: at most " +
-                                std::to_string(kMaxClusterRows) + " (cluster indices are Uint16)");
-  }
-  std::vector<ClusterParams> clusters;
-  clusters.reserve(count);
-  for (std::size_t row = 0; row < count; ++row) {
-    validate_cluster_row(packed + row * kClusterFieldCount, row);
-    clusters.push_back(unpack_cluster(packed + row * kClusterFieldCount));
-  }
-  return clusters;
 }
 
 }  // namespace linkcap

@@ -13,9 +13,9 @@ const browser = (await import(bundleUrl.href)) as typeof import('../src/browser.
 const bundle = readFileSync(fileURLToPath(bundleUrl), 'utf8');
 
 describe('@linkcap/core/browser bundle', () => {
-  it('imports nothing but yaml: no node: module, no require, no addon loader', () => {
+  it('imports nothing: no node: module, no require, no addon loader', () => {
     const imports = [...bundle.matchAll(/^import\s.*?from\s+["']([^"']+)["']/gm)].map((m) => m[1]);
-    expect(imports).toEqual(['yaml']);
+    expect(imports).toEqual([]);
     expect(bundle).not.toMatch(/["']node:|createRequire|require\(|@linkcap\/native|linkcap_native\.node/);
     expect(bundle).toContain('the native engine does not run in a browser');
   });

@@ -9,6 +9,7 @@ import { register as registerTrain } from './train.js';
 import { register as registerCompare } from './compare.js';
 import { register as registerModels } from './models.js';
 import { register as registerView } from './view.js';
+import { register as registerCalibrate } from './calibrate.js';
 
 export function registerCommands(program: Command): void {
   registerCollective(program);
@@ -20,4 +21,5 @@ export function registerCommands(program: Command): void {
   registerCompare(program);
   registerModels(program);
   registerView(program);
+  registerCalibrate(program);
 }

@@ -5,19 +5,13 @@
  */
 import { spawn } from 'node:child_process';
 import type { Command } from 'commander';
-import { UsageError } from '../util/errors.js';
-import { parsePositiveInt } from '../util/units.js';
+import { InputError, UsageError } from '../util/errors.js';
+import { parseWholeNumber } from '../util/values.js';
 
 interface ViewOptions {
   port?: string;
   open?: boolean;
   threads?: string;
-}
-
-function parsePort(text: string): number {
-  const port = parsePositiveInt(text, '--port');
-  if (port > 65535) throw new UsageError(`--port: must be from 1 to 65535 (got ${port})`);
-  return port;
 }
 
 /** Opens `url` in the desktop's browser; failures only print a hint (the URL is already printed). */
@@ -34,8 +28,8 @@ function openBrowser(url: string): void {
 }
 
 async function run(results: string[], options: ViewOptions): Promise<void> {
-  const port = options.port === undefined ? 0 : parsePort(options.port);
-  const threads = options.threads === undefined ? undefined : parsePositiveInt(options.threads, '--threads');
+  const port = options.port === undefined ? 0 : parseWholeNumber(options.port, '--port', { min: 1, max: 65535 });
+  const threads = options.threads === undefined ? undefined : parseWholeNumber(options.threads, '--threads', { min: 1, max: 1024 });
   // Loaded here, not at the top: DuckDB is only needed by this command.
   const viewer = await import('@linkcap/viewer/server');
   if (results.length === 0) {
@@ -56,7 +50,9 @@ async function run(results: string[], options: ViewOptions): Promise<void> {
       onRefused: (reason) => process.stderr.write(`linkcap view: refused a request: ${reason}\n`),
     });
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') throw new Error(`--port ${port}: in use; choose another or leave --port out for a free one`);
+    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') throw new InputError(`--port: ${port} is in use; choose another or leave --port out for any free port`);
+    // A RESULTS argument that names nothing the viewer can open: the message names it (exit 1).
+    if (error instanceof viewer.ResultArgumentError) throw new InputError(error.message);
     throw error;
   }
   const lines = [`Serving ${running.datasets.length === 1 ? '1 result' : `${running.datasets.length} results`} at ${running.url}  (Ctrl-C to stop)`];

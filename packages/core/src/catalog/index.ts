@@ -23,7 +23,7 @@ export type {
   RuleSpec,
   SourceSpec,
 } from './schema.js';
-export { ASSUMPTION, USER, CHIP_TOPOLOGIES, CLUSTER_TOPOLOGIES, ARCHITECTURES, COMPARISON_OPS } from './schema.js';
+export { ASSUMPTION, USER, FIT, CHIP_TOPOLOGIES, CLUSTER_TOPOLOGIES, ARCHITECTURES, COMPARISON_OPS } from './schema.js';
 export { CatalogError, validateCatalogDocument, type CatalogIssue, type CatalogDocument, type ValidateOptions } from './validate-catalog.js';
 export { applyDocument, checkCatalog, findChip, findClusterSpec, findRule } from './merge.js';
 export { builtinCatalog, BUILTIN_DOCUMENTS, BUILTIN_ORIGIN } from './builtin.js';
@@ -33,11 +33,13 @@ export {
   readCatalogFile,
   parseCatalogText,
   writeCatalogEntries,
+  catalogTextWithEntries,
   DEFAULT_CATALOG_FILES,
   CATALOG_ENV,
   type LoadCatalogOptions,
   type CatalogEntries,
+  type WriteCatalogOptions,
 } from './load-file.js';
 export { resolveClusterSpec, resolveClusterId, listClusters, type ResolvedCluster, type ParamProvenance } from './resolve-cluster.js';
 export { resolveCluster, resolveClusterFile, isClusterFileRef } from './cluster-ref.js';
-export { deriveChip, type DeriveOptions, type DerivedVariant } from './derive.js';
+export { deriveChip, DERIVE_LIMITS, type DeriveOptions, type DerivedVariant } from './derive.js';

@@ -8,7 +8,7 @@
 /** A number with its provenance. `value: null` = not known (the catalog says so rather than guessing). */
 export interface Figure {
   value: number | null;
-  /** A key of the catalog's `sources` table, or "assumption" (a linkcap choice; see `note`) or "user". */
+  /** A key of the catalog's `sources` table, or "assumption" (a linkcap choice; see `note`), "user" or "fit". */
   source: string;
   /** The source marks the number (unconfirmed): only secondary sources were found. */
   unconfirmed?: boolean;
@@ -23,6 +23,8 @@ export interface KnownFigure extends Figure {
 /** Pseudo-source keys that need no entry in the `sources` table. */
 export const ASSUMPTION = 'assumption';
 export const USER = 'user';
+/** Figures `linkcap calibrate` fitted to nccl-tests logs (the note names the logs and the date). */
+export const FIT = 'fit';
 
 export interface SourceSpec {
   title: string;
@@ -147,6 +149,11 @@ export interface ClusterSpec {
   gpusPerDomain: Figure;
   scaleUp: ClusterScaleUpSpec;
   scaleOut: ClusterScaleOutSpec;
+  /**
+   * Extra latency of every collective call, µs, over NCCL's tuner constants (slower host or launch path).
+   * Default 0; `linkcap calibrate` fits it from small-message rows.
+   */
+  callLatencyUs?: Figure;
   /** Total GPUs of a named cluster; absent for node presets (any multiple of the domain). */
   maxGpus?: Figure;
   derivedFrom?: string;

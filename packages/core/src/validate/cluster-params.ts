@@ -25,6 +25,8 @@ export const CLUSTER_FIELD_RULES: Record<keyof ClusterParams, Rule> = {
   oversubscription: { check: (v) => v >= 1, range: 'must be ≥ 1' },
   inNetworkReduction: flag,
   inNetworkEfficiency: fraction,
+  callLatencyUs: { check: (v) => v >= 0 && v <= 1e6, range: 'must be from 0 to 1000000 (µs)' },
+  cudaGraph: flag,
 };
 
 /** Throws LinkcapInputError naming `${label}.${field}` when a field is missing, not finite or out of range. */
@@ -35,6 +37,20 @@ export function validateClusterParams(params: ClusterParams, label = 'cluster'):
     const rule = CLUSTER_FIELD_RULES[field];
     if (typeof value !== 'number' || !Number.isFinite(value) || !rule.check(value)) {
       throw new LinkcapInputError(`${label}.${field}`, `${describeValue(value)}: ${rule.range}`);
+    }
+  }
+}
+
+/**
+ * Checks row `row` of a packed cluster table with the rules above, worded as the native engine words it
+ * (native/src/core/validate_cluster.cpp): `clusters[0].scaleUpGBps = 0: must be > 0`.
+ */
+export function validateClusterRow(packed: Float64Array, row: number): void {
+  for (let field = 0; field < CLUSTER_FIELDS.length; field += 1) {
+    const value = packed[row * CLUSTER_FIELDS.length + field];
+    const name = CLUSTER_FIELDS[field];
+    if (!Number.isFinite(value) || !CLUSTER_FIELD_RULES[name].check(value)) {
+      throw LinkcapInputError.outOfRange(`clusters[${row}].${name}`, value, CLUSTER_FIELD_RULES[name].range);
     }
   }
 }
