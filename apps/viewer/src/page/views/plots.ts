@@ -10,7 +10,7 @@ import type { ColumnInfo } from '../../shared/datasets.js';
 import { axes, discreteAxes, isNumeric, numericMetrics } from '../dataset.js';
 import { h, select } from '../dom.js';
 import type { Interval } from '../state.js';
-import { checkbox, labelled, panel, type View, type ViewContext } from './context.js';
+import { checkbox, formatValue, labelled, panel, type View, type ViewContext } from './context.js';
 
 export const AGGREGATES = ['avg', 'min', 'max', 'median'] as const;
 type Aggregate = (typeof AGGREGATES)[number];
@@ -103,7 +103,8 @@ export function createLineView(ctx: ViewContext): View {
     y: AGGREGATE_FN[agg](s.y),
     ...(s.series ? { stroke: s.series } : {}),
     marker: 'circle',
-    tip: true,
+    // Plot's tip formats values by its own rules ("0" for 1e-4 s): give it ours, and drop the redundant z.
+    tip: { format: { x: (v: unknown) => formatValue(v), y: (v: unknown) => formatValue(v), z: false } },
   });
   const element = vg.plot(
     mark,
