@@ -103,6 +103,17 @@ describe('locked down', () => {
     expect(existsSync(target)).toBe(false);
   });
 
+  it('stops a query the page gave up on', async () => {
+    const abandoned = new AbortController();
+    const started = performance.now();
+    const slow = session.query('arrow', 'SELECT sum(a.range * b.range) AS s FROM range(200000) a, range(200000) b', abandoned.signal);
+    setTimeout(() => abandoned.abort(), 50);
+    await expect(slow).rejects.toThrow(/Interrupt/i);
+    // 4·10^10 products would take minutes; interrupted, the call returns at once and the session still answers.
+    expect(performance.now() - started).toBeLessThan(20_000);
+    await expect(rows('SELECT 1 AS one')).resolves.toEqual([{ one: 1 }]);
+  });
+
   it('refuses an unknown request type', async () => {
     await expect(session.query('json', 'SELECT 1')).rejects.toThrow(/type must be "arrow" or "exec"/);
   });

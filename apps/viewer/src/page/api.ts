@@ -2,6 +2,7 @@
  * Talking to `linkcap view`: the dataset list and Mosaic's connector protocol (POST { type, sql } → Arrow IPC).
  * Every request carries the token the server put in this page's meta tag.
  */
+import { tableFromIPC, type Table } from '@uwdata/flechette';
 import type { DatasetInfo } from '../shared/datasets.js';
 
 export type { DatasetInfo, ColumnInfo, ReductionInfo } from '../shared/datasets.js';
@@ -28,7 +29,33 @@ export async function fetchDatasets(): Promise<DatasetInfo[]> {
 }
 
 /** Counts queries in flight so tests and the benchmark can tell when every view has its data. */
-export const activity = { inFlight: 0, completed: 0, failed: 0, lastSettled: 0 };
+export const activity = { inFlight: 0, completed: 0, failed: 0, lastSettled: 0, /** queries waiting for brushes to rest */ scheduled: 0 };
+
+/**
+ * One Arrow query outside Mosaic's queue, abortable: the heavy views (Pareto frontier, compare) drop the answer to a
+ * brush position the user has already left, and the server stops that query in DuckDB.
+ */
+export async function fetchArrow(sql: string, signal?: AbortSignal): Promise<Table> {
+  activity.inFlight += 1;
+  try {
+    const response = await fetch('/api/query', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', 'X-Linkcap-Token': token() },
+      body: JSON.stringify({ type: 'arrow', sql }),
+      signal,
+    });
+    if (!response.ok) throw await failure(response);
+    const table = tableFromIPC(new Uint8Array(await response.arrayBuffer()));
+    activity.completed += 1;
+    return table;
+  } catch (error) {
+    if (!signal?.aborted) activity.failed += 1;
+    throw error;
+  } finally {
+    activity.inFlight -= 1;
+    activity.lastSettled = performance.now();
+  }
+}
 
 /** Mosaic's Connector over the viewer's /api/query. */
 export class ViewerConnector {

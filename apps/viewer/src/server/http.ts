@@ -173,7 +173,12 @@ export async function startHttpServer(options: HttpOptions): Promise<RunningServ
         if (error instanceof HttpError) throw error;
         throw new HttpError(400, 'the body must be JSON { "type": "arrow" | "exec", "sql": "…" }');
       }
-      const result = await session.query(body?.type, body?.sql);
+      // The page aborts a query it no longer needs (a brush moved on): stop it in DuckDB too.
+      const abandoned = new AbortController();
+      response.on('close', () => {
+        if (!response.writableFinished) abandoned.abort();
+      });
+      const result = await session.query(body?.type, body?.sql, abandoned.signal);
       if (result === null) send(response, 200, 'application/json', '{}', { 'Cache-Control': 'no-store' });
       else send(response, 200, 'application/vnd.apache.arrow.stream', result, { 'Cache-Control': 'no-store' });
       return;

@@ -24,20 +24,30 @@ export class ConnectionPool {
     return this.pooled.length;
   }
 
-  /** Runs `task` on the least busy connection (a new one while fewer than `max` exist and all are busy). */
-  async use<T>(task: (connection: DuckDBConnection) => Promise<T>): Promise<T> {
+  /**
+   * Runs `task` on the least busy connection (a new one while fewer than `max` exist and all are busy). When
+   * `signal` aborts (the page dropped the request) and the task runs alone on its connection, DuckDB is
+   * interrupted: the scan stops instead of finishing for nobody.
+   */
+  async use<T>(task: (connection: DuckDBConnection) => Promise<T>, signal?: AbortSignal): Promise<T> {
     if (this.closed) throw new Error('the viewer is shutting down');
     let entry = this.pooled.reduce<Pooled | undefined>((best, p) => (!best || p.running.size < best.running.size ? p : best), undefined);
     if (!entry || (entry.running.size > 0 && this.pooled.length < this.max)) {
       entry = { connection: await this.instance.connect(), running: new Set() };
       this.pooled.push(entry);
     }
-    const running = task(entry.connection);
-    entry.running.add(running);
+    const pooled = entry;
+    const running = task(pooled.connection);
+    pooled.running.add(running);
+    const interrupt = () => {
+      if (pooled.running.size === 1 && pooled.running.has(running)) pooled.connection.interrupt();
+    };
+    signal?.addEventListener('abort', interrupt, { once: true });
     try {
       return await running;
     } finally {
-      entry.running.delete(running);
+      signal?.removeEventListener('abort', interrupt);
+      pooled.running.delete(running);
     }
   }
 

@@ -226,13 +226,14 @@ export class ViewerSession {
 
   /**
    * Runs one query from the page: `arrow` returns Arrow IPC bytes, `exec` runs it for its effect (Mosaic's
-   * pre-aggregation) and returns null. Throws RefusedQueryError for SQL the guard refuses.
+   * pre-aggregation) and returns null. Throws RefusedQueryError for SQL the guard refuses. `signal`: the page
+   * gave up on the answer (DuckDB is interrupted).
    */
-  async query(type: unknown, sql: unknown): Promise<Uint8Array | null> {
-    if (!this.onQuery) return this.run(type, sql);
+  async query(type: unknown, sql: unknown, signal?: AbortSignal): Promise<Uint8Array | null> {
+    if (!this.onQuery) return this.run(type, sql, signal);
     const started = performance.now();
     try {
-      const result = await this.run(type, sql);
+      const result = await this.run(type, sql, signal);
       this.onQuery(String(sql), performance.now() - started);
       return result;
     } catch (error) {
@@ -241,7 +242,7 @@ export class ViewerSession {
     }
   }
 
-  private async run(type: unknown, sql: unknown): Promise<Uint8Array | null> {
+  private async run(type: unknown, sql: unknown, signal?: AbortSignal): Promise<Uint8Array | null> {
     if (type !== 'arrow' && type !== 'exec') throw new RefusedQueryError(`type must be "arrow" or "exec" (found ${JSON.stringify(type)})`);
     if (typeof sql === 'string') await this.samplesFor(sql);
     return this.pool.use(async (connection) => {
@@ -256,7 +257,7 @@ export class ViewerSession {
       } finally {
         checked.statement.destroySync();
       }
-    });
+    }, signal);
   }
 
   /** Stops what runs (samples, page queries), then closes every connection and the database. */

@@ -83,7 +83,7 @@ export interface Probe {
   renders: Record<string, number>;
   firstRender: Record<string, number>;
   lastRender: number;
-  activity: { inFlight: number; completed: number; failed: number; lastSettled: number };
+  activity: { inFlight: number; completed: number; failed: number; lastSettled: number; scheduled: number };
   errors: string[];
 }
 
@@ -122,7 +122,7 @@ export async function settle(page: Page, quietMs = 300): Promise<void> {
     (quiet) => {
       const probe = (window as unknown as { __linkcap: Probe }).__linkcap;
       const now = performance.now();
-      return probe.activity.inFlight === 0 && now - probe.activity.lastSettled > quiet && now - probe.lastRender > quiet;
+      return probe.activity.inFlight === 0 && probe.activity.scheduled === 0 && now - probe.activity.lastSettled > quiet && now - probe.lastRender > quiet;
     },
     quietMs,
     { timeout: 90_000, polling: 50 },

@@ -4,7 +4,6 @@
  * per group of a chosen axis (count, geometric mean, min, median, max). Clicking groups (shift for more)
  * filters the other views to them.
  */
-import { MosaicClient, type Selection } from '@uwdata/mosaic-core';
 import { VerbatimNode } from '@uwdata/mosaic-sql';
 import type { Table } from '@uwdata/flechette';
 import * as d3 from 'd3';
@@ -12,32 +11,11 @@ import { axes, defaultPair, discreteAxes, numericMetrics } from '../dataset.js';
 import { h, select } from '../dom.js';
 import { compareQuery, ident, literal, where } from '../sql.js';
 import { formatValue, labelled, panel, type View, type ViewContext } from './context.js';
+import { DebouncedQuery } from './debounced.js';
 
 const WIDTH = 560;
 const HEIGHT = 200;
 const MARGIN = { left: 48, right: 12, top: 8, bottom: 32 };
-
-class CompareClient extends MosaicClient {
-  constructor(
-    selection: Selection,
-    private readonly build: (filter: string) => string,
-    private readonly onData: (table: Table) => void,
-    private readonly onError: (error: unknown) => void,
-  ) {
-    super(selection);
-  }
-  query(filter?: unknown) {
-    return this.build(where(filter));
-  }
-  queryResult(data: unknown) {
-    this.onData(data as Table);
-    return this;
-  }
-  queryError(error: unknown) {
-    this.onError(error);
-    return this;
-  }
-}
 
 export function createCompareView(ctx: ViewContext): View {
   const s = ctx.state.compare;
@@ -81,14 +59,14 @@ export function createCompareView(ctx: ViewContext): View {
   const groupColumn = ctx.dataset.columns.find((c) => c.name === s.group);
 
   const source = { reset: () => {} };
-  let client: CompareClient;
+  let query: DebouncedQuery;
   const publish = () => {
     const list = [...picked];
     const predicate =
       list.length > 0 && groupColumn
         ? new VerbatimNode(`(${ident(s.group)} IN (${list.map((v) => literal(groupColumn.kind === 'string' ? v : Number(v))).join(', ')}))`)
         : null;
-    ctx.selection.update({ source, clients: new Set([client]), fields: [], value: list.length > 0 ? list : null, predicate });
+    ctx.selection.update({ source, clients: new Set([query.client]), fields: [], value: list.length > 0 ? list : null, predicate });
     if (list.length > 0) ctx.state.brushes.compare = list.map((v) => (groupColumn?.kind === 'string' ? v : Number(v)));
     else delete ctx.state.brushes.compare;
     ctx.saveState();
@@ -180,23 +158,24 @@ export function createCompareView(ctx: ViewContext): View {
     ctx.rendered('compare');
   };
 
-  client = new CompareClient(
+  // The join scans every filtered row (no pre-aggregate can answer it): it waits for brushes to rest.
+  query = new DebouncedQuery(
     ctx.selection,
-    (filter) => compareQuery({ table: ctx.dataset.table, axis: s.axis, a: asValue(s.a), b: asValue(s.b), metric: s.metric, keys, group: s.group, filter }),
+    (filter) => compareQuery({ table: ctx.dataset.table, axis: s.axis, a: asValue(s.a), b: asValue(s.b), metric: s.metric, keys, group: s.group, filter: where(filter) }),
     draw,
     (error) => {
       frame.status.textContent = error instanceof Error ? error.message : String(error);
       ctx.rendered('compare');
     },
   );
+  query.ownSources.add(source);
   if (picked.size > 0) publish();
-  ctx.coordinator.connect(client);
   return {
     id: 'compare',
     element: frame.element,
     destroy() {
-      ctx.selection.update({ source, clients: new Set([client]), fields: [], value: null, predicate: null });
-      ctx.coordinator.disconnect(client);
+      ctx.selection.update({ source, clients: new Set([query.client]), fields: [], value: null, predicate: null });
+      query.destroy();
     },
   };
 }

@@ -14,6 +14,7 @@ import { h, select } from '../dom.js';
 import { binExpr, densityDomainPredicate, ident, paretoQuery, where } from '../sql.js';
 import type { Interval } from '../state.js';
 import { checkbox, formatValue, labelled, panel, type View, type ViewContext } from './context.js';
+import { DebouncedQuery } from './debounced.js';
 
 const WIDTH = 560;
 const HEIGHT = 320;
@@ -182,7 +183,8 @@ export function createScatterView(ctx: ViewContext): View {
     drawDensity,
     showError,
   );
-  const pareto = new LayerClient(
+  // The frontier scans every filtered row (no pre-aggregate can answer it): it waits for brushes to rest.
+  const pareto = new DebouncedQuery(
     ctx.selection,
     (filter) =>
       paretoQuery({
@@ -222,8 +224,9 @@ export function createScatterView(ctx: ViewContext): View {
   svgNode.addEventListener('pointerleave', () => (tooltip.style.display = 'none'));
 
   // Brush: the rows inside the rectangle filter every other view.
-  const clients = new Set<MosaicClient>([density, pareto]);
+  const clients = new Set<MosaicClient>([density, pareto.client]);
   const source = { reset: () => brushLayer.call(brush.move, null) };
+  pareto.ownSources.add(source);
   const publish = (value: [Interval, Interval] | null) => {
     const predicate = value
       ? new VerbatimNode(`(${ident(s.x)} BETWEEN ${value[0][0]} AND ${value[0][1]} AND ${ident(s.y)} BETWEEN ${value[1][0]} AND ${value[1][1]})`)
@@ -260,14 +263,13 @@ export function createScatterView(ctx: ViewContext): View {
     restoring = false;
   }
   ctx.coordinator.connect(density);
-  ctx.coordinator.connect(pareto);
   return {
     id: 'scatter',
     element: frame.element,
     destroy() {
       ctx.selection.update({ source, clients, fields: [], value: null, predicate: null });
       ctx.coordinator.disconnect(density);
-      ctx.coordinator.disconnect(pareto);
+      pareto.destroy();
     },
   };
 }
