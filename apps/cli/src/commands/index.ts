@@ -8,6 +8,8 @@ import { register as registerControls } from './controls.js';
 import { register as registerTrain } from './train.js';
 import { register as registerCompare } from './compare.js';
 import { register as registerModels } from './models.js';
+import { register as registerSweep } from './sweep.js';
+import { register as registerMerge } from './merge.js';
 import { register as registerView } from './view.js';
 import { register as registerCalibrate } from './calibrate.js';
 
@@ -20,6 +22,8 @@ export function registerCommands(program: Command): void {
   registerTrain(program);
   registerCompare(program);
   registerModels(program);
+  registerSweep(program);
+  registerMerge(program);
   registerView(program);
   registerCalibrate(program);
 }

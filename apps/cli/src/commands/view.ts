@@ -1,12 +1,13 @@
 /**
  * `linkcap view [RESULTS…]`: serves the web viewer (@linkcap/viewer) over sweep result directories or table
  * files on 127.0.0.1, prints the URL, and opens a browser only with --open. Without RESULTS it opens the last
- * sweep's output (.linkcap/last-sweep, written by `linkcap sweep`). Runs until Ctrl-C.
+ * sweep's output (util/last-sweep.ts). Runs until Ctrl-C.
  */
 import { spawn } from 'node:child_process';
 import type { Command } from 'commander';
 import { InputError, UsageError } from '../util/errors.js';
 import { parseWholeNumber } from '../util/values.js';
+import { LAST_SWEEP_FILE, lastSweep } from '../util/last-sweep.js';
 
 interface ViewOptions {
   port?: string;
@@ -33,13 +34,14 @@ async function run(results: string[], options: ViewOptions): Promise<void> {
   // Loaded here, not at the top: DuckDB is only needed by this command.
   const viewer = await import('@linkcap/viewer/server');
   if (results.length === 0) {
-    const last = viewer.readLastSweep();
+    const last = lastSweep();
     if (!last) {
       throw new UsageError(
-        `no RESULTS named and no sweep recorded in ./${viewer.LAST_SWEEP_FILE}; name a result directory or Parquet file (linkcap view out/) or run linkcap sweep first`,
+        `no RESULTS named, no sweep recorded in ./${LAST_SWEEP_FILE} and no *.sweep directory here; name a result directory or Parquet file (linkcap view out/) or run linkcap sweep first`,
       );
     }
-    results = [last];
+    process.stderr.write(`linkcap view: opening ${last.path} (${last.from})\n`);
+    results = [last.path];
   }
   let running;
   try {

@@ -12,7 +12,6 @@ export { ResultArgumentError, describeResult, readManifestText, parseManifest, t
 export { ViewerSession, classifyColumns, type DatasetInfo, type ColumnInfo, type SessionOptions } from './session.js';
 export { checkQuery, RefusedQueryError } from './sql-guard.js';
 export { CONTENT_SECURITY_POLICY } from './http.js';
-export { readLastSweep, writeLastSweep, LAST_SWEEP_FILE } from './last-sweep.js';
 
 export interface ViewerOptions extends SessionOptions {
   /** Result directories or table files (relative to cwd). */
