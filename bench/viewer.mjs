@@ -5,8 +5,8 @@
  * (from releasing a brush on the line chart to the last view redrawn), at 10^6 and 10^7 rows. Aim (issue 11):
  * first paint under 2 s and brush updates under 150 ms at 10^7 rows.
  *
- * Result directories come from apps/viewer/scripts/make-results.mjs (real model points) and are kept in the
- * temporary directory between runs. Run alone: `node bench/viewer.mjs [--rows 1000000,10000000] [--brushes 6]`
+ * Result directories are written by `linkcap sweep` (apps/viewer/scripts/sweep-results.mjs: collective points over
+ * presets, link caps and NIC rates) and kept in the temporary directory between runs. Run alone: `node bench/viewer.mjs [--rows 1000000,10000000] [--brushes 6]`
  * (writes its section of BENCHMARKS.md); `npm run bench` runs it after the engine benchmarks.
  */
 import { spawn } from 'node:child_process';
@@ -15,7 +15,7 @@ import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
-import { makeResults } from '../apps/viewer/scripts/make-results.mjs';
+import { makeSweepResults } from '../apps/viewer/scripts/sweep-results.mjs';
 
 export const VIEWER_BENCH_MARKER = '## Web viewer (issue 11)';
 const REPO = fileURLToPath(new URL('..', import.meta.url));
@@ -26,15 +26,13 @@ const VIEWS = ['line', 'heat', 'scatter', 'compare', 'parallel', 'table', 'reduc
 
 /** A result directory of about `rows` collective points, made once and reused. */
 async function resultDirectory(rows) {
-  const out = join(tmpdir(), `linkcap-bench-viewer-${rows}`);
+  const out = join(tmpdir(), `linkcap-bench-viewer-sweep-${rows}`);
   const manifest = join(out, 'manifest.json');
-  if (existsSync(manifest) && existsSync(join(out, 'rows.parquet'))) {
-    const points = JSON.parse(readFileSync(manifest, 'utf8')).points?.total;
-    if (points >= rows) return { out, rows: points };
-  }
-  process.stdout.write(`viewer bench: generating ${rows.toLocaleString('en-US')} rows in ${out} …\n`);
-  const made = await makeResults({ kind: 'collective', rows, out });
-  return { out, rows: made.rows };
+  const count = () => JSON.parse(readFileSync(manifest, 'utf8')).files?.rowCount ?? 0;
+  if (existsSync(manifest) && existsSync(join(out, 'rows.parquet')) && count() >= rows) return { out, rows: count() };
+  process.stdout.write(`viewer bench: linkcap sweep of ${rows.toLocaleString('en-US')} points into ${out} …\n`);
+  makeSweepResults({ rows, out });
+  return { out, rows: count() };
 }
 
 function startView(dir) {

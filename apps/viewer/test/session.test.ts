@@ -16,7 +16,10 @@ let session: ViewerSession;
 
 beforeAll(async () => {
   fx = await makeFixtures();
-  session = await ViewerSession.open([fx.good, fx.truncated, fx.empty, fx.badManifest, fx.escaping].map((dir) => describeResult(dir)), { sampleRows: 1000 });
+  session = await ViewerSession.open(
+    [fx.good, fx.truncated, fx.empty, fx.badManifest, fx.escaping, fx.training, fx.trainingNoRows, fx.unpriced].map((dir) => describeResult(dir)),
+    { sampleRows: 1000 },
+  );
 });
 afterAll(async () => {
   await session?.close();
@@ -44,6 +47,50 @@ describe('a good result directory', () => {
   it('has a sample of the rows for the parallel coordinates', async () => {
     const [good] = session.datasets;
     expect(await rows(`SELECT count(*) AS n FROM "${good.rows!.sample}"`)).toEqual([{ n: 1000 }]);
+  });
+});
+
+describe('a training sweep', () => {
+  it('treats the layout fields as axes and takes axis values from the manifest', () => {
+    const training = session.datasets[5];
+    expect(training.problems).toEqual([]);
+    const columns = Object.fromEntries(training.rows!.columns.map((c) => [c.name, c]));
+    expect(columns.tp.role).toBe('axis');
+    expect(columns.recompute.role).toBe('axis');
+    expect(columns.stepTimeS.role).toBe('metric');
+    expect(columns.cluster.values).toEqual(['dgx-h100', 'hgx-h800']);
+    expect(columns.gpus.values).toEqual([64, 256]);
+  });
+
+  it('keeps the times of layouts that do not fit in memory (status 1, still priced)', async () => {
+    const [row] = await rows(`SELECT count(*) FILTER (WHERE status = 1) AS oom, count(*) FILTER (WHERE "stepTimeS" IS NULL) AS missing FROM "${session.datasets[5].rows!.table}"`);
+    expect(row.oom).toBeGreaterThan(0);
+    expect(row.missing).toBe(0);
+  });
+
+  it('without rows (output.rows: none) still opens its reductions', () => {
+    const noRows = session.datasets[6];
+    expect(noRows.problems).toEqual([]);
+    expect(noRows.rows).toBeNull();
+    expect(noRows.reductions.map((r) => [r.name, r.kind])).toEqual([
+      ['frontier', 'pareto'],
+      ['best-layout', 'argmin'],
+    ]);
+    expect(noRows.reductions[1].rows).toBe(4);
+  });
+});
+
+describe('points that could not be priced', () => {
+  it('show their NaN metrics as NULL, so averages and ranges stay numbers', async () => {
+    const unpriced = session.datasets[7];
+    expect(unpriced.problems).toEqual([]);
+    const [row] = await rows(
+      `SELECT count(*) FILTER (WHERE "timeS" IS NULL) AS missing, count(*) FILTER (WHERE status <> 0) AS failed, avg("timeS") AS mean, max("busbwGBps") AS top FROM "${unpriced.rows!.table}"`,
+    );
+    expect(row.failed).toBeGreaterThan(0);
+    expect(row.missing).toBe(row.failed);
+    expect(Number.isFinite(row.mean as number)).toBe(true);
+    expect(Number.isFinite(row.top as number)).toBe(true);
   });
 });
 

@@ -4,15 +4,15 @@
  */
 import * as vg from '@uwdata/vgplot';
 import { MosaicClient } from '@uwdata/mosaic-core';
-import { count, Query, type FilterExpr } from '@uwdata/mosaic-sql';
+import { count, Query, VerbatimNode, type FilterExpr } from '@uwdata/mosaic-sql';
 import type { Table } from '@uwdata/flechette';
 import type { DatasetInfo } from '../shared/datasets.js';
 import { activity, fetchDatasets, ViewerConnector } from './api.js';
 import { defaultsFor, type Dataset } from './dataset.js';
 import { h, select } from './dom.js';
-import { datasetOf, loadStats } from './load.js';
-import { datasetIndex, encodeState, parseHash, readState, readTableState, type ViewState } from './state.js';
-import type { View, ViewContext } from './views/context.js';
+import { datasetOf, loadStats, viewableTables } from './load.js';
+import { datasetIndex, encodeState, parseHash, readState, readTableState, sameTable, tableKey, type ViewState } from './state.js';
+import { checkbox, type View, type ViewContext } from './views/context.js';
 import { createCompareView } from './views/compare.js';
 import { createParallelView } from './views/parallel.js';
 import { createHeatmapView, createLineView } from './views/plots.js';
@@ -55,7 +55,7 @@ function problemList(title: string, items: string[], kind: 'error' | 'warning'):
   return h('div', { class: `notice ${kind}`, role: kind === 'error' ? 'alert' : 'status', 'data-role': kind }, h('strong', {}, title), h('ul', {}, ...items.map((item) => h('li', {}, item))));
 }
 
-function header(datasets: DatasetInfo[], current: number): HTMLElement {
+function header(datasets: DatasetInfo[], current: number, tables: { key: string; label: string }[], table: string): HTMLElement {
   const picker =
     datasets.length > 1
       ? select(
@@ -70,7 +70,33 @@ function header(datasets: DatasetInfo[], current: number): HTMLElement {
       : h('span', { class: 'dataset-name' }, datasets[current]?.label ?? '');
   const info = datasets[current];
   const files = info ? info.files.map((f) => h('a', { href: f.href, download: '' }, f.label)) : [];
-  return h('header', { class: 'top' }, h('h1', {}, 'linkcap'), picker, h('span', { class: 'path', title: info?.path ?? '' }, info?.path ?? ''), h('nav', { class: 'files' }, ...files));
+  // Which table of the result the views show: its rows, or a reduction (a sweep with output.rows: none has only those).
+  const tablePicker =
+    tables.length > 1
+      ? h(
+          'label',
+          { class: 'control' },
+          h('span', {}, 'table'),
+          select(
+            tables.map((t) => ({ value: t.key, label: t.label })),
+            table,
+            (value) => {
+              location.hash = encodeURIComponent(JSON.stringify({ ds: current, t: value }));
+              location.reload();
+            },
+            { 'data-control': 'table' },
+          ),
+        )
+      : null;
+  return h(
+    'header',
+    { class: 'top' },
+    h('h1', {}, 'linkcap'),
+    picker,
+    tablePicker,
+    h('span', { class: 'path', title: info?.path ?? '' }, info?.path ?? ''),
+    h('nav', { class: 'files' }, ...files),
+  );
 }
 
 /** "N of M rows" under every brush and filter: the number the tests check after brushing. */
@@ -105,19 +131,25 @@ async function boot(root: HTMLElement): Promise<void> {
   const raw = parseHash(location.hash);
   const ds = datasetIndex(raw, datasets.length);
   const info = datasets[ds];
-  root.replaceChildren(header(datasets, ds));
+  const tables = info ? viewableTables(info) : [];
+  const t = tableKey(raw, tables.map((x) => x.key));
+  const chosen = tables.find((x) => x.key === t);
+  root.replaceChildren(header(datasets, ds, tables, t));
   if (!info) {
     root.appendChild(problemList('Nothing to show', ['No results were named.'], 'error'));
     return;
   }
   if (info.problems.length > 0) root.appendChild(problemList(`Problems with ${info.label}`, info.problems, 'error'));
   if (info.warnings.length > 0) root.appendChild(problemList('Note', info.warnings, 'warning'));
-  if (!info.rows) {
+  if (!info.rows && chosen) {
+    root.appendChild(problemList('Note', [`${info.label} stores no rows (the sweep's output.rows: none): the views show its ${chosen.key} table; pick another at the top.`], 'warning'));
+  }
+  if (!chosen) {
     probe.ready = true;
     return;
   }
-  if (info.rows.rows === 0) {
-    root.appendChild(problemList(`${info.label} holds no rows`, ['The rows file is valid but empty: the sweep evaluated no point.'], 'warning'));
+  if (chosen.table.rows === 0) {
+    root.appendChild(problemList(`${info.label} holds no rows`, [`The ${chosen.key} table is valid but empty: the sweep evaluated no point.`], 'warning'));
     probe.ready = true;
     return;
   }
@@ -125,16 +157,40 @@ async function boot(root: HTMLElement): Promise<void> {
   const coordinator = vg.coordinator();
   coordinator.databaseConnector(new ViewerConnector() as never);
   coordinator.logger(null);
-  const dataset = datasetOf(info);
+  const dataset = datasetOf(info, chosen);
   const columnNames = dataset.columns.map((c) => c.name);
   // The table needs only the columns: it draws first, while the statistics the other views need load.
-  const state = { ds, table: readTableState(raw, ds, columnNames), brushes: {}, whatif: {} } as unknown as ViewState;
+  const state = { ds, t, okOnly: sameTable(raw, ds, t)?.okOnly !== false, table: readTableState(raw, ds, columnNames, t), brushes: {}, whatif: {} } as unknown as ViewState;
   const selection = vg.Selection.crossfilter();
 
   const summary = h('span', { class: 'match-count', 'data-role': 'match-count' });
   const clear = h('button', { type: 'button', 'data-control': 'clear' }, 'Clear brushes and filters');
   const grid = h('main', { class: 'grid' });
-  root.append(h('div', { class: 'summary' }, summary, clear), grid);
+  // Points that could not be priced (NaN metrics) or, in training, do not fit in memory (status 1) are left out
+  // of every view unless asked for: the sweep's own reductions use only status 0 as well.
+  const hasStatus = dataset.columns.some((c) => c.name === 'status' && (c.kind === 'int' || c.kind === 'float'));
+  const okSource = { reset: () => {} };
+  const publishOk = () =>
+    selection.update({
+      source: okSource,
+      clients: new Set(),
+      fields: [],
+      value: state.okOnly ? 'status = 0' : null,
+      predicate: state.okOnly ? new VerbatimNode('("status" = 0)') : null,
+    });
+  const okToggle = hasStatus
+    ? h(
+        'label',
+        { class: 'control', title: 'status 0: priced, and for training configurations fitting in memory' },
+        checkbox(state.okOnly, (checked) => {
+          state.okOnly = checked;
+          ctx.saveState();
+          publishOk();
+        }, { 'data-control': 'okOnly' }),
+        h('span', {}, 'only points with status 0'),
+      )
+    : null;
+  root.append(h('div', { class: 'summary' }, summary, okToggle, clear), grid);
   const slots = new Map(Object.keys(VIEW_FACTORIES).map((id) => [id, h('section', { class: `panel${WIDE.has(id) ? ' wide' : ''} placeholder`, 'data-slot': id }, h('p', { class: 'loading' }, 'Loading…'))]));
   grid.append(...slots.values());
 
@@ -174,12 +230,13 @@ async function boot(root: HTMLElement): Promise<void> {
     ctx.saveState();
     location.reload();
   });
+  if (hasStatus && state.okOnly) publishOk();
   coordinator.connect(new MatchCount(dataset, summary, ctx));
   place('table');
   // First paint first: the statistics scan whole columns, so they wait for the table's first window (or 3 s).
   await Promise.race([firstTable, new Promise((resolve) => setTimeout(resolve, 3000))]);
   await loadStats(coordinator, dataset);
-  Object.assign(state, { ...readState(raw, ds, defaultsFor(dataset), columnNames), table: state.table });
+  Object.assign(state, { ...readState(raw, ds, defaultsFor(dataset), columnNames, t), table: state.table });
   for (const id of Object.keys(VIEW_FACTORIES)) if (id !== 'table') place(id);
   ctx.saveState();
   probe.ready = true;

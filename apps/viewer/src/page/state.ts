@@ -35,6 +35,10 @@ export interface WhatIfState {
 
 export interface ViewState extends Defaults {
   ds: number;
+  /** Which table of the result the views show: 'rows' or a reduction's name. */
+  t: string;
+  /** Only points with status 0 (priced, and for training fitting in memory), when the table has a status. */
+  okOnly: boolean;
   table: { sort: { column: string; desc: boolean } | null; filters: Record<string, string> };
   brushes: Brushes;
   whatif: Partial<WhatIfState>;
@@ -58,6 +62,12 @@ export function parseHash(hash: string): Record<string, unknown> | null {
   } catch {
     return null;
   }
+}
+
+/** The table a hash asks for, if the result has it; else the first (rows when present). */
+export function tableKey(raw: Record<string, unknown> | null, keys: string[]): string {
+  const t = raw?.t;
+  return typeof t === 'string' && keys.includes(t) ? t : (keys[0] ?? 'rows');
 }
 
 /** The dataset index a hash asks for (0 when none or out of range). */
@@ -122,10 +132,16 @@ function sameDataset(raw: Record<string, unknown> | null, ds: number): Record<st
   return raw !== null && datasetIndex(raw, Number.MAX_SAFE_INTEGER) === ds ? raw : null;
 }
 
-/** The table's sort and filters (needed before the statistics that the other views' defaults wait for). */
-export function readTableState(raw: Record<string, unknown> | null, ds: number, columnNames: string[]): ViewState['table'] {
-  const columns = new Set(columnNames);
+/** The view state for one table: a hash for another table of the result gives that table's defaults. */
+export function sameTable(raw: Record<string, unknown> | null, ds: number, t: string): Record<string, unknown> | null {
   const r = sameDataset(raw, ds);
+  return r !== null && (r.t === undefined ? t === 'rows' : r.t === t) ? r : null;
+}
+
+/** The table's sort and filters (needed before the statistics that the other views' defaults wait for). */
+export function readTableState(raw: Record<string, unknown> | null, ds: number, columnNames: string[], t = 'rows'): ViewState['table'] {
+  const columns = new Set(columnNames);
+  const r = sameTable(raw, ds, t);
   const table = isObject(r?.table) ? r.table : {};
   const sort = isObject(table.sort) && typeof table.sort.column === 'string' && columns.has(table.sort.column) ? { column: table.sort.column, desc: table.sort.desc === true } : null;
   const filters: Record<string, string> = {};
@@ -136,17 +152,19 @@ export function readTableState(raw: Record<string, unknown> | null, ds: number, 
 }
 
 /** The state for a dataset: its defaults, overridden by whatever in `raw` still fits its columns. */
-export function readState(raw: Record<string, unknown> | null, ds: number, defaults: Defaults, columnNames: string[]): ViewState {
+export function readState(raw: Record<string, unknown> | null, ds: number, defaults: Defaults, columnNames: string[], t = 'rows'): ViewState {
   const columns = new Set(columnNames);
-  const r = sameDataset(raw, ds);
+  const r = sameTable(raw, ds, t);
   return {
     ds,
+    t,
+    okOnly: r?.okOnly !== false,
     line: mergeSection(defaults.line, r?.line, columns),
     heat: mergeSection(defaults.heat, r?.heat, columns),
     scatter: mergeSection(defaults.scatter, r?.scatter, columns),
     compare: mergeSection(defaults.compare, r?.compare, columns, ['a', 'b']),
     parallel: mergeSection(defaults.parallel, r?.parallel, columns),
-    table: readTableState(raw, ds, columnNames),
+    table: readTableState(raw, ds, columnNames, t),
     brushes: readBrushes(r?.brushes, columns),
     whatif: readWhatIf(raw?.whatif),
   };

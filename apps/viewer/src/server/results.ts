@@ -15,6 +15,8 @@ export interface ManifestColumn {
   name: string;
   type?: string;
   unit?: string;
+  /** An axis's values, in spec order (the sweep writes them). */
+  values?: (string | number)[];
 }
 
 export interface ManifestReduction {
@@ -33,6 +35,8 @@ export interface Manifest {
   points?: { total?: number; evaluated?: number; ok?: number };
   axes: ManifestColumn[];
   metrics: ManifestColumn[];
+  /** The rows file's columns in order, when the manifest lists them (the sweep does). */
+  columns: ManifestColumn[];
   files: { rows: string | null; reductions: ManifestReduction[] };
   createdAt?: string;
   raw: Record<string, unknown>;
@@ -80,10 +84,12 @@ function columnList(value: unknown, field: string): ManifestColumn[] {
   if (!Array.isArray(value)) throw new Error(`${field} must be a list of { name, … }`);
   return value.map((entry, i) => {
     if (!isRecord(entry) || typeof entry.name !== 'string' || entry.name === '') throw new Error(`${field}[${i}].name must be a non-empty string`);
+    const values = Array.isArray(entry.values) ? entry.values.filter((v): v is string | number => typeof v === 'string' || (typeof v === 'number' && Number.isFinite(v))) : undefined;
     return {
       name: entry.name,
       ...(typeof entry.type === 'string' ? { type: entry.type } : {}),
       ...(typeof entry.unit === 'string' ? { unit: entry.unit } : {}),
+      ...(values && values.length > 0 && values.length === (entry.values as unknown[]).length ? { values } : {}),
     };
   });
 }
@@ -119,6 +125,7 @@ export function parseManifest(data: unknown): Manifest {
     ...(points ? { points } : {}),
     axes: columnList(data.axes, 'axes'),
     metrics: columnList(data.metrics, 'metrics'),
+    columns: columnList(data.columns, 'columns'),
     files: { rows, reductions },
     ...(typeof data.createdAt === 'string' ? { createdAt: data.createdAt } : {}),
     raw: data,

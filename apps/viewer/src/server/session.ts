@@ -42,19 +42,30 @@ export function columnKind(sqlType: string): ColumnKind {
   return 'other';
 }
 
-/** The role of each column: from the manifest's axes/metrics when there is one, else by type (the contract). */
-export function classifyColumns(columns: { name: string; sqlType: string }[], manifest: Manifest | null): ColumnInfo[] {
+/**
+ * The role of each column. With a manifest: its `axes` are axes, its `metrics` metrics, `status` the status; the
+ * other columns of the rows file (`columns`: a training sweep's layout fields tp, pp, …) are inputs, so axes; in a
+ * reduction table (`reduction`), its own columns (rank, count, p50, ratio, baseline…) are classified by type.
+ * Without a manifest (the contract): strings, integers and booleans are axes, floats metrics.
+ */
+export function classifyColumns(columns: { name: string; sqlType: string }[], manifest: Manifest | null, reduction = false): ColumnInfo[] {
   const axes = new Map((manifest?.axes ?? []).map((c) => [c.name, c]));
   const metrics = new Map((manifest?.metrics ?? []).map((c) => [c.name, c]));
+  const rowColumns = new Map((manifest?.columns ?? []).map((c) => [c.name, c]));
   const listed = axes.size + metrics.size > 0;
   return columns.map(({ name, sqlType }) => {
     const kind = columnKind(sqlType);
+    const byType: ColumnRole = kind === 'string' || kind === 'int' || kind === 'bool' ? 'axis' : kind === 'float' ? 'metric' : 'other';
     let role: ColumnRole;
     if (name === 'status') role = 'status';
-    else if (listed) role = axes.has(name) ? 'axis' : metrics.has(name) ? 'metric' : 'other';
-    else role = kind === 'string' || kind === 'int' || kind === 'bool' ? 'axis' : kind === 'float' ? 'metric' : 'other';
-    const unit = axes.get(name)?.unit ?? metrics.get(name)?.unit;
-    return { name, sqlType, kind, role, ...(unit ? { unit } : {}) };
+    else if (!listed) role = byType;
+    else if (axes.has(name)) role = 'axis';
+    else if (metrics.has(name)) role = 'metric';
+    else if (rowColumns.has(name)) role = 'axis';
+    else role = reduction ? byType : 'other';
+    const unit = axes.get(name)?.unit ?? metrics.get(name)?.unit ?? rowColumns.get(name)?.unit;
+    const values = axes.get(name)?.values;
+    return { name, sqlType, kind, role, ...(unit ? { unit } : {}), ...(values ? { values } : {}) };
   });
 }
 
@@ -127,13 +138,30 @@ export class ViewerSession {
     return `/files/${this.files.length - 1}`;
   }
 
-  /** Creates the view `name` over `file` and reads its schema and row count. Throws DuckDB's error. */
-  private async describeTable(connection: DuckDBConnection, name: string, file: TableFile, manifest: Manifest | null): Promise<TableInfo> {
-    await connection.run(`CREATE VIEW "${name}" AS SELECT * FROM ${readerFor(file)}`);
-    const described = await connection.runAndReadAll(`DESCRIBE "${name}"`);
+  /**
+   * Creates the view `name` over `file` and reads its schema and row count. Throws DuckDB's error. Points that
+   * could not be priced carry NaN metrics (sweep-results.md); where there may be some, the view turns NaN into
+   * NULL so that averages and ranges skip them rather than become NaN.
+   */
+  private async describeTable(connection: DuckDBConnection, name: string, file: TableFile, manifest: Manifest | null, reduction = false): Promise<TableInfo> {
+    const reader = readerFor(file);
+    const described = await connection.runAndReadAll(`DESCRIBE SELECT * FROM ${reader}`);
     const columns = described.getRowObjectsJS().map((row) => ({ name: String(row.column_name), sqlType: String(row.column_type) }));
-    const counted = await connection.runAndReadAll(`SELECT count(*) AS n FROM "${name}"`);
-    return { table: name, rows: Number(counted.getRowObjectsJS()[0].n), columns: classifyColumns(columns, manifest) };
+    const floats = columns.filter((c) => columnKind(c.sqlType) === 'float' && !/^DECIMAL/.test(c.sqlType)).map((c) => `"${c.name.replaceAll('"', '""')}"`);
+    const nulled = floats.length > 0 && (await this.mayHoldNaN(connection, reader, manifest, columns));
+    const select = nulled ? `* REPLACE (${floats.map((c) => `CASE WHEN isnan(${c}) THEN NULL ELSE ${c} END AS ${c}`).join(', ')})` : '*';
+    await connection.run(`CREATE VIEW "${name}" AS SELECT ${select} FROM ${reader}`);
+    const counted = await connection.runAndReadAll(`SELECT count(*) AS n FROM ${reader}`);
+    return { table: name, rows: Number(counted.getRowObjectsJS()[0].n), columns: classifyColumns(columns, manifest, reduction) };
+  }
+
+  /** Whether a table may hold NaN metrics: the manifest says some points failed, or (without one) status > 0 somewhere. */
+  private async mayHoldNaN(connection: DuckDBConnection, reader: string, manifest: Manifest | null, columns: { name: string }[]): Promise<boolean> {
+    const points = manifest?.points;
+    if (points && typeof points.ok === 'number' && typeof points.evaluated === 'number') return points.ok < points.evaluated;
+    if (!columns.some((c) => c.name === 'status')) return true;
+    const result = await connection.runAndReadAll(`SELECT coalesce(max("status"), 0) AS worst FROM ${reader}`);
+    return Number(result.getRowObjectsJS()[0].worst) > 0;
   }
 
   /** The manifest stored in a Parquet file's key-value metadata (for a file named alone). */
@@ -184,7 +212,7 @@ export class ViewerSession {
         entry.problem = reduction.problem ?? 'no file';
       } else {
         try {
-          Object.assign(entry, await this.describeTable(connection, `ds${id}_r${j}`, reduction.table, manifest));
+          Object.assign(entry, await this.describeTable(connection, `ds${id}_r${j}`, reduction.table, manifest, true));
           files.push({ label: reduction.file, href: this.addFile(reduction.table.path, reduction.file) });
         } catch (error) {
           entry.problem = unreadable(reduction.file, reduction.table, error);

@@ -10,6 +10,8 @@ export interface ColumnInfo {
   kind: ColumnKind;
   role: ColumnRole;
   unit?: string;
+  /** The axis's values from the manifest (spec order), when it lists them. */
+  values?: (string | number)[];
 }
 
 export interface TableInfo {

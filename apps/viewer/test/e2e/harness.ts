@@ -105,6 +105,11 @@ export async function watchPage(page: Page): Promise<{ violations: string[]; err
 /** Opens the viewer and waits until every view drew with data. */
 export async function openViewer(page: Page, url: string, views = ALL_VIEWS): Promise<void> {
   await page.goto(url);
+  await waitForViews(page, views);
+}
+
+/** Waits until the page is ready and every view in `views` drew with data, then for quiet. */
+export async function waitForViews(page: Page, views = ALL_VIEWS): Promise<void> {
   await page.waitForFunction(
     (wanted) => {
       const probe = (window as unknown as { __linkcap?: Probe }).__linkcap;

@@ -14,7 +14,7 @@ import { builtinCatalog, listClusters, predictCollective, predictTraining, resol
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeFixtures, type Fixtures } from '../helpers.js';
-import { ARTIFACTS, intAttr, launchChromium, openViewer, screenshot, settle, startView, urlState, watchPage, type ViewServer } from './harness.js';
+import { ARTIFACTS, intAttr, launchChromium, openViewer, screenshot, settle, startView, urlState, waitForViews, watchPage, type ViewServer } from './harness.js';
 
 const ROWS = Number(process.env.LINKCAP_E2E_ROWS ?? 1_000_000);
 const TIMEOUT = 180_000;
@@ -208,6 +208,47 @@ describe('linked views', () => {
       expect(await intAttr(page, '[data-view=table] [data-role=status]', 'data-count')).toBe(expected);
       await screenshot(page, '[data-view=parallel]', 'brush-parallel');
       await page.close();
+    },
+    TIMEOUT,
+  );
+});
+
+describe('training sweeps', () => {
+  it(
+    'the scatter finds the time/cost frontier and hovering a point shows its layout; a sweep without rows opens its reductions',
+    async () => {
+      const view = await startView([fx.training, fx.trainingNoRows]);
+      try {
+        const page = await newPage();
+        await openViewer(page, view.url);
+        const state = await urlState(page);
+        expect(state.scatter).toMatchObject({ x: 'stepTimeS', y: 'costUsd', minX: true, minY: true });
+        const dot = page.locator('[data-view=scatter] circle[data-frontier]').first();
+        const box = (await dot.boundingBox())!;
+        await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+        const tip = page.locator('[data-view=scatter] [data-role=tooltip]');
+        await tip.waitFor({ state: 'visible' });
+        const text = (await tip.textContent()) ?? '';
+        for (const field of ['cluster: ', 'gpus: ', 'tp: ', 'pp: ', 'dp: ', 'microbatch: ', 'stepTimeS: ', 'costUsd: ']) expect(text).toContain(field);
+        await screenshot(page, '[data-view=scatter]', 'training-scatter-hover');
+
+        // The second result stores no rows: its tables are the reductions, one at a time in the views.
+        await page.goto(`${view.url}#${encodeURIComponent(JSON.stringify({ ds: 1 }))}`);
+        await page.reload();
+        await waitForViews(page, ['table']);
+        expect(await page.locator('[data-role=warning]').first().textContent()).toMatch(/stores no rows/);
+        const picker = page.locator('select[data-control=table]');
+        expect(await picker.locator('option').allTextContents()).toEqual([expect.stringMatching(/^frontier: pareto/), expect.stringMatching(/^best-layout: argmin \(4\)/)]);
+        const frontierRows = await scalar(`SELECT count(*) FROM read_parquet('${join(fx.trainingNoRows, 'reductions', 'frontier.parquet')}')`);
+        expect(await intAttr(page, '[data-view=table] [data-role=status]', 'data-count')).toBe(frontierRows);
+        // The picker reloads the page on the chosen table.
+        await Promise.all([page.waitForEvent('load'), picker.selectOption('best-layout')]);
+        await waitForViews(page, ['table']);
+        expect(await intAttr(page, '[data-view=table] [data-role=status]', 'data-count')).toBe(4);
+        await page.close();
+      } finally {
+        await view.stop();
+      }
     },
     TIMEOUT,
   );

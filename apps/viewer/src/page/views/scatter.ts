@@ -218,8 +218,9 @@ export function createScatterView(ctx: ViewContext): View {
     const lines = [...new Set([...layoutColumns, s.x, s.y])].map((c) => `${c}: ${formatValue(best![c])}`);
     tooltip.textContent = lines.join('\n');
     tooltip.style.display = 'block';
-    tooltip.style.left = `${Math.min(mx + 12, WIDTH - 180)}px`;
-    tooltip.style.top = `${Math.max(0, my - 20)}px`;
+    tooltip.style.left = `${Math.min(mx + 12, WIDTH - tooltip.offsetWidth - 4)}px`;
+    // Above the point in the lower half, so the whole row stays inside the chart.
+    tooltip.style.top = `${my > HEIGHT / 2 ? Math.max(0, my - tooltip.offsetHeight - 12) : my + 12}px`;
   });
   svgNode.addEventListener('pointerleave', () => (tooltip.style.display = 'none'));
 
