@@ -4,7 +4,7 @@
  */
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { compareQuery, countQuery, densityQuery, filterPredicate, FilterSyntaxError, ident, literal, paretoQuery, where, windowQuery } from '../src/page/sql.js';
+import { compareFromPairsQuery, compareQuery, countQuery, densityQuery, pairsQuery, filterPredicate, FilterSyntaxError, ident, literal, paretoQuery, where, windowQuery } from '../src/page/sql.js';
 
 let instance: DuckDBInstance;
 let db: DuckDBConnection;
@@ -145,6 +145,30 @@ describe('compare', () => {
     expect(groups).toHaveLength(1);
     expect(groups[0].grp).toBe('all');
     expect(groups[0].n).toBe(3);
+  });
+});
+
+describe('compare from a pairs table', () => {
+  const sorted = (rs: Record<string, unknown>[]) => rs.map((r) => JSON.stringify(r)).sort();
+
+  it('gives what the join gives, for filters on the keys', async () => {
+    const request = { table: 't', axis: 'cluster', a: 'h100', b: 'h800', metric: 'timeS', keys: ['gpus', 'bytes'] };
+    await db.run(`CREATE TABLE pairs1 AS ${pairsQuery({ ...request, status: false })}`);
+    for (const filter of ['', where('"gpus" BETWEEN 16 AND 32'), where('"bytes" = 1024', '"gpus" IN (8, 64)')]) {
+      const joined = await rows(compareQuery({ ...request, group: 'gpus', filter, binsPerOctave: 4 }));
+      const paired = await rows(compareFromPairsQuery({ pairs: 'pairs1', group: 'gpus', filter, okOnly: false, binsPerOctave: 4 }));
+      expect(sorted(paired)).toEqual(sorted(joined));
+    }
+  });
+
+  it('asks status 0 of both rows of a pair', async () => {
+    await db.run(`CREATE TABLE ts AS SELECT *, CASE WHEN cluster = 'h800' AND gpus = 64 THEN 1 ELSE 0 END AS status FROM t`);
+    const request = { table: 'ts', axis: 'cluster', a: 'h100', b: 'h800', metric: 'timeS', keys: ['gpus', 'bytes'] };
+    await db.run(`CREATE TABLE pairs2 AS ${pairsQuery({ ...request, status: true })}`);
+    const joined = await rows(compareQuery({ ...request, group: '', filter: where('"status" = 0') }));
+    const paired = await rows(compareFromPairsQuery({ pairs: 'pairs2', group: '', filter: '', okOnly: true }));
+    expect(sorted(paired)).toEqual(sorted(joined));
+    expect(paired.find((r) => r.part === 'group')!.n).toBe(9);
   });
 });
 

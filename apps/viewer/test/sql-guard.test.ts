@@ -80,10 +80,16 @@ describe('checkQuery', () => {
     expect(Number(count.getRowObjectsJS()[0].n)).toBe(10);
   });
 
+  it('accepts a WITH … SELECT as the materialised query', async () => {
+    const sql = 'CREATE SCHEMA IF NOT EXISTS "mosaic"; CREATE TABLE IF NOT EXISTS "mosaic"."preagg_cmp_1f" AS WITH a AS (SELECT x FROM ds0) SELECT * FROM a';
+    expect(await verdict(sql)).toBe('preagg');
+  });
+
   it('refuses a pre-aggregation wrapper around anything but one SELECT, or into another schema', async () => {
     const head = 'CREATE SCHEMA IF NOT EXISTS "mosaic"; CREATE TABLE IF NOT EXISTS "mosaic"."preagg_x" AS ';
     expect(await verdict(`${head}SELECT 1; DROP TABLE ds0`)).toBe('refused');
     expect(await verdict(`${head}SELECT 1; COPY ds0 TO '/tmp/x.csv'`)).toBe('refused');
+    expect(await verdict(`${head}WITH a AS (SELECT 1) SELECT * FROM a; DROP TABLE ds0`)).toBe('refused');
     expect(await verdict('CREATE SCHEMA IF NOT EXISTS "mosaic"; CREATE TABLE IF NOT EXISTS "main"."preagg_x" AS SELECT 1')).toBe('refused');
     expect(await verdict('CREATE SCHEMA IF NOT EXISTS "mosaic"; CREATE TABLE IF NOT EXISTS "mosaic"."ds0; DROP TABLE ds0; --" AS SELECT 1')).toBe('refused');
     expect(await verdict('CREATE SCHEMA IF NOT EXISTS "mosaic"')).toBe('refused');

@@ -57,6 +57,22 @@ export async function fetchArrow(sql: string, signal?: AbortSignal): Promise<Tab
   }
 }
 
+/** Runs a statement for its effect (the pre-aggregated tables the page may create; see server/sql-guard.ts). */
+export async function fetchExec(sql: string): Promise<void> {
+  activity.inFlight += 1;
+  try {
+    const response = await fetch('/api/query', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', 'X-Linkcap-Token': token() },
+      body: JSON.stringify({ type: 'exec', sql }),
+    });
+    if (!response.ok) throw await failure(response);
+  } finally {
+    activity.inFlight -= 1;
+    activity.lastSettled = performance.now();
+  }
+}
+
 /** Mosaic's Connector over the viewer's /api/query. */
 export class ViewerConnector {
   async query(request: { type: string; sql: string }): Promise<ArrayBuffer | undefined> {

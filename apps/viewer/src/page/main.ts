@@ -4,7 +4,7 @@
  */
 import * as vg from '@uwdata/vgplot';
 import { MosaicClient } from '@uwdata/mosaic-core';
-import { count, Query, VerbatimNode, type FilterExpr } from '@uwdata/mosaic-sql';
+import { column, count, Query, VerbatimNode, type FilterExpr } from '@uwdata/mosaic-sql';
 import type { Table } from '@uwdata/flechette';
 import type { DatasetInfo } from '../shared/datasets.js';
 import { activity, fetchDatasets, ViewerConnector } from './api.js';
@@ -12,7 +12,7 @@ import { defaultsFor, type Dataset } from './dataset.js';
 import { h, select } from './dom.js';
 import { datasetOf, loadStats, viewableTables } from './load.js';
 import { datasetIndex, encodeState, parseHash, readState, readTableState, sameTable, tableKey, type ViewState } from './state.js';
-import { checkbox, type View, type ViewContext } from './views/context.js';
+import { checkbox, STATUS_OK_CLAUSE, type View, type ViewContext } from './views/context.js';
 import { createCompareView } from './views/compare.js';
 import { createParallelView } from './views/parallel.js';
 import { createHeatmapView, createLineView } from './views/plots.js';
@@ -174,9 +174,10 @@ async function boot(root: HTMLElement): Promise<void> {
     selection.update({
       source: okSource,
       clients: new Set(),
-      fields: [],
+      fields: [column('status')],
       value: state.okOnly ? 'status = 0' : null,
       predicate: state.okOnly ? new VerbatimNode('("status" = 0)') : null,
+      meta: { type: STATUS_OK_CLAUSE },
     });
   const okToggle = hasStatus
     ? h(

@@ -204,25 +204,58 @@ export interface CompareRequest {
   binsPerOctave?: number;
 }
 
+/** Per-group statistics and the log2 histogram of `ratio` over the rows of the query `r` (columns g?, ratio). */
+function ratioSummary(r: string, group: string, bins: number): string {
+  return [
+    `SELECT 'hist' AS part, floor(log2(ratio) * ${bins}) / ${bins} AS bin, NULL::VARCHAR AS grp, NULL::DOUBLE AS sortkey, count(*)::DOUBLE AS n, NULL::DOUBLE AS geo, NULL::DOUBLE AS lo, NULL::DOUBLE AS med, NULL::DOUBLE AS hi FROM (${r}) GROUP BY 2`,
+    `UNION ALL`,
+    `SELECT 'group', NULL, ${group ? `CAST(g AS VARCHAR)` : `'all'`}, ${group ? `TRY_CAST(g AS DOUBLE)` : 'NULL'}, count(*)::DOUBLE, exp(avg(ln(ratio))), min(ratio), median(ratio), max(ratio) FROM (${r}) GROUP BY ALL`,
+  ].join(' ');
+}
+
+function compareSides(r: Pick<CompareRequest, 'table' | 'axis' | 'a' | 'b' | 'metric' | 'keys'>, base: string, extra: string[] = []): string {
+  const keys = r.keys.map(ident);
+  const m = ident(r.metric);
+  const side = (value: string | number) =>
+    `SELECT ${[...keys, `${m} AS v`, ...extra].join(', ')} FROM ${ident(r.table)} ${where(base, `${ident(r.axis)} = ${literal(value)}`, `${m} > 0`, `isfinite(${m})`)}`;
+  return `WITH a AS (${side(r.a)}), b AS (${side(r.b)})`;
+}
+
 /**
  * The ratio metric(B) / metric(A) over rows matched on every other axis, as one result: a histogram of
  * log2(ratio) (part = 'hist', bin = lower edge in log2 units) and per-group statistics (part = 'group':
- * count, geometric mean, min, median, max).
+ * count, geometric mean, min, median, max). One join over the filtered rows.
  */
 export function compareQuery(r: CompareRequest): string {
   const keys = r.keys.map(ident);
-  const m = ident(r.metric);
-  const base = r.filter.replace(/^WHERE /, '');
-  const side = (value: string | number) =>
-    `SELECT ${[...keys, `${m} AS v`].join(', ')} FROM ${ident(r.table)} ${where(base, `${ident(r.axis)} = ${literal(value)}`, `${m} > 0`, `isfinite(${m})`)}`;
   const join = keys.length > 0 ? `JOIN b USING (${keys.join(', ')})` : 'CROSS JOIN b';
-  const groupExpr = r.group ? `CAST(${ident(r.group)} AS VARCHAR)` : `'all'`;
-  const bins = r.binsPerOctave ?? 8;
-  return [
-    `WITH a AS (${side(r.a)}), b AS (${side(r.b)}),`,
-    `r AS (SELECT ${r.group ? `${ident(r.group)} AS g, ` : ''}b.v / a.v AS ratio FROM a ${join})`,
-    `SELECT 'hist' AS part, floor(log2(ratio) * ${bins}) / ${bins} AS bin, NULL::VARCHAR AS grp, NULL::DOUBLE AS sortkey, count(*)::DOUBLE AS n, NULL::DOUBLE AS geo, NULL::DOUBLE AS lo, NULL::DOUBLE AS med, NULL::DOUBLE AS hi FROM r GROUP BY 2`,
-    `UNION ALL`,
-    `SELECT 'group', NULL, ${r.group ? `CAST(g AS VARCHAR)` : groupExpr}, ${r.group ? `TRY_CAST(g AS DOUBLE)` : 'NULL'}, count(*)::DOUBLE, exp(avg(ln(ratio))), min(ratio), median(ratio), max(ratio) FROM r GROUP BY ALL`,
-  ].join(' ');
+  const pairs = `SELECT ${r.group ? `${ident(r.group)} AS g, ` : ''}b.v / a.v AS ratio FROM a ${join}`;
+  return `${compareSides(r, r.filter.replace(/^WHERE /, ''))} ${ratioSummary(pairs, r.group, r.binsPerOctave ?? 8)}`;
+}
+
+export type PairsRequest = Pick<CompareRequest, 'table' | 'axis' | 'a' | 'b' | 'metric' | 'keys'> & {
+  /** Keep each side's status (as _sa, _sb), so that "status = 0" can be asked of both. */
+  status: boolean;
+};
+
+/**
+ * Every pair of rows (A, B) matched on all keys, over the whole table, with both metrics (_va, _vb) and, when
+ * asked, both statuses: made once per comparison, so that a brush on the keys filters 1/n of the rows instead
+ * of joining them again.
+ */
+export function pairsQuery(r: PairsRequest): string {
+  const keys = r.keys.map(ident);
+  const join = keys.length > 0 ? `JOIN b USING (${keys.join(', ')})` : 'CROSS JOIN b';
+  const status = r.status ? ['"status" AS s'] : [];
+  const columns = [...keys, 'a.v AS _va', 'b.v AS _vb', ...(r.status ? ['a.s AS _sa', 'b.s AS _sb'] : [])];
+  return `${compareSides(r, '', status)} SELECT ${columns.join(', ')} FROM a ${join}`;
+}
+
+/**
+ * compareQuery's result from a pairs table: `filter` may name only the keys (the same values on both sides);
+ * `okOnly` asks status 0 of both rows of a pair.
+ */
+export function compareFromPairsQuery(r: { pairs: string; group: string; filter: string; okOnly: boolean; binsPerOctave?: number }): string {
+  const rows = `SELECT ${r.group ? `${ident(r.group)} AS g, ` : ''}_vb / _va AS ratio FROM ${r.pairs} ${where(r.filter.replace(/^WHERE /, ''), r.okOnly ? '_sa = 0 AND _sb = 0' : '')}`;
+  return ratioSummary(rows, r.group, r.binsPerOctave ?? 8);
 }

@@ -5,7 +5,8 @@
  * SELECT). Nothing that writes, attaches, sets, loads or drops.
  *
  * The one exception is Mosaic's pre-aggregation, which materialises small tables of bins to make brushing
- * fast: `CREATE SCHEMA IF NOT EXISTS "mosaic"; CREATE TABLE IF NOT EXISTS "mosaic"."preagg_<id>" AS <select>`.
+ * fast: `CREATE SCHEMA IF NOT EXISTS "mosaic"; CREATE TABLE IF NOT EXISTS "mosaic"."preagg_<id>" AS <select>` (the
+ * compare view makes its table of pairs the same way).
  * That exact wrapper is recognised, the <select> is checked like any other query, and the server runs the
  * CREATE itself with a name it validated: the page can add in-memory tables to the `mosaic` schema and nothing
  * else.
@@ -23,7 +24,7 @@ export const PREAGG_SCHEMA = 'mosaic';
 
 /** Mosaic's pre-aggregation statement pair (mosaic-core PreAggregator, mosaic-sql createSchema/createTable). */
 const PREAGG_PATTERN =
-  /^\s*CREATE SCHEMA IF NOT EXISTS "mosaic"\s*;\s*CREATE TABLE IF NOT EXISTS "mosaic"\."(preagg_[A-Za-z0-9_]{1,64})" AS (SELECT\b[\s\S]*)$/;
+  /^\s*CREATE SCHEMA IF NOT EXISTS "mosaic"\s*;\s*CREATE TABLE IF NOT EXISTS "mosaic"\."(preagg_[A-Za-z0-9_]{1,64})" AS ((?:SELECT|WITH)\b[\s\S]*)$/;
 
 export type CheckedQuery =
   | { kind: 'select'; statement: DuckDBPreparedStatement }

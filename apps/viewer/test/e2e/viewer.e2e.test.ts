@@ -153,6 +153,12 @@ describe('linked views', () => {
       const { x: sx, y: sy, logX, logY } = state.scatter;
       const positive = `${logX ? `AND "${sx}" > 0` : ''} ${logY ? `AND "${sy}" > 0` : ''}`;
       expect(await intAttr(page, '[data-view=scatter] canvas', 'data-points')).toBe(await count(`WHERE ${inBrush} AND isfinite("${sx}") AND isfinite("${sy}") ${positive}`));
+      // Compare answers a brush on a matched axis from its pairs table: the pairs are the join's.
+      const { axis, a, b, metric } = state.compare;
+      const keys = (JSON.parse(readFileSync(join(fx.good, 'manifest.json'), 'utf8')).axes as { name: string }[]).map((c) => c.name).filter((n) => n !== axis);
+      const side = (value: string) => `SELECT * FROM rows WHERE "${axis}" = '${value}' AND "${metric}" > 0 AND ${inBrush}`;
+      const pairs = await scalar(`SELECT count(*) FROM (${side(a)}) ra JOIN (${side(b)}) rb USING (${keys.map((k) => `"${k}"`).join(', ')})`);
+      expect(await intAttr(page, '[data-view=compare] [data-role=status]', 'data-pairs')).toBe(pairs);
       await screenshot(page, '[data-view=line]', 'brush-line');
 
       // One heatmap cell on top: both clauses hold.

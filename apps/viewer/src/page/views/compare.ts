@@ -9,13 +9,59 @@ import type { Table } from '@uwdata/flechette';
 import * as d3 from 'd3';
 import { axes, defaultPair, discreteAxes, numericMetrics } from '../dataset.js';
 import { h, select } from '../dom.js';
-import { compareQuery, ident, literal, where } from '../sql.js';
-import { formatValue, labelled, panel, type View, type ViewContext } from './context.js';
+import type { SelectionClause } from '@uwdata/mosaic-core';
+import { collectColumns, column } from '@uwdata/mosaic-sql';
+import { fetchExec } from '../api.js';
+import { compareFromPairsQuery, compareQuery, ident, literal, pairsQuery, where } from '../sql.js';
+import { formatValue, labelled, panel, STATUS_OK_CLAUSE, type View, type ViewContext } from './context.js';
 import { DebouncedQuery } from './debounced.js';
 
 const WIDTH = 560;
 const HEIGHT = 200;
 const MARGIN = { left: 48, right: 12, top: 8, bottom: 32 };
+
+/** The pairs table of one comparison, created on first use (CREATE … IF NOT EXISTS: once per server). */
+class PairsTable {
+  readonly name: string;
+  private created: Promise<boolean> | null = null;
+  constructor(private readonly select: string) {
+    this.name = `"mosaic"."preagg_cmp_${hash(select)}"`;
+  }
+  /** True once the table exists; false if it could not be made (then the join is used). */
+  ready(): Promise<boolean> {
+    this.created ??= fetchExec(`CREATE SCHEMA IF NOT EXISTS "mosaic"; CREATE TABLE IF NOT EXISTS ${this.name} AS ${this.select}`).then(
+      () => true,
+      () => false,
+    );
+    return this.created;
+  }
+}
+
+/** A short stable hash of a string (FNV-1a, hex): names the pairs table of one comparison. */
+function hash(text: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i += 1) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return (h >>> 0).toString(16);
+}
+
+/**
+ * Whether the brushes can be answered from the pairs table: each clause names its columns (fields) and they are
+ * all matched axes (the same on both sides of a pair), or it is the "status 0" switch. Returns their predicates.
+ */
+export function pairsPlan(clauses: SelectionClause[], keys: Set<string>): { predicates: unknown[]; okOnly: boolean } | null {
+  const predicates: unknown[] = [];
+  let okOnly = false;
+  for (const clause of clauses) {
+    if (clause.meta?.type === STATUS_OK_CLAUSE) {
+      okOnly = true;
+      continue;
+    }
+    const columns = (clause.fields ?? []).flatMap((field) => collectColumns(field as never).map((c) => (c as { column: string }).column));
+    if (columns.length === 0 || !columns.every((c) => keys.has(c))) return null;
+    predicates.push(clause.predicate);
+  }
+  return { predicates, okOnly };
+}
 
 export function createCompareView(ctx: ViewContext): View {
   const s = ctx.state.compare;
@@ -66,7 +112,7 @@ export function createCompareView(ctx: ViewContext): View {
       list.length > 0 && groupColumn
         ? new VerbatimNode(`(${ident(s.group)} IN (${list.map((v) => literal(groupColumn.kind === 'string' ? v : Number(v))).join(', ')}))`)
         : null;
-    ctx.selection.update({ source, clients: new Set([query.client]), fields: [], value: list.length > 0 ? list : null, predicate });
+    ctx.selection.update({ source, clients: new Set([query.client]), fields: list.length > 0 ? [column(s.group)] : [], value: list.length > 0 ? list : null, predicate });
     if (list.length > 0) ctx.state.brushes.compare = list.map((v) => (groupColumn?.kind === 'string' ? v : Number(v)));
     else delete ctx.state.brushes.compare;
     ctx.saveState();
@@ -159,9 +205,20 @@ export function createCompareView(ctx: ViewContext): View {
   };
 
   // The join scans every filtered row (no pre-aggregate can answer it): it waits for brushes to rest.
+  // Brushes on the matched axes alone (the usual case) are answered from a table of all pairs, made once per
+  // comparison; any other brush (on a metric, on the compared axis) joins the filtered rows again.
+  const request = { table: ctx.dataset.table, axis: s.axis, a: asValue(s.a), b: asValue(s.b), metric: s.metric, keys };
+  const hasStatus = ctx.dataset.columns.some((c) => c.name === 'status');
+  const pairs = new PairsTable(pairsQuery({ ...request, status: hasStatus }));
   query = new DebouncedQuery(
     ctx.selection,
-    (filter) => compareQuery({ table: ctx.dataset.table, axis: s.axis, a: asValue(s.a), b: asValue(s.b), metric: s.metric, keys, group: s.group, filter: where(filter) }),
+    async (filter, clauses) => {
+      const plan = pairsPlan(clauses, new Set(keys));
+      if (plan && (await pairs.ready())) {
+        return compareFromPairsQuery({ pairs: pairs.name, group: s.group, filter: where(...plan.predicates), okOnly: plan.okOnly && hasStatus });
+      }
+      return compareQuery({ ...request, group: s.group, filter: where(filter) });
+    },
     draw,
     (error) => {
       frame.status.textContent = error instanceof Error ? error.message : String(error);

@@ -18,6 +18,9 @@ export interface ViewContext {
   rendered(id: string): void;
 }
 
+/** meta.type of the "only points with status 0" clause (main.ts), which views may translate. */
+export const STATUS_OK_CLAUSE = 'linkcap-status-ok';
+
 export interface View {
   id: string;
   element: HTMLElement;

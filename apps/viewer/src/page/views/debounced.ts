@@ -8,7 +8,7 @@
  * It filters like a Mosaic client: `selection.predicate(this)` leaves out the clauses this view publishes (its
  * identity is in their `clients` sets).
  */
-import type { MosaicClient, Selection } from '@uwdata/mosaic-core';
+import type { MosaicClient, Selection, SelectionClause } from '@uwdata/mosaic-core';
 import type { FilterExpr } from '@uwdata/mosaic-sql';
 import type { Table } from '@uwdata/flechette';
 import { activity, fetchArrow } from '../api.js';
@@ -22,7 +22,8 @@ export class DebouncedQuery {
 
   constructor(
     private readonly selection: Selection,
-    private readonly build: (filter: FilterExpr | undefined) => string,
+    /** The SQL for the current brushes: the combined predicate, and the clauses it came from. */
+    private readonly build: (filter: FilterExpr | undefined, clauses: SelectionClause[]) => string | Promise<string>,
     private readonly onData: (table: Table) => void,
     private readonly onError: (error: unknown) => void,
     private readonly delayMs = 80,
@@ -54,8 +55,11 @@ export class DebouncedQuery {
     const controller = new AbortController();
     this.controller = controller;
     const filter = this.selection.predicate(this.client) as FilterExpr | undefined;
+    const clauses = this.selection.clauses.filter((clause) => clause.predicate !== null && !clause.clients?.has(this.client));
     try {
-      const table = await fetchArrow(this.build(filter), controller.signal);
+      const sql = await this.build(filter, clauses);
+      if (controller.signal.aborted) return;
+      const table = await fetchArrow(sql, controller.signal);
       if (generation === this.generation) this.onData(table);
     } catch (error) {
       if (!controller.signal.aborted && generation === this.generation) this.onError(error);

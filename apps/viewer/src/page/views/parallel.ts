@@ -5,7 +5,7 @@
  * other views by SQL over every row.
  */
 import { MosaicClient, type Selection } from '@uwdata/mosaic-core';
-import { VerbatimNode } from '@uwdata/mosaic-sql';
+import { column, VerbatimNode } from '@uwdata/mosaic-sql';
 import type { Table } from '@uwdata/flechette';
 import * as d3 from 'd3';
 import type { ColumnInfo } from '../../shared/datasets.js';
@@ -190,7 +190,7 @@ export function createParallelView(ctx: ViewContext): View {
     ctx.selection.update({
       source,
       clients,
-      fields: [],
+      fields: Object.keys(brushes).map((name) => column(name)),
       value: Object.keys(brushes).length > 0 ? { ...brushes } : null,
       predicate: predicate ? new VerbatimNode(`(${predicate})`) : null,
     });

@@ -6,7 +6,7 @@
  * metrics named like bandwidth or throughput).
  */
 import { MosaicClient, type Selection } from '@uwdata/mosaic-core';
-import { count, Query, VerbatimNode, type FilterExpr } from '@uwdata/mosaic-sql';
+import { column, count, Query, VerbatimNode, type FilterExpr } from '@uwdata/mosaic-sql';
 import type { Table } from '@uwdata/flechette';
 import * as d3 from 'd3';
 import { axes, numericMetrics, wantsLog } from '../dataset.js';
@@ -232,7 +232,7 @@ export function createScatterView(ctx: ViewContext): View {
     const predicate = value
       ? new VerbatimNode(`(${ident(s.x)} BETWEEN ${value[0][0]} AND ${value[0][1]} AND ${ident(s.y)} BETWEEN ${value[1][0]} AND ${value[1][1]})`)
       : null;
-    ctx.selection.update({ source, clients, fields: [], value, predicate });
+    ctx.selection.update({ source, clients, fields: value ? [column(s.x), column(s.y)] : [], value, predicate });
     if (value) ctx.state.brushes.scatter = value;
     else delete ctx.state.brushes.scatter;
     ctx.saveState();

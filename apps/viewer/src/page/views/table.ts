@@ -5,7 +5,7 @@
  * narrow every other view, and the table shows the rows every other view's brush leaves.
  */
 import { MosaicClient, type Selection } from '@uwdata/mosaic-core';
-import { count, Query, VerbatimNode, type FilterExpr } from '@uwdata/mosaic-sql';
+import { column, count, Query, VerbatimNode, type FilterExpr } from '@uwdata/mosaic-sql';
 import type { Table } from '@uwdata/flechette';
 import type { ColumnInfo } from '../../shared/datasets.js';
 import { h } from '../dom.js';
@@ -200,7 +200,8 @@ class TableView implements View {
     this.ctx.selection.update({
       source: this.client,
       clients: new Set<MosaicClient>([this.client, this.counter]),
-      fields: [],
+      // The filtered columns: a view can tell which columns a clause constrains (compare's pairs table).
+      fields: Object.keys(this.ctx.state.table.filters).map((name) => column(name)),
       value: predicate === '' ? null : { ...this.ctx.state.table.filters },
       predicate: predicate === '' ? null : new VerbatimNode(`(${predicate})`),
     });
