@@ -38,7 +38,7 @@ function collectiveDataset(): Dataset {
 describe('defaults', () => {
   it('picks columns by role, type and spread, not by name', () => {
     const d = defaultsFor(collectiveDataset());
-    expect(d.line).toEqual({ x: 'bytes', y: 'timeS', series: 'cluster', logX: true, logY: true });
+    expect(d.line).toEqual({ x: 'bytes', y: 'timeS', agg: 'avg', series: 'cluster', logX: true, logY: true });
     expect(d.heat).toMatchObject({ x: 'scaleUpBidirGBps', y: 'gpus', fill: 'timeS' });
     expect(d.scatter).toMatchObject({ x: 'timeS', y: 'busbwGBps', minX: true, minY: false });
     expect(d.compare).toMatchObject({ axis: 'cluster', a: 'dgx-h100', b: 'hgx-h800', metric: 'timeS', group: 'gpus' });
@@ -68,6 +68,7 @@ describe('URL state', () => {
   it('round-trips through the hash', () => {
     const state = readState(null, 0, defaults, names);
     state.line.y = 'busbwGBps';
+    state.line.agg = 'min';
     state.table.sort = { column: 'gpus', desc: true };
     state.table.filters = { op: '=all-reduce' };
     state.brushes = { line: [1024, 65536], heat: [[400, 16]], scatter: [[0.001, 0.01], [1, 10]], parallel: { gpus: [8, 64], cluster: ['dgx-h100'] }, compare: [16, 32] };

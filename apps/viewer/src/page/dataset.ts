@@ -49,9 +49,14 @@ export function largerIsBetter(column: ColumnInfo | undefined): boolean {
   return /(GB|B|bytes|tokens|FLOP|samples)\/s\b/i.test(column.unit ?? '') && !/\bs\b|seconds/i.test(column.name);
 }
 
-/** Log scale when every value is positive and they span three decades or more. */
+/** A log scale is possible: every value is positive. */
+export function canLog(stats: ColumnStats | undefined): boolean {
+  return !!stats && stats.min !== null && stats.max !== null && stats.min > 0;
+}
+
+/** Log scale by default when every value is positive and they span three decades or more. */
 export function wantsLog(stats: ColumnStats | undefined): boolean {
-  return !!stats && stats.min !== null && stats.max !== null && stats.min > 0 && stats.max / stats.min >= 1000;
+  return canLog(stats) && stats!.max! / stats!.min! >= 1000;
 }
 
 /** A and B to compare by default: the export-control pair when the values name one, else the first two. */
@@ -64,8 +69,8 @@ export function defaultPair(values: string[]): [string, string] {
 }
 
 export interface Defaults {
-  line: { x: string; y: string; series: string; logX: boolean; logY: boolean };
-  heat: { x: string; y: string; fill: string; logColor: boolean };
+  line: { x: string; y: string; agg: string; series: string; logX: boolean; logY: boolean };
+  heat: { x: string; y: string; fill: string; agg: string; logColor: boolean };
   scatter: { x: string; y: string; minX: boolean; minY: boolean; logX: boolean; logY: boolean };
   compare: { axis: string; a: string; b: string; metric: string; group: string };
   parallel: { columns: string[] };
@@ -103,11 +108,12 @@ export function defaultsFor(dataset: Dataset): Defaults {
     line: {
       x: lineX,
       y: firstMetric,
+      agg: 'avg',
       series,
       logX: wantsLog(dataset.stats.get(lineX)),
       logY: wantsLog(dataset.stats.get(firstMetric)),
     },
-    heat: { x: heatPair[0]?.name ?? '', y: heatPair[1]?.name ?? '', fill: firstMetric, logColor: wantsLog(dataset.stats.get(firstMetric)) },
+    heat: { x: heatPair[0]?.name ?? '', y: heatPair[1]?.name ?? '', fill: firstMetric, agg: 'avg', logColor: wantsLog(dataset.stats.get(firstMetric)) },
     scatter: {
       x: scatterX,
       y: scatterY,

@@ -7,7 +7,7 @@
  */
 import * as vg from '@uwdata/vgplot';
 import type { ColumnInfo } from '../../shared/datasets.js';
-import { axes, discreteAxes, isNumeric, numericMetrics } from '../dataset.js';
+import { axes, canLog, discreteAxes, isNumeric, numericMetrics } from '../dataset.js';
 import { h, select } from '../dom.js';
 import type { Interval } from '../state.js';
 import { checkbox, formatValue, labelled, panel, type View, type ViewContext } from './context.js';
@@ -74,7 +74,7 @@ function plotSize(): { width: number; height: number } {
 }
 
 export function createLineView(ctx: ViewContext): View {
-  const s = ctx.state.line as typeof ctx.state.line & { agg?: Aggregate };
+  const s = ctx.state.line;
   const agg: Aggregate = AGGREGATES.includes(s.agg as Aggregate) ? (s.agg as Aggregate) : 'avg';
   const change = (patch: Partial<typeof s>) => {
     Object.assign(ctx.state.line, patch);
@@ -85,7 +85,7 @@ export function createLineView(ctx: ViewContext): View {
   const numericAxes = axes(ctx.dataset).filter(isNumeric);
   const controls = [
     labelled('y', select(options(numericMetrics(ctx.dataset)), s.y, (y) => change({ y }), { 'data-control': 'y' })),
-    labelled('', select(AGGREGATES.map((a) => ({ value: a })), agg, (a) => change({ agg: a } as Partial<typeof s>), { 'data-control': 'agg' })),
+    labelled('', select(AGGREGATES.map((a) => ({ value: a })), agg, (a) => change({ agg: a }), { 'data-control': 'agg' })),
     labelled('x', select(options(numericAxes), s.x, (x) => change({ x }), { 'data-control': 'x' })),
     labelled('series', select(options(discreteAxes(ctx.dataset, 24), 'none'), s.series, (series) => change({ series }), { 'data-control': 'series' })),
     labelled('log x', checkbox(s.logX, (logX) => change({ logX }), { 'data-control': 'logX' })),
@@ -109,8 +109,8 @@ export function createLineView(ctx: ViewContext): View {
   const element = vg.plot(
     mark,
     vg.intervalX({ as: ctx.selection }),
-    vg.xScale(s.logX ? 'log' : 'linear'),
-    vg.yScale(s.logY ? 'log' : 'linear'),
+    vg.xScale(s.logX && canLog(ctx.dataset.stats.get(s.x)) ? 'log' : 'linear'),
+    vg.yScale(s.logY && canLog(ctx.dataset.stats.get(s.y)) ? 'log' : 'linear'),
     vg.xLabel(label(ctx, s.x)),
     vg.yLabel(`${agg} ${label(ctx, s.y)}`),
     vg.width(width),
@@ -127,7 +127,7 @@ export function createLineView(ctx: ViewContext): View {
 }
 
 export function createHeatmapView(ctx: ViewContext): View {
-  const s = ctx.state.heat as typeof ctx.state.heat & { agg?: Aggregate };
+  const s = ctx.state.heat;
   const agg: Aggregate = AGGREGATES.includes(s.agg as Aggregate) ? (s.agg as Aggregate) : 'avg';
   const change = (patch: Partial<typeof s>) => {
     Object.assign(ctx.state.heat, patch);
@@ -138,7 +138,7 @@ export function createHeatmapView(ctx: ViewContext): View {
   const discrete = discreteAxes(ctx.dataset);
   const controls = [
     labelled('fill', select(options(numericMetrics(ctx.dataset)), s.fill, (fill) => change({ fill }), { 'data-control': 'fill' })),
-    labelled('', select(AGGREGATES.map((a) => ({ value: a })), agg, (a) => change({ agg: a } as Partial<typeof s>), { 'data-control': 'agg' })),
+    labelled('', select(AGGREGATES.map((a) => ({ value: a })), agg, (a) => change({ agg: a }), { 'data-control': 'agg' })),
     labelled('x', select(options(discrete), s.x, (x) => change({ x }), { 'data-control': 'x' })),
     labelled('y', select(options(discrete), s.y, (y) => change({ y }), { 'data-control': 'y' })),
     labelled('log color', checkbox(s.logColor, (logColor) => change({ logColor }), { 'data-control': 'logColor' })),
@@ -159,7 +159,7 @@ export function createHeatmapView(ctx: ViewContext): View {
       // No tip: Plot draws it over the cell under the pointer, where it would catch the click meant for the cell.
     }),
     vg.toggle({ as: ctx.selection, channels: ['x', 'y'] }),
-    vg.colorScale(s.logColor ? 'log' : 'linear'),
+    vg.colorScale(s.logColor && canLog(ctx.dataset.stats.get(s.fill)) ? 'log' : 'linear'),
     vg.colorScheme('viridis'),
     vg.colorLegend({ label: `${agg} ${label(ctx, s.fill)}` }),
     vg.xLabel(label(ctx, s.x)),

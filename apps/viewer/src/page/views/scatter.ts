@@ -9,7 +9,7 @@ import { MosaicClient, type Selection } from '@uwdata/mosaic-core';
 import { column, count, Query, VerbatimNode, type FilterExpr } from '@uwdata/mosaic-sql';
 import type { Table } from '@uwdata/flechette';
 import * as d3 from 'd3';
-import { axes, numericMetrics, wantsLog } from '../dataset.js';
+import { axes, canLog, numericMetrics } from '../dataset.js';
 import { h, select } from '../dom.js';
 import { binExpr, densityDomainPredicate, ident, paretoQuery, where } from '../sql.js';
 import type { Interval } from '../state.js';
@@ -74,8 +74,9 @@ export function createScatterView(ctx: ViewContext): View {
     chart.appendChild(h('p', { class: 'empty' }, 'The scatter needs two numeric metrics.'));
     return none;
   }
-  const logX = s.logX && wantsLog(xs);
-  const logY = s.logY && wantsLog(ys);
+  // Log as asked, where every value is positive.
+  const logX = s.logX && canLog(xs);
+  const logY = s.logY && canLog(ys);
   const xDomain: Interval = [xs.min, xs.max === xs.min ? xs.min + 1 : xs.max];
   const yDomain: Interval = [ys.min, ys.max === ys.min ? ys.min + 1 : ys.max];
   const x: Scale = (logX ? d3.scaleLog() : d3.scaleLinear()).domain(xDomain).range([MARGIN.left, WIDTH - MARGIN.right]);
