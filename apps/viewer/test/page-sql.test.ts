@@ -4,7 +4,7 @@
  */
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { compareFromPairsQuery, compareQuery, countQuery, densityQuery, pairsQuery, filterPredicate, FilterSyntaxError, ident, literal, paretoQuery, where, windowQuery } from '../src/page/sql.js';
+import { compareFromPairsQuery, compareQuery, countQuery, densityQuery, localFrontierQuery, pairsQuery, filterPredicate, FilterSyntaxError, ident, literal, paretoQuery, where, windowQuery } from '../src/page/sql.js';
 
 let instance: DuckDBInstance;
 let db: DuckDBConnection;
@@ -107,6 +107,18 @@ describe('Pareto frontier', () => {
     const got = await rows(paretoQuery(request));
     expect(got.map((r) => `${r.timeS},${r.costUsd}`).sort()).toEqual([...new Set(expected)]);
     expect(Object.keys(got[0])).toEqual(['timeS', 'costUsd', 'cluster', 'gpus']);
+  });
+
+  it('from a table of per-combination frontiers gives the same frontier for filters on those columns', async () => {
+    const base = { x: 'timeS', y: 'costUsd', minX: true, minY: true, columns: ['cluster', 'gpus'] };
+    await db.run(`CREATE TABLE local1 AS ${localFrontierQuery({ ...base, table: 't', partition: ['gpus', 'bytes'] })}`);
+    const local = Number((await rows('SELECT count(*) AS n FROM local1'))[0].n);
+    expect(local).toBe(12); // one of the three clusters per (gpus, bytes): faster is cheaper here
+    for (const filter of ['', where('"gpus" BETWEEN 16 AND 32'), where('"bytes" = 1048576', '"gpus" IN (8, 64)')]) {
+      const direct = await rows(paretoQuery({ ...base, table: 't', filter }));
+      const viaLocal = await rows(paretoQuery({ ...base, table: 'local1', filter }));
+      expect(viaLocal).toEqual(direct);
+    }
   });
 
   it('applies the filter of the other views', async () => {

@@ -103,6 +103,8 @@ export function valuesQuery(table: string, column: string, limit: number): strin
 
 export interface ParetoRequest {
   table: string;
+  /** A table reference to read instead of `table`, as SQL (a materialised "schema"."name"). */
+  from?: string;
   x: string;
   y: string;
   /** true: smaller is better on that metric. */
@@ -137,21 +139,60 @@ export function paretoQuery(r: ParetoRequest): string {
   const cols = [...new Set([r.x, r.y, ...r.columns])].map(ident).join(', ');
   const positive = r.binning?.log ? [`${x} > 0`] : [];
   const filter = where(r.filter.replace(/^WHERE /, ''), `${x} IS NOT NULL`, `${y} IS NOT NULL`, `isfinite(${x})`, `isfinite(${y})`, ...positive);
-  let source = `SELECT ${cols}, ${sx} AS _sx, ${sy} AS _sy FROM ${ident(r.table)} ${filter}`;
+  const from = r.from ?? ident(r.table);
+  let source = `SELECT ${cols}, ${sx} AS _sx, ${sy} AS _sy FROM ${from} ${filter}`;
   let prefix = '';
   if (r.binning) {
     const bin = binExpr(r.x, r.binning.log, r.binning.domain, r.binning.bins);
     prefix = [
-      `WITH _bins AS (SELECT ${bin} AS _b, min(${sy}) AS _bmin FROM ${ident(r.table)} ${filter} GROUP BY 1),`,
+      `WITH _bins AS (SELECT ${bin} AS _b, min(${sy}) AS _bmin FROM ${from} ${filter} GROUP BY 1),`,
       `_prev AS (SELECT _b, min(_bmin) OVER (ORDER BY _b${r.minX ? '' : ' DESC'} ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS _prev FROM _bins) `,
     ].join(' ');
-    source = `SELECT ${cols}, ${sx} AS _sx, ${sy} AS _sy FROM ${ident(r.table)} JOIN _prev ON ${bin} = _prev._b ${where(filter.replace(/^WHERE /, ''), `_prev._prev IS NULL OR ${sy} < _prev._prev`)}`;
+    source = `SELECT ${cols}, ${sx} AS _sx, ${sy} AS _sy FROM ${from} JOIN _prev ON ${bin} = _prev._b ${where(filter.replace(/^WHERE /, ''), `_prev._prev IS NULL OR ${sy} < _prev._prev`)}`;
   }
   return [
     `${prefix}SELECT ${cols} FROM (`,
     `SELECT ${cols}, _sy, min(_sy) OVER (ORDER BY _sx, _sy ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS _best`,
     `FROM (${source})`,
     `) WHERE _best IS NULL OR _sy < _best ORDER BY ${x}${r.minX ? '' : ' DESC'} LIMIT ${r.limit ?? 2000}`,
+  ].join(' ');
+}
+
+export interface LocalFrontierRequest {
+  table: string;
+  x: string;
+  y: string;
+  minX: boolean;
+  minY: boolean;
+  /** Columns to keep (the hover's row, and every column a later filter may name). */
+  columns: string[];
+  /** The columns later filters name: the frontier is taken within each combination of their values. */
+  partition: string[];
+  /** Keep only x > 0 (a log x axis) / y > 0. */
+  positiveX?: boolean;
+  positiveY?: boolean;
+}
+
+/**
+ * The rows on the Pareto frontier within their own combination of the `partition` columns, over the whole
+ * table. Any filter that names only those columns keeps or drops whole combinations, so a row dominated inside
+ * its combination stays dominated in the filtered set: the frontier of the filtered rows is the frontier of
+ * these rows under the same filter (paretoQuery over this table). Made once per set of brushed columns, it
+ * turns each brush into a query over a few thousand rows instead of a scan of all of them.
+ */
+export function localFrontierQuery(r: LocalFrontierRequest): string {
+  const x = ident(r.x);
+  const y = ident(r.y);
+  const sx = r.minX ? x : `-${x}`;
+  const sy = r.minY ? y : `-${y}`;
+  const cols = [...new Set([r.x, r.y, ...r.columns, ...r.partition])].map(ident).join(', ');
+  const partition = r.partition.length > 0 ? `PARTITION BY ${r.partition.map(ident).join(', ')} ` : '';
+  const filter = where(`${x} IS NOT NULL`, `${y} IS NOT NULL`, `isfinite(${x})`, `isfinite(${y})`, r.positiveX ? `${x} > 0` : '', r.positiveY ? `${y} > 0` : '');
+  return [
+    `SELECT ${cols} FROM (`,
+    `SELECT ${cols}, ${sy} AS _sy, min(${sy}) OVER (${partition}ORDER BY ${sx}, ${sy} ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS _best`,
+    `FROM ${ident(r.table)} ${filter}`,
+    `) WHERE _best IS NULL OR _sy < _best`,
   ].join(' ');
 }
 

@@ -11,38 +11,14 @@ import { axes, defaultPair, discreteAxes, numericMetrics } from '../dataset.js';
 import { h, select } from '../dom.js';
 import type { SelectionClause } from '@uwdata/mosaic-core';
 import { collectColumns, column } from '@uwdata/mosaic-sql';
-import { fetchExec } from '../api.js';
 import { compareFromPairsQuery, compareQuery, ident, literal, pairsQuery, where } from '../sql.js';
 import { formatValue, labelled, panel, STATUS_OK_CLAUSE, type View, type ViewContext } from './context.js';
 import { DebouncedQuery } from './debounced.js';
+import { MaterializedTable } from './materialized.js';
 
 const WIDTH = 560;
 const HEIGHT = 200;
 const MARGIN = { left: 48, right: 12, top: 8, bottom: 32 };
-
-/** The pairs table of one comparison, created on first use (CREATE … IF NOT EXISTS: once per server). */
-class PairsTable {
-  readonly name: string;
-  private created: Promise<boolean> | null = null;
-  constructor(private readonly select: string) {
-    this.name = `"mosaic"."preagg_cmp_${hash(select)}"`;
-  }
-  /** True once the table exists; false if it could not be made (then the join is used). */
-  ready(): Promise<boolean> {
-    this.created ??= fetchExec(`CREATE SCHEMA IF NOT EXISTS "mosaic"; CREATE TABLE IF NOT EXISTS ${this.name} AS ${this.select}`).then(
-      () => true,
-      () => false,
-    );
-    return this.created;
-  }
-}
-
-/** A short stable hash of a string (FNV-1a, hex): names the pairs table of one comparison. */
-function hash(text: string): string {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i += 1) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
-  return (h >>> 0).toString(16);
-}
 
 /**
  * Whether the brushes can be answered from the pairs table: each clause names its columns (fields) and they are
@@ -209,7 +185,7 @@ export function createCompareView(ctx: ViewContext): View {
   // comparison; any other brush (on a metric, on the compared axis) joins the filtered rows again.
   const request = { table: ctx.dataset.table, axis: s.axis, a: asValue(s.a), b: asValue(s.b), metric: s.metric, keys };
   const hasStatus = ctx.dataset.columns.some((c) => c.name === 'status');
-  const pairs = new PairsTable(pairsQuery({ ...request, status: hasStatus }));
+  const pairs = new MaterializedTable('cmp', pairsQuery({ ...request, status: hasStatus }));
   query = new DebouncedQuery(
     ctx.selection,
     async (filter, clauses) => {

@@ -11,10 +11,11 @@ import type { Table } from '@uwdata/flechette';
 import * as d3 from 'd3';
 import { axes, canLog, numericMetrics } from '../dataset.js';
 import { h, select } from '../dom.js';
-import { binExpr, densityDomainPredicate, ident, paretoQuery, where } from '../sql.js';
+import { binExpr, densityDomainPredicate, ident, localFrontierQuery, paretoQuery, where } from '../sql.js';
 import type { Interval } from '../state.js';
 import { checkbox, formatValue, labelled, panel, type View, type ViewContext } from './context.js';
 import { DebouncedQuery } from './debounced.js';
+import { clauseColumns, MaterializedTable } from './materialized.js';
 
 const WIDTH = 560;
 const HEIGHT = 320;
@@ -22,6 +23,16 @@ const MARGIN = { left: 64, right: 16, top: 10, bottom: 40 };
 const BINS: [number, number] = [120, 80];
 
 type Scale = d3.ScaleContinuousNumeric<number, number>;
+
+/** Most value combinations of brushed axes a table of per-combination frontiers is made for. */
+const MAX_COMBINATIONS = 20_000;
+
+/** How many value combinations the columns have (status: its codes, fewer than 10). */
+function combinations(ctx: ViewContext, columns: Set<string>): number {
+  let product = 1;
+  for (const name of columns) product *= name === 'status' ? 10 : (ctx.dataset.stats.get(name)?.distinct ?? Infinity);
+  return product;
+}
 
 class LayerClient extends MosaicClient {
   constructor(
@@ -185,19 +196,29 @@ export function createScatterView(ctx: ViewContext): View {
     showError,
   );
   // The frontier scans every filtered row (no pre-aggregate can answer it): it waits for brushes to rest.
+  // Brushes on a few axes (the usual case) are answered from the frontiers within each combination of those
+  // axes' values, made once per set of brushed axes (exact: localFrontierQuery); other brushes scan the rows.
+  const hasStatus = ctx.dataset.columns.some((c) => c.name === 'status');
+  const partitionable = new Set([...layoutColumns, ...(hasStatus ? ['status'] : [])]);
+  const kept = [...layoutColumns, ...(hasStatus ? ['status'] : [])];
+  const locals = new Map<string, MaterializedTable>();
+  const base = { table, x: s.x, y: s.y, minX: s.minX, minY: s.minY, columns: layoutColumns };
   const pareto = new DebouncedQuery(
     ctx.selection,
-    (filter) =>
-      paretoQuery({
-        table,
-        x: s.x,
-        y: s.y,
-        minX: s.minX,
-        minY: s.minY,
-        filter: where(filter),
-        columns: layoutColumns,
-        binning: { log: logX, domain: xDomain, bins: 4096 },
-      }),
+    async (filter, clauses) => {
+      const brushed = clauseColumns(clauses);
+      if (brushed && [...brushed].every((c) => partitionable.has(c)) && combinations(ctx, brushed) <= MAX_COMBINATIONS) {
+        const partition = [...brushed].sort();
+        const key = partition.join('\u0000');
+        let local = locals.get(key);
+        if (!local) {
+          local = new MaterializedTable('pf', localFrontierQuery({ ...base, columns: kept, partition, positiveX: logX }));
+          locals.set(key, local);
+        }
+        if (await local.ready()) return paretoQuery({ ...base, from: local.name, filter: where(filter) });
+      }
+      return paretoQuery({ ...base, filter: where(filter), binning: { log: logX, domain: xDomain, bins: 4096 } });
+    },
     drawFrontier,
     showError,
   );
