@@ -4,7 +4,7 @@
  */
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { compareFromPairsQuery, compareQuery, countQuery, densityQuery, localFrontierQuery, pairsQuery, filterPredicate, FilterSyntaxError, ident, literal, paretoQuery, where, windowQuery } from '../src/page/sql.js';
+import { binExpr, compareFromPairsQuery, compareQuery, densityDomainPredicate, localFrontierQuery, pairsQuery, filterPredicate, FilterSyntaxError, ident, literal, paretoQuery, where, windowQuery } from '../src/page/sql.js';
 
 let instance: DuckDBInstance;
 let db: DuckDBConnection;
@@ -45,7 +45,7 @@ describe('quoting', () => {
 });
 
 describe('table filters', () => {
-  const count = async (column: string, kind: 'string' | 'number', text: string) => Number((await rows(countQuery('t', where(filterPredicate(column, kind, text)))))[0].n);
+  const count = async (column: string, kind: 'string' | 'number', text: string) => Number((await rows(`SELECT count(*) AS n FROM t ${where(filterPredicate(column, kind, text))}`))[0].n);
 
   it('number filters: comparisons, ranges, lists', async () => {
     expect(await count('gpus', 'number', '>16')).toBe(3 * 2 * 3);
@@ -186,7 +186,8 @@ describe('compare from a pairs table', () => {
 
 describe('density', () => {
   it('bins every finite point of the domain into the grid (log axes)', async () => {
-    const sql = densityQuery({ table: 't', x: 'timeS', y: 'costUsd', logX: true, logY: true, xDomain: [1e-5, 10], yDomain: [1e-4, 1e4], bins: [10, 8], filter: '' });
+    // As the scatter's density: bins of x and y, over finite (and on log axes positive) points.
+    const sql = `SELECT ${binExpr('timeS', true, [1e-5, 10], 10)} AS bx, ${binExpr('costUsd', true, [1e-4, 1e4], 8)} AS by, count(*)::DOUBLE AS n FROM t ${where(densityDomainPredicate({ x: 'timeS', y: 'costUsd', logX: true, logY: true }))} GROUP BY ALL`;
     const bins = await rows(sql);
     expect(bins.reduce((s, r) => s + (r.n as number), 0)).toBe(36);
     for (const b of bins) {

@@ -86,10 +86,6 @@ export function windowQuery(request: WindowRequest): string {
   return `SELECT ${request.columns.map(ident).join(', ')} FROM ${ident(request.table)} ${request.filter}${order} LIMIT ${limit} OFFSET ${offset}`;
 }
 
-export function countQuery(table: string, filter: string): string {
-  return `SELECT count(*) AS n FROM ${ident(table)} ${filter}`;
-}
-
 /** min and max of numeric columns over the whole table (Parquet statistics answer these without a scan). */
 export function rangeQuery(table: string, numeric: string[]): string {
   const parts = numeric.flatMap((c) => [`min(${ident(c)})::DOUBLE AS ${ident(`min:${c}`)}`, `max(${ident(c)})::DOUBLE AS ${ident(`max:${c}`)}`]);
@@ -196,19 +192,10 @@ export function localFrontierQuery(r: LocalFrontierRequest): string {
   ].join(' ');
 }
 
-export interface DensityRequest {
-  table: string;
-  x: string;
-  y: string;
-  logX: boolean;
-  logY: boolean;
-  /** Domain of x and y (in data units), bins per axis. */
-  xDomain: [number, number];
-  yDomain: [number, number];
-  bins: [number, number];
-  filter: string;
-}
-
+/**
+ * The bin of `column` among `bins` equal bins of [lo, hi] (of ln(column) on a log axis), clamped to the first and
+ * last bin: the scatter's density grid, and the x bins the Pareto pruning groups by.
+ */
 export function binExpr(column: string, log: boolean, [lo, hi]: [number, number], bins: number): string {
   const value = log ? `ln(${ident(column)})` : ident(column);
   const [a, b] = log ? [Math.log(lo), Math.log(hi)] : [lo, hi];
@@ -217,16 +204,10 @@ export function binExpr(column: string, log: boolean, [lo, hi]: [number, number]
 }
 
 /** The rows a density over (x, y) counts: finite, and positive on log axes. */
-export function densityDomainPredicate(r: Pick<DensityRequest, 'x' | 'y' | 'logX' | 'logY'>): string {
+export function densityDomainPredicate(r: { x: string; y: string; logX: boolean; logY: boolean }): string {
   const x = ident(r.x);
   const y = ident(r.y);
   return [`isfinite(${x})`, `isfinite(${y})`, r.logX ? `${x} > 0` : '', r.logY ? `${y} > 0` : ''].filter(Boolean).join(' AND ');
-}
-
-/** Counts of (x, y) points per bin of a bins[0] × bins[1] grid over the domain (log-spaced on log axes). */
-export function densityQuery(r: DensityRequest): string {
-  const filter = where(r.filter.replace(/^WHERE /, ''), densityDomainPredicate(r));
-  return `SELECT ${binExpr(r.x, r.logX, r.xDomain, r.bins[0])} AS bx, ${binExpr(r.y, r.logY, r.yDomain, r.bins[1])} AS by, count(*)::DOUBLE AS n FROM ${ident(r.table)} ${filter} GROUP BY ALL`;
 }
 
 export interface CompareRequest {
