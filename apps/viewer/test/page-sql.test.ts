@@ -151,6 +151,19 @@ describe('compare', () => {
     }
   });
 
+  it('per pair of groups (a grid: the H800/H100 slowdown over two axes)', async () => {
+    const sql = compareQuery({ table: 't', axis: 'cluster', a: 'h100', b: 'h800', metric: 'timeS', keys: ['gpus', 'bytes'], group: 'gpus', group2: 'bytes', filter: '' });
+    const cells = (await rows(sql)).filter((r) => r.part === 'group');
+    expect(cells).toHaveLength(12);
+    for (const cell of cells) {
+      const [gpus, bytes] = [Number(cell.grp), Number(cell.grp2)];
+      expect(cell.sortkey).toBe(gpus);
+      expect(cell.sortkey2).toBe(bytes);
+      expect(cell.n).toBe(1);
+      expect(cell.geo).toBeCloseTo(timeOf('h800', gpus, bytes) / timeOf('h100', gpus, bytes), 12);
+    }
+  });
+
   it('numbers as the compared values, no grouping, and a filter', async () => {
     const sql = compareQuery({ table: 't', axis: 'gpus', a: 8, b: 64, metric: 'timeS', keys: ['cluster', 'bytes'], group: '', filter: where("cluster = 'h100'") });
     const groups = (await rows(sql)).filter((r) => r.part === 'group');
@@ -170,6 +183,8 @@ describe('compare from a pairs table', () => {
       const joined = await rows(compareQuery({ ...request, group: 'gpus', filter, binsPerOctave: 4 }));
       const paired = await rows(compareFromPairsQuery({ pairs: 'pairs1', group: 'gpus', filter, okOnly: false, binsPerOctave: 4 }));
       expect(sorted(paired)).toEqual(sorted(joined));
+      const grid = await rows(compareQuery({ ...request, group: 'gpus', group2: 'bytes', filter }));
+      expect(sorted(await rows(compareFromPairsQuery({ pairs: 'pairs1', group: 'gpus', group2: 'bytes', filter, okOnly: false })))).toEqual(sorted(grid));
     }
   });
 

@@ -72,7 +72,7 @@ export interface Defaults {
   line: { x: string; y: string; agg: string; series: string; logX: boolean; logY: boolean };
   heat: { x: string; y: string; fill: string; agg: string; logColor: boolean };
   scatter: { x: string; y: string; minX: boolean; minY: boolean; logX: boolean; logY: boolean };
-  compare: { axis: string; a: string; b: string; metric: string; group: string };
+  compare: { axis: string; a: string; b: string; metric: string; group: string; group2: string };
   parallel: { columns: string[] };
 }
 
@@ -128,6 +128,7 @@ export function defaultsFor(dataset: Dataset): Defaults {
       b: compareValues[1] ?? '',
       metric: firstMetric,
       group: group?.name ?? '',
+      group2: '',
     },
     parallel: {
       columns: [...axes(dataset).filter((c) => distinct(dataset, c.name) >= 2), ...metrics].slice(0, 16).map((c) => c.name),

@@ -219,20 +219,32 @@ export interface CompareRequest {
   metric: string;
   /** Every other axis: the rows of A and B are matched on all of them. */
   keys: string[];
-  /** The axis to break the ratio down by ('' for none). */
+  /** The axis to break the ratio down by ('' for none), and a second one for a grid of groups ('' for none). */
   group: string;
+  group2?: string;
   filter: string;
   /** Histogram bins per factor of two of the ratio. */
   binsPerOctave?: number;
 }
 
-/** Per-group statistics and the log2 histogram of `ratio` over the rows of the query `r` (columns g?, ratio). */
-function ratioSummary(r: string, group: string, bins: number): string {
+/**
+ * Per-group statistics and the log2 histogram of `ratio` over the rows of the query `r` (columns g0, g1 as
+ * there are groups, and ratio). Group rows carry each group value as text (grp, grp2) and as a number when it
+ * is one (sortkey, sortkey2).
+ */
+function ratioSummary(r: string, groups: string[], bins: number): string {
+  const text = (i: number) => (groups[i] ? `CAST(g${i} AS VARCHAR)` : i === 0 ? `'all'` : 'NULL::VARCHAR');
+  const number = (i: number) => (groups[i] ? `TRY_CAST(g${i} AS DOUBLE)` : 'NULL::DOUBLE');
   return [
-    `SELECT 'hist' AS part, floor(log2(ratio) * ${bins}) / ${bins} AS bin, NULL::VARCHAR AS grp, NULL::DOUBLE AS sortkey, count(*)::DOUBLE AS n, NULL::DOUBLE AS geo, NULL::DOUBLE AS lo, NULL::DOUBLE AS med, NULL::DOUBLE AS hi FROM (${r}) GROUP BY 2`,
+    `SELECT 'hist' AS part, floor(log2(ratio) * ${bins}) / ${bins} AS bin, NULL::VARCHAR AS grp, NULL::VARCHAR AS grp2, NULL::DOUBLE AS sortkey, NULL::DOUBLE AS sortkey2, count(*)::DOUBLE AS n, NULL::DOUBLE AS geo, NULL::DOUBLE AS lo, NULL::DOUBLE AS med, NULL::DOUBLE AS hi FROM (${r}) GROUP BY 2`,
     `UNION ALL`,
-    `SELECT 'group', NULL, ${group ? `CAST(g AS VARCHAR)` : `'all'`}, ${group ? `TRY_CAST(g AS DOUBLE)` : 'NULL'}, count(*)::DOUBLE, exp(avg(ln(ratio))), min(ratio), median(ratio), max(ratio) FROM (${r}) GROUP BY ALL`,
+    `SELECT 'group', NULL, ${text(0)}, ${text(1)}, ${number(0)}, ${number(1)}, count(*)::DOUBLE, exp(avg(ln(ratio))), min(ratio), median(ratio), max(ratio) FROM (${r}) GROUP BY ALL`,
   ].join(' ');
+}
+
+/** The grouping columns of a comparison as `"col" AS g0, "col2" AS g1, ` ('' without groups). */
+function groupColumns(groups: string[]): string {
+  return groups.map((g, i) => `${ident(g)} AS g${i}, `).join('');
 }
 
 function compareSides(r: Pick<CompareRequest, 'table' | 'axis' | 'a' | 'b' | 'metric' | 'keys'>, base: string, extra: string[] = []): string {
@@ -251,8 +263,9 @@ function compareSides(r: Pick<CompareRequest, 'table' | 'axis' | 'a' | 'b' | 'me
 export function compareQuery(r: CompareRequest): string {
   const keys = r.keys.map(ident);
   const join = keys.length > 0 ? `JOIN b USING (${keys.join(', ')})` : 'CROSS JOIN b';
-  const pairs = `SELECT ${r.group ? `${ident(r.group)} AS g, ` : ''}b.v / a.v AS ratio FROM a ${join}`;
-  return `${compareSides(r, r.filter.replace(/^WHERE /, ''))} ${ratioSummary(pairs, r.group, r.binsPerOctave ?? 8)}`;
+  const groups = [r.group, r.group2 ?? ''].filter(Boolean);
+  const pairs = `SELECT ${groupColumns(groups)}b.v / a.v AS ratio FROM a ${join}`;
+  return `${compareSides(r, r.filter.replace(/^WHERE /, ''))} ${ratioSummary(pairs, groups, r.binsPerOctave ?? 8)}`;
 }
 
 export type PairsRequest = Pick<CompareRequest, 'table' | 'axis' | 'a' | 'b' | 'metric' | 'keys'> & {
@@ -277,7 +290,8 @@ export function pairsQuery(r: PairsRequest): string {
  * compareQuery's result from a pairs table: `filter` may name only the keys (the same values on both sides);
  * `okOnly` asks status 0 of both rows of a pair.
  */
-export function compareFromPairsQuery(r: { pairs: string; group: string; filter: string; okOnly: boolean; binsPerOctave?: number }): string {
-  const rows = `SELECT ${r.group ? `${ident(r.group)} AS g, ` : ''}_vb / _va AS ratio FROM ${r.pairs} ${where(r.filter.replace(/^WHERE /, ''), r.okOnly ? '_sa = 0 AND _sb = 0' : '')}`;
-  return ratioSummary(rows, r.group, r.binsPerOctave ?? 8);
+export function compareFromPairsQuery(r: { pairs: string; group: string; group2?: string; filter: string; okOnly: boolean; binsPerOctave?: number }): string {
+  const groups = [r.group, r.group2 ?? ''].filter(Boolean);
+  const rows = `SELECT ${groupColumns(groups)}_vb / _va AS ratio FROM ${r.pairs} ${where(r.filter.replace(/^WHERE /, ''), r.okOnly ? '_sa = 0 AND _sb = 0' : '')}`;
+  return ratioSummary(rows, groups, r.binsPerOctave ?? 8);
 }

@@ -17,8 +17,8 @@ export interface Brushes {
   scatter?: [Interval, Interval];
   /** Parallel coordinates: per column, an interval (numbers) or the values inside the brush (strings). */
   parallel?: Record<string, Interval | (string | number)[]>;
-  /** Compare: the groups picked in its per-group table. */
-  compare?: (string | number)[];
+  /** Compare: the groups picked in its per-group table (pairs of values in its grid). */
+  compare?: (string | number | [string | number, string | number])[];
 }
 
 export interface WhatIfState {
@@ -113,7 +113,8 @@ function readBrushes(raw: unknown, columns: Set<string>): Brushes {
     }
     if (Object.keys(parallel).length > 0) brushes.parallel = parallel;
   }
-  if (Array.isArray(raw.compare) && raw.compare.length > 0 && raw.compare.every(isScalar)) brushes.compare = raw.compare;
+  const isPair = (v: unknown): v is [string | number, string | number] => Array.isArray(v) && v.length === 2 && v.every(isScalar);
+  if (Array.isArray(raw.compare) && raw.compare.length > 0 && (raw.compare.every(isScalar) || raw.compare.every(isPair))) brushes.compare = raw.compare;
   return brushes;
 }
 

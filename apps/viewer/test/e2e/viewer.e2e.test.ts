@@ -231,6 +231,31 @@ describe('linked views', () => {
   );
 });
 
+describe('compare over two axes', () => {
+  it(
+    'shows the ratio as a grid of groups, and a picked cell filters the other views',
+    async () => {
+      const page = await newPage();
+      await openViewer(page, server.url);
+      const { compare } = await urlState(page);
+      const second = compare.group === 'nicGbps' ? 'scaleUpGBps' : 'nicGbps';
+      await page.locator('[data-view=compare] select[data-control=group2]').selectOption(second);
+      await settle(page);
+      const cells = await scalar(`SELECT count(*) FROM (SELECT DISTINCT "${compare.group}", "${second}" FROM rows)`);
+      expect(await page.locator('[data-view=compare] g[data-cell]').count()).toBe(cells);
+      await page.locator('[data-view=compare] g[data-cell]').nth(1).click();
+      await settle(page);
+      const state = await urlState(page);
+      expect(state.compare.group2).toBe(second);
+      const [[g1, g2]] = state.brushes.compare as [number, number][];
+      expect(await intAttr(page, '[data-role=match-count]', 'data-count')).toBe(await count(`WHERE "${compare.group}" = ${g1} AND "${second}" = ${g2}`));
+      await screenshot(page, '[data-view=compare]', 'compare-grid');
+      await page.close();
+    },
+    TIMEOUT,
+  );
+});
+
 describe('training sweeps', () => {
   it(
     'the scatter finds the time/cost frontier and hovering a point shows its layout; a sweep without rows opens its reductions',

@@ -1,8 +1,8 @@
 /**
  * Compare: the ratio of a metric between two values of one axis (B over A, A the baseline: H800 over H100),
  * over rows matched on every other axis, shown as a distribution (histogram of the ratio on a log2 scale) and
- * per group of a chosen axis (count, geometric mean, min, median, max). Clicking groups (shift for more)
- * filters the other views to them.
+ * per group of a chosen axis (count, geometric mean, min, median, max), or as a grid over two axes (the H800/H100
+ * slowdown over link cap × GPU count). Clicking groups or cells (shift for more) filters the other views to them.
  */
 import { VerbatimNode } from '@uwdata/mosaic-sql';
 import type { Table } from '@uwdata/flechette';
@@ -39,6 +39,97 @@ export function pairsPlan(clauses: SelectionClause[], keys: Set<string>): { pred
   return { predicates, okOnly };
 }
 
+interface Summary {
+  part: string;
+  bin: number;
+  grp: string;
+  grp2: string | null;
+  sortkey: number | null;
+  sortkey2: number | null;
+  n: number;
+  geo: number;
+  lo: number;
+  med: number;
+  hi: number;
+}
+
+type Toggle = (values: (string | number)[], event: MouseEvent) => void;
+
+/** One group axis: a row per group with the ratio's statistics; click to pick. */
+function ratioTable(perGroup: Summary[], group: string, picked: Map<string, unknown>, keyOf: (v: (string | number)[]) => string, toggle: Toggle | null): HTMLElement {
+  return h(
+    'table',
+    { class: 'mini-table' },
+    h('thead', {}, h('tr', {}, h('th', {}, group || 'all'), h('th', {}, 'pairs'), h('th', {}, 'geo. mean'), h('th', {}, 'min'), h('th', {}, 'median'), h('th', {}, 'max'))),
+    h(
+      'tbody',
+      {},
+      ...perGroup.map((r) => {
+        const values = [r.sortkey ?? r.grp];
+        const key = keyOf(values);
+        const tr = h(
+          'tr',
+          { class: picked.has(key) ? 'selected' : '', 'data-group': key },
+          h('td', {}, r.sortkey !== null ? formatValue(r.sortkey) : String(r.grp)),
+          h('td', {}, formatValue(r.n)),
+          h('td', { 'data-stat': 'geo' }, `×${formatValue(r.geo)}`),
+          h('td', {}, `×${formatValue(r.lo)}`),
+          h('td', {}, `×${formatValue(r.med)}`),
+          h('td', {}, `×${formatValue(r.hi)}`),
+        );
+        if (toggle) tr.addEventListener('click', (event) => toggle(values, event));
+        return tr;
+      }),
+    ),
+  );
+}
+
+/** Two group axes: a grid of the geometric-mean ratio (B over A), red where B is larger; click cells to pick. */
+function ratioGrid(
+  perGroup: Summary[],
+  groups: string[],
+  b: string,
+  a: string,
+  picked: Map<string, unknown>,
+  keyOf: (v: (string | number)[]) => string,
+  toggle: Toggle,
+): HTMLElement {
+  const order = (values: { label: string; key: number | null }[]) =>
+    [...new Map(values.map((v) => [v.label, v])).values()].sort((p, q) => (p.key !== null && q.key !== null ? p.key - q.key : p.label.localeCompare(q.label)));
+  const xs = order(perGroup.map((r) => ({ label: r.grp, key: r.sortkey })));
+  const ys = order(perGroup.map((r) => ({ label: r.grp2 ?? '', key: r.sortkey2 })));
+  const cell = 46;
+  const left = 72;
+  const top = 8;
+  const width = left + xs.length * cell + 8;
+  const height = top + ys.length * 22 + 40;
+  const extent = d3.max(perGroup, (r) => Math.abs(Math.log2(r.geo))) || 1;
+  const colour = d3.scaleDiverging((t: number) => d3.interpolateRdBu(1 - t)).domain([-extent, 0, extent]);
+  const svg = d3.create('svg').attr('width', width).attr('height', height).attr('class', 'ratio-grid');
+  const x = (label: string) => left + xs.findIndex((v) => v.label === label) * cell;
+  const y = (label: string) => top + ys.findIndex((v) => v.label === label) * 22;
+  for (const r of perGroup) {
+    const values = [r.sortkey ?? r.grp, r.sortkey2 ?? r.grp2 ?? ''];
+    const key = keyOf(values);
+    const g = svg
+      .append('g')
+      .attr('transform', `translate(${x(r.grp)},${y(r.grp2 ?? '')})`)
+      .attr('data-group', key)
+      .attr('data-cell', '')
+      .attr('class', picked.has(key) ? 'selected' : null)
+      .style('cursor', 'pointer');
+    g.append('rect').attr('width', cell - 2).attr('height', 20).attr('fill', colour(Math.log2(r.geo)));
+    g.append('text').attr('x', (cell - 2) / 2).attr('y', 14).attr('text-anchor', 'middle').attr('font-size', 10).attr('fill', Math.abs(Math.log2(r.geo)) > extent * 0.6 ? '#fff' : '#111').text(`×${formatValue(Number(r.geo.toPrecision(3)))}`);
+    g.append('title').text(`${groups[0]} ${r.grp}, ${groups[1]} ${r.grp2}: ${b} / ${a} geometric mean ×${formatValue(r.geo)} over ${r.n} pairs (min ×${formatValue(r.lo)}, max ×${formatValue(r.hi)})`);
+    g.on('click', (event: MouseEvent) => toggle(values, event));
+  }
+  const shown = (v: { label: string; key: number | null }) => (v.key !== null ? formatValue(v.key) : v.label);
+  for (const v of ys) svg.append('text').attr('x', left - 4).attr('y', y(v.label) + 14).attr('text-anchor', 'end').attr('font-size', 10).attr('fill', 'currentColor').text(shown(v));
+  for (const v of xs) svg.append('text').attr('x', x(v.label) + cell / 2).attr('y', top + ys.length * 22 + 12).attr('text-anchor', 'middle').attr('font-size', 10).attr('fill', 'currentColor').text(shown(v));
+  svg.append('text').attr('x', left + (xs.length * cell) / 2).attr('y', height - 4).attr('text-anchor', 'middle').attr('font-size', 11).attr('fill', 'currentColor').text(`${groups[0]} →   (rows: ${groups[1]})`);
+  return h('div', { class: 'plot-body' }, svg.node()!);
+}
+
 export function createCompareView(ctx: ViewContext): View {
   const s = ctx.state.compare;
   const change = (patch: Partial<typeof s>) => {
@@ -63,6 +154,12 @@ export function createCompareView(ctx: ViewContext): View {
     labelled('B', select(valueOptions, s.b, (b) => change({ b }), { 'data-control': 'b' })),
     labelled('over A', select(valueOptions, s.a, (a) => change({ a }), { 'data-control': 'a' })),
     labelled('per', select([{ value: '', label: 'none' }, ...groups.map((c) => ({ value: c.name }))], s.group, (group) => change({ group }), { 'data-control': 'group' })),
+    labelled(
+      '×',
+      select([{ value: '', label: 'none' }, ...groups.filter((c) => c.name !== s.group).map((c) => ({ value: c.name }))], s.group2, (group2) => change({ group2 }), {
+        'data-control': 'group2',
+      }),
+    ),
   ];
   const histogram = h('div', { class: 'chart' });
   const groupTable = h('div', { class: 'compare-groups' });
@@ -77,25 +174,45 @@ export function createCompareView(ctx: ViewContext): View {
   const keys = axes(ctx.dataset)
     .map((c) => c.name)
     .filter((name) => name !== s.axis);
-  const picked = new Set<string>((ctx.state.brushes.compare ?? []).map(String));
   const groupColumn = ctx.dataset.columns.find((c) => c.name === s.group);
+  const group2Column = s.group && s.group2 !== s.group ? ctx.dataset.columns.find((c) => c.name === s.group2) : undefined;
+  const grouping = [groupColumn, group2Column].filter((c): c is NonNullable<typeof c> => c !== undefined);
+  /** A picked group as the values of its grouping columns; a key for the set of picks. */
+  const typed = (values: (string | number)[]) => values.map((v, i) => (grouping[i].kind === 'string' ? String(v) : Number(v)));
+  const keyOf = (values: (string | number)[]) => JSON.stringify(typed(values));
+  const picked = new Map<string, (string | number)[]>();
+  for (const saved of ctx.state.brushes.compare ?? []) {
+    const values = Array.isArray(saved) ? saved : [saved];
+    if (values.length === grouping.length) picked.set(keyOf(values), typed(values));
+  }
 
   const source = { reset: () => {} };
   let query: DebouncedQuery;
   const publish = () => {
-    const list = [...picked];
-    const predicate =
-      list.length > 0 && groupColumn
-        ? new VerbatimNode(`(${ident(s.group)} IN (${list.map((v) => literal(groupColumn.kind === 'string' ? v : Number(v))).join(', ')}))`)
-        : null;
-    ctx.selection.update({ source, clients: new Set([query.client]), fields: list.length > 0 ? [column(s.group)] : [], value: list.length > 0 ? list : null, predicate });
-    if (list.length > 0) ctx.state.brushes.compare = list.map((v) => (groupColumn?.kind === 'string' ? v : Number(v)));
+    const list = [...picked.values()];
+    const match = (values: (string | number)[]) => `(${values.map((v, i) => `${ident(grouping[i].name)} = ${literal(v)}`).join(' AND ')})`;
+    const predicate = list.length > 0 && grouping.length > 0 ? new VerbatimNode(`(${list.map(match).join(' OR ')})`) : null;
+    const fields = list.length > 0 ? grouping.map((c) => column(c.name)) : [];
+    ctx.selection.update({ source, clients: new Set([query.client]), fields, value: list.length > 0 ? list : null, predicate });
+    if (list.length > 0) ctx.state.brushes.compare = grouping.length === 1 ? list.map((v) => v[0]) : (list as [string | number, string | number][]);
     else delete ctx.state.brushes.compare;
     ctx.saveState();
   };
+  /** Click: pick this group alone (or unpick it); shift-click: add or remove it. */
+  const toggle = (values: (string | number)[], event: MouseEvent) => {
+    const key = keyOf(values);
+    if (!event.shiftKey) {
+      const only = picked.size === 1 && picked.has(key);
+      picked.clear();
+      if (!only) picked.set(key, typed(values));
+    } else if (picked.has(key)) picked.delete(key);
+    else picked.set(key, typed(values));
+    for (const element of groupTable.querySelectorAll<HTMLElement | SVGElement>('[data-group]')) element.classList.toggle('selected', picked.has(element.dataset.group!));
+    publish();
+  };
 
   const draw = (table: Table) => {
-    const rows = table.toArray() as { part: string; bin: number; grp: string; sortkey: number | null; n: number; geo: number; lo: number; med: number; hi: number }[];
+    const rows = table.toArray() as Summary[];
     const hist = rows.filter((r) => r.part === 'hist').sort((a, b) => a.bin - b.bin);
     const perGroup = rows.filter((r) => r.part === 'group').sort((a, b) => (a.sortkey !== null && b.sortkey !== null ? a.sortkey - b.sortkey : String(a.grp).localeCompare(String(b.grp))));
     const matched = hist.reduce((n, r) => n + r.n, 0);
@@ -139,41 +256,7 @@ export function createCompareView(ctx: ViewContext): View {
     svg.append('g').attr('transform', `translate(${MARGIN.left},0)`).call(d3.axisLeft(y).ticks(4, '~s'));
     histogram.replaceChildren(svg.node()!);
 
-    const table2 = h(
-      'table',
-      { class: 'mini-table' },
-      h('thead', {}, h('tr', {}, h('th', {}, s.group || 'all'), h('th', {}, 'pairs'), h('th', {}, 'geo. mean'), h('th', {}, 'min'), h('th', {}, 'median'), h('th', {}, 'max'))),
-      h(
-        'tbody',
-        {},
-        ...perGroup.map((r) => {
-          const tr = h(
-            'tr',
-            { class: picked.has(String(r.grp)) ? 'selected' : '', 'data-group': String(r.grp) },
-            h('td', {}, String(r.grp)),
-            h('td', {}, formatValue(r.n)),
-            h('td', { 'data-stat': 'geo' }, `×${formatValue(r.geo)}`),
-            h('td', {}, `×${formatValue(r.lo)}`),
-            h('td', {}, `×${formatValue(r.med)}`),
-            h('td', {}, `×${formatValue(r.hi)}`),
-          );
-          if (s.group) {
-            tr.addEventListener('click', (event) => {
-              const key = String(r.grp);
-              if (!event.shiftKey) {
-                const only = picked.size === 1 && picked.has(key);
-                picked.clear();
-                if (!only) picked.add(key);
-              } else if (picked.has(key)) picked.delete(key);
-              else picked.add(key);
-              for (const row of groupTable.querySelectorAll<HTMLElement>('tr[data-group]')) row.classList.toggle('selected', picked.has(row.dataset.group!));
-              publish();
-            });
-          }
-          return tr;
-        }),
-      ),
-    );
+    const table2 = grouping.length === 2 ? ratioGrid(perGroup, grouping.map((c) => c.name), s.b, s.a, picked, keyOf, toggle) : ratioTable(perGroup, s.group, picked, keyOf, s.group ? toggle : null);
     groupTable.replaceChildren(table2);
     const all = perGroup.reduce((acc, r) => acc + Math.log(r.geo) * r.n, 0) / Math.max(1, matched);
     frame.status.textContent = `${matched.toLocaleString('en-US')} matched pairs; geometric mean ratio ×${formatValue(Math.exp(all))} (${s.b} over ${s.a}, matched on ${keys.join(', ') || 'nothing'})`;
@@ -191,9 +274,9 @@ export function createCompareView(ctx: ViewContext): View {
     async (filter, clauses) => {
       const plan = pairsPlan(clauses, new Set(keys));
       if (plan && (await pairs.ready())) {
-        return compareFromPairsQuery({ pairs: pairs.name, group: s.group, filter: where(...plan.predicates), okOnly: plan.okOnly && hasStatus });
+        return compareFromPairsQuery({ pairs: pairs.name, group: s.group, group2: group2Column?.name, filter: where(...plan.predicates), okOnly: plan.okOnly && hasStatus });
       }
-      return compareQuery({ ...request, group: s.group, filter: where(filter) });
+      return compareQuery({ ...request, group: s.group, group2: group2Column?.name, filter: where(filter) });
     },
     draw,
     (error) => {
