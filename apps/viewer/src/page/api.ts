@@ -32,22 +32,22 @@ export async function fetchDatasets(): Promise<DatasetInfo[]> {
 export const activity = { inFlight: 0, completed: 0, failed: 0, lastSettled: 0, /** queries waiting for brushes to rest */ scheduled: 0 };
 
 /**
- * One Arrow query outside Mosaic's queue, abortable: the heavy views (Pareto frontier, compare) drop the answer to a
- * brush position the user has already left, and the server stops that query in DuckDB.
+ * POST /api/query { type, sql }: the answer's bytes (Arrow IPC for 'arrow'), counted in `activity`. Every query of
+ * the page goes through here. A query the page aborted (`signal`) is not counted as failed.
  */
-export async function fetchArrow(sql: string, signal?: AbortSignal): Promise<Table> {
+async function postQuery(type: 'arrow' | 'exec', sql: string, signal?: AbortSignal): Promise<ArrayBuffer> {
   activity.inFlight += 1;
   try {
     const response = await fetch('/api/query', {
       method: 'POST',
       headers: { 'Content-Type': 'application/json', 'X-Linkcap-Token': token() },
-      body: JSON.stringify({ type: 'arrow', sql }),
+      body: JSON.stringify({ type, sql }),
       signal,
     });
     if (!response.ok) throw await failure(response);
-    const table = tableFromIPC(new Uint8Array(await response.arrayBuffer()));
+    const bytes = await response.arrayBuffer();
     activity.completed += 1;
-    return table;
+    return bytes;
   } catch (error) {
     if (!signal?.aborted) activity.failed += 1;
     throw error;
@@ -57,41 +57,26 @@ export async function fetchArrow(sql: string, signal?: AbortSignal): Promise<Tab
   }
 }
 
+/**
+ * One Arrow query outside Mosaic's queue, abortable: the heavy views (Pareto frontier, compare) drop the answer to a
+ * brush position the user has already left, and the server stops that query in DuckDB.
+ */
+export async function fetchArrow(sql: string, signal?: AbortSignal): Promise<Table> {
+  return tableFromIPC(new Uint8Array(await postQuery('arrow', sql, signal)));
+}
+
 /** Runs a statement for its effect (the pre-aggregated tables the page may create; see server/sql-guard.ts). */
 export async function fetchExec(sql: string): Promise<void> {
-  activity.inFlight += 1;
-  try {
-    const response = await fetch('/api/query', {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json', 'X-Linkcap-Token': token() },
-      body: JSON.stringify({ type: 'exec', sql }),
-    });
-    if (!response.ok) throw await failure(response);
-  } finally {
-    activity.inFlight -= 1;
-    activity.lastSettled = performance.now();
-  }
+  await postQuery('exec', sql);
 }
 
 /** Mosaic's Connector over the viewer's /api/query. */
 export class ViewerConnector {
   async query(request: { type: string; sql: string }): Promise<ArrayBuffer | undefined> {
-    activity.inFlight += 1;
-    try {
-      const response = await fetch('/api/query', {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json', 'X-Linkcap-Token': token() },
-        body: JSON.stringify({ type: request.type, sql: request.sql }),
-      });
-      if (!response.ok) throw await failure(response);
-      activity.completed += 1;
-      return request.type === 'exec' ? undefined : await response.arrayBuffer();
-    } catch (error) {
-      activity.failed += 1;
-      throw error;
-    } finally {
-      activity.inFlight -= 1;
-      activity.lastSettled = performance.now();
+    if (request.type === 'exec') {
+      await postQuery('exec', request.sql);
+      return undefined;
     }
+    return postQuery('arrow', request.sql);
   }
 }

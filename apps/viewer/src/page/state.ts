@@ -4,6 +4,7 @@
  * from another dataset or another version keeps what still names real columns and drops the rest.
  */
 import type { Defaults } from './dataset.js';
+import type { WhatIfInputs } from './whatif-model.js';
 
 export type Interval = [number, number];
 
@@ -21,17 +22,8 @@ export interface Brushes {
   compare?: (string | number | [string | number, string | number])[];
 }
 
-export interface WhatIfState {
-  cluster: string;
-  model: string;
-  op: string;
-  bytes: number;
-  gpus: number;
-  scaleUpBidirGBps: number;
-  nicGbps: number;
-  tp: number;
-  pp: number;
-}
+/** The what-if panel's inputs (whatif-model.ts), as the URL keeps them. */
+export type WhatIfState = Omit<WhatIfInputs, 'op'> & { op: string };
 
 export interface ViewState extends Defaults {
   ds: number;
