@@ -99,11 +99,13 @@ export async function makeFixtures(rows = 20_000): Promise<Fixtures> {
   writeFileSync(join(badManifest, 'manifest.json'), manifest.slice(0, 200));
 
   const secret = join(root, 'secret.parquet');
-  copyFileSync(join(good, 'rows.parquet'), secret);
+  // Small valid Parquet files where any will do (the rows file is 64 MB at 10^6 rows).
+  const small = join(good, 'reductions', 'top-busbw.parquet');
+  copyFileSync(small, secret);
 
   const escaping = join(root, 'escaping');
   mkdirSync(escaping);
-  copyFileSync(join(good, 'rows.parquet'), join(escaping, 'rows.parquet'));
+  copyFileSync(small, join(escaping, 'rows.parquet'));
   const data = JSON.parse(manifest) as { files: { reductions: { name: string; file: string }[] } };
   data.files.reductions = [{ name: 'stolen', file: '../secret.parquet' }];
   writeFileSync(join(escaping, 'manifest.json'), JSON.stringify(data));
