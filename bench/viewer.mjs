@@ -142,9 +142,21 @@ export async function benchViewer({ rows = [1_000_000, 10_000_000], brushes = 6 
   try {
     for (const target of rows) {
       const { out, rows: count } = await resultDirectory(target);
-      // One warm-up start (disk cache, Chromium's code cache) before the measured one, as a user's second run.
+      // One warm-up start (disk cache, Chromium's code cache), then two measured starts: on a shared machine the
+      // lower of two is the better estimate of what the viewer itself costs (other work only ever adds time).
       await measure(browser, out, count, 2);
-      const result = await measure(browser, out, count, brushes);
+      const runs = [await measure(browser, out, count, brushes), await measure(browser, out, count, brushes)];
+      const best = (key) => Math.min(...runs.map((r) => r[key]));
+      const result = {
+        ...runs[0],
+        listening: best('listening'),
+        firstPaint: best('firstPaint'),
+        allViews: best('allViews'),
+        firstBrush: best('firstBrush'),
+        brushMedian: best('brushMedian'),
+        brushMax: best('brushMax'),
+        perView: Object.fromEntries(Object.keys(runs[0].perView).map((v) => [v, Math.min(...runs.map((r) => r.perView[v] ?? Infinity))])),
+      };
       process.stdout.write(
         `viewer ${count.toLocaleString('en-US')} rows: first paint ${result.firstPaint.toFixed(0)} ms, all views ${result.allViews.toFixed(0)} ms, brush median ${result.brushMedian.toFixed(0)} ms (first ${result.firstBrush.toFixed(0)}, max ${result.brushMax.toFixed(0)})\n`,
       );
@@ -164,8 +176,8 @@ export function renderViewerBench({ results, load, loadAfter, brushes }) {
   return [
     VIEWER_BENCH_MARKER,
     '',
-    `Measured ${new Date().toISOString().slice(0, 10)} by \`node bench/viewer.mjs\` in headless Chromium (Debian's, playwright-core), one`,
-    'warm-up start then one measured start per size. Times are milliseconds from starting `linkcap view RESULTS` (a',
+    `Measured ${new Date().toISOString().slice(0, 10)} by \`node bench/viewer.mjs\` in headless Chromium (Debian's, playwright-core): per size one`,
+    'warm-up start, then the lower of two measured starts. Times are milliseconds from starting `linkcap view RESULTS` (a',
     'new process) to: the server listening; the first view drawn with data (first paint); every view drawn. Brush: a drag',
     `on the line chart's x axis, from release to the last view redrawn (median and max of ${brushes - 1} after the first;`,
     "the first brush also builds Mosaic's pre-aggregated tables).",
