@@ -10,6 +10,7 @@ import { register as registerCompare } from './compare.js';
 import { register as registerModels } from './models.js';
 import { register as registerSweep } from './sweep.js';
 import { register as registerMerge } from './merge.js';
+import { register as registerView } from './view.js';
 import { register as registerCalibrate } from './calibrate.js';
 
 export function registerCommands(program: Command): void {
@@ -23,5 +24,6 @@ export function registerCommands(program: Command): void {
   registerModels(program);
   registerSweep(program);
   registerMerge(program);
+  registerView(program);
   registerCalibrate(program);
 }
