@@ -88,6 +88,12 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: () => import('./merge.js'),
   },
   {
+    name: 'view',
+    term: 'view [options] [results...]',
+    description: 'browse sweep results in the web viewer (served on 127.0.0.1; Ctrl-C to stop)',
+    load: () => import('./view.js'),
+  },
+  {
     name: 'calibrate',
     term: 'calibrate [options] <logs...>',
     description: 'fit a cluster to its nccl-tests logs and save it to the user catalog',
