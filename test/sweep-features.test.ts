@@ -105,6 +105,40 @@ reduce:
   });
 });
 
+describe('a profile with recomputed modules and an FP8 activation cache (deepseek-v3)', async () => {
+  const { rows } = await runSpec(`
+kind: training
+axes:
+  model: [mixtral-8x7b]
+  cluster: [hgx-h800]
+  gpus: [32]
+  precision: [bf16, fp8]
+  profile: [deepseek-v3, megatron-core]
+layouts: { microbatch: [1], interleave: [1, 2] }
+metrics: [stepTimeS]
+`);
+  it('applies them only where the layout allows (not under full recompute, the cache only in FP8), as train --best does', () => {
+    const cluster = resolveCluster('hgx-h800', catalog);
+    let offset = 0;
+    const mismatches: string[] = [];
+    for (const precision of ['bf16', 'fp8'] as const) {
+      for (const profile of ['deepseek-v3', 'megatron-core'] as const) {
+        const expected = referenceRows({ model: 'mixtral-8x7b', cluster, gpus: 32, precision, profile, space: { microbatch: [1], interleave: [1, 2] } });
+        mismatches.push(...compare(rows, offset, expected, `${precision} ${profile}`));
+        offset += expected.length;
+      }
+    }
+    expect(mismatches).toEqual([]);
+    expect(rowCount(rows)).toBe(offset);
+    // Full-recompute layouts under the profile are priced (the layout rules refuse modules with full recompute),
+    // and its FP8 runs differ from its BF16 ones.
+    const ok = (profile: string, recompute: string, precision: string) =>
+      rows.status.filter((s, i) => s === 0 && rows.profile[i] === profile && rows.recompute[i] === recompute && rows.precision[i] === precision).length;
+    expect(ok('deepseek-v3', 'full', 'bf16')).toBeGreaterThan(0);
+    expect(ok('deepseek-v3', 'none', 'fp8')).toBeGreaterThan(0);
+  });
+});
+
 describe('profile axis on explicit layouts', async () => {
   const { rows } = await runSpec(`
 kind: training

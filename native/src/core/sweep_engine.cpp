@@ -69,6 +69,8 @@ struct Engine::Impl {
   std::vector<std::pair<int, std::uint64_t>> clusterAxes, workloadAxes, chipAxes;
   std::vector<std::pair<int, std::size_t>> layoutAxes;  // axis, layout field
   std::vector<std::pair<int, std::size_t>> bundleAxes;  // axis, bundle index
+  // Whether recomputeModules / fp8ActivationCache only ever come from defaults (the base layout, a profile).
+  bool defaultModules = true, defaultFp8Cache = true;
   std::vector<std::uint64_t> contextStrides;             // per axis (layout lists)
   bool filterUsesLayout = false;
   bool needBandwidths = true;  // collective: some column or reduction reads algbwGBps or busbwGBps
@@ -260,6 +262,11 @@ struct Engine::Impl {
     if (!listRow && gpusAxis >= 0) {
       lay[training::L::dp] = value(p.digits, gpusAxis) / (lay[training::L::tp] * lay[training::L::pp] * lay[training::L::cp]);
     }
+    // A profile's recomputed modules and FP8 activation cache are defaults that apply only where the layout allows
+    // them, as resolveLayout and searchLayouts apply them: no modules under full recompute, no cache outside FP8.
+    // (Set explicitly, by a layout axis or a bundle, they stay as given and the layout rules judge them.)
+    if (defaultModules && lay[training::L::recompute] == 2) lay[training::L::recomputeModules] = 0;
+    if (defaultFp8Cache && lay[training::L::precision] != 1) lay[training::L::fp8ActivationCache] = 0;
   }
   void apply_bundles(Point& p, bool late) const {
     for (const auto& [axis, index] : bundleAxes) {
@@ -752,6 +759,19 @@ Engine::Engine(const SweepPlan& input) : plan_(input), impl_(std::make_unique<Im
       if (std::isinf(v)) bad(where + ".table: values must be finite (or NaN: not set)");
     }
     b.table = bundleTables_.back().data();
+  }
+
+  for (const auto& [axis, field] : im.layoutAxes) {
+    if (field == training::L::recomputeModules) im.defaultModules = false;
+    if (field == training::L::fp8ActivationCache) im.defaultFp8Cache = false;
+  }
+  for (const auto& [axis, index] : im.bundleAxes) {
+    const BundlePlan& b = plan_.bundles[index];
+    for (std::size_t i = 0; i < b.fields.size(); ++i) {
+      if (!b.late[i]) continue;
+      if (b.fields[i] == static_cast<std::int32_t>(training::L::recomputeModules)) im.defaultModules = false;
+      if (b.fields[i] == static_cast<std::int32_t>(training::L::fp8ActivationCache)) im.defaultFp8Cache = false;
+    }
   }
 
   // Row tables: every combination of the row axes must index an existing row.

@@ -13,7 +13,7 @@
 import { OVERLAP_RULE } from '../training/layout.js';
 import { L, LAYOUT_FIELDS } from '../training/fields.js';
 import { PROFILE_IDS, PROFILES, type ImplementationProfile, type ProfileId } from '../training/profiles.js';
-import { checkOverlapInput, resolveFramework, type FrameworkInput, type OverlapInput } from '../training/request.js';
+import { checkOverlapInput, recomputeModuleMask, resolveFramework, type FrameworkInput, type OverlapInput } from '../training/request.js';
 import { parseLayoutValue, ROW_FIELDS, SEARCH_FIELDS } from './layout-values.js';
 import type { AxisScalar, BundleValue } from './spec.js';
 
@@ -54,6 +54,10 @@ export function profileFields(profile: ImplementationProfile, layoutsAll: boolea
   for (const key of ['tp', 'dp', 'pp', 'ep', 'cp'] as const) fields.set(OVERLAP_FIELDS[key], rule(key));
   fields.set(L.offloadOverlap, profile.overlap.offload);
   fields.set(L.overlapSlowdown, profile.overlap.slowdown);
+  // The modules it recomputes and its FP8 activation cache: the engine drops them where the layout does not allow
+  // them (full recompute; a BF16 run), as resolveLayout does (sweep_engine.cpp, build_layout_from).
+  fields.set(L.recomputeModules, recomputeModuleMask(profile.recomputeModules ?? []));
+  fields.set(L.fp8ActivationCache, profile.fp8ActivationCache ? 1 : 0);
   return fields;
 }
 

@@ -8,7 +8,7 @@ import type { AxisScalar } from './spec.js';
 
 /** Layout fields with named values. */
 export const LAYOUT_LABELS: Partial<Record<string, readonly string[]>> = { recompute: RECOMPUTE_MODES, precision: PRECISIONS, commPrecision: PRECISIONS };
-export const LAYOUT_FLAGS = new Set(['sequenceParallel', 'flashAttention', 'fusedKernels']);
+export const LAYOUT_FLAGS = new Set(['sequenceParallel', 'flashAttention', 'fusedKernels', 'fp8ActivationCache']);
 export const LAYOUT_FRACTIONS = new Set(['tpOverlap', 'dpOverlap', 'ppOverlap', 'epOverlap', 'cpOverlap', 'offloadOverlap', 'overlapSlowdown']);
 /** The row indices: set by the axes that pick rows (model, cluster), never as layout values. */
 export const ROW_FIELDS = new Set(['workload', 'chip', 'cluster']);
@@ -36,6 +36,7 @@ export function parseLayoutValue(field: string, v: AxisScalar): number | string 
   }
   if (field === 'launchOverheadS') return n >= 0 && n <= 0.01 ? n : `${String(v)}: must be a number of seconds from 0 to 0.01`;
   if (field === 'gradientBytes') return n === 2 || n === 4 ? n : `${String(v)}: must be 2 or 4`;
-  const min = field === 'recomputeLayers' || field === 'offloadLayers' ? 0 : 1;
+  if (field === 'recomputeModules') return Number.isInteger(n) && n >= 0 && n <= 15 ? n : `${String(v)}: must be a bit mask from 0 to 15 of the recomputed modules (fields.ts RECOMPUTE_MODULES)`;
+  const min = field === 'recomputeLayers' || field === 'offloadLayers' || field === 'microbatchGroup' ? 0 : 1;
   return Number.isInteger(n) && n >= min && n <= 2 ** 24 ? n : `${String(v)}: must be a whole number from ${min} to ${2 ** 24}`;
 }
