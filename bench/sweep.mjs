@@ -58,6 +58,14 @@ ${reductions ? `reduce:
 `;
 }
 
+/** The run of median time among `n` (after the caller's warm-up run). */
+async function medianOf(n, run) {
+  const runs = [];
+  for (let i = 0; i < n; i += 1) runs.push(await run());
+  runs.sort((a, b) => a.seconds - b.seconds);
+  return runs[Math.floor(n / 2)];
+}
+
 /**
  * Runs a spec end to end: the plan (for training, the layout lists of `layouts: all`, enumerated in TypeScript),
  * the engine's enumeration, evaluation and reductions, and the reduction tables. `engineSeconds` is the engine's
@@ -155,11 +163,11 @@ export async function benchSweep({ billion = 1e9, threads = 0 } = {}) {
   // 1. Collective.
   const collectivePoints = 100_000_000;
   await runSpec(collectiveSpec(1_000_000), { threads }); // warm
-  const native = await runSpec(collectiveSpec(collectivePoints), { threads });
+  const native = await medianOf(3, () => runSpec(collectiveSpec(collectivePoints), { threads }));
   const ts = typescriptCollective(2_000_000);
   // 2. Training.
   await runSpec(trainingSpec, { threads });
-  const nativeTraining = await runSpec(trainingSpec, { threads });
+  const nativeTraining = await medianOf(3, () => runSpec(trainingSpec, { threads }));
   const tsTraining = typescriptTraining();
   const nativeBest = nativeTraining.result.reductions[0];
   // 3. 10^9 points in a child.
@@ -190,7 +198,8 @@ export function renderSweepBench(r) {
   const tTs = t.typescript.points / t.typescript.seconds;
   return `${SWEEP_BENCH_MARKER}
 
-Measured ${new Date().toISOString().slice(0, 10)} by \`node bench/sweep.mjs\` (also part of \`npm run bench\`), in one run, load average
+Measured ${new Date().toISOString().slice(0, 10)} by \`node bench/sweep.mjs\` (also part of \`npm run bench\`), in one run (native: the median of three runs
+after a warm-up run; the TypeScript loop: one run), load average
 ${r.loadavg ? r.loadavg.map((l) => l.toFixed(2)).join(' / ') : 'not recorded'} (1 / 5 / 15 min; the machine is shared by several engineers).
 The native side is the whole sweep end to end: the plan (for training, the layout lists \`layouts: all\` enumerates
 in TypeScript), the engine's enumeration, evaluation and reductions (rows none) and the reduction tables; the
@@ -221,7 +230,7 @@ function upsertSection(page, marker, body) {
   const start = page.indexOf(marker);
   if (start < 0) return `${page.trimEnd()}\n\n${body}`;
   const end = page.indexOf('\n## ', start + marker.length);
-  return page.slice(0, start) + body + (end >= 0 ? page.slice(end + 1) : '');
+  return page.slice(0, start) + body.trimEnd() + '\n' + (end >= 0 ? `\n${page.slice(end + 1)}` : '');
 }
 
 export function writeSweepSection(body) {
