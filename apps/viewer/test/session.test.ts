@@ -27,7 +27,7 @@ afterAll(async () => {
 });
 
 async function rows(sql: string): Promise<Record<string, unknown>[]> {
-  const bytes = await session.query('arrow', sql);
+  const { bytes } = await session.query('arrow', sql);
   return tableFromIPC(bytes!).toArray() as Record<string, unknown>[];
 }
 

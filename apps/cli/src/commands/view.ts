@@ -50,6 +50,15 @@ async function run(results: string[], options: ViewOptions): Promise<void> {
       port,
       threads,
       onRefused: (reason) => process.stderr.write(`linkcap view: refused a request: ${reason}\n`),
+      // LINKCAP_VIEW_LOG=1: one line per page query on stderr, with where its time went on the server.
+      ...(process.env.LINKCAP_VIEW_LOG === '1'
+        ? {
+            onQuery: (sql: string, t: { wait: number; check: number; run: number; encode: number; total: number; rows: number; bytes: number }, error?: string) =>
+              process.stderr.write(
+                `linkcap view: query ${t.total.toFixed(1)} ms (wait ${t.wait.toFixed(1)}, check ${t.check.toFixed(1)}, run ${t.run.toFixed(1)}, encode ${t.encode.toFixed(1)}; ${t.rows} rows, ${t.bytes} B)${error ? ` failed: ${error}` : ''}: ${sql.replace(/\s+/g, ' ').slice(0, 300)}\n`,
+              ),
+          }
+        : {}),
     });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') throw new InputError(`--port: ${port} is in use; choose another or leave --port out for any free port`);

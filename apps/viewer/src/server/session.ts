@@ -26,8 +26,8 @@ export interface SessionOptions {
   threads?: number;
   /** Connections serving page queries side by side (default 6). */
   connections?: number;
-  /** Called after each page query with its SQL and milliseconds (LINKCAP_VIEW_LOG=1 in the CLI). */
-  onQuery?: (sql: string, ms: number, error?: string) => void;
+  /** Called after each page query with its SQL and timings (LINKCAP_VIEW_LOG=1 in the CLI). */
+  onQuery?: (sql: string, timing: QueryTiming, error?: string) => void;
 }
 
 const KINDS: [RegExp, ColumnKind][] = [
@@ -36,6 +36,27 @@ const KINDS: [RegExp, ColumnKind][] = [
   [/^(FLOAT|DOUBLE|DECIMAL|REAL)/, 'float'],
   [/^BOOLEAN$/, 'bool'],
 ];
+
+/**
+ * Where a page query's time went on the server, in milliseconds: waiting for a sample it names, parsing and
+ * checking (sql-guard), running in DuckDB (and reading the result into JS values), encoding Arrow IPC.
+ * The HTTP answer carries it as a Server-Timing header (the page's probe and the benchmark read it).
+ */
+export interface QueryTiming {
+  wait: number;
+  check: number;
+  run: number;
+  encode: number;
+  total: number;
+  rows: number;
+  bytes: number;
+}
+
+export interface QueryAnswer {
+  /** Arrow IPC bytes, or null for a statement run for its effect. */
+  bytes: Uint8Array | null;
+  timing: QueryTiming;
+}
 
 export function columnKind(sqlType: string): ColumnKind {
   for (const [pattern, kind] of KINDS) if (pattern.test(sqlType)) return kind;
@@ -253,39 +274,56 @@ export class ViewerSession {
   }
 
   /**
-   * Runs one query from the page: `arrow` returns Arrow IPC bytes, `exec` runs it for its effect (Mosaic's
-   * pre-aggregation) and returns null. Throws RefusedQueryError for SQL the guard refuses. `signal`: the page
+   * Runs one query from the page: `arrow` answers Arrow IPC bytes, `exec` runs it for its effect (Mosaic's
+   * pre-aggregation) and answers null. Throws RefusedQueryError for SQL the guard refuses. `signal`: the page
    * gave up on the answer (DuckDB is interrupted).
    */
-  async query(type: unknown, sql: unknown, signal?: AbortSignal): Promise<Uint8Array | null> {
-    if (!this.onQuery) return this.run(type, sql, signal);
+  async query(type: unknown, sql: unknown, signal?: AbortSignal): Promise<QueryAnswer> {
     const started = performance.now();
     try {
-      const result = await this.run(type, sql, signal);
-      this.onQuery(String(sql), performance.now() - started);
-      return result;
+      const answer = await this.run(type, sql, started, signal);
+      this.onQuery?.(String(sql), answer.timing);
+      return answer;
     } catch (error) {
-      this.onQuery(String(sql), performance.now() - started, firstLine(error));
+      this.onQuery?.(String(sql), { wait: 0, check: 0, run: 0, encode: 0, total: performance.now() - started, rows: 0, bytes: 0 }, firstLine(error));
       throw error;
     }
   }
 
-  private async run(type: unknown, sql: unknown, signal?: AbortSignal): Promise<Uint8Array | null> {
+  private async run(type: unknown, sql: unknown, started: number, signal?: AbortSignal): Promise<QueryAnswer> {
     if (type !== 'arrow' && type !== 'exec') throw new RefusedQueryError(`type must be "arrow" or "exec" (found ${JSON.stringify(type)})`);
     if (typeof sql === 'string') await this.samplesFor(sql);
-    return this.pool.use(async (connection) => {
+    const timing: QueryTiming = { wait: performance.now() - started, check: 0, run: 0, encode: 0, total: 0, rows: 0, bytes: 0 };
+    const bytes = await this.pool.use(async (connection) => {
+      let mark = performance.now();
       const checked = await checkQuery(connection, sql);
+      const lap = () => {
+        const now = performance.now();
+        const ms = now - mark;
+        mark = now;
+        return ms;
+      };
+      timing.check = lap();
       if (checked.kind === 'preagg') {
         await connection.run(preaggStatement(checked));
+        timing.run = lap();
         return null;
       }
       try {
         const result = await checked.statement.runAndReadAll();
-        return type === 'arrow' ? resultToArrowIPC(result) : null;
+        timing.run = lap();
+        timing.rows = result.currentRowCount;
+        if (type !== 'arrow') return null;
+        const encoded = resultToArrowIPC(result);
+        timing.encode = lap();
+        timing.bytes = encoded.byteLength;
+        return encoded;
       } finally {
         checked.statement.destroySync();
       }
     }, signal);
+    timing.total = performance.now() - started;
+    return { bytes, timing };
   }
 
   /** Stops what runs (samples, page queries), then closes every connection and the database. */
