@@ -90,6 +90,13 @@ export function classifyColumns(columns: { name: string; sqlType: string }[], ma
   });
 }
 
+/** `SELECT … FROM reader` with NaN turned into NULL in every FLOAT/DOUBLE column (DECIMAL holds no NaN). */
+export function nanAsNullSelect(reader: string, columns: { name: string; sqlType: string }[]): string {
+  const floats = columns.filter((c) => /^(FLOAT|DOUBLE|REAL)$/.test(c.sqlType)).map((c) => `"${c.name.replaceAll('"', '""')}"`);
+  const select = floats.length > 0 ? `* REPLACE (${floats.map((c) => `CASE WHEN isnan(${c}) THEN NULL ELSE ${c} END AS ${c}`).join(', ')})` : '*';
+  return `SELECT ${select} FROM ${reader}`;
+}
+
 export function sqlString(text: string): string {
   return `'${text.replaceAll("'", "''")}'`;
 }
@@ -160,29 +167,21 @@ export class ViewerSession {
   }
 
   /**
-   * Creates the view `name` over `file` and reads its schema and row count. Throws DuckDB's error. Points that
-   * could not be priced carry NaN metrics (sweep-results.md); where there may be some, the view turns NaN into
-   * NULL so that averages and ranges skip them rather than become NaN.
+   * Creates the view `name` over `file` and reads its schema and row count. Throws DuckDB's error.
+   *
+   * The view turns NaN into NULL in every floating-point column, so that averages and ranges skip missing
+   * values rather than become NaN. Sweep results mark a missing value with NaN (a point that could not be priced,
+   * a cost without a price: docs/design/sweep-results.md), and not only where `status` says so (`costUsd` is
+   * NaN for status-0 points of a sweep without prices), so no manifest count can tell which tables hold some.
+   * A writer that stores NULL instead reads the same: `isnan(NULL)` is NULL and the value stays NULL.
    */
   private async describeTable(connection: DuckDBConnection, name: string, file: TableFile, manifest: Manifest | null, reduction = false): Promise<TableInfo> {
     const reader = readerFor(file);
     const described = await connection.runAndReadAll(`DESCRIBE SELECT * FROM ${reader}`);
     const columns = described.getRowObjectsJS().map((row) => ({ name: String(row.column_name), sqlType: String(row.column_type) }));
-    const floats = columns.filter((c) => columnKind(c.sqlType) === 'float' && !/^DECIMAL/.test(c.sqlType)).map((c) => `"${c.name.replaceAll('"', '""')}"`);
-    const nulled = floats.length > 0 && (await this.mayHoldNaN(connection, reader, manifest, columns));
-    const select = nulled ? `* REPLACE (${floats.map((c) => `CASE WHEN isnan(${c}) THEN NULL ELSE ${c} END AS ${c}`).join(', ')})` : '*';
-    await connection.run(`CREATE VIEW "${name}" AS SELECT ${select} FROM ${reader}`);
+    await connection.run(`CREATE VIEW "${name}" AS ${nanAsNullSelect(reader, columns)}`);
     const counted = await connection.runAndReadAll(`SELECT count(*) AS n FROM ${reader}`);
     return { table: name, rows: Number(counted.getRowObjectsJS()[0].n), columns: classifyColumns(columns, manifest, reduction) };
-  }
-
-  /** Whether a table may hold NaN metrics: the manifest says some points failed, or (without one) status > 0 somewhere. */
-  private async mayHoldNaN(connection: DuckDBConnection, reader: string, manifest: Manifest | null, columns: { name: string }[]): Promise<boolean> {
-    const points = manifest?.points;
-    if (points && typeof points.ok === 'number' && typeof points.evaluated === 'number') return points.ok < points.evaluated;
-    if (!columns.some((c) => c.name === 'status')) return true;
-    const result = await connection.runAndReadAll(`SELECT coalesce(max("status"), 0) AS worst FROM ${reader}`);
-    return Number(result.getRowObjectsJS()[0].worst) > 0;
   }
 
   /** The manifest stored in a Parquet file's key-value metadata (for a file named alone). */
