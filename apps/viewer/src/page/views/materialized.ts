@@ -7,6 +7,7 @@
 import type { SelectionClause } from '@uwdata/mosaic-core';
 import { collectColumns } from '@uwdata/mosaic-sql';
 import { fetchExec } from '../api.js';
+import type { Dataset } from '../dataset.js';
 
 /** A short stable hash of a string (FNV-1a, hex). */
 export function hash(text: string): string {
@@ -19,6 +20,8 @@ export class MaterializedTable {
   /** The qualified, quoted name to put after FROM. */
   readonly name: string;
   private created: Promise<boolean> | null = null;
+  /** True once the table exists (ready() resolved true). */
+  built = false;
 
   constructor(
     kind: string,
@@ -30,7 +33,7 @@ export class MaterializedTable {
   /** True once the table exists; false if it could not be made (the caller then queries the rows directly). */
   ready(): Promise<boolean> {
     this.created ??= fetchExec(`CREATE SCHEMA IF NOT EXISTS "mosaic"; CREATE TABLE IF NOT EXISTS ${this.name} AS ${this.select}`).then(
-      () => true,
+      () => (this.built = true),
       () => false,
     );
     return this.created;
@@ -49,4 +52,32 @@ export function clauseColumns(clauses: SelectionClause[]): Set<string> | null {
     for (const name of names) columns.add(name);
   }
   return columns;
+}
+
+/** How many value combinations the columns can take (status: its codes, fewer than 10; unknown: Infinity). */
+export function combinations(dataset: Dataset, columns: Iterable<string>): number {
+  let product = 1;
+  for (const name of columns) product *= name === 'status' ? 10 : (dataset.stats.get(name)?.distinct ?? Infinity);
+  return product;
+}
+
+/** Materialised tables by key, made on first use and kept for as long as the view lives. */
+export class MaterializedTables {
+  private readonly tables = new Map<string, MaterializedTable>();
+  constructor(private readonly kind: string) {}
+
+  /** The table for `key` if it was asked for and exists now. */
+  built(key: string): boolean {
+    return this.tables.get(key)?.built ?? false;
+  }
+
+  /** The table for `key`, made from `select()` the first time the key is asked for. */
+  get(key: string, select: () => string): MaterializedTable {
+    let table = this.tables.get(key);
+    if (!table) {
+      table = new MaterializedTable(this.kind, select());
+      this.tables.set(key, table);
+    }
+    return table;
+  }
 }
