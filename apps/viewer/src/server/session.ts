@@ -14,7 +14,7 @@ import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { resultToArrowIPC } from './arrow.js';
 import { ConnectionPool } from './pool.js';
 import { readManifestText, sourceFiles, type Manifest, type ResultSource, type TableFile } from './results.js';
-import { checkQuery, firstLine, preaggStatement, RefusedQueryError } from './sql-guard.js';
+import { checkQuery, firstLine, PREAGG_SCHEMA, preaggStatement, RefusedQueryError } from './sql-guard.js';
 import type { ColumnInfo, ColumnKind, ColumnRole, DatasetInfo, ReductionInfo, TableInfo } from '../shared/datasets.js';
 
 export type { ColumnInfo, ColumnKind, ColumnRole, DatasetInfo, ReductionInfo, TableInfo };
@@ -150,6 +150,10 @@ export class ViewerSession {
       for (const [id, source] of sources.entries()) {
         session.datasets.push(await session.register(setup, id, source, options.sampleRows ?? 20_000));
       }
+      // The schema of the page's pre-aggregated tables, made now: two page queries each creating it in their own
+      // transaction (CREATE SCHEMA IF NOT EXISTS while a long CREATE TABLE … AS runs) would conflict in DuckDB's
+      // catalog ("write-write conflict"), and the second table would never be made.
+      await setup.run(`CREATE SCHEMA IF NOT EXISTS "${PREAGG_SCHEMA}"`);
       await setup.run('SET enable_external_access = false');
       await setup.run('SET lock_configuration = true');
       setup.closeSync();

@@ -115,7 +115,7 @@ describe('every view draws the sweep', () => {
 
       // Parallel coordinates: a line per sampled row.
       expect(await intAttr(page, '[data-view=parallel] [data-role=status]', 'data-lines')).toBe(1500);
-      expect(await page.locator('[data-view=parallel] g.lines path').count()).toBe(1500);
+      expect(await intAttr(page, '[data-view=parallel] canvas[data-role=lines]', 'data-lines')).toBe(1500);
 
       // Reductions: each stored table, all its rows.
       const reductions = page.locator('[data-view=reductions] [data-reduction]');

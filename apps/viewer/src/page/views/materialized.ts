@@ -20,6 +20,7 @@ export class MaterializedTable {
   /** The qualified, quoted name to put after FROM. */
   readonly name: string;
   private created: Promise<boolean> | null = null;
+  private failures = 0;
   /** True once the table exists (ready() resolved true). */
   built = false;
 
@@ -30,11 +31,18 @@ export class MaterializedTable {
     this.name = `"mosaic"."preagg_${kind}_${hash(select)}"`;
   }
 
-  /** True once the table exists; false if it could not be made (the caller then queries the rows directly). */
+  /**
+   * True once the table exists; false if it could not be made (the caller then queries the rows directly). A
+   * failed attempt is tried once more on the next call (a transient error must not cost the view its fast path).
+   */
   ready(): Promise<boolean> {
     this.created ??= fetchExec(`CREATE SCHEMA IF NOT EXISTS "mosaic"; CREATE TABLE IF NOT EXISTS ${this.name} AS ${this.select}`).then(
       () => (this.built = true),
-      () => false,
+      () => {
+        this.failures += 1;
+        if (this.failures < 2) this.created = null;
+        return false;
+      },
     );
     return this.created;
   }
