@@ -220,6 +220,7 @@ export function createCompareView(ctx: ViewContext): View {
   };
 
   const draw = (table: Table) => {
+    ctx.received('compare');
     const rows = table.toArray() as Summary[];
     const hist = rows.filter((r) => r.part === 'hist').sort((a, b) => a.bin - b.bin);
     const perGroup = rows.filter((r) => r.part === 'group').sort((a, b) => (a.sortkey !== null && b.sortkey !== null ? a.sortkey - b.sortkey : String(a.grp).localeCompare(String(b.grp))));

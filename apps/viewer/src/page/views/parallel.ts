@@ -182,6 +182,7 @@ export function createParallelView(ctx: ViewContext): View {
     frame.status.dataset.highlighted = String(highlighted);
   };
   const draw = (table: Table) => {
+    ctx.received('parallel');
     const rows = table.toArray() as Record<string, unknown>[];
     drawn = rows;
     polylines = rows.map((row) => {

@@ -124,6 +124,7 @@ export function createScatterView(ctx: ViewContext): View {
   };
 
   const drawDensity = (table: Table) => {
+    ctx.received('scatter');
     const context = canvas.getContext('2d')!;
     context.clearRect(0, 0, canvas.width, canvas.height);
     const bx = table.getChild('bx').toArray() as ArrayLike<number>;
@@ -152,6 +153,7 @@ export function createScatterView(ctx: ViewContext): View {
   let frontier: Row[] = [];
   const layoutColumns = axes(ctx.dataset).map((c) => c.name);
   const drawFrontier = (table: Table) => {
+    ctx.received('scatter');
     frontier = (table.toArray() as Row[]).filter((r) => typeof r[s.x] === 'number' && typeof r[s.y] === 'number');
     const px = (r: Row) => x(r[s.x] as number);
     const py = (r: Row) => y(r[s.y] as number);
