@@ -66,6 +66,17 @@ async function run(results: string[], options: ViewOptions): Promise<void> {
     if (error instanceof viewer.ResultArgumentError) throw new InputError(error.message);
     throw error;
   }
+  // Ctrl-C (or SIGTERM) stops the server and DuckDB cleanly: handled from before the URL is printed, since whoever
+  // reads the URL (a test, a script) may stop the viewer at once.
+  const stopped = new Promise<void>((resolve) => {
+    const stop = () => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      void running.close().then(resolve);
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
   const lines = [`Serving ${running.datasets.length === 1 ? '1 result' : `${running.datasets.length} results`} at ${running.url}  (Ctrl-C to stop)`];
   for (const dataset of running.datasets) {
     const rows = dataset.rows ? `${dataset.rows.rows.toLocaleString('en-US')} rows` : 'no rows';
@@ -77,15 +88,7 @@ async function run(results: string[], options: ViewOptions): Promise<void> {
     for (const problem of dataset.problems) process.stderr.write(`linkcap view: ${dataset.label}: ${problem}\n`);
   }
   if (options.open) openBrowser(running.url);
-  await new Promise<void>((resolve) => {
-    const stop = () => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      void running.close().then(resolve);
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-  });
+  await stopped;
 }
 
 export function register(program: Command): void {
