@@ -31,8 +31,10 @@ describe('examples/', () => {
   }
 
   it('linkcap sweep examples/h800-vs-h100.yaml runs and finds the H800 slower than the H100 for every model and size', async () => {
-    const out = join(mkdtempSync(join(tmpdir(), 'linkcap-example-')), 'h800.sweep');
-    const r = runCli(['sweep', 'examples/h800-vs-h100.yaml', '-o', out], { cwd: root });
+    // In a scratch working directory: the sweep records its output in ./.linkcap/last-sweep there.
+    const work = mkdtempSync(join(tmpdir(), 'linkcap-example-'));
+    const out = join(work, 'h800.sweep');
+    const r = runCli(['sweep', join(root, 'examples/h800-vs-h100.yaml'), '-o', out], { cwd: work });
     expect(r.status).toBe(0);
     expect(r.stderr).toMatch(/h800-over-h100 \(best-ratio of stepTimeS by model, gpus; hgx-h800 \/ dgx-h100\)/);
     const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'));

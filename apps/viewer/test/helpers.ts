@@ -4,6 +4,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSy
 import { fileURLToPath } from 'node:url';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
 import { makeSweepResults } from '../scripts/sweep-results.mjs';
 
 const CLI = fileURLToPath(new URL('../../cli/dist/cli.js', import.meta.url));
@@ -28,6 +29,10 @@ export interface Fixtures {
   trainingNoRows: string;
   /** Collective points, some of which could not be priced. */
   unpriced: string;
+  /** `unpriced` as a writer that stores NULL (not NaN) for a missing value would write it. */
+  unpricedNulls: string;
+  /** Every point ok (status 0, points.ok = evaluated), yet a cost metric NaN for one cluster (no price for it). */
+  unpricedCost: string;
 }
 
 /**
@@ -116,5 +121,52 @@ export async function makeFixtures(rows = 20_000): Promise<Fixtures> {
   makeTrainingSweep(trainingNoRows, 'none');
   const unpriced = join(root, 'unpriced');
   makeUnpricedSweep(unpriced);
-  return { root, good, goodRows, truncated, empty, badManifest, escaping, secret, training, trainingNoRows, unpriced };
+  const unpricedNulls = join(root, 'unpriced-nulls');
+  const unpricedCost = join(root, 'unpriced-cost');
+  await rewriteRows(unpriced, unpricedNulls, (floats) => `* REPLACE (${floats.map((c) => `CASE WHEN isnan("${c}") THEN NULL ELSE "${c}" END AS "${c}"`).join(', ')})`);
+  // The priced points of `unpriced` only (status 0), plus a cost that is NaN for one cluster.
+  await rewriteRows(
+    unpriced,
+    unpricedCost,
+    () => `*, CASE WHEN "cluster" = 'dgx-h100' THEN 'NaN'::DOUBLE ELSE "timeS" * 1e-3 END AS "costUsd"`,
+    (manifest, rows) => {
+      (manifest.metrics as { name: string; unit?: string }[]).push({ name: 'costUsd', unit: 'USD' });
+      manifest.points = { total: rows, evaluated: rows, ok: rows };
+    },
+    '"status" = 0',
+  );
+  return { root, good, goodRows, truncated, empty, badManifest, escaping, secret, training, trainingNoRows, unpriced, unpricedNulls, unpricedCost };
+}
+
+/**
+ * A copy of result directory `from` in `to` whose rows.parquet is `SELECT <select(floatColumns)> FROM rows WHERE
+ * <where>` (by DuckDB), its manifest edited by `edit` (given the new row count), without reductions.
+ */
+async function rewriteRows(
+  from: string,
+  to: string,
+  select: (floats: string[]) => string,
+  edit: (manifest: Record<string, unknown>, rows: number) => void = () => {},
+  where = 'true',
+): Promise<void> {
+  mkdirSync(to);
+  const instance = await DuckDBInstance.create(':memory:');
+  const connection = await instance.connect();
+  let rows = 0;
+  try {
+    const source = `read_parquet('${join(from, 'rows.parquet')}')`;
+    const described = (await connection.runAndReadAll(`DESCRIBE SELECT * FROM ${source}`)).getRowObjectsJS();
+    const floats = described.filter((r) => r.column_type === 'DOUBLE').map((r) => String(r.column_name));
+    const query = `SELECT ${select(floats)} FROM ${source} WHERE ${where}`;
+    await connection.run(`COPY (${query}) TO '${join(to, 'rows.parquet')}' (FORMAT parquet)`);
+    rows = Number((await connection.runAndReadAll(`SELECT count(*) AS n FROM (${query})`)).getRowObjectsJS()[0].n);
+  } finally {
+    connection.closeSync();
+    instance.closeSync();
+  }
+  const manifest = JSON.parse(readFileSync(join(from, 'manifest.json'), 'utf8')) as Record<string, unknown> & { files: { reductions: unknown[]; rowCount: number } };
+  manifest.files.reductions = [];
+  manifest.files.rowCount = rows;
+  edit(manifest, rows);
+  writeFileSync(join(to, 'manifest.json'), JSON.stringify(manifest));
 }

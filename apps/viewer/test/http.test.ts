@@ -79,6 +79,22 @@ describe('what is served', () => {
     expect(tableFromIPC(reply.body).toArray()).toEqual([{ n: fx.goodRows }]);
   });
 
+  it('says where the query spent its time on the server (Server-Timing)', async () => {
+    const reply = await query('SELECT range AS i FROM range(7)');
+    const timing = Object.fromEntries(
+      String(reply.headers['server-timing'])
+        .split(', ')
+        .map((part) => {
+          const [name, param] = part.split(';');
+          return [name, Number(param.split('=')[1])];
+        }),
+    );
+    expect(Object.keys(timing)).toEqual(['wait', 'check', 'run', 'encode', 'total', 'rows', 'bytes']);
+    expect(timing.rows).toBe(7);
+    expect(timing.bytes).toBe(reply.body.length);
+    expect(timing.total).toBeGreaterThanOrEqual(timing.check + timing.run + timing.encode - 0.05);
+  });
+
   it('downloads the named files, and only those', async () => {
     const datasets = JSON.parse((await send('/api/datasets', { headers: { 'X-Linkcap-Token': token } })).body.toString());
     const hrefs: string[] = datasets.datasets[0].files.map((f: { href: string }) => f.href);

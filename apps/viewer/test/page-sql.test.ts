@@ -4,7 +4,7 @@
  */
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { binExpr, compareFromPairsQuery, compareQuery, densityDomainPredicate, localFrontierQuery, pairsQuery, filterPredicate, FilterSyntaxError, ident, literal, paretoQuery, where, windowQuery } from '../src/page/sql.js';
+import { binExpr, compareFromPairsQuery, compareFromSummaryQuery, compareQuery, pairsSummaryQuery, densityDomainPredicate, localFrontierQuery, pairsQuery, filterPredicate, FilterSyntaxError, ident, literal, paretoQuery, where, windowQuery } from '../src/page/sql.js';
 
 let instance: DuckDBInstance;
 let db: DuckDBConnection;
@@ -196,6 +196,62 @@ describe('compare from a pairs table', () => {
     const paired = await rows(compareFromPairsQuery({ pairs: 'pairs2', group: '', filter: '', okOnly: true }));
     expect(sorted(paired)).toEqual(sorted(joined));
     expect(paired.find((r) => r.part === 'group')!.n).toBe(9);
+  });
+});
+
+describe('compare from a summary of the pairs', () => {
+  const sorted = (rs: Record<string, unknown>[]) => rs.map((r) => JSON.stringify(r)).sort();
+  /** Group rows by group; numbers compared to 1e-12 relative (sums over other orders of the same terms). */
+  const expectSame = (got: Record<string, unknown>[], want: Record<string, unknown>[]) => {
+    const key = (r: Record<string, unknown>) => `${r.part}|${r.bin}|${r.grp}|${r.grp2}`;
+    expect(got.map(key).sort()).toEqual(want.map(key).sort());
+    const byKey = new Map(want.map((r) => [key(r), r]));
+    for (const row of got) {
+      const expected = byKey.get(key(row))!;
+      for (const [name, value] of Object.entries(expected)) {
+        if (typeof value === 'number' && typeof row[name] === 'number') expect(row[name] as number, `${key(row)} ${name}`).toBeCloseTo(value, 12);
+        else expect(row[name], `${key(row)} ${name}`).toEqual(value);
+      }
+    }
+  };
+
+  // Many pairs with ties and a spread of ratios, so medians fall inside bins, across two bins, and on ties.
+  beforeAll(async () => {
+    await db.run(`CREATE TABLE big AS SELECT c AS cluster, g AS gpus, k AS size, n AS nic,
+      CASE WHEN c = 'h100' THEN 1.0 + (g * 7 + k * 13 + n) % 5 ELSE (1.0 + (g * 7 + k * 13 + n) % 5) * (CASE WHEN (g + k) % 3 = 0 THEN 1.0 ELSE 1.0 + ((k * 31 + n * 17 + g) % 97) / 40.0 END) END AS "timeS",
+      CASE WHEN c = 'h800' AND (k + n) % 11 = 0 THEN 1 ELSE 0 END AS status
+      FROM (VALUES ('h100'), ('h800')) AS cs(c), range(1, 9) AS gs(g), range(0, 40) AS ks(k), range(0, 7) AS ns(n)`);
+    await db.run(`CREATE TABLE bigpairs AS ${pairsQuery({ table: 'big', axis: 'cluster', a: 'h100', b: 'h800', metric: 'timeS', keys: ['gpus', 'size', 'nic'], status: true })}`);
+  });
+
+  it('is the join, exactly, medians included, for every grouping, brush and status switch', async () => {
+    const request = { table: 'big', axis: 'cluster', a: 'h100', b: 'h800', metric: 'timeS', keys: ['gpus', 'size', 'nic'] };
+    const filters = ['', where('"size" BETWEEN 5 AND 22'), where('"gpus" IN (2, 3, 7)', '"nic" = 4'), where('"size" = 39', '"gpus" = 1', '"nic" = 0'), where('"size" > 1000')];
+    const groupings: [string, string?][] = [[''], ['gpus'], ['nic', 'gpus']];
+    for (const [group, group2] of groupings) {
+      const summary = `sum_${group || 'none'}_${group2 ?? ''}`;
+      await db.run(`CREATE TABLE ${summary} AS ${pairsSummaryQuery({ pairs: 'bigpairs', columns: ['size', 'gpus', 'nic', group, group2 ?? ''].filter(Boolean), status: true })}`);
+      for (const filter of filters) {
+        for (const okOnly of [false, true]) {
+          // (Over no pairs at all the join still gives its one ungrouped row, of count 0: the summary gives none.)
+          const joined = (await rows(compareQuery({ ...request, group, group2, filter: where(filter.replace(/^WHERE /, ''), okOnly ? '"status" = 0' : '') }))).filter((r) => r.n !== 0);
+          const summed = await rows(compareFromSummaryQuery({ pairs: 'bigpairs', summary, group, group2, filter, okOnly }));
+          expectSame(summed, joined);
+        }
+      }
+    }
+  });
+
+  it('finds medians in the bins around them (odd, even, ties, across two bins)', async () => {
+    await db.run(`CREATE TABLE tiny AS SELECT * FROM (VALUES ('a', 1, 1.0), ('b', 1, 1.0), ('a', 2, 1.0), ('b', 2, 1.0), ('a', 3, 1.0), ('b', 3, 4.0), ('a', 4, 1.0), ('b', 4, 1.1)) AS v(cluster, k, "timeS")`);
+    await db.run(`CREATE TABLE tinypairs AS ${pairsQuery({ table: 'tiny', axis: 'cluster', a: 'a', b: 'b', metric: 'timeS', keys: ['k'], status: false })}`);
+    await db.run(`CREATE TABLE tinysum AS ${pairsSummaryQuery({ pairs: 'tinypairs', columns: ['k'], status: false })}`);
+    const median = async (filter: string) => (await rows(compareFromSummaryQuery({ pairs: 'tinypairs', summary: 'tinysum', group: '', filter, okOnly: false }))).find((r) => r.part === 'group')?.med;
+    expect(await median('')).toBeCloseTo(1.05, 12); // ratios 1, 1, 4, 1.1: the middle two are 1 and 1.1 (two bins)
+    expect(await median(where('"k" <= 3'))).toBe(1); // 1, 1, 4
+    expect(await median(where('"k" >= 3'))).toBeCloseTo(2.55, 12); // 4, 1.1
+    expect(await median(where('"k" = 4'))).toBeCloseTo(1.1, 12);
+    expect(await median(where('"k" = 9'))).toBeUndefined();
   });
 });
 

@@ -72,7 +72,7 @@ describe('URL state', () => {
     state.table.sort = { column: 'gpus', desc: true };
     state.table.filters = { op: '=all-reduce' };
     state.brushes = { line: [1024, 65536], heat: [[400, 16]], scatter: [[0.001, 0.01], [1, 10]], parallel: { gpus: [8, 64], cluster: ['dgx-h100'] }, compare: [16, 32] };
-    state.whatif = { cluster: 'hgx-h800', scaleUpBidirGBps: 400, gpus: 64 };
+    state.whatif = { cluster: 'hgx-h800', scaleUpBidirGBps: 400, gpus: 64, tp: 4, pp: 2, profile: 'torchtitan-fsdp2' };
     const hash = encodeState(state);
     expect(readState(parseHash(hash), 0, defaults, names)).toEqual(state);
   });
@@ -83,7 +83,7 @@ describe('URL state', () => {
       line: { x: 'no-such-column', y: 'busbwGBps', logX: 'yes' },
       table: { sort: { column: 'gone' }, filters: { gpus: '>8', gone: '1' } },
       brushes: { line: [1, 'x'], parallel: { gpus: [8, 64], gone: [1, 2] } },
-      whatif: { gpus: -5, nicGbps: 200 },
+      whatif: { gpus: -5, nicGbps: 200, profile: 'no-such-framework' },
     };
     const state = readState(raw, 0, defaults, names);
     expect(state.line).toEqual({ ...defaults.line, y: 'busbwGBps' });

@@ -17,7 +17,7 @@ let session: ViewerSession;
 beforeAll(async () => {
   fx = await makeFixtures();
   session = await ViewerSession.open(
-    [fx.good, fx.truncated, fx.empty, fx.badManifest, fx.escaping, fx.training, fx.trainingNoRows, fx.unpriced].map((dir) => describeResult(dir)),
+    [fx.good, fx.truncated, fx.empty, fx.badManifest, fx.escaping, fx.training, fx.trainingNoRows, fx.unpriced, fx.unpricedNulls, fx.unpricedCost].map((dir) => describeResult(dir)),
     { sampleRows: 1000 },
   );
 });
@@ -27,7 +27,7 @@ afterAll(async () => {
 });
 
 async function rows(sql: string): Promise<Record<string, unknown>[]> {
-  const bytes = await session.query('arrow', sql);
+  const { bytes } = await session.query('arrow', sql);
   return tableFromIPC(bytes!).toArray() as Record<string, unknown>[];
 }
 
@@ -91,6 +91,35 @@ describe('points that could not be priced', () => {
     expect(row.missing).toBe(row.failed);
     expect(Number.isFinite(row.mean as number)).toBe(true);
     expect(Number.isFinite(row.top as number)).toBe(true);
+  });
+
+  const summary = async (table: string, metric: string) =>
+    (
+      await rows(
+        `SELECT count(*) FILTER (WHERE "${metric}" IS NULL) AS missing, count(*) FILTER (WHERE isnan("${metric}")) AS nan, avg("${metric}") AS mean, min("${metric}") AS lo, max("${metric}") AS hi FROM "${table}"`,
+      )
+    )[0];
+
+  it('read the same when the writer stores NULL instead of NaN', async () => {
+    const nan = session.datasets[7];
+    const nulls = session.datasets[8];
+    expect(nulls.problems).toEqual([]);
+    for (const metric of ['timeS', 'busbwGBps']) {
+      const [a, b] = [await summary(nan.rows!.table, metric), await summary(nulls.rows!.table, metric)];
+      expect(a.missing).toBeGreaterThan(0);
+      expect(b).toEqual(a);
+    }
+  });
+
+  it('show NaN as NULL even where every point is ok (a cost without a price)', async () => {
+    const cost = session.datasets[9];
+    expect(cost.rows!.columns.find((c) => c.name === 'costUsd')?.role).toBe('metric');
+    const row = await summary(cost.rows!.table, 'costUsd');
+    const [{ h100 }] = await rows(`SELECT count(*) AS h100 FROM "${cost.rows!.table}" WHERE "cluster" = 'dgx-h100'`);
+    expect(row.nan).toBe(0);
+    expect(row.missing).toBe(h100);
+    expect(row.missing).toBeGreaterThan(0);
+    for (const value of [row.mean, row.lo, row.hi]) expect(Number.isFinite(value as number)).toBe(true);
   });
 });
 

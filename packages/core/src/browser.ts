@@ -21,6 +21,8 @@ export type { TrainingRequest, TrainingPrediction, TrainingBreakdown, TrainingMe
 export type { SearchRequest, SearchResult } from './training/search.js';
 export type { TrainingCluster, TrainingLayout, TrainingLayoutInput } from './training/request.js';
 export { listModels, MODEL_SOURCES } from './training/models.js';
+export { PROFILES, PROFILE_IDS, type ProfileId, type ImplementationProfile } from './training/profiles.js';
+export { divisors } from './training/search.js';
 export { countParameters, type Workload, type WorkloadSpec } from './training/workload.js';
 export { builtinCatalog } from './catalog/builtin.js';
 export { resolveClusterSpec, resolveClusterId, listClusters, type ResolvedCluster } from './catalog/resolve-cluster.js';

@@ -22,6 +22,7 @@ import { InputError, UsageError } from '../util/errors.js';
 import { parseWholeNumber } from '../util/values.js';
 import { emitJsonl, formatCount, formatSeconds, ProgressReporter, progressMode } from '../util/progress.js';
 import { printReductionPreviews } from './sweep-preview.js';
+import { LAST_SWEEP_FILE, writeLastSweep } from '../util/last-sweep.js';
 
 interface SweepCommandOptions {
   out?: string;
@@ -199,6 +200,8 @@ async function run(specPath: string, options: SweepCommandOptions): Promise<void
     process.off('SIGTERM', onSignal);
   }
   const { manifest, result } = written;
+  // What `linkcap view` with no RESULTS opens (util/last-sweep.ts); the results stand even if this note cannot be written.
+  await writeLastSweep(out).catch((error: Error) => process.stderr.write(`linkcap sweep: could not record ${out} in ${LAST_SWEEP_FILE}: ${error.message}\n`));
   const seconds = (performance.now() - started) / 1000;
   if (mode === 'jsonl') {
     emitJsonl({ event: 'done', complete: manifest.complete, points: manifest.points, seconds, out, files: manifest.files });

@@ -50,6 +50,15 @@ async function run(results: string[], options: ViewOptions): Promise<void> {
       port,
       threads,
       onRefused: (reason) => process.stderr.write(`linkcap view: refused a request: ${reason}\n`),
+      // LINKCAP_VIEW_LOG=1: one line per page query on stderr, with where its time went on the server.
+      ...(process.env.LINKCAP_VIEW_LOG === '1'
+        ? {
+            onQuery: (sql: string, t: { wait: number; check: number; run: number; encode: number; total: number; rows: number; bytes: number }, error?: string) =>
+              process.stderr.write(
+                `linkcap view: query ${t.total.toFixed(1)} ms (wait ${t.wait.toFixed(1)}, check ${t.check.toFixed(1)}, run ${t.run.toFixed(1)}, encode ${t.encode.toFixed(1)}; ${t.rows} rows, ${t.bytes} B)${error ? ` failed: ${error}` : ''}: ${sql.replace(/\s+/g, ' ').slice(0, 300)}\n`,
+              ),
+          }
+        : {}),
     });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') throw new InputError(`--port: ${port} is in use; choose another or leave --port out for any free port`);
@@ -57,6 +66,17 @@ async function run(results: string[], options: ViewOptions): Promise<void> {
     if (error instanceof viewer.ResultArgumentError) throw new InputError(error.message);
     throw error;
   }
+  // Ctrl-C (or SIGTERM) stops the server and DuckDB cleanly: handled from before the URL is printed, since whoever
+  // reads the URL (a test, a script) may stop the viewer at once.
+  const stopped = new Promise<void>((resolve) => {
+    const stop = () => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      void running.close().then(resolve);
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
   const lines = [`Serving ${running.datasets.length === 1 ? '1 result' : `${running.datasets.length} results`} at ${running.url}  (Ctrl-C to stop)`];
   for (const dataset of running.datasets) {
     const rows = dataset.rows ? `${dataset.rows.rows.toLocaleString('en-US')} rows` : 'no rows';
@@ -68,15 +88,7 @@ async function run(results: string[], options: ViewOptions): Promise<void> {
     for (const problem of dataset.problems) process.stderr.write(`linkcap view: ${dataset.label}: ${problem}\n`);
   }
   if (options.open) openBrowser(running.url);
-  await new Promise<void>((resolve) => {
-    const stop = () => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      void running.close().then(resolve);
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-  });
+  await stopped;
 }
 
 export function register(program: Command): void {

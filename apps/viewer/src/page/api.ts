@@ -28,8 +28,46 @@ export async function fetchDatasets(): Promise<DatasetInfo[]> {
   return ((await response.json()) as { datasets: DatasetInfo[] }).datasets;
 }
 
+/**
+ * One query's life in the page (ms since navigation): sent, answer headers in, body in; the server's own split
+ * (its Server-Timing header: wait, check, run, encode, total) and the answer's size. The benchmark reads these.
+ */
+export interface QueryRecord {
+  sql: string;
+  sent: number;
+  headers: number;
+  done: number;
+  server: Record<string, number>;
+  bytes: number;
+  aborted?: boolean;
+}
+
 /** Counts queries in flight so tests and the benchmark can tell when every view has its data. */
-export const activity = { inFlight: 0, completed: 0, failed: 0, lastSettled: 0, /** queries waiting for brushes to rest */ scheduled: 0 };
+export const activity = {
+  inFlight: 0,
+  completed: 0,
+  failed: 0,
+  lastSettled: 0,
+  /** queries waiting for brushes to rest */
+  scheduled: 0,
+  /** the last queries (most recent last, at most QUERY_LOG) */
+  queries: [] as QueryRecord[],
+};
+const QUERY_LOG = 400;
+
+/** A Server-Timing header as { name: milliseconds } (desc values as numbers too). */
+export function parseServerTiming(header: string | null): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const part of (header ?? '').split(',')) {
+    const [name, ...params] = part.trim().split(';');
+    if (!name) continue;
+    for (const param of params) {
+      const [key, value] = param.split('=');
+      if (key === 'dur' || key === 'desc') out[name] = Number(value);
+    }
+  }
+  return out;
+}
 
 /**
  * POST /api/query { type, sql }: the answer's bytes (Arrow IPC for 'arrow'), counted in `activity`. Every query of
@@ -37,6 +75,9 @@ export const activity = { inFlight: 0, completed: 0, failed: 0, lastSettled: 0, 
  */
 async function postQuery(type: 'arrow' | 'exec', sql: string, signal?: AbortSignal): Promise<ArrayBuffer> {
   activity.inFlight += 1;
+  const record: QueryRecord = { sql: sql.slice(0, 400), sent: performance.now(), headers: 0, done: 0, server: {}, bytes: 0 };
+  activity.queries.push(record);
+  if (activity.queries.length > QUERY_LOG) activity.queries.shift();
   try {
     const response = await fetch('/api/query', {
       method: 'POST',
@@ -44,12 +85,17 @@ async function postQuery(type: 'arrow' | 'exec', sql: string, signal?: AbortSign
       body: JSON.stringify({ type, sql }),
       signal,
     });
+    record.headers = performance.now();
+    record.server = parseServerTiming(response.headers.get('Server-Timing'));
     if (!response.ok) throw await failure(response);
     const bytes = await response.arrayBuffer();
+    record.done = performance.now();
+    record.bytes = bytes.byteLength;
     activity.completed += 1;
     return bytes;
   } catch (error) {
-    if (!signal?.aborted) activity.failed += 1;
+    if (signal?.aborted) record.aborted = true;
+    else activity.failed += 1;
     throw error;
   } finally {
     activity.inFlight -= 1;

@@ -31,6 +31,8 @@ const probe = {
   /** When each view first drew with data, and last drew (ms since navigation start). */
   firstRender: {} as Record<string, number>,
   renderTimes: {} as Record<string, number>,
+  /** When each view last received data (ms since navigation start), before drawing it. */
+  dataTimes: {} as Record<string, number>,
   lastRender: 0,
   errors: [] as string[],
 };
@@ -211,6 +213,9 @@ async function boot(root: HTMLElement): Promise<void> {
       const view = VIEW_FACTORIES[id](ctx);
       views.set(id, view);
       old.element.replaceWith(view.element);
+    },
+    received: (id) => {
+      probe.dataTimes[id] = performance.now();
     },
     rendered: (id) => {
       probe.renders[id] = (probe.renders[id] ?? 0) + 1;

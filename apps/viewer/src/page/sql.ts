@@ -268,22 +268,30 @@ export function compareQuery(r: CompareRequest): string {
   return `${compareSides(r, r.filter.replace(/^WHERE /, ''))} ${ratioSummary(pairs, groups, r.binsPerOctave ?? 8)}`;
 }
 
-export type PairsRequest = Pick<CompareRequest, 'table' | 'axis' | 'a' | 'b' | 'metric' | 'keys'> & {
+export type PairsRequest = Pick<CompareRequest, 'table' | 'axis' | 'a' | 'b' | 'metric' | 'keys' | 'binsPerOctave'> & {
   /** Keep each side's status (as _sa, _sb), so that "status = 0" can be asked of both. */
   status: boolean;
 };
 
+/** The histogram bin of a ratio: the lower edge, in log2 units, of its 1/binsPerOctave slice of an octave. */
+function ratioBin(ratio: string, binsPerOctave: number): string {
+  return `floor(log2(${ratio}) * ${binsPerOctave}) / ${binsPerOctave}`;
+}
+
 /**
- * Every pair of rows (A, B) matched on all keys, over the whole table, with both metrics (_va, _vb) and, when
- * asked, both statuses: made once per comparison, so that a brush on the keys filters 1/n of the rows instead
- * of joining them again.
+ * Every pair of rows (A, B) matched on all keys, over the whole table, with both metrics (_va, _vb), their
+ * `ratio` (B / A) and its histogram `bin`, and, when asked, both statuses: made once per comparison, so that a
+ * brush on the keys filters 1/n of the rows instead of joining them again. Stored in ratio order: `bin` and
+ * `ratio` then rise row group by row group, and DuckDB's zone maps let a query for a few bins (the median's,
+ * compareFromSummaryQuery) skip the rest.
  */
 export function pairsQuery(r: PairsRequest): string {
   const keys = r.keys.map(ident);
   const join = keys.length > 0 ? `JOIN b USING (${keys.join(', ')})` : 'CROSS JOIN b';
   const status = r.status ? ['"status" AS s'] : [];
   const columns = [...keys, 'a.v AS _va', 'b.v AS _vb', ...(r.status ? ['a.s AS _sa', 'b.s AS _sb'] : [])];
-  return `${compareSides(r, '', status)} SELECT ${columns.join(', ')} FROM a ${join}`;
+  const pairs = `SELECT ${columns.join(', ')}, b.v / a.v AS ratio FROM a ${join}`;
+  return `${compareSides(r, '', status)} SELECT *, ${ratioBin('ratio', r.binsPerOctave ?? 8)} AS bin FROM (${pairs}) ORDER BY ratio`;
 }
 
 /**
@@ -294,4 +302,59 @@ export function compareFromPairsQuery(r: { pairs: string; group: string; group2?
   const groups = [r.group, r.group2 ?? ''].filter(Boolean);
   const rows = `SELECT ${groupColumns(groups)}_vb / _va AS ratio FROM ${r.pairs} ${where(r.filter.replace(/^WHERE /, ''), r.okOnly ? '_sa = 0 AND _sb = 0' : '')}`;
   return ratioSummary(rows, groups, r.binsPerOctave ?? 8);
+}
+
+/**
+ * A summary of a pairs table small enough to answer each brush position at once: per combination of `columns`
+ * (the brushed keys and the group keys), of "both statuses 0" (`_ok`, with `status`) and of histogram bin, the
+ * count, sum of ln(ratio), min and max. Every statistic of compareQuery but the median adds up over any set of
+ * those combinations; the median is found through it (compareFromSummaryQuery).
+ */
+export function pairsSummaryQuery(r: { pairs: string; columns: string[]; status: boolean }): string {
+  const columns = [...new Set(r.columns)].map(ident);
+  const ok = r.status ? ['(_sa = 0 AND _sb = 0) AS _ok'] : [];
+  return `SELECT ${[...columns, ...ok, 'bin'].join(', ')}, count(*)::DOUBLE AS n, sum(ln(ratio)) AS sl, min(ratio) AS lo, max(ratio) AS hi FROM ${r.pairs} GROUP BY ALL`;
+}
+
+/**
+ * compareQuery's result from a summary (pairsSummaryQuery) of the pairs table, exactly: `filter` may name only
+ * the summary's columns. Counts, histogram, geometric mean, min and max add up over the summary's rows. The
+ * median (DuckDB's: the mean of the two middle values for an even count): the running count per bin tells which
+ * bin holds each middle rank and how many filtered pairs come before it. The summary knows the value when the
+ * bin holds a single value or the rank is the bin's first or last; otherwise the filtered pairs of that bin
+ * alone, counted per distinct ratio, give it.
+ */
+export function compareFromSummaryQuery(r: { pairs: string; summary: string; group: string; group2?: string; filter: string; okOnly: boolean }): string {
+  const groups = [r.group, r.group2 ?? ''].filter(Boolean);
+  // Two grouping slots, g0 and g1, always present (a constant where there is no group) to keep one query shape.
+  const slots = [0, 1].map((i) => (groups[i] ? ident(groups[i]) : 'NULL::VARCHAR'));
+  const g = 'g0, g1';
+  const filter = where(r.filter.replace(/^WHERE /, ''), r.okOnly ? '_ok' : '');
+  const pairFilter = where(r.filter.replace(/^WHERE /, ''), r.okOnly ? '_sa = 0 AND _sb = 0' : '');
+  const matchGroups = [0, 1].map((i) => `p.g${i} IS NOT DISTINCT FROM t.g${i}`).join(' AND ');
+  const text = (i: number) => (groups[i] ? `CAST(g${i} AS VARCHAR)` : i === 0 ? `'all'` : 'NULL::VARCHAR');
+  const number = (i: number) => (groups[i] ? `TRY_CAST(g${i} AS DOUBLE)` : 'NULL::DOUBLE');
+  return [
+    `WITH f AS (SELECT ${slots[0]} AS g0, ${slots[1]} AS g1, bin, n, sl, lo, hi FROM ${r.summary} ${filter}),`,
+    `cells AS (SELECT ${g}, bin, sum(n) AS n, sum(sl) AS sl, min(lo) AS lo, max(hi) AS hi FROM f GROUP BY ALL),`,
+    `ranked AS (SELECT *, sum(n) OVER (PARTITION BY ${g} ORDER BY bin ROWS UNBOUNDED PRECEDING) - n AS before, sum(n) OVER (PARTITION BY ${g}) AS total FROM cells),`,
+    // The bins holding the middle ranks k1 = floor((total - 1) / 2) and k2 = floor(total / 2) (0-based; counts are
+    // DOUBLE): one, or two neighbours.
+    `middle AS (SELECT * FROM (SELECT *, floor((total - 1) / 2) AS k1, floor(total / 2) AS k2 FROM ranked) WHERE (k1 >= before AND k1 < before + n) OR (k2 >= before AND k2 < before + n)),`,
+    // A middle value the summary already knows: its bin holds one value (lo = hi; ties are common in sweeps), or it
+    // is the bin's first (lo) or last (hi).
+    `ends AS (SELECT ${g}, ${[1, 2].map((k) => `min(CASE WHEN lo = hi OR k${k} = before THEN lo WHEN k${k} = before + n - 1 THEN hi END) FILTER (WHERE k${k} >= before AND k${k} < before + n) AS e${k}`).join(', ')} FROM middle GROUP BY ALL),`,
+    // Else the pairs of that bin, counted per distinct ratio, give the ranks each value spans.
+    `targets AS (SELECT ${g}, bin, before, k1, k2 FROM middle WHERE lo < hi AND ((k1 > before AND k1 < before + n - 1) OR (k2 > before AND k2 < before + n - 1))),`,
+    `p AS (SELECT ${slots[0]} AS g0, ${slots[1]} AS g1, bin, ratio FROM ${r.pairs} ${pairFilter}),`,
+    `counted AS (SELECT t.g0, t.g1, t.bin, p.ratio, count(*) AS c, any_value(t.before) AS before, any_value(t.k1) AS k1, any_value(t.k2) AS k2 FROM p JOIN targets t ON p.bin = t.bin AND ${matchGroups} GROUP BY ALL),`,
+    `spans AS (SELECT *, before + sum(c) OVER (PARTITION BY ${g}, bin ORDER BY ratio ROWS UNBOUNDED PRECEDING) - c AS first FROM counted),`,
+    `found AS (SELECT ${g}, min(ratio) FILTER (WHERE k1 >= first AND k1 < first + c) AS c1, max(ratio) FILTER (WHERE k2 >= first AND k2 < first + c) AS c2 FROM spans GROUP BY ALL),`,
+    `medians AS (SELECT e.g0, e.g1, coalesce(e.e1, f.c1) AS m1, coalesce(e.e2, f.c2) AS m2 FROM ends e LEFT JOIN found f ON e.g0 IS NOT DISTINCT FROM f.g0 AND e.g1 IS NOT DISTINCT FROM f.g1),`,
+    `totals AS (SELECT ${g}, sum(n) AS n, sum(sl) AS sl, min(lo) AS lo, max(hi) AS hi FROM cells GROUP BY ALL)`,
+    `SELECT 'hist' AS part, bin, NULL::VARCHAR AS grp, NULL::VARCHAR AS grp2, NULL::DOUBLE AS sortkey, NULL::DOUBLE AS sortkey2, sum(n) AS n, NULL::DOUBLE AS geo, NULL::DOUBLE AS lo, NULL::DOUBLE AS med, NULL::DOUBLE AS hi FROM cells GROUP BY bin`,
+    `UNION ALL`,
+    `SELECT 'group', NULL, ${text(0)}, ${text(1)}, ${number(0)}, ${number(1)}, n, exp(sl / n), lo, m1 + (m2 - m1) * 0.5, hi`,
+    `FROM (SELECT t.*, m.m1, m.m2 FROM totals t LEFT JOIN medians m ON t.g0 IS NOT DISTINCT FROM m.g0 AND t.g1 IS NOT DISTINCT FROM m.g1)`,
+  ].join(' ');
 }

@@ -4,7 +4,7 @@
  * from another dataset or another version keeps what still names real columns and drops the rest.
  */
 import type { Defaults } from './dataset.js';
-import type { WhatIfInputs } from './whatif-model.js';
+import { isProfile, type WhatIfInputs } from './whatif-model.js';
 
 export type Interval = [number, number];
 
@@ -114,6 +114,7 @@ function readWhatIf(raw: unknown): Partial<WhatIfState> {
   if (!isObject(raw)) return {};
   const out: Partial<WhatIfState> = {};
   for (const key of ['cluster', 'model', 'op'] as const) if (typeof raw[key] === 'string') out[key] = raw[key] as string;
+  if (isProfile(raw.profile)) out.profile = raw.profile;
   for (const key of ['bytes', 'gpus', 'scaleUpBidirGBps', 'nicGbps', 'tp', 'pp'] as const) {
     const value = raw[key];
     if (typeof value === 'number' && Number.isFinite(value) && value > 0) out[key] = value;

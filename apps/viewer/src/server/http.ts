@@ -17,7 +17,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { extname, join, relative, sep } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { RefusedQueryError, firstLine } from './sql-guard.js';
-import type { ViewerSession } from './session.js';
+import type { QueryTiming, ViewerSession } from './session.js';
 
 export const CONTENT_SECURITY_POLICY = [
   "default-src 'none'",
@@ -114,6 +114,12 @@ function sendError(response: ServerResponse, status: number, message: string): v
   send(response, status, 'application/json', JSON.stringify({ error: message }), { 'Cache-Control': 'no-store' });
 }
 
+/** A query's server-side timings as a Server-Timing header (milliseconds; rows and bytes as desc). */
+export function serverTiming(t: QueryTiming): string {
+  const ms = (x: number) => x.toFixed(2);
+  return `wait;dur=${ms(t.wait)}, check;dur=${ms(t.check)}, run;dur=${ms(t.run)}, encode;dur=${ms(t.encode)}, total;dur=${ms(t.total)}, rows;desc=${t.rows}, bytes;desc=${t.bytes}`;
+}
+
 async function readBody(request: IncomingMessage): Promise<string> {
   const chunks: Buffer[] = [];
   let size = 0;
@@ -178,9 +184,10 @@ export async function startHttpServer(options: HttpOptions): Promise<RunningServ
       response.on('close', () => {
         if (!response.writableFinished) abandoned.abort();
       });
-      const result = await session.query(body?.type, body?.sql, abandoned.signal);
-      if (result === null) send(response, 200, 'application/json', '{}', { 'Cache-Control': 'no-store' });
-      else send(response, 200, 'application/vnd.apache.arrow.stream', result, { 'Cache-Control': 'no-store' });
+      const { bytes, timing } = await session.query(body?.type, body?.sql, abandoned.signal);
+      const headers = { 'Cache-Control': 'no-store', 'Server-Timing': serverTiming(timing) };
+      if (bytes === null) send(response, 200, 'application/json', '{}', headers);
+      else send(response, 200, 'application/vnd.apache.arrow.stream', bytes, headers);
       return;
     }
     if (method !== 'GET' && method !== 'HEAD') throw new HttpError(405, `${method} is not supported`);

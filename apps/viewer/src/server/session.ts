@@ -14,7 +14,7 @@ import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { resultToArrowIPC } from './arrow.js';
 import { ConnectionPool } from './pool.js';
 import { readManifestText, sourceFiles, type Manifest, type ResultSource, type TableFile } from './results.js';
-import { checkQuery, firstLine, preaggStatement, RefusedQueryError } from './sql-guard.js';
+import { checkQuery, firstLine, PREAGG_SCHEMA, preaggStatement, RefusedQueryError } from './sql-guard.js';
 import type { ColumnInfo, ColumnKind, ColumnRole, DatasetInfo, ReductionInfo, TableInfo } from '../shared/datasets.js';
 
 export type { ColumnInfo, ColumnKind, ColumnRole, DatasetInfo, ReductionInfo, TableInfo };
@@ -26,8 +26,8 @@ export interface SessionOptions {
   threads?: number;
   /** Connections serving page queries side by side (default 6). */
   connections?: number;
-  /** Called after each page query with its SQL and milliseconds (LINKCAP_VIEW_LOG=1 in the CLI). */
-  onQuery?: (sql: string, ms: number, error?: string) => void;
+  /** Called after each page query with its SQL and timings (LINKCAP_VIEW_LOG=1 in the CLI). */
+  onQuery?: (sql: string, timing: QueryTiming, error?: string) => void;
 }
 
 const KINDS: [RegExp, ColumnKind][] = [
@@ -36,6 +36,27 @@ const KINDS: [RegExp, ColumnKind][] = [
   [/^(FLOAT|DOUBLE|DECIMAL|REAL)/, 'float'],
   [/^BOOLEAN$/, 'bool'],
 ];
+
+/**
+ * Where a page query's time went on the server, in milliseconds: waiting for a sample it names, parsing and
+ * checking (sql-guard), running in DuckDB (and reading the result into JS values), encoding Arrow IPC.
+ * The HTTP answer carries it as a Server-Timing header (the page's probe and the benchmark read it).
+ */
+export interface QueryTiming {
+  wait: number;
+  check: number;
+  run: number;
+  encode: number;
+  total: number;
+  rows: number;
+  bytes: number;
+}
+
+export interface QueryAnswer {
+  /** Arrow IPC bytes, or null for a statement run for its effect. */
+  bytes: Uint8Array | null;
+  timing: QueryTiming;
+}
 
 export function columnKind(sqlType: string): ColumnKind {
   for (const [pattern, kind] of KINDS) if (pattern.test(sqlType)) return kind;
@@ -67,6 +88,13 @@ export function classifyColumns(columns: { name: string; sqlType: string }[], ma
     const values = axes.get(name)?.values;
     return { name, sqlType, kind, role, ...(unit ? { unit } : {}), ...(values ? { values } : {}) };
   });
+}
+
+/** `SELECT … FROM reader` with NaN turned into NULL in every FLOAT/DOUBLE column (DECIMAL holds no NaN). */
+export function nanAsNullSelect(reader: string, columns: { name: string; sqlType: string }[]): string {
+  const floats = columns.filter((c) => /^(FLOAT|DOUBLE|REAL)$/.test(c.sqlType)).map((c) => `"${c.name.replaceAll('"', '""')}"`);
+  const select = floats.length > 0 ? `* REPLACE (${floats.map((c) => `CASE WHEN isnan(${c}) THEN NULL ELSE ${c} END AS ${c}`).join(', ')})` : '*';
+  return `SELECT ${select} FROM ${reader}`;
 }
 
 export function sqlString(text: string): string {
@@ -122,6 +150,10 @@ export class ViewerSession {
       for (const [id, source] of sources.entries()) {
         session.datasets.push(await session.register(setup, id, source, options.sampleRows ?? 20_000));
       }
+      // The schema of the page's pre-aggregated tables, made now: two page queries each creating it in their own
+      // transaction (CREATE SCHEMA IF NOT EXISTS while a long CREATE TABLE … AS runs) would conflict in DuckDB's
+      // catalog ("write-write conflict"), and the second table would never be made.
+      await setup.run(`CREATE SCHEMA IF NOT EXISTS "${PREAGG_SCHEMA}"`);
       await setup.run('SET enable_external_access = false');
       await setup.run('SET lock_configuration = true');
       setup.closeSync();
@@ -139,29 +171,21 @@ export class ViewerSession {
   }
 
   /**
-   * Creates the view `name` over `file` and reads its schema and row count. Throws DuckDB's error. Points that
-   * could not be priced carry NaN metrics (sweep-results.md); where there may be some, the view turns NaN into
-   * NULL so that averages and ranges skip them rather than become NaN.
+   * Creates the view `name` over `file` and reads its schema and row count. Throws DuckDB's error.
+   *
+   * The view turns NaN into NULL in every floating-point column, so that averages and ranges skip missing
+   * values rather than become NaN. Sweep results mark a missing value with NaN (a point that could not be priced,
+   * a cost without a price: docs/design/sweep-results.md), and not only where `status` says so (`costUsd` is
+   * NaN for status-0 points of a sweep without prices), so no manifest count can tell which tables hold some.
+   * A writer that stores NULL instead reads the same: `isnan(NULL)` is NULL and the value stays NULL.
    */
   private async describeTable(connection: DuckDBConnection, name: string, file: TableFile, manifest: Manifest | null, reduction = false): Promise<TableInfo> {
     const reader = readerFor(file);
     const described = await connection.runAndReadAll(`DESCRIBE SELECT * FROM ${reader}`);
     const columns = described.getRowObjectsJS().map((row) => ({ name: String(row.column_name), sqlType: String(row.column_type) }));
-    const floats = columns.filter((c) => columnKind(c.sqlType) === 'float' && !/^DECIMAL/.test(c.sqlType)).map((c) => `"${c.name.replaceAll('"', '""')}"`);
-    const nulled = floats.length > 0 && (await this.mayHoldNaN(connection, reader, manifest, columns));
-    const select = nulled ? `* REPLACE (${floats.map((c) => `CASE WHEN isnan(${c}) THEN NULL ELSE ${c} END AS ${c}`).join(', ')})` : '*';
-    await connection.run(`CREATE VIEW "${name}" AS SELECT ${select} FROM ${reader}`);
+    await connection.run(`CREATE VIEW "${name}" AS ${nanAsNullSelect(reader, columns)}`);
     const counted = await connection.runAndReadAll(`SELECT count(*) AS n FROM ${reader}`);
     return { table: name, rows: Number(counted.getRowObjectsJS()[0].n), columns: classifyColumns(columns, manifest, reduction) };
-  }
-
-  /** Whether a table may hold NaN metrics: the manifest says some points failed, or (without one) status > 0 somewhere. */
-  private async mayHoldNaN(connection: DuckDBConnection, reader: string, manifest: Manifest | null, columns: { name: string }[]): Promise<boolean> {
-    const points = manifest?.points;
-    if (points && typeof points.ok === 'number' && typeof points.evaluated === 'number') return points.ok < points.evaluated;
-    if (!columns.some((c) => c.name === 'status')) return true;
-    const result = await connection.runAndReadAll(`SELECT coalesce(max("status"), 0) AS worst FROM ${reader}`);
-    return Number(result.getRowObjectsJS()[0].worst) > 0;
   }
 
   /** The manifest stored in a Parquet file's key-value metadata (for a file named alone). */
@@ -253,39 +277,56 @@ export class ViewerSession {
   }
 
   /**
-   * Runs one query from the page: `arrow` returns Arrow IPC bytes, `exec` runs it for its effect (Mosaic's
-   * pre-aggregation) and returns null. Throws RefusedQueryError for SQL the guard refuses. `signal`: the page
+   * Runs one query from the page: `arrow` answers Arrow IPC bytes, `exec` runs it for its effect (Mosaic's
+   * pre-aggregation) and answers null. Throws RefusedQueryError for SQL the guard refuses. `signal`: the page
    * gave up on the answer (DuckDB is interrupted).
    */
-  async query(type: unknown, sql: unknown, signal?: AbortSignal): Promise<Uint8Array | null> {
-    if (!this.onQuery) return this.run(type, sql, signal);
+  async query(type: unknown, sql: unknown, signal?: AbortSignal): Promise<QueryAnswer> {
     const started = performance.now();
     try {
-      const result = await this.run(type, sql, signal);
-      this.onQuery(String(sql), performance.now() - started);
-      return result;
+      const answer = await this.run(type, sql, started, signal);
+      this.onQuery?.(String(sql), answer.timing);
+      return answer;
     } catch (error) {
-      this.onQuery(String(sql), performance.now() - started, firstLine(error));
+      this.onQuery?.(String(sql), { wait: 0, check: 0, run: 0, encode: 0, total: performance.now() - started, rows: 0, bytes: 0 }, firstLine(error));
       throw error;
     }
   }
 
-  private async run(type: unknown, sql: unknown, signal?: AbortSignal): Promise<Uint8Array | null> {
+  private async run(type: unknown, sql: unknown, started: number, signal?: AbortSignal): Promise<QueryAnswer> {
     if (type !== 'arrow' && type !== 'exec') throw new RefusedQueryError(`type must be "arrow" or "exec" (found ${JSON.stringify(type)})`);
     if (typeof sql === 'string') await this.samplesFor(sql);
-    return this.pool.use(async (connection) => {
+    const timing: QueryTiming = { wait: performance.now() - started, check: 0, run: 0, encode: 0, total: 0, rows: 0, bytes: 0 };
+    const bytes = await this.pool.use(async (connection) => {
+      let mark = performance.now();
       const checked = await checkQuery(connection, sql);
+      const lap = () => {
+        const now = performance.now();
+        const ms = now - mark;
+        mark = now;
+        return ms;
+      };
+      timing.check = lap();
       if (checked.kind === 'preagg') {
         await connection.run(preaggStatement(checked));
+        timing.run = lap();
         return null;
       }
       try {
         const result = await checked.statement.runAndReadAll();
-        return type === 'arrow' ? resultToArrowIPC(result) : null;
+        timing.run = lap();
+        timing.rows = result.currentRowCount;
+        if (type !== 'arrow') return null;
+        const encoded = resultToArrowIPC(result);
+        timing.encode = lap();
+        timing.bytes = encoded.byteLength;
+        return encoded;
       } finally {
         checked.statement.destroySync();
       }
     }, signal);
+    timing.total = performance.now() - started;
+    return { bytes, timing };
   }
 
   /** Stops what runs (samples, page queries), then closes every connection and the database. */

@@ -115,7 +115,7 @@ describe('every view draws the sweep', () => {
 
       // Parallel coordinates: a line per sampled row.
       expect(await intAttr(page, '[data-view=parallel] [data-role=status]', 'data-lines')).toBe(1500);
-      expect(await page.locator('[data-view=parallel] g.lines path').count()).toBe(1500);
+      expect(await intAttr(page, '[data-view=parallel] canvas[data-role=lines]', 'data-lines')).toBe(1500);
 
       // Reductions: each stored table, all its rows.
       const reductions = page.locator('[data-view=reductions] [data-reduction]');
@@ -299,7 +299,7 @@ describe('training sweeps', () => {
 
 describe('what-if', () => {
   it(
-    'the scale-up slider and the GPU slider give the numbers @linkcap/core gives',
+    'the scale-up, GPU, TP and PP sliders and the framework profile give the numbers @linkcap/core gives',
     async () => {
       const page = await newPage();
       await openViewer(page, server.url);
@@ -308,9 +308,21 @@ describe('what-if', () => {
       await page.locator('[data-view=whatif] input[data-control=nicGbps]').fill('200');
       const gpuSlider = page.locator('[data-view=whatif] input[data-control=gpus]');
       await gpuSlider.fill(String(Number(await gpuSlider.getAttribute('max')) - 3));
+      await page.locator('[data-view=whatif] select[data-control=profile]').selectOption('deepspeed-zero3');
+      // The layout sliders run over the sizes the model accepts (their values are on the element): TP 4, the last PP.
+      const slider = async (control: string) => {
+        const input = page.locator(`[data-view=whatif] input[data-control=${control}]`);
+        return { input, values: (await input.getAttribute('data-values'))!.split(',').map(Number) };
+      };
+      const tp = await slider('tp');
+      expect(tp.values).toContain(4);
+      await tp.input.fill(String(tp.values.indexOf(4)));
+      const pp = await slider('pp');
+      expect(pp.values.length).toBeGreaterThan(1);
+      await pp.input.fill(String(pp.values.length - 1));
       await settle(page);
       const { whatif } = await urlState(page);
-      expect(whatif).toMatchObject({ cluster: 'dgx-h100', scaleUpBidirGBps: 400, nicGbps: 200 });
+      expect(whatif).toMatchObject({ cluster: 'dgx-h100', scaleUpBidirGBps: 400, nicGbps: 200, profile: 'deepspeed-zero3', tp: 4, pp: pp.values.at(-1) });
 
       // The same arithmetic outside the page: the preset's spec with the two rates replaced, resolved by the catalog.
       const catalog = builtinCatalog();
@@ -324,7 +336,7 @@ describe('what-if', () => {
       expect(Math.abs(shownTime / collective.timeS - 1)).toBeLessThan(1e-9);
       const shownBusbw = Number(await page.locator('[data-output=collective-busbw]').getAttribute('data-value'));
       expect(Math.abs(shownBusbw / collective.busbwGBps - 1)).toBeLessThan(1e-9);
-      const training = predictTraining({ model: whatif.model, cluster, gpus: whatif.gpus, layout: { tp: whatif.tp, pp: whatif.pp } });
+      const training = predictTraining({ model: whatif.model, cluster, gpus: whatif.gpus, layout: { tp: whatif.tp, pp: whatif.pp }, profile: whatif.profile });
       const shownStep = Number(await page.locator('[data-output=training-step]').getAttribute('data-value'));
       expect(Math.abs(shownStep / training.stepS - 1)).toBeLessThan(1e-9);
       // A cap costs time: the panel says so against the preset.

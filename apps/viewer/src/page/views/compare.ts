@@ -11,10 +11,10 @@ import { axes, defaultPair, discreteAxes, numericMetrics } from '../dataset.js';
 import { h, select } from '../dom.js';
 import type { SelectionClause } from '@uwdata/mosaic-core';
 import { collectColumns, column } from '@uwdata/mosaic-sql';
-import { compareFromPairsQuery, compareQuery, ident, literal, pairsQuery, where } from '../sql.js';
+import { compareFromPairsQuery, compareFromSummaryQuery, compareQuery, ident, literal, pairsQuery, pairsSummaryQuery, where } from '../sql.js';
 import { formatValue, labelled, panel, STATUS_OK_CLAUSE, type View, type ViewContext } from './context.js';
 import { DebouncedQuery } from './debounced.js';
-import { MaterializedTable } from './materialized.js';
+import { combinations, MaterializedTable, MaterializedTables } from './materialized.js';
 
 const WIDTH = 560;
 const HEIGHT = 200;
@@ -24,8 +24,9 @@ const MARGIN = { left: 48, right: 12, top: 8, bottom: 32 };
  * Whether the brushes can be answered from the pairs table: each clause names its columns (fields) and they are
  * all matched axes (the same on both sides of a pair), or it is the "status 0" switch. Returns their predicates.
  */
-export function pairsPlan(clauses: SelectionClause[], keys: Set<string>): { predicates: unknown[]; okOnly: boolean } | null {
+export function pairsPlan(clauses: SelectionClause[], keys: Set<string>): { predicates: unknown[]; okOnly: boolean; columns: Set<string> } | null {
   const predicates: unknown[] = [];
+  const brushed = new Set<string>();
   let okOnly = false;
   for (const clause of clauses) {
     if (clause.meta?.type === STATUS_OK_CLAUSE) {
@@ -34,10 +35,17 @@ export function pairsPlan(clauses: SelectionClause[], keys: Set<string>): { pred
     }
     const columns = (clause.fields ?? []).flatMap((field) => collectColumns(field as never).map((c) => (c as { column: string }).column));
     if (columns.length === 0 || !columns.every((c) => keys.has(c))) return null;
+    for (const column of columns) brushed.add(column);
     predicates.push(clause.predicate);
   }
-  return { predicates, okOnly };
+  return { predicates, okOnly, columns: brushed };
 }
+
+/**
+ * Most value combinations of the brushed and grouping keys a summary of the pairs is made for: past this the
+ * summary (combinations × bins) would be no smaller than the pairs themselves.
+ */
+const MAX_SUMMARY_COMBINATIONS = 5_000;
 
 interface Summary {
   part: string;
@@ -212,6 +220,7 @@ export function createCompareView(ctx: ViewContext): View {
   };
 
   const draw = (table: Table) => {
+    ctx.received('compare');
     const rows = table.toArray() as Summary[];
     const hist = rows.filter((r) => r.part === 'hist').sort((a, b) => a.bin - b.bin);
     const perGroup = rows.filter((r) => r.part === 'group').sort((a, b) => (a.sortkey !== null && b.sortkey !== null ? a.sortkey - b.sortkey : String(a.grp).localeCompare(String(b.grp))));
@@ -263,18 +272,35 @@ export function createCompareView(ctx: ViewContext): View {
     ctx.rendered('compare');
   };
 
-  // The join scans every filtered row (no pre-aggregate can answer it): it waits for brushes to rest.
-  // Brushes on the matched axes alone (the usual case) are answered from a table of all pairs, made once per
-  // comparison; any other brush (on a metric, on the compared axis) joins the filtered rows again.
+  // The join scans every filtered row: it waits for brushes to rest. Brushes on the matched axes alone (the usual
+  // case) are answered from a table of all pairs, made once per comparison, and, per set of brushed keys, from a
+  // summary of it (pairsSummaryQuery): a brush moving over those keys then reads a few thousand rows, and the
+  // median a few row groups of the pairs (exact either way), at once, without waiting. Any other brush (on a
+  // metric, on the compared axis) joins the filtered rows again.
   const request = { table: ctx.dataset.table, axis: s.axis, a: asValue(s.a), b: asValue(s.b), metric: s.metric, keys };
   const hasStatus = ctx.dataset.columns.some((c) => c.name === 'status');
   const pairs = new MaterializedTable('cmp', pairsQuery({ ...request, status: hasStatus }));
+  const summaries = new MaterializedTables('cmpsum');
+  const grouped = grouping.map((c) => c.name);
+  /** The pairs plan for these clauses, and the key of the summary that answers it (null: none would be small). */
+  const planFor = (clauses: SelectionClause[]) => {
+    const plan = pairsPlan(clauses, new Set(keys));
+    if (!plan) return null;
+    const columns = [...new Set([...plan.columns, ...grouped])].sort();
+    return { plan, columns, summary: combinations(ctx.dataset, columns) <= MAX_SUMMARY_COMBINATIONS ? columns.join('\u0000') : null };
+  };
   query = new DebouncedQuery(
     ctx.selection,
     async (filter, clauses) => {
-      const plan = pairsPlan(clauses, new Set(keys));
-      if (plan && (await pairs.ready())) {
-        return compareFromPairsQuery({ pairs: pairs.name, group: s.group, group2: group2Column?.name, filter: where(...plan.predicates), okOnly: plan.okOnly && hasStatus });
+      const planned = planFor(clauses);
+      if (planned && (await pairs.ready())) {
+        const { plan, columns } = planned;
+        const answer = { pairs: pairs.name, group: s.group, group2: group2Column?.name, filter: where(...plan.predicates), okOnly: plan.okOnly && hasStatus };
+        if (planned.summary !== null) {
+          const summary = summaries.get(planned.summary, () => pairsSummaryQuery({ pairs: pairs.name, columns, status: hasStatus }));
+          if (await summary.ready()) return compareFromSummaryQuery({ ...answer, summary: summary.name });
+        }
+        return compareFromPairsQuery(answer);
       }
       return compareQuery({ ...request, group: s.group, group2: group2Column?.name, filter: where(filter) });
     },
@@ -282,6 +308,10 @@ export function createCompareView(ctx: ViewContext): View {
     (error) => {
       frame.status.textContent = error instanceof Error ? error.message : String(error);
       ctx.rendered('compare');
+    },
+    (clauses) => {
+      const planned = planFor(clauses);
+      return planned?.summary != null && summaries.built(planned.summary);
     },
   );
   query.ownSources.add(source);

@@ -16,6 +16,8 @@ export interface ViewContext {
   rebuild(id: string): void;
   /** Marks a view as drawn with fresh data (tests and the benchmark wait on these). */
   rendered(id: string): void;
+  /** Marks a view's data as arrived, before it draws (the benchmark splits query from drawing time with it). */
+  received(id: string): void;
 }
 
 /** meta.type of the "only points with status 0" clause (main.ts), which views may translate. */

@@ -1,5 +1,5 @@
 /**
- * A view query that waits for the brushes to rest. The Pareto frontier and the compare join scan every row
+ * A view query that waits for the brushes to rest, unless a small table already answers it. The Pareto frontier and the compare join scan every row
  * without a pre-aggregate to fall back on (hundreds of ms at 10^7 rows): answering each intermediate position of
  * a drag would queue stale scans in DuckDB ahead of the cheap views. Instead the query runs once the selection
  * has not changed for `delayMs`, a newer query aborts the older one (and the server interrupts it in DuckDB),
@@ -26,6 +26,11 @@ export class DebouncedQuery {
     private readonly build: (filter: FilterExpr | undefined, clauses: SelectionClause[]) => string | Promise<string>,
     private readonly onData: (table: Table) => void,
     private readonly onError: (error: unknown) => void,
+    /**
+     * Whether the query for these clauses is answered from a small table that already exists (a summary, the
+     * per-combination frontiers): then it runs at once, without waiting for the brushes to rest.
+     */
+    private readonly immediate: (clauses: SelectionClause[]) => boolean = () => false,
     private readonly delayMs = 80,
   ) {
     selection.addEventListener('value', this.schedule);
@@ -37,9 +42,21 @@ export class DebouncedQuery {
     return this as unknown as MosaicClient;
   }
 
+  /** The clauses that filter this view: every active one but its own. */
+  private clauses(): SelectionClause[] {
+    return this.selection.clauses.filter((clause) => clause.predicate !== null && !clause.clients?.has(this.client));
+  }
+
   private readonly schedule = () => {
     const active = this.selection.active;
     if (active && this.ownSources.has(active.source)) return;
+    if (this.immediate(this.clauses())) {
+      if (this.timer !== undefined) activity.scheduled -= 1;
+      clearTimeout(this.timer);
+      this.timer = undefined;
+      void this.run();
+      return;
+    }
     if (this.timer === undefined) activity.scheduled += 1;
     clearTimeout(this.timer);
     this.timer = setTimeout(() => {
@@ -55,7 +72,7 @@ export class DebouncedQuery {
     const controller = new AbortController();
     this.controller = controller;
     const filter = this.selection.predicate(this.client) as FilterExpr | undefined;
-    const clauses = this.selection.clauses.filter((clause) => clause.predicate !== null && !clause.clients?.has(this.client));
+    const clauses = this.clauses();
     try {
       const sql = await this.build(filter, clauses);
       if (controller.signal.aborted) return;

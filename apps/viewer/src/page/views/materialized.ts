@@ -7,6 +7,7 @@
 import type { SelectionClause } from '@uwdata/mosaic-core';
 import { collectColumns } from '@uwdata/mosaic-sql';
 import { fetchExec } from '../api.js';
+import type { Dataset } from '../dataset.js';
 
 /** A short stable hash of a string (FNV-1a, hex). */
 export function hash(text: string): string {
@@ -19,6 +20,9 @@ export class MaterializedTable {
   /** The qualified, quoted name to put after FROM. */
   readonly name: string;
   private created: Promise<boolean> | null = null;
+  private failures = 0;
+  /** True once the table exists (ready() resolved true). */
+  built = false;
 
   constructor(
     kind: string,
@@ -27,11 +31,18 @@ export class MaterializedTable {
     this.name = `"mosaic"."preagg_${kind}_${hash(select)}"`;
   }
 
-  /** True once the table exists; false if it could not be made (the caller then queries the rows directly). */
+  /**
+   * True once the table exists; false if it could not be made (the caller then queries the rows directly). A
+   * failed attempt is tried once more on the next call (a transient error must not cost the view its fast path).
+   */
   ready(): Promise<boolean> {
     this.created ??= fetchExec(`CREATE SCHEMA IF NOT EXISTS "mosaic"; CREATE TABLE IF NOT EXISTS ${this.name} AS ${this.select}`).then(
-      () => true,
-      () => false,
+      () => (this.built = true),
+      () => {
+        this.failures += 1;
+        if (this.failures < 2) this.created = null;
+        return false;
+      },
     );
     return this.created;
   }
@@ -49,4 +60,32 @@ export function clauseColumns(clauses: SelectionClause[]): Set<string> | null {
     for (const name of names) columns.add(name);
   }
   return columns;
+}
+
+/** How many value combinations the columns can take (status: its codes, fewer than 10; unknown: Infinity). */
+export function combinations(dataset: Dataset, columns: Iterable<string>): number {
+  let product = 1;
+  for (const name of columns) product *= name === 'status' ? 10 : (dataset.stats.get(name)?.distinct ?? Infinity);
+  return product;
+}
+
+/** Materialised tables by key, made on first use and kept for as long as the view lives. */
+export class MaterializedTables {
+  private readonly tables = new Map<string, MaterializedTable>();
+  constructor(private readonly kind: string) {}
+
+  /** The table for `key` if it was asked for and exists now. */
+  built(key: string): boolean {
+    return this.tables.get(key)?.built ?? false;
+  }
+
+  /** The table for `key`, made from `select()` the first time the key is asked for. */
+  get(key: string, select: () => string): MaterializedTable {
+    let table = this.tables.get(key);
+    if (!table) {
+      table = new MaterializedTable(this.kind, select());
+      this.tables.set(key, table);
+    }
+    return table;
+  }
 }

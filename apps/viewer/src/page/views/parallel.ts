@@ -111,8 +111,17 @@ export function createParallelView(ctx: ViewContext): View {
     }
   }
 
+  // Lines on a canvas (1,500 SVG paths cost the page a style, layout and paint pass on every brush), axes and
+  // brushes in an SVG on top.
+  const ratio = window.devicePixelRatio || 1;
+  const canvas = h('canvas', { width: String(Math.round(WIDTH * ratio)), height: String(Math.round(HEIGHT * ratio)), class: 'lines', 'data-role': 'lines' });
+  canvas.style.position = 'absolute';
+  canvas.style.left = '0';
+  canvas.style.top = '0';
+  canvas.style.width = `${WIDTH}px`;
+  canvas.style.height = `${HEIGHT}px`;
   const svg = d3.create('svg').attr('width', WIDTH).attr('height', HEIGHT);
-  const lines = svg.append('g').attr('class', 'lines').attr('fill', 'none').attr('stroke-width', 1);
+  svg.style('position', 'relative');
   const axisLayer = svg.append('g');
   for (const column of columns) {
     const g = axisLayer.append('g').attr('transform', `translate(${xPos(column.name)},0)`).attr('data-axis', column.name);
@@ -127,7 +136,11 @@ export function createParallelView(ctx: ViewContext): View {
     }
     g.append('text').attr('y', MARGIN.top - 12).attr('text-anchor', 'middle').attr('fill', 'currentColor').attr('font-weight', 600).text(column.name);
   }
-  chart.appendChild(svg.node()!);
+  const stack = h('div', { class: 'parallel-stack' }, canvas, svg.node()!);
+  stack.style.position = 'relative';
+  stack.style.width = `${WIDTH}px`;
+  stack.style.height = `${HEIGHT}px`;
+  chart.appendChild(stack);
 
   const brushes: Record<string, Brush> = { ...(ctx.state.brushes.parallel ?? {}) };
   const sample = dataset.sample ?? dataset.table;
@@ -143,28 +156,45 @@ export function createParallelView(ctx: ViewContext): View {
       if (isNumeric(column)) return typeof value === 'number' && value >= (brush[0] as number) && value <= (brush[1] as number);
       return (brush as unknown[]).some((v) => String(v) === String(value));
     });
-  const colour = () => {
-    lines
-      .selectAll<SVGPathElement, Record<string, unknown>>('path')
-      .attr('stroke', (row) => (inside(row) ? '#2f6fdf' : '#b8bec6'))
-      .attr('stroke-opacity', (row) => (inside(row) ? 0.3 : 0.12))
-      .sort((a, b) => Number(inside(a)) - Number(inside(b)));
-    frame.status.dataset.highlighted = String(drawn.filter(inside).length);
+  /** Each row's polyline (points in CSS pixels), made once per answer. */
+  let polylines: [number, number][][] = [];
+  /** Paints the lines: those outside this view's brushes first and faint, those inside on top. */
+  const paint = () => {
+    const context = canvas.getContext('2d')!;
+    context.setTransform(ratio, 0, 0, ratio, 0, 0);
+    context.clearRect(0, 0, WIDTH, HEIGHT);
+    context.lineWidth = 1;
+    let highlighted = 0;
+    for (const pass of [false, true]) {
+      context.strokeStyle = pass ? 'rgba(47, 111, 223, 0.3)' : 'rgba(184, 190, 198, 0.12)';
+      drawn.forEach((row, i) => {
+        if (inside(row) !== pass) return;
+        if (pass) highlighted += 1;
+        const points = polylines[i];
+        if (points.length < 2) return;
+        context.beginPath();
+        context.moveTo(points[0][0], points[0][1]);
+        for (let k = 1; k < points.length; k += 1) context.lineTo(points[k][0], points[k][1]);
+        context.stroke();
+      });
+    }
+    canvas.dataset.lines = String(drawn.length);
+    frame.status.dataset.highlighted = String(highlighted);
   };
   const draw = (table: Table) => {
+    ctx.received('parallel');
     const rows = table.toArray() as Record<string, unknown>[];
     drawn = rows;
-    const path = (row: Record<string, unknown>) => {
+    polylines = rows.map((row) => {
       const points: [number, number][] = [];
       for (const column of columns) {
         const y = scales.get(column.name)!.scale(row[column.name]);
         if (y === undefined || !Number.isFinite(y)) continue;
         points.push([xPos(column.name)!, y]);
       }
-      return d3.line()(points);
-    };
-    lines.selectAll('path').data(rows).join('path').attr('d', path);
-    colour();
+      return points;
+    });
+    paint();
     frame.status.textContent = `${rows.length.toLocaleString('en-US')} lines: rows of the ${sample === dataset.table ? 'table' : 'random sample'} that pass the other views${fallbackNote}; drag on an axis to brush it`;
     frame.status.dataset.lines = String(rows.length);
     ctx.rendered('parallel');
@@ -197,7 +227,7 @@ export function createParallelView(ctx: ViewContext): View {
     if (Object.keys(brushes).length > 0) ctx.state.brushes.parallel = { ...brushes };
     else delete ctx.state.brushes.parallel;
     ctx.saveState();
-    colour();
+    paint();
   };
   for (const column of columns) {
     const brush = d3

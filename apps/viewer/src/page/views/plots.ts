@@ -33,11 +33,12 @@ interface PlotElement extends HTMLElement {
   };
 }
 
-/** Calls `done` after each render of the plot (Mosaic renders once every mark has its data). */
-function onRender(element: HTMLElement, done: () => void): void {
+/** Calls `received` before and `done` after each render of the plot (Mosaic renders once every mark has its data). */
+function onRender(element: HTMLElement, received: () => void, done: () => void): void {
   const plot = (element as PlotElement).value;
   const render = plot.render.bind(plot);
   plot.render = async () => {
+    received();
     await render();
     done();
   };
@@ -120,7 +121,7 @@ export function createLineView(ctx: ViewContext): View {
     ...(s.series ? [vg.colorLegend({}), vg.colorScale('ordinal')] : []),
   ) as HTMLElement;
   body.appendChild(element);
-  onRender(element, () => ctx.rendered('line'));
+  onRender(element, () => ctx.received('line'), () => ctx.rendered('line'));
   if (ctx.state.brushes.line) restoreBrush(element, ctx.state.brushes.line as Interval);
   const untrack = trackBrush(ctx, element, 'line');
   return { id: 'line', element: frame.element, destroy: untrack };
@@ -171,7 +172,7 @@ export function createHeatmapView(ctx: ViewContext): View {
     vg.marginBottom(56),
   ) as HTMLElement;
   body.appendChild(element);
-  onRender(element, () => ctx.rendered('heat'));
+  onRender(element, () => ctx.received('heat'), () => ctx.rendered('heat'));
   if (ctx.state.brushes.heat) restoreBrush(element, ctx.state.brushes.heat);
   const untrack = trackBrush(ctx, element, 'heat');
   return { id: 'heat', element: frame.element, destroy: untrack };

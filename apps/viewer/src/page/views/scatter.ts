@@ -5,7 +5,7 @@
  * views to the rows inside it. Which way is better on each metric is a control (smaller by default; larger for
  * metrics named like bandwidth or throughput).
  */
-import { MosaicClient, type Selection } from '@uwdata/mosaic-core';
+import { MosaicClient, type Selection, type SelectionClause } from '@uwdata/mosaic-core';
 import { column, count, Query, VerbatimNode, type FilterExpr } from '@uwdata/mosaic-sql';
 import type { Table } from '@uwdata/flechette';
 import * as d3 from 'd3';
@@ -15,7 +15,7 @@ import { binExpr, densityDomainPredicate, ident, localFrontierQuery, paretoQuery
 import type { Interval } from '../state.js';
 import { checkbox, formatValue, labelled, panel, type View, type ViewContext } from './context.js';
 import { DebouncedQuery } from './debounced.js';
-import { clauseColumns, MaterializedTable } from './materialized.js';
+import { clauseColumns, combinations, MaterializedTables } from './materialized.js';
 
 const WIDTH = 560;
 const HEIGHT = 320;
@@ -26,13 +26,6 @@ type Scale = d3.ScaleContinuousNumeric<number, number>;
 
 /** Most value combinations of brushed axes a table of per-combination frontiers is made for. */
 const MAX_COMBINATIONS = 20_000;
-
-/** How many value combinations the columns have (status: its codes, fewer than 10). */
-function combinations(ctx: ViewContext, columns: Set<string>): number {
-  let product = 1;
-  for (const name of columns) product *= name === 'status' ? 10 : (ctx.dataset.stats.get(name)?.distinct ?? Infinity);
-  return product;
-}
 
 class LayerClient extends MosaicClient {
   constructor(
@@ -131,6 +124,7 @@ export function createScatterView(ctx: ViewContext): View {
   };
 
   const drawDensity = (table: Table) => {
+    ctx.received('scatter');
     const context = canvas.getContext('2d')!;
     context.clearRect(0, 0, canvas.width, canvas.height);
     const bx = table.getChild('bx').toArray() as ArrayLike<number>;
@@ -159,6 +153,7 @@ export function createScatterView(ctx: ViewContext): View {
   let frontier: Row[] = [];
   const layoutColumns = axes(ctx.dataset).map((c) => c.name);
   const drawFrontier = (table: Table) => {
+    ctx.received('scatter');
     frontier = (table.toArray() as Row[]).filter((r) => typeof r[s.x] === 'number' && typeof r[s.y] === 'number');
     const px = (r: Row) => x(r[s.x] as number);
     const py = (r: Row) => y(r[s.y] as number);
@@ -197,30 +192,35 @@ export function createScatterView(ctx: ViewContext): View {
   );
   // The frontier scans every filtered row (no pre-aggregate can answer it): it waits for brushes to rest.
   // Brushes on a few axes (the usual case) are answered from the frontiers within each combination of those
-  // axes' values, made once per set of brushed axes (exact: localFrontierQuery); other brushes scan the rows.
+  // axes' values, made once per set of brushed axes (exact: localFrontierQuery), at once once that table exists;
+  // other brushes scan the rows.
   const hasStatus = ctx.dataset.columns.some((c) => c.name === 'status');
   const partitionable = new Set([...layoutColumns, ...(hasStatus ? ['status'] : [])]);
   const kept = [...layoutColumns, ...(hasStatus ? ['status'] : [])];
-  const locals = new Map<string, MaterializedTable>();
+  const locals = new MaterializedTables('pf');
   const base = { table, x: s.x, y: s.y, minX: s.minX, minY: s.minY, columns: layoutColumns };
+  /** The key of the per-combination frontiers that answer these clauses (null: they scan the rows). */
+  const partitionFor = (clauses: SelectionClause[]) => {
+    const brushed = clauseColumns(clauses);
+    if (!brushed || ![...brushed].every((c) => partitionable.has(c)) || combinations(ctx.dataset, brushed) > MAX_COMBINATIONS) return null;
+    return [...brushed].sort();
+  };
   const pareto = new DebouncedQuery(
     ctx.selection,
     async (filter, clauses) => {
-      const brushed = clauseColumns(clauses);
-      if (brushed && [...brushed].every((c) => partitionable.has(c)) && combinations(ctx, brushed) <= MAX_COMBINATIONS) {
-        const partition = [...brushed].sort();
-        const key = partition.join('\u0000');
-        let local = locals.get(key);
-        if (!local) {
-          local = new MaterializedTable('pf', localFrontierQuery({ ...base, columns: kept, partition, positiveX: logX }));
-          locals.set(key, local);
-        }
+      const partition = partitionFor(clauses);
+      if (partition) {
+        const local = locals.get(partition.join('\u0000'), () => localFrontierQuery({ ...base, columns: kept, partition, positiveX: logX }));
         if (await local.ready()) return paretoQuery({ ...base, from: local.name, filter: where(filter) });
       }
       return paretoQuery({ ...base, filter: where(filter), binning: { log: logX, domain: xDomain, bins: 4096 } });
     },
     drawFrontier,
     showError,
+    (clauses) => {
+      const partition = partitionFor(clauses);
+      return partition !== null && locals.built(partition.join('\u0000'));
+    },
   );
 
   // Hover: the nearest frontier point within 14 px shows its row.

@@ -65,6 +65,7 @@ class WindowClient extends MosaicClient {
   }
 
   queryResult(data: unknown) {
+    this.view.ctx.received('table');
     this.view.draw(data as Table, ownPredicate(this.view).error);
     return this;
   }

@@ -1,17 +1,24 @@
 /**
- * What-if: pick a cluster and a model, drag the scale-up bandwidth, the NIC rate, the GPU count and the layout,
- * and read the collective and training predictions, computed in this page by the TypeScript model. Each figure
- * is shown beside the preset's own (the cluster as built) so the cost of a cap reads as a ratio. Clicking a row
- * of the table copies the row's matching columns (cluster, op, bytes, gpus, …) into the panel.
+ * What-if: pick a cluster, a model and the training framework's implementation profile, drag the scale-up
+ * bandwidth, the NIC rate, the GPU count and the layout (tensor- and pipeline-parallel sizes: sliders over the
+ * sizes the model accepts), and read the collective and training predictions, computed in this page by the
+ * TypeScript model. Each figure is shown beside the preset's own (the cluster as built) so the cost of a cap reads
+ * as a ratio. Clicking a row of the table copies the row's matching columns (cluster, op, bytes, gpus, tp, pp,
+ * profile …) into the panel.
  */
 import { h, select } from '../dom.js';
 import type { WhatIfState } from '../state.js';
 import {
   clusterPresets,
+  DEFAULT_PROFILE,
   evaluateWhatIf,
   gpuChoices,
+  isProfile,
+  layoutChoices,
   modelPresets,
+  nearestChoice,
   presetRates,
+  profilePresets,
   WHATIF_OPS,
   type WhatIfInputs,
   type WhatIfResult,
@@ -48,7 +55,9 @@ export function initialInputs(saved: Partial<WhatIfState>, datasetValues: (colum
   const models = modelPresets();
   const model = saved.model && models.some((m) => m.id === saved.model) ? saved.model : (models.find((m) => m.id === 'llama3-70b') ?? models[0]).id;
   const op = saved.op && (WHATIF_OPS as readonly string[]).includes(saved.op) ? (saved.op as WhatIfInputs['op']) : 'all-reduce';
-  return {
+  const fromRows = (datasetValues('profile') ?? []).map(String).find(isProfile);
+  const profile = isProfile(saved.profile) ? saved.profile : (fromRows ?? DEFAULT_PROFILE);
+  return snapLayout({
     cluster: cluster.id,
     model,
     op,
@@ -58,7 +67,31 @@ export function initialInputs(saved: Partial<WhatIfState>, datasetValues: (colum
     nicGbps: saved.nicGbps ?? rates.nicGbps,
     tp: saved.tp ?? Math.min(8, cluster.params.gpusPerDomain),
     pp: saved.pp ?? 4,
-  };
+    profile,
+  });
+}
+
+/** TP and PP moved to the nearest sizes the model accepts for these inputs (unchanged when there are none). */
+export function snapLayout(inputs: WhatIfInputs): WhatIfInputs {
+  const choices = layoutChoices(inputs);
+  if (choices.tp.length === 0) return inputs;
+  const tp = nearestChoice(choices.tp, inputs.tp);
+  const pp = nearestChoice(choices.pp.get(tp)!, inputs.pp);
+  return tp === inputs.tp && pp === inputs.pp ? inputs : { ...inputs, tp, pp };
+}
+
+/** A range input over a list of values (GPU counts, TP and PP sizes): the slider moves by index. */
+function stepSlider(label: string, control: string, values: number[], value: number, onInput: (value: number) => void): HTMLElement {
+  const output = h('output', {}, String(value));
+  const input = h('input', { type: 'range', min: 0, max: Math.max(0, values.length - 1), step: 1, value: Math.max(0, values.indexOf(value)), 'data-control': control, 'aria-label': label });
+  input.dataset.values = values.join(',');
+  if (values.length < 2) input.disabled = true;
+  input.addEventListener('input', () => {
+    const next = values[Number(input.value)];
+    output.textContent = String(next);
+    onInput(next);
+  });
+  return h('label', {}, h('span', {}, label), input, output);
 }
 
 class WhatIfView implements View {
@@ -78,12 +111,31 @@ class WhatIfView implements View {
     window.addEventListener('linkcap:row', this.onRow);
   }
 
+  /** The TP and PP sliders (remade when the GPU count, model, cluster or profile changes what is valid). */
+  private readonly layoutBox = h('div', { class: 'whatif-layout' });
+
   private set(patch: Partial<WhatIfInputs>, redraw = false) {
-    this.inputs = { ...this.inputs, ...patch };
+    const before = this.inputs;
+    this.inputs = snapLayout({ ...this.inputs, ...patch });
     Object.assign(this.ctx.state.whatif, this.inputs);
     this.ctx.saveState();
     if (redraw) this.drawInputs();
+    else if (['gpus', 'model', 'cluster', 'profile', 'tp'].some((k) => before[k as keyof WhatIfInputs] !== this.inputs[k as keyof WhatIfInputs])) this.drawLayout(patch);
     this.update();
+  }
+
+  /** The layout sliders: TP over the sizes the model accepts, PP over those it accepts with this TP. */
+  private drawLayout(patch: Partial<WhatIfInputs> = {}) {
+    const choices = layoutChoices(this.inputs);
+    if (choices.tp.length === 0) {
+      this.layoutBox.replaceChildren(h('p', { class: 'error', 'data-output': 'layout-error' }, `No tensor × pipeline layout: ${choices.error}`));
+      return;
+    }
+    // The slider being dragged stays in place (remaking it would end the drag); the other is remade.
+    const tpSlider = 'tp' in patch && this.layoutBox.querySelector('[data-control=tp]') ? this.layoutBox.firstElementChild : null;
+    const tp = tpSlider ?? stepSlider('tensor parallel', 'tp', choices.tp, this.inputs.tp, (value) => this.set({ tp: value }));
+    const pp = stepSlider('pipeline parallel', 'pp', choices.pp.get(this.inputs.tp)!, this.inputs.pp, (value) => this.set({ pp: value }));
+    this.layoutBox.replaceChildren(tp!, pp);
   }
 
   private takeRow(row: Record<string, unknown>) {
@@ -99,6 +151,7 @@ class WhatIfView implements View {
     for (const key of ['bytes', 'gpus', 'scaleUpBidirGBps', 'nicGbps', 'tp', 'pp'] as const) {
       if (typeof row[key] === 'number' && Number.isFinite(row[key]) && (row[key] as number) > 0) patch[key] = row[key] as number;
     }
+    if (isProfile(row.profile)) patch.profile = row.profile;
     this.set(patch, true);
   }
 
@@ -118,16 +171,9 @@ class WhatIfView implements View {
     const domain = cluster.params.gpusPerDomain;
     const gpus = gpuChoices(domain);
     if (!gpus.includes(this.inputs.gpus)) gpus.push(this.inputs.gpus), gpus.sort((a, b) => a - b);
-    const gpuIndex = gpus.indexOf(this.inputs.gpus);
-    const gpuOutput = h('output', {}, String(this.inputs.gpus));
-    const gpuSlider = h('input', { type: 'range', min: 0, max: gpus.length - 1, step: 1, value: gpuIndex, 'data-control': 'gpus', 'aria-label': 'GPUs' });
-    gpuSlider.addEventListener('input', () => {
-      const value = gpus[Number(gpuSlider.value)];
-      gpuOutput.textContent = String(value);
-      this.set({ gpus: value });
-    });
-    const divisors = [1, 2, 4, 8, 16, 32, 64, 72].filter((t) => t <= domain && domain % t === 0);
     const rates = presetRates(cluster);
+    const profiles = profilePresets();
+    const profile = profiles.find((p) => p.id === this.inputs.profile)!;
     this.inputsBox.replaceChildren(
       h(
         'label',
@@ -145,6 +191,18 @@ class WhatIfView implements View {
         h('output', {}, `${domain}/domain`),
       ),
       h('label', {}, h('span', {}, 'model'), select(modelPresets().map((m) => ({ value: m.id })), this.inputs.model, (model) => this.set({ model }), { 'data-control': 'model' }), h('output', {})),
+      h(
+        'label',
+        { title: `${profile.name}: ${profile.description}` },
+        h('span', {}, 'framework profile'),
+        select(
+          profiles.map((p) => ({ value: p.id })),
+          this.inputs.profile,
+          (id) => this.set({ profile: id as WhatIfInputs['profile'] }, true),
+          { 'data-control': 'profile' },
+        ),
+        h('output', {}),
+      ),
       h('label', {}, h('span', {}, 'collective'), select(WHATIF_OPS.map((op) => ({ value: op })), this.inputs.op, (op) => this.set({ op: op as WhatIfInputs['op'] }), { 'data-control': 'op' }), h('output', {})),
       h(
         'label',
@@ -155,16 +213,11 @@ class WhatIfView implements View {
       ),
       this.slider(`scale-up (preset ${rates.scaleUpBidirGBps})`, 'scaleUpBidirGBps', 50, 1800, 10, 'GB/s bidir'),
       this.slider(`NIC (preset ${rates.nicGbps})`, 'nicGbps', 25, 1600, 25, 'Gb/s'),
-      h('label', {}, h('span', {}, 'GPUs'), gpuSlider, gpuOutput),
-      h('label', {}, h('span', {}, 'tensor parallel'), select(divisors.map((t) => ({ value: String(t) })), String(this.inputs.tp), (t) => this.set({ tp: Number(t) }), { 'data-control': 'tp' }), h('output', {})),
-      h(
-        'label',
-        {},
-        h('span', {}, 'pipeline parallel'),
-        select([1, 2, 4, 8, 16, 32].map((p) => ({ value: String(p) })), String(this.inputs.pp), (p) => this.set({ pp: Number(p) }), { 'data-control': 'pp' }),
-        h('output', {}),
-      ),
+      stepSlider('GPUs', 'gpus', gpus, this.inputs.gpus, (value) => this.set({ gpus: value })),
+      this.layoutBox,
+      h('p', { class: 'hint', 'data-output': 'profile' }, `${profile.name}: ${profile.description}.`),
     );
+    this.drawLayout();
   }
 
   private figure(name: string, label: string, value: number, text: string, base?: number): HTMLElement[] {
@@ -197,7 +250,7 @@ class WhatIfView implements View {
         ),
       );
     }
-    parts.push(h('h3', {}, `${this.inputs.model}, TP ${this.inputs.tp} × PP ${this.inputs.pp}`));
+    parts.push(h('h3', {}, `${this.inputs.model}, TP ${this.inputs.tp} × PP ${this.inputs.pp}, ${this.inputs.profile}`));
     const t = result.training;
     const bt = baseline.training;
     if ('error' in t) parts.push(h('p', { class: 'error', 'data-output': 'training-error' }, t.error));
