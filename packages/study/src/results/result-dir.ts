@@ -1,0 +1,40 @@
+/**
+ * Reads a sweep result directory (docs/design/sweep-results.md): manifest.json and the reduction tables it lists.
+ * The study reads only reductions; rows.parquet, when present, is for the viewer and for users.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { LinkcapInputError } from '@linkcap/core';
+import { readParquet } from './parquet.js';
+import type { Row } from './table.js';
+
+export interface SweepManifest {
+  format: string;
+  kind: string;
+  spec: Record<string, unknown>;
+  complete: boolean;
+  points: { total: number; evaluated: number; ok: number };
+  files: { rows: string | null; reductions: { name: string; kind: string; file: string; by?: string[]; metric?: string }[] };
+  createdAt: string;
+  [key: string]: unknown;
+}
+
+export interface SweepResult {
+  dir: string;
+  manifest: SweepManifest;
+  /** Reduction tables by name. */
+  tables: Record<string, Row[]>;
+}
+
+export async function readResultDir(dir: string): Promise<SweepResult> {
+  const manifestFile = join(dir, 'manifest.json');
+  if (!existsSync(manifestFile)) throw new LinkcapInputError(dir, 'not a sweep result directory: manifest.json is missing');
+  const manifest = JSON.parse(readFileSync(manifestFile, 'utf8')) as SweepManifest;
+  if (typeof manifest.format !== 'string' || !manifest.format.startsWith('linkcap-sweep/')) {
+    throw new LinkcapInputError(manifestFile, `format ${JSON.stringify(manifest.format)}: expected linkcap-sweep/1`);
+  }
+  if (!manifest.complete) throw new LinkcapInputError(manifestFile, 'the sweep did not complete (complete: false); rerun it');
+  const tables: Record<string, Row[]> = {};
+  for (const reduction of manifest.files.reductions) tables[reduction.name] = (await readParquet(join(dir, reduction.file))).rows;
+  return { dir, manifest, tables };
+}
