@@ -8,6 +8,7 @@ import { register as registerControls } from './controls.js';
 import { register as registerTrain } from './train.js';
 import { register as registerCompare } from './compare.js';
 import { register as registerModels } from './models.js';
+import { register as registerStudy } from './study.js';
 
 export function registerCommands(program: Command): void {
   registerCollective(program);
@@ -18,4 +19,5 @@ export function registerCommands(program: Command): void {
   registerTrain(program);
   registerCompare(program);
   registerModels(program);
+  registerStudy(program);
 }

@@ -16,6 +16,8 @@ export type StudySweep = (typeof STUDY_SWEEPS)[number];
 export interface StudyClaims {
   slowdown: { low: number; high: number; source: string };
   doubleCost: { factor: number; source: string };
+  deepseekV3: { gpuHoursPerTrillionTokens: number; source: string };
+  workarounds: { source: string };
   tencent: { previousDays: number; newDays: number; computeRatio: number; networkGain: number; source: string };
 }
 

@@ -1,0 +1,213 @@
+/**
+ * Section 2 — workarounds: how much of the H800's gap do layout and schedule tricks recover, against the classic
+ * Megatron recipe (TP 8 in the node)? And DeepSeek-V3's own layout on its own cluster, as a case.
+ */
+import { COMM_TERMS } from '../sweeps/columns.js';
+import { count, extra, layoutText, share, times } from '../report/format.js';
+import type { ChartSeriesPoint, Section } from '../report/model.js';
+import { num, one, type Row } from '../results/table.js';
+import { baseVariant, errorNote, modelIds, modelName, table, type StudyContext } from './context.js';
+import { H100, H800 } from './h800-vs-h100.js';
+import { acrossVariants, inVariant, median, sensitivity, variantsOf, type Variant } from './variants.js';
+import { disagreements, judge, type Tally } from './verdict.js';
+
+const SWEEP = 'workarounds';
+const LEVER_TEXT: Record<string, string> = {
+  classic: 'classic recipe (TP 8, PP, 1F1B)',
+  best: 'free layout search',
+  'no-tp': 'no tensor parallelism',
+  overlap: 'free search + full overlap',
+  'fp8-comm': 'free search + FP8 communication',
+  all: 'free search + overlap + FP8 comm.',
+};
+
+interface Case {
+  model: string;
+  gpus: number;
+  step: Record<string, { h100: Row | undefined; h800: Row | undefined }>;
+  /** T800(lever) / T100(lever). */
+  gap: Record<string, number>;
+  /** (T800(classic) − T800(lever)) / (T800(classic) − T100(classic)). */
+  recovered: Record<string, number>;
+  /** The fastest H800 lever over H100's classic recipe. */
+  bestH800VsClassicH100: number;
+  bestLever: string;
+}
+
+function cases(ctx: StudyContext, v: Variant): Case[] {
+  const best = inVariant(table(ctx, SWEEP, 'best'), v);
+  const levers = ctx.plan.sweeps[SWEEP].spec.axes.lever.map(String);
+  const out: Case[] = [];
+  for (const model of modelIds(ctx, SWEEP)) {
+    for (const gpus of ctx.plan.sweeps[SWEEP].spec.axes.gpus.map(Number)) {
+      const step: Case['step'] = {};
+      const t = (cluster: string, lever: string) => {
+        const row = one(best, { cluster, model, gpus, lever });
+        return row && row.status === 0 ? num(row, 'stepTimeS') : NaN;
+      };
+      const gap: Record<string, number> = {};
+      const recovered: Record<string, number> = {};
+      for (const lever of levers) {
+        step[lever] = { h100: one(best, { cluster: H100, model, gpus, lever }), h800: one(best, { cluster: H800, model, gpus, lever }) };
+        gap[lever] = t(H800, lever) / t(H100, lever);
+        recovered[lever] = (t(H800, 'classic') - t(H800, lever)) / (t(H800, 'classic') - t(H100, 'classic'));
+      }
+      let bestLever = '';
+      let bestStep = Infinity;
+      for (const lever of levers) if (t(H800, lever) < bestStep) [bestLever, bestStep] = [lever, t(H800, lever)];
+      out.push({ model, gpus, step, gap, recovered, bestH800VsClassicH100: bestStep / t(H100, 'classic'), bestLever });
+    }
+  }
+  return out;
+}
+
+function deepseekCase(ctx: StudyContext, v: Variant) {
+  const rows = inVariant(table(ctx, 'deepseek-v3', 'best'), v);
+  const clusters = ctx.plan.sweeps['deepseek-v3'].spec.axes.cluster.map(String);
+  const h100 = one(rows, { cluster: clusters[0] });
+  const h800 = one(rows, { cluster: clusters[1] });
+  const gpus = num(h800, 'gpus') || Number(ctx.plan.sweeps['deepseek-v3'].spec.axes.gpus[0]);
+  const gpuHoursPerT = (r: Row | undefined) => (1e12 / num(r, 'tokensPerS')) * gpus / 3600;
+  return { h100, h800, clusters, ratio: num(h800, 'stepTimeS') / num(h100, 'stepTimeS'), gpuHours: gpuHoursPerT(h800), gpuHoursH100: gpuHoursPerT(h100) };
+}
+
+export function analyseWorkarounds(ctx: StudyContext): Section {
+  const base = baseVariant(ctx, SWEEP);
+  const variants = variantsOf(table(ctx, SWEEP, 'best'), base);
+  const perVariant = acrossVariants(variants, (v) => cases(ctx, v));
+  const baseCases = perVariant[0].value;
+  const levers = ctx.plan.sweeps[SWEEP].spec.axes.lever.map(String);
+  const finite = (xs: number[]) => xs.filter(Number.isFinite);
+  const med = (f: (c: Case) => number) => sensitivity(perVariant.map((p) => ({ ...p, value: median(finite(p.value.map(f))) })));
+
+  const recoveredBest = med((c) => c.recovered.best);
+  const recoveredAll = med((c) => c.recovered.all);
+  const gapClassic = med((c) => c.gap.classic);
+  const gapAll = med((c) => c.gap.all);
+  const tallies = perVariant.map((p) => {
+    const priced = p.value.filter((c) => Number.isFinite(c.bestH800VsClassicH100));
+    return { ...p, value: { holds: priced.filter((c) => c.bestH800VsClassicH100 <= 1).length, total: priced.length } as Tally };
+  });
+
+  const dsBase = acrossVariants(variantsOf(table(ctx, 'deepseek-v3', 'best'), baseVariant(ctx, 'deepseek-v3')), (v) => deepseekCase(ctx, v));
+  const ds = dsBase[0].value;
+  const dsRatio = sensitivity(dsBase.map((p) => ({ ...p, value: p.value.ratio })));
+  const dsHours = sensitivity(dsBase.map((p) => ({ ...p, value: p.value.gpuHours })));
+  const published = ctx.plan.claims.deepseekV3.gpuHoursPerTrillionTokens;
+  const memoryGiB = num(ds.h800, 'memoryBytes') / 2 ** 30;
+  const dsComm = (r: Row | undefined) => COMM_TERMS.filter((t) => num(r, t.column) > 0).map((t) => `${t.label} ${num(r, t.column).toFixed(2)} s`).join(', ');
+
+  const chart: ChartSeriesPoint[] = [];
+  for (const c of baseCases) {
+    for (const lever of levers) {
+      if (!Number.isFinite(c.gap[lever])) continue;
+      chart.push({ config: `${modelName(ctx, c.model)}, ${c.gpus}`, lever: LEVER_TEXT[lever] ?? lever, gap: c.gap[lever] - 1 });
+    }
+  }
+
+  return {
+    id: 'workarounds',
+    title: 'Workarounds: how much of the gap do they win back?',
+    shortTitle: 'Workarounds',
+    question: 'Starting from the classic Megatron recipe, how much of the H800’s gap do a free layout search, dropping tensor parallelism, overlap and FP8 communication recover? And what did DeepSeek-V3’s own layout pay for the cap?',
+    headlines: [
+      { id: 'gap-classic', label: 'median H800 slowdown, classic recipe on both', format: 'times', sensitivity: gapClassic },
+      { id: 'recovered-best', label: 'share of that gap recovered by the best H800 layout', format: 'share', sensitivity: recoveredBest },
+      { id: 'recovered-all', label: 'share recovered by best layout + overlap + FP8 communication', format: 'share', sensitivity: recoveredAll },
+      { id: 'gap-all', label: 'median H800 slowdown left when both use every lever', format: 'times', sensitivity: gapAll },
+      { id: 'deepseek-ratio', label: 'DeepSeek-V3 layout: its H800 cluster vs the same on H100', format: 'times', sensitivity: dsRatio },
+      { id: 'deepseek-gpu-hours', label: 'DeepSeek-V3: H800 GPU-hours per trillion tokens', format: 'number', sensitivity: dsHours },
+    ],
+    blocks: [
+      {
+        kind: 'text',
+        markdown:
+          `Each lever is priced on both clusters, so the gap it leaves is H800 vs H100 *with the same lever*; the share recovered is how much of the ` +
+          `classic recipe's H800 gap the lever removes on the H800 alone, (T₈₀₀ classic − T₈₀₀ lever) ÷ (T₈₀₀ classic − T₁₀₀ classic). ` +
+          `The classic recipe keeps TP 8 inside the node (all tensor-parallel traffic on the capped NVLink), PP as memory needs, plain 1F1B, microbatch 1 and the distributed optimizer; ` +
+          `the free search may choose any layout.`,
+      },
+      {
+        kind: 'table',
+        title: 'Gap left by each lever (H800 ÷ H100 with the same lever; share of the classic gap recovered in brackets)',
+        columns: [{ header: 'model', align: 'left' }, { header: 'GPUs' }, ...levers.map((l) => ({ header: LEVER_TEXT[l] ?? l }))],
+        rows: baseCases.map((c) => [
+          modelName(ctx, c.model),
+          c.gpus.toLocaleString('en-US'),
+          ...levers.map((l) => (Number.isFinite(c.gap[l]) ? `${extra(c.gap[l])}${l === 'classic' ? '' : ` (${share(c.recovered[l], 0)})`}` : '—')),
+        ]),
+        note: 'A recovered share above 100% means the lever makes the H800 faster than the H100 running the classic recipe.',
+      },
+      {
+        kind: 'chart',
+        id: 'gap-by-lever',
+        title: 'The H800 gap left by each lever',
+        type: 'bar',
+        data: chart,
+        x: 'lever',
+        y: 'gap',
+        series: 'lever',
+        facet: 'config',
+        xLabel: '',
+        yLabel: 'extra step time on H800',
+        xType: 'band',
+        yPercent: true,
+        caption: 'Extra step time on H800 over H100 when both use the same lever, per model and GPU count (base case).',
+      },
+      {
+        kind: 'table',
+        title: 'The layouts behind the classic and the best H800 configuration',
+        columns: [{ header: 'model', align: 'left' }, { header: 'GPUs' }, { header: 'classic on H800', align: 'left' }, { header: 'fastest H800 lever', align: 'left' }, { header: 'its layout', align: 'left' }, { header: 'vs H100 classic' }],
+        rows: baseCases.map((c) => [
+          modelName(ctx, c.model),
+          c.gpus.toLocaleString('en-US'),
+          layoutText(c.step.classic?.h800),
+          LEVER_TEXT[c.bestLever] ?? c.bestLever,
+          layoutText(c.step[c.bestLever]?.h800),
+          extra(c.bestH800VsClassicH100),
+        ]),
+      },
+      {
+        kind: 'verdict',
+        verdict: {
+          claim: '"algorithmic workarounds" get around the cap',
+          source: ctx.plan.claims.workarounds.source,
+          verdict: judge(tallies),
+          because:
+            `the fastest H800 configuration is at least as fast as the H100's classic recipe in ${tallies[0].value.holds} of ${tallies[0].value.total} cases (${disagreements(tallies)}); ` +
+            `the best layout alone recovers ${share(recoveredBest.base, 0)} of the classic gap in the median case, every lever together ${share(recoveredAll.base, 0)}; ` +
+            `but an H100 using the same levers stays ${extra(gapAll.base)} ahead.`,
+          short: `workarounds close the gap: H800 best ≤ H100 classic in ${tallies[0].value.holds} of ${tallies[0].value.total}; ${share(recoveredAll.base, 0)} of the gap recovered`,
+          error: errorNote(ctx, ['training', 'collectives']),
+        },
+      },
+      {
+        kind: 'text',
+        markdown:
+          `**The case: DeepSeek-V3 on its own cluster.** ${count(num(ds.h800, 'gpus'))} H800 (\`${ds.clusters[1]}\`) with ${layoutText(ds.h800)}, FP8, DualPipe-style overlap: ` +
+          `a step takes ${num(ds.h800, 'stepTimeS').toFixed(2)} s (${ds.h800?.status === 0 ? 'fits' : `needs ${memoryGiB.toFixed(0)} GiB per GPU: more than the 80 GB the model allows`}); ` +
+          `the same layout on an H100 cluster of the same size takes ${num(ds.h100, 'stepTimeS').toFixed(2)} s, so the cap costs this layout ${extra(ds.ratio, 2)}. ` +
+          `Its exposed communication is ${dsComm(ds.h800) || 'none'}: expert parallelism spans 8 nodes, so the all-to-all is bound by the InfiniBand NICs, which the cap does not touch, and no tensor parallelism crosses NVLink. ` +
+          `The model's ${count(ds.gpuHours)} GPU-hours per trillion tokens compare with the ${count(published)} DeepSeek report (${extra(ds.gpuHours / published)}).`,
+      },
+      {
+        kind: 'verdict',
+        verdict: {
+          claim: `DeepSeek-V3's layout trains at ${count(published)} H800 GPU-hours per trillion tokens`,
+          source: ctx.plan.claims.deepseekV3.source,
+          verdict: Math.abs(dsHours.base / published - 1) <= 0.15 && ds.h800?.status === 0 ? 'supported' : Math.abs(dsHours.base / published - 1) <= 0.15 ? 'partly supported' : 'not supported',
+          because:
+            `the model gives ${count(dsHours.base)} (${extra(dsHours.base / published)}; ${count(dsHours.min)}–${count(dsHours.max)} across variants)` +
+            (ds.h800?.status === 0 ? '' : `, but it does not fit this layout in memory (${memoryGiB.toFixed(0)} GiB per GPU): DeepSeek's memory savings (recomputing norms and up-projections, FP8 activations, the EMA in CPU memory) are not modelled`) +
+            '.',
+          short: `DeepSeek-V3 GPU-hours per 1T tokens: ${count(dsHours.base, true)} vs ${count(published, true)} reported; the cap costs its layout ${extra(ds.ratio)}`,
+          error: errorNote(ctx, ['training']),
+        },
+      },
+    ],
+    limits: [
+      'DualPipe is approximated as plain 1F1B with EP and PP communication overlapped; its smaller pipeline bubble is not modelled, and neither is node-limited routing (each token to at most 4 nodes), which cuts DeepSeek-V3’s cross-node all-to-all.',
+      'Levers are priced as their best case: full overlap means every communication may hide behind its compute window, which real kernels reach only partly.',
+    ],
+  };
+}

@@ -1,0 +1,189 @@
+/**
+ * `linkcap study export-controls`: runs the study's sweeps, reads their result directories, analyses them into the
+ * report's sections and writes the report folder. The folder is built under a temporary name next to the target
+ * and renamed into place at the end: an interrupted run never leaves a half-written report, and a folder that is
+ * not a linkcap study report is never overwritten.
+ */
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { countParameters, getTrainingEngine, LinkcapInputError, resolveModel } from '@linkcap/core';
+import { loadPlan, STUDY_SWEEPS, type StudyPlan, type StudySweep } from './plan/load-plan.js';
+import { readResultDir, type SweepResult } from './results/result-dir.js';
+import { runSweepWithAdapter } from './sweeps/adapter.js';
+import { findValidationPage, readModelError } from './validation/model-error.js';
+import type { ModelInfo, StudyContext } from './analysis/context.js';
+import { analyseSections } from './analysis/sections.js';
+import { renderChart } from './report/charts.js';
+import { assumptionsMarkdown, filesMarkdown, generatedLine, unsupportedMarkdown } from './report/front.js';
+import { reportHtml } from './report/html.js';
+import { reportMarkdown } from './report/markdown.js';
+import type { Section, Verdict } from './report/model.js';
+import { summaryText } from './report/summary.js';
+
+export const STUDY_FORMAT = 'linkcap-study/1';
+
+export interface StudyProgress {
+  phase: 'sweep' | 'analyse' | 'write';
+  sweep?: string;
+  done?: number;
+  total?: number;
+}
+
+export interface StudyOptions {
+  quick?: boolean;
+  /** Report folder (default ./linkcap-study/export-controls[-quick]). */
+  out?: string;
+  /** Study plan file (default: examples/study/study.yaml of the checkout). */
+  plan?: string;
+  /** docs/validation.md to quote the model error from (default: found above the plan or this package). */
+  validationPage?: string;
+  onProgress?: (progress: StudyProgress) => void;
+}
+
+export interface StudyResult {
+  dir: string;
+  summary: string;
+  sections: Section[];
+  study: Record<string, unknown>;
+}
+
+export function defaultOutDir(quick: boolean): string {
+  return resolve('linkcap-study', quick ? 'export-controls-quick' : 'export-controls');
+}
+
+/** Refuses to replace anything that is not an earlier study report (nothing of the user's is lost). */
+function checkTarget(dir: string): void {
+  if (!existsSync(dir)) return;
+  const entries = readdirSync(dir);
+  if (entries.length === 0) return;
+  const marker = join(dir, 'study.json');
+  let ok = false;
+  if (existsSync(marker)) {
+    try {
+      ok = (JSON.parse(readFileSync(marker, 'utf8')) as { format?: string }).format === STUDY_FORMAT;
+    } catch {
+      ok = false;
+    }
+  }
+  if (!ok) throw new LinkcapInputError('--out', `${dir} exists and is not a linkcap study report (no study.json of format ${STUDY_FORMAT}); choose another folder or remove it`);
+}
+
+function modelInfos(plan: StudyPlan): Map<string, ModelInfo> {
+  const models = new Map<string, ModelInfo>();
+  for (const { spec } of Object.values(plan.sweeps)) {
+    for (const ref of spec.axes.model) {
+      const text = String(ref);
+      const workload = resolveModel(text.includes('#') || /\.(ya?ml|json)$/.test(text) ? resolve(plan.dir, text) : text);
+      if (models.has(workload.id)) continue;
+      const counts = countParameters(workload.row);
+      models.set(workload.id, { id: workload.id, name: workload.name, totalParams: counts.total, activeParams: counts.active, moe: (workload.spec.moe?.experts ?? 0) > 0 });
+    }
+  }
+  return models;
+}
+
+function write(file: string, text: string): void {
+  const temporary = `${file}.${process.pid}.tmp`;
+  writeFileSync(temporary, text);
+  renameSync(temporary, file);
+}
+
+export async function runExportControlsStudy(options: StudyOptions = {}): Promise<StudyResult> {
+  const quick = options.quick === true;
+  const plan = loadPlan({ file: options.plan, quick });
+  const dir = resolve(options.out ?? defaultOutDir(quick));
+  checkTarget(dir);
+  mkdirSync(dirname(dir), { recursive: true });
+  const work = join(dirname(dir), `.${basename(dir)}.${process.pid}.partial`);
+  rmSync(work, { recursive: true, force: true });
+  mkdirSync(join(work, 'sweeps'), { recursive: true });
+  try {
+    const results = {} as Record<StudySweep, SweepResult>;
+    for (const name of STUDY_SWEEPS) {
+      const { spec } = plan.sweeps[name];
+      const out = join(work, 'sweeps', name);
+      runSweepWithAdapter(spec, plan.dir, out, (p) => options.onProgress?.({ phase: 'sweep', sweep: name, done: p.done, total: p.total }));
+      results[name] = await readResultDir(out);
+    }
+    options.onProgress?.({ phase: 'analyse' });
+    const page = options.validationPage ?? findValidationPage(plan.dir, dirname(new URL(import.meta.url).pathname));
+    const ctx: StudyContext = { plan, results, models: modelInfos(plan), modelError: page ? readModelError(page) : undefined };
+    const sections = analyseSections(ctx);
+
+    options.onProgress?.({ phase: 'write' });
+    const createdAt = new Date().toISOString();
+    const engine = getTrainingEngine().kind;
+    const command = `linkcap study export-controls${quick ? ' --quick' : ''}`;
+    mkdirSync(join(work, 'charts'));
+    const charts = new Map<string, string>();
+    for (const section of sections) {
+      for (const block of section.blocks) {
+        if (block.kind !== 'chart') continue;
+        const svg = renderChart(block);
+        charts.set(block.id, svg);
+        write(join(work, 'charts', `${block.id}.svg`), svg);
+      }
+    }
+    const verdicts: { section: string; verdict: Verdict }[] = [];
+    sections.forEach((s, i) => {
+      for (const b of s.blocks) if (b.kind === 'verdict') verdicts.push({ section: `${i + 1}. ${s.title}`, verdict: b.verdict });
+    });
+    const markdown = reportMarkdown(
+      {
+        title: plan.title,
+        generated: generatedLine(ctx, engine, command, createdAt),
+        assumptions: assumptionsMarkdown(ctx),
+        verdicts,
+        files: filesMarkdown([...STUDY_SWEEPS]),
+      },
+      sections,
+      unsupportedMarkdown(sections),
+    );
+    write(join(work, 'report.md'), markdown);
+    write(join(work, 'report.html'), reportHtml(plan.title, markdown, charts));
+    const summary = summaryText(plan.title, sections, dir, quick);
+    write(join(work, 'summary.txt'), summary);
+    const study = {
+      format: STUDY_FORMAT,
+      study: 'export-controls',
+      title: plan.title,
+      quick,
+      createdAt,
+      engine,
+      linkcapVersion: '0.1.0',
+      plan: plan.file,
+      validationPage: page ?? null,
+      sweeps: STUDY_SWEEPS.map((name) => ({ name, dir: `sweeps/${name}`, spec: plan.sweeps[name].file })),
+      sections: sections.map((s) => ({
+        id: s.id,
+        title: s.title,
+        headlines: s.headlines.map((h) => ({
+          id: h.id,
+          label: h.label,
+          format: h.format,
+          base: h.sensitivity.base,
+          min: h.sensitivity.min,
+          max: h.sensitivity.max,
+          variants: h.sensitivity.values.map((v) => ({ label: v.label, overlap: v.variant.overlap, gemmEfficiency: v.variant.gemmEfficiency, value: v.value })),
+        })),
+        verdicts: s.blocks.flatMap((b) => (b.kind === 'verdict' ? [b.verdict] : [])),
+        limits: s.limits,
+      })),
+    };
+    write(join(work, 'study.json'), `${JSON.stringify(study, null, 2)}\n`);
+
+    // Swap the finished folder into place; an earlier report is removed only after the new one is complete.
+    if (existsSync(dir)) {
+      const old = join(dirname(dir), `.${basename(dir)}.${process.pid}.old`);
+      renameSync(dir, old);
+      renameSync(work, dir);
+      rmSync(old, { recursive: true, force: true });
+    } else {
+      renameSync(work, dir);
+    }
+    return { dir, summary, sections, study };
+  } catch (error) {
+    rmSync(work, { recursive: true, force: true });
+    throw error;
+  }
+}
