@@ -125,7 +125,7 @@ export function analyseLinkCapLine(ctx: StudyContext): Section {
       if (Number.isFinite(c.best[i])) data.push({ model: modelName(ctx, c.model), bw, penalty: c.best[i] - 1, chip: facetOf(c.cluster) });
     });
     const k = knee(c.bw, c.best);
-    if (k !== undefined) marks.push({ x: k, y: c.best[c.bw.indexOf(k)] - 1, label: 'knee', facet: facetOf(c.cluster) });
+    if (k !== undefined) marks.push({ x: k, y: c.best[c.bw.indexOf(k)] - 1, label: '', facet: facetOf(c.cluster) });
   }
   const xRules = lines.filter((l) => l.thresholdGBps !== null).map((l) => ({ x: l.thresholdGBps!, label: `${l.shortName} line`, facet: facetOf(clusters.find((id) => chipOf.get(id)!.id === l.chip)!) }));
   const lineText = lines

@@ -66,18 +66,22 @@ export function renderChart(block: ChartBlock): string {
     const data = block.marks.map((m) => ({ ...m, ...(block.facet && m.facet !== undefined ? { [block.facet]: m.facet } : {}) }));
     const fx = block.facet ? { fx: block.facet } : {};
     marks.push(Plot.dot(data, { x: 'x', y: 'y', r: 5, stroke: 'black', fill: 'none', ...fx }));
-    marks.push(Plot.text(data, { x: 'x', y: 'y', text: 'label', dy: -10, fontSize: 10, ...fx }));
+    if (block.marks.some((m) => m.label)) marks.push(Plot.text(data, { x: 'x', y: 'y', text: 'label', dy: -10, fontSize: 10, ...fx }));
   }
+  // Bars coloured by their own x value: the legend names them, so the axis labels would only repeat it.
+  const xIsLegend = block.type === 'bar' && block.series === block.x;
   const plot = Plot.plot({
     document: document as unknown as NonNullable<Plot.PlotOptions["document"]>,
     width: WIDTH,
     height: HEIGHT,
     marginLeft: 56,
-    marginBottom: block.xType === 'band' ? 70 : 40,
+    marginBottom: block.xType === 'band' && !xIsLegend ? 70 : 40,
     marginRight: 20,
     style: { fontSize: '11px', background: 'white' },
     x:
-      block.xType === 'band'
+      xIsLegend
+        ? { axis: null }
+        : block.xType === 'band'
         ? { label: block.xLabel, tickRotate: -20 }
         : { label: block.xLabel, type: block.xType === 'log' ? 'log' : 'linear', ...(block.xType === 'log' ? { tickFormat: (d: number) => d.toLocaleString('en-US') } : {}) },
     y: { label: block.yLabel, grid: true, ...(block.yPercent ? { tickFormat: percentFormat } : {}) },

@@ -1,0 +1,102 @@
+import { builtinCatalog, findChip, findRule } from '@linkcap/core';
+import { describe, expect, it } from 'vitest';
+import { knee } from '../src/analysis/link-cap-line.js';
+import { judgePoint } from '../src/analysis/tencent.js';
+import { disagreements, judge } from '../src/analysis/verdict.js';
+import { ruleLine } from '../src/controls/rule-lines.js';
+import { checkSweepSpec } from '../src/plan/spec.js';
+import { expandPoints } from '../src/sweeps/points.js';
+
+const v = (holds: number, total: number, label = 'base') => ({ variant: { overlap: 'default', gemmEfficiency: 0.7 }, label, base: label === 'base', value: { holds, total } });
+
+describe('verdicts', () => {
+  it('supported only when the claim holds in every case of every variant', () => {
+    expect(judge([v(4, 4), v(4, 4, 'overlap none')])).toBe('supported');
+    expect(judge([v(2, 4), v(4, 4, 'overlap none')])).toBe('partly supported');
+    expect(judge([v(0, 4), v(0, 4, 'η 0.55')])).toBe('not supported');
+  });
+
+  it('not decided when the variants disagree on whether the claim holds at all', () => {
+    expect(judge([v(0, 4), v(1, 4, 'overlap full')])).toBe('not decided');
+    expect(judge([v(0, 0)])).toBe('not decided');
+    expect(disagreements([v(0, 4), v(1, 4, 'overlap full'), v(0, 4, 'η 0.85')])).toBe('overlap full: 1 of 4');
+  });
+
+  it('judges a claimed ratio by its effect, widened by the model error', () => {
+    // Predicted 2.8–3.0×: effects 1.8–2.0, widened ±10% → 1.62–2.2, so 2.75× (effect 1.75) is consistent.
+    expect(judgePoint(2.75, [2.8, 3.0], 0.1)).toBe('supported');
+    // Predicted +3% to +5%: ±10% → +2.7% to +5.5%; +20% is not.
+    expect(judgePoint(1.2, [1.03, 1.05], 0.1)).toBe('not supported');
+    expect(judgePoint(1.2, [NaN], 0.1)).toBe('not decided');
+  });
+});
+
+describe('the knee of a penalty curve', () => {
+  it('is the point farthest below the chord (Kneedle)', () => {
+    const xs = [100, 200, 300, 400, 500, 600, 700, 800, 900];
+    const ys = xs.map((x) => 1 + 50 / x - 50 / 900); // falls steeply, then flattens
+    const k = knee(xs, ys)!;
+    expect(k).toBeGreaterThan(100);
+    expect(k).toBeLessThan(500);
+    // The knee beats its neighbours on the Kneedle score.
+    const score = (x: number) => {
+      const i = xs.indexOf(x);
+      return 1 - (ys[i] - Math.min(...ys)) / (Math.max(...ys) - Math.min(...ys)) - (x - 100) / 800;
+    };
+    expect(score(k)).toBeGreaterThanOrEqual(score(k - 100));
+    expect(score(k)).toBeGreaterThanOrEqual(score(k + 100));
+  });
+
+  it('is undefined on a flat curve', () => {
+    expect(knee([100, 500, 900], [1.002, 1.001, 1])).toBeUndefined();
+  });
+});
+
+describe('rule lines placed by the classifier', () => {
+  it('puts the 2022 line where scale-up plus PCIe reaches the rule’s I/O threshold', () => {
+    const catalog = builtinCatalog();
+    const line = ruleLine('h100-sxm', '2022-10-07', 100, 900);
+    expect(line.low.caught).toBe(false);
+    expect(line.high.caught).toBe(true);
+    const pcie = findChip(catalog, 'h100-sxm')!.pcieBidirGBps!.value!;
+    const rule = JSON.stringify(findRule(catalog, '2022-10-07'));
+    const threshold = Number(/"metric":"ioBidirGBps","op":">=","value":(\d+(?:\.\d+)?)/.exec(rule)?.[1]);
+    expect(Number.isFinite(threshold)).toBe(true);
+    expect(line.thresholdGBps! + pcie).toBeCloseTo(threshold, 1);
+  });
+
+  it('draws no bandwidth line for the 2023 rule, which tests compute only', () => {
+    const h100 = ruleLine('h100-sxm', '2023-10-17', 100, 900);
+    expect(h100.thresholdGBps).toBeNull();
+    expect(h100.low.caught && h100.high.caught).toBe(true);
+    const h20 = ruleLine('h20', '2023-10-17', 100, 900);
+    expect(h20.thresholdGBps).toBeNull();
+    expect(h20.low.caught || h20.high.caught).toBe(false);
+  });
+});
+
+describe('sweep specs', () => {
+  const spec = {
+    kind: 'training',
+    name: 't',
+    axes: { cluster: ['a', 'b'], model: ['m'], gpus: [8], overlap: ['default', 'none', 'full'], gemmEfficiency: [0.7, 0.55] },
+    oneAtATime: ['overlap', 'gemmEfficiency'],
+    exclude: [{ cluster: 'b', overlap: 'none' }],
+    layouts: 'all',
+    reduce: [{ name: 'best', argmin: 'stepTimeS' }],
+  };
+
+  it('expands one-at-a-time sensitivity axes and drops excluded points', () => {
+    const points = expandPoints(checkSweepSpec(spec, 'spec.yaml'));
+    // Per cluster: base, overlap none, overlap full, η 0.55 (not none × 0.55); cluster b loses overlap none.
+    expect(points.length).toBe(7);
+    expect(points.some((p) => p.overlap !== 'default' && p.gemmEfficiency !== 0.7)).toBe(false);
+    expect(points.some((p) => p.cluster === 'b' && p.overlap === 'none')).toBe(false);
+  });
+
+  it('names the file and the field of a mistake', () => {
+    expect(() => checkSweepSpec({ ...spec, axes: { ...spec.axes, colour: ['red'] } }, 'spec.yaml')).toThrow(/spec\.yaml: axes\.colour.*unknown axis/);
+    expect(() => checkSweepSpec({ ...spec, layouts: 'some' }, 'spec.yaml')).toThrow(/spec\.yaml: layouts/);
+    expect(() => checkSweepSpec({ ...spec, reduce: [{ name: 'r', pairedRatio: { axis: 'cluster', baseline: 'z' } }] }, 'spec.yaml')).toThrow(/pairedRatio\.baseline.*a, b/);
+  });
+});

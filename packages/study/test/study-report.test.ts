@@ -1,0 +1,179 @@
+/**
+ * The quick export-control study, run once: the report's structure, and the invariants any correct model must
+ * satisfy, checked on the result tables the report was drawn from.
+ */
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { resolveModel } from '@linkcap/core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readResultDir, runExportControlsStudy, STUDY_SWEEPS, type StudyResult, type SweepResult } from '../src/index.js';
+import { median } from '../src/analysis/variants.js';
+import type { Row } from '../src/results/table.js';
+
+let root: string;
+let study: StudyResult;
+const results: Record<string, SweepResult> = {};
+
+beforeAll(async () => {
+  root = mkdtempSync(join(tmpdir(), 'linkcap-study-'));
+  study = await runExportControlsStudy({ quick: true, out: join(root, 'report') });
+  for (const name of STUDY_SWEEPS) results[name] = await readResultDir(join(study.dir, 'sweeps', name));
+}, 300_000);
+
+afterAll(() => {
+  if (root) rmSync(root, { recursive: true, force: true });
+});
+
+const base = (rows: Row[]) => rows.filter((r) => r.overlap === 'default' && r.gemmEfficiency === 0.7);
+const groupBy = (rows: Row[], keys: string[]) => {
+  const groups = new Map<string, Row[]>();
+  for (const row of rows) {
+    const key = keys.map((k) => String(row[k])).join('|');
+    groups.set(key, [...(groups.get(key) ?? []), row]);
+  }
+  return groups;
+};
+
+describe('the report folder', () => {
+  it('holds report.md, a self-contained report.html, charts, the summary, study.json and one result directory per sweep', () => {
+    for (const file of ['report.md', 'report.html', 'summary.txt', 'study.json']) expect(existsSync(join(study.dir, file)), file).toBe(true);
+    for (const name of STUDY_SWEEPS) {
+      const manifest = JSON.parse(readFileSync(join(study.dir, 'sweeps', name, 'manifest.json'), 'utf8'));
+      expect(manifest.format).toBe('linkcap-sweep/1');
+      for (const r of manifest.files.reductions) expect(existsSync(join(study.dir, 'sweeps', name, r.file)), r.file).toBe(true);
+    }
+    // No temporary or half-written file is left behind.
+    expect(readdirSync(root)).toEqual(['report']);
+    expect(readdirSync(study.dir).some((f) => f.endsWith('.tmp'))).toBe(false);
+  });
+
+  it('has the six sections in order, the assumptions, the unsupported claims and the files', () => {
+    const md = readFileSync(join(study.dir, 'report.md'), 'utf8');
+    const headings = [...md.matchAll(/^## (.+)$/gm)].map((m) => m[1]);
+    expect(headings[0]).toBe('The claims and what the model says');
+    expect(headings[1]).toBe('What the model assumes');
+    expect(headings.slice(2, 8).map((h) => h.split('.')[0])).toEqual(['1', '2', '3', '4', '5', '6']);
+    expect(headings.slice(8)).toEqual(['Where the data do not support a claim', 'Files']);
+    expect(md).toContain('GEMM efficiency η');
+    expect(md).toMatch(/docs\/validation\.md/);
+  });
+
+  it('inlines every chart as SVG in report.html and references nothing outside the file', () => {
+    const html = readFileSync(join(study.dir, 'report.html'), 'utf8');
+    const charts = readdirSync(join(study.dir, 'charts'));
+    expect(charts.length).toBeGreaterThanOrEqual(6);
+    expect((html.match(/<figure class="chart"><svg xmlns="http:\/\/www.w3.org\/2000\/svg"/g) ?? []).length).toBe(charts.length);
+    expect(html).not.toMatch(/<img|<script|<link|src="http|href="http/);
+    for (const chart of charts) {
+      const svg = readFileSync(join(study.dir, 'charts', chart), 'utf8');
+      expect(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg"')).toBe(true);
+      expect(svg).toMatch(/<path|<rect/);
+    }
+  });
+
+  it('gives every headline its sensitivity to overlap and GEMM efficiency, and every verdict the model error', () => {
+    const json = JSON.parse(readFileSync(join(study.dir, 'study.json'), 'utf8'));
+    expect(json.format).toBe('linkcap-study/1');
+    expect(json.sections.map((s: { id: string }) => s.id)).toEqual(['h800-vs-h100', 'workarounds', 'tencent', 'fewer-chips', 'link-cap-line', 'cost']);
+    for (const section of json.sections) {
+      expect(section.headlines.length).toBeGreaterThan(0);
+      for (const h of section.headlines) {
+        const labels = h.variants.map((v: { label: string }) => v.label);
+        expect(labels[0]).toBe('base');
+        expect(labels.some((l: string) => l.startsWith('overlap'))).toBe(true);
+        expect(labels.some((l: string) => l.startsWith('η'))).toBe(true);
+      }
+      expect(section.verdicts.length).toBeGreaterThan(0);
+      for (const v of section.verdicts) {
+        expect(['supported', 'partly supported', 'not supported', 'not decided']).toContain(v.verdict);
+        expect(v.error).toMatch(/^Model error \(docs\/validation\.md\): .*median/);
+      }
+    }
+  });
+
+  it('prints a summary that fits one screen', () => {
+    const lines = study.summary.trimEnd().split('\n');
+    expect(lines.length).toBeLessThanOrEqual(30);
+    for (const line of lines.slice(0, -2)) expect(line.length).toBeLessThanOrEqual(120);
+    expect(study.summary).toContain(join(study.dir, 'report.html'));
+  });
+
+  it('reports the numbers of the run: the section-1 median is the median of the Parquet best-vs-best ratios', () => {
+    const best = base(results['h800-vs-h100'].tables.best);
+    const ratios = [...groupBy(best, ['model', 'gpus']).values()].map((rows) => {
+      const h100 = rows.find((r) => r.cluster === 'dgx-h100')!;
+      const h800 = rows.find((r) => r.cluster === 'hgx-h800')!;
+      return h100.status === 0 && h800.status === 0 ? Number(h800.stepTimeS) / Number(h100.stepTimeS) : NaN;
+    });
+    const json = JSON.parse(readFileSync(join(study.dir, 'study.json'), 'utf8'));
+    const headline = json.sections[0].headlines.find((h: { id: string }) => h.id === 'median-best');
+    expect(headline.base).toBeCloseTo(median(ratios), 12);
+  });
+});
+
+describe('invariants any correct model must satisfy', () => {
+  it('H800 is never faster than H100 on the same layout (every layout priced on both)', () => {
+    const range = results['h800-vs-h100'].tables['pair-range'];
+    expect(range.length).toBeGreaterThan(0);
+    for (const row of range) expect(Number(row.minRatio), JSON.stringify(row)).toBeGreaterThanOrEqual(1);
+    for (const row of results['h800-vs-h100'].tables['same-layout']) if (row.status === 0) expect(Number(row.ratio)).toBeGreaterThanOrEqual(1);
+    const line = results['link-cap-line'].tables['pair-range'];
+    for (const row of line) expect(Number(row.minRatio), JSON.stringify(row)).toBeGreaterThanOrEqual(1);
+  });
+
+  it('the penalty does not grow as scale-up bandwidth grows (best layout and fixed layout)', () => {
+    let steps = 0;
+    for (const table of ['best', 'same-layout']) {
+      const rows = results['link-cap-line'].tables[table];
+      for (const curve of groupBy(rows, ['cluster', 'model', 'gpus', 'overlap', 'gemmEfficiency']).values()) {
+        const sorted = curve.filter((r) => r.status === 0).sort((a, b) => Number(a.scaleUpGBps) - Number(b.scaleUpGBps));
+        for (let i = 1; i < sorted.length; i += 1) {
+          expect(Number(sorted[i].stepTimeS), `${table} ${sorted[i].model} ${sorted[i].scaleUpGBps}`).toBeLessThanOrEqual(Number(sorted[i - 1].stepTimeS) * (1 + 1e-12));
+          steps += 1;
+        }
+      }
+    }
+    expect(steps).toBeGreaterThan(20);
+  });
+
+  it('the penalty is smaller for layouts without tensor parallelism than with TP across the node', () => {
+    // Dense models: TP is their only heavy NVLink traffic. (An MoE layout without TP still sends its expert
+    // all-to-all over NVLink, so with every communication overlapped its median can exceed TP 8's.)
+    const dense = (id: unknown) => (resolveModel(String(id)).spec.moe?.experts ?? 0) === 0;
+    const range = results['h800-vs-h100'].tables['pair-range'].filter((r) => dense(r.model) || base([r]).length === 1);
+    let compared = 0;
+    for (const group of groupBy(range, ['model', 'gpus', 'overlap', 'gemmEfficiency']).values()) {
+      const noTp = group.find((r) => r.tp === 1);
+      const fullTp = group.find((r) => r.tp === Math.max(...group.map((g) => Number(g.tp))));
+      if (!noTp || !fullTp || fullTp === noTp) continue;
+      expect(Number(noTp.medianRatio), `${noTp.model} ${noTp.gpus} ${noTp.overlap}`).toBeLessThan(Number(fullTp.medianRatio));
+      compared += 1;
+    }
+    expect(compared).toBeGreaterThan(0);
+    // The same with each cluster's best layout: dropping TP leaves a smaller gap than the TP-8 recipe.
+    const best = results.workarounds.tables.best;
+    for (const group of groupBy(best, ['model', 'gpus', 'overlap', 'gemmEfficiency']).values()) {
+      const gap = (lever: string) => {
+        const h100 = group.find((r) => r.lever === lever && r.cluster === 'dgx-h100');
+        const h800 = group.find((r) => r.lever === lever && r.cluster === 'hgx-h800');
+        return h100?.status === 0 && h800?.status === 0 ? Number(h800.stepTimeS) / Number(h100.stepTimeS) : NaN;
+      };
+      if (Number.isFinite(gap('no-tp')) && Number.isFinite(gap('classic'))) expect(gap('no-tp')).toBeLessThan(gap('classic'));
+    }
+  });
+
+  it('best-vs-best is never worse than the same layout', () => {
+    const best = results['h800-vs-h100'].tables.best;
+    const same = results['h800-vs-h100'].tables['same-layout'];
+    let compared = 0;
+    for (const row of same) {
+      if (row.cluster !== 'hgx-h800' || row.status !== 0) continue;
+      const match = (cluster: string) => best.find((b) => b.cluster === cluster && b.model === row.model && b.gpus === row.gpus && b.overlap === row.overlap && b.gemmEfficiency === row.gemmEfficiency)!;
+      const bestVsBest = Number(match('hgx-h800').stepTimeS) / Number(match('dgx-h100').stepTimeS);
+      expect(bestVsBest).toBeLessThanOrEqual(Number(row.ratio) * (1 + 1e-12));
+      compared += 1;
+    }
+    expect(compared).toBeGreaterThan(0);
+  });
+});
