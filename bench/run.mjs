@@ -5,10 +5,11 @@
  * machine's description to BENCHMARKS.md (atomically). Points are decoded from a Cartesian grid (every preset
  * cluster × op × size × GPU count) chunk by chunk, as a sweep would stream them: the grid is never materialised.
  *
- * Then the same for full training-configuration evaluations (bench/training.mjs).
+ * Then the same for full training-configuration evaluations (bench/training.mjs), and the CLI's start-up time
+ * against bare Node (bench/cli-startup.mjs).
  *
  * Options: --points N (default 10,000,000), --chunk N (default 1,000,000), --threads N (native, default 0 = all),
- * --training-configs N (default 1,000,000).
+ * --training-configs N (default 1,000,000), --startup-runs N (default 30).
  */
 import { cpus, totalmem, platform, release } from 'node:os';
 import { renameSync, writeFileSync, readFileSync, existsSync } from 'node:fs';
@@ -22,6 +23,7 @@ import {
   AUTO,
 } from '@linkcap/core';
 import { benchTraining, renderTrainingBench, TRAINING_BENCH_MARKER } from './training.mjs';
+import { benchCliStartup, renderCliStartup, CLI_STARTUP_MARKER } from './cli-startup.mjs';
 
 function option(name, fallback) {
   const index = process.argv.indexOf(`--${name}`);
@@ -128,6 +130,9 @@ ${platform()} ${release()}, Node.js ${process.version}. Shared and noisy: compar
 process.stdout.write('training configurations: native vs reference …\n');
 const trainingSection = renderTrainingBench(benchTraining({ configs: option('training-configs', 1_000_000), threads }));
 
+process.stdout.write('CLI start-up against bare Node …\n');
+const startupSection = renderCliStartup(benchCliStartup({ runs: option('startup-runs', 30) }));
+
 /** Replaces the section that starts with `marker` (up to the next "## " heading), or appends it. */
 function upsertSection(page, marker, body) {
   const start = page.indexOf(marker);
@@ -140,6 +145,7 @@ const target = new URL('../BENCHMARKS.md', import.meta.url);
 let page = existsSync(target) ? readFileSync(target, 'utf8') : '# Benchmarks\n\nWritten by `npm run bench`.\n';
 page = upsertSection(page, '## Collective evaluations (issue 2)', section);
 page = upsertSection(page, TRAINING_BENCH_MARKER, trainingSection);
+page = upsertSection(page, CLI_STARTUP_MARKER, startupSection);
 const temporary = new URL(`../BENCHMARKS.md.${process.pid}.tmp`, import.meta.url);
 writeFileSync(temporary, page);
 renameSync(temporary, target);

@@ -92,16 +92,16 @@ describe('linkcap chips derive', () => {
     expect(capped.params.scaleOutGBps).toBeCloseTo(48, 9);
   });
 
-  it('rejects malformed flags (exit 2) and taken names (exit 1)', () => {
+  it('rejects malformed values and taken names (exit 1), a missing --name (exit 2)', () => {
     const dir = workDir();
     const bad = runCli(['chips', 'derive', 'h100', '--scale-up', 'fast', '--name', 'x'], { cwd: dir, env: quiet });
-    expect(bad.status).toBe(2);
-    expect(bad.stderr).toMatch(/--scale-up: expected a number > 0, got "fast"/);
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toMatch(/--scale-up: expected a number > 0 and ≤ 20,000 \(GB\/s bidirectional per GPU\), got "fast"/);
     const noName = runCli(['chips', 'derive', 'h100', '--scale-up', '400'], { cwd: dir, env: quiet });
     expect(noName.status).toBe(2);
     const taken = runCli(['chips', 'derive', 'h100', '--scale-up', '400', '--name', 'h800'], { cwd: dir, env: quiet });
     expect(taken.status).toBe(1);
-    expect(taken.stderr).toMatch(/name: "h800" is already chip h800-sxm/);
+    expect(taken.stderr).toMatch(/--name: "h800" is already chip h800-sxm/);
     expect(readdirSync(dir)).toEqual([]);
   });
 });
@@ -145,10 +145,10 @@ describe('linkcap controls', () => {
     expect(report.noLongerCaught).toEqual([]);
   });
 
-  it('what-if flags need --what-if, and --what-if needs a threshold (exit 2)', () => {
+  it('what-if flags need --what-if, and --what-if needs a threshold (exit 2); a bad threshold exits 1', () => {
     expect(runCli(['controls', '--tpp', '4800'], { cwd: workDir(), env: quiet }).status).toBe(2);
     expect(runCli(['controls', '--what-if'], { cwd: workDir(), env: quiet }).status).toBe(2);
-    expect(runCli(['controls', '--what-if', '--tpp', 'lots'], { cwd: workDir(), env: quiet }).status).toBe(2);
+    expect(runCli(['controls', '--what-if', '--tpp', 'lots'], { cwd: workDir(), env: quiet }).status).toBe(1);
   });
 
   it('a bad catalog file is rejected with its name and field (exit 1)', () => {

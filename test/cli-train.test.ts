@@ -74,18 +74,18 @@ describe('linkcap train', () => {
     expect(JSON.parse(r.stdout).model.name).toBe('Tiny');
   });
 
-  it('usage errors exit 2; invalid layouts exit 1 naming the field', () => {
-    const usage = linkcap('train', '--model', 'llama3-8b', '--cluster', 'dgx-h100', '--gpus', '8', '--tokens', 'lots');
-    expect(usage.code).toBe(2);
-    expect(usage.stderr).toMatch(/--tokens/);
+  it('usage errors exit 2; bad values and invalid layouts exit 1 naming the option', () => {
+    const value = linkcap('train', '--model', 'llama3-8b', '--cluster', 'dgx-h100', '--gpus', '8', '--tokens', 'lots');
+    expect(value.code).toBe(1);
+    expect(value.stderr).toMatch(/--tokens/);
     const missing = linkcap('train', '--cluster', 'dgx-h100', '--gpus', '8');
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/--model is required/);
     const invalid = linkcap('train', '--model', 'llama3-70b', '--cluster', 'dgx-h100', '--gpus', '24', '--tp', '3');
     expect(invalid.code).toBe(1);
-    expect(invalid.stderr).toMatch(/tp: 3: must divide the attention heads \(64\)/);
+    expect(invalid.stderr).toMatch(/--tp: 3: must divide the attention heads \(64\)/);
     const zero = linkcap('train', '--model', 'llama3-8b', '--cluster', 'dgx-h100', '--gpus', '8', '--zero', '5');
-    expect(zero.code).toBe(2);
+    expect(zero.code).toBe(1);
     expect(zero.stderr).toMatch(/--zero/);
   });
 });
@@ -110,7 +110,8 @@ describe('linkcap compare', () => {
 
   it('needs two clusters', () => {
     const r = linkcap('compare', '--clusters', 'dgx-h100', '--model', 'llama3-8b', '--gpus', '64');
-    expect(r.code).toBe(2);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/--clusters: give at least two clusters/);
   });
 });
 

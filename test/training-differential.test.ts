@@ -7,6 +7,7 @@
  */
 import {
   allocateTrainingOutputs,
+  CLUSTER_FIELD_COUNT,
   enumerateLayouts,
   getTrainingEngine,
   loadCatalog,
@@ -147,7 +148,7 @@ describe('native training engine vs TypeScript reference', () => {
     c[3] = -1;
     expect(run({ c })).toThrow(new RangeError('chips[0].memoryBandwidth = -1: must be a finite number > 0'));
     const k = batch.clusters.slice();
-    k[14 + 2] = 0;
+    k[CLUSTER_FIELD_COUNT + 2] = 0;
     expect(run({ k })).toThrow(new RangeError('clusters[1].scaleUpGBps = 0: must be > 0'));
     const l = batch.layouts.slice();
     l[3 * LAYOUT_FIELD_COUNT + 2] = 9;

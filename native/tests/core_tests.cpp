@@ -47,8 +47,8 @@ std::string invalid_argument_message(const std::function<void()>& fn) {
 
 bool same_double(double a, double b) { return (std::isnan(a) && std::isnan(b)) || std::memcmp(&a, &b, sizeof a) == 0; }
 
-const double kHgx[linkcap::kClusterFieldCount] = {8, 0, 360, 0.6, 1, 0.8, 40, 46.875, 2.7, 0.5, 32, 1, 1, 0.9};
-const double kMesh[linkcap::kClusterFieldCount] = {8, 1, 448, 0.8, 0, 1, 30, 46.875, 3.0, 0.6, 16, 2, 0, 1};
+const double kHgx[linkcap::kClusterFieldCount] = {8, 0, 360, 0.6, 1, 0.8, 40, 46.875, 2.7, 0.5, 32, 1, 1, 0.9, 0, 0};
+const double kMesh[linkcap::kClusterFieldCount] = {8, 1, 448, 0.8, 0, 1, 30, 46.875, 3.0, 0.6, 16, 2, 0, 1, 2.5, 1};
 
 void test_format_number() {
   using linkcap::format_number;
@@ -77,7 +77,7 @@ void test_validate_cluster() {
   row[13] = std::numeric_limits<double>::infinity();
   check(!invalid_argument_message([&] { linkcap::validate_cluster_row(row.data(), 0); }).empty(), "infinite field");
   check(invalid_argument_message([&] { linkcap::unpack_clusters(row.data(), 13); }) ==
-            "clusters: length 13 must be a positive multiple of 14 (fields per cluster row)",
+            "clusters: length 13 must be a positive multiple of 16 (fields per cluster row)",
         "packed length message");
 }
 
@@ -268,9 +268,9 @@ void test_batch_fast_path_matches_evaluate_point() {
   const double huge = std::numeric_limits<double>::max();
   std::vector<double> rows(kHgx, kHgx + linkcap::kClusterFieldCount);
   rows.insert(rows.end(), kMesh, kMesh + linkcap::kClusterFieldCount);
-  const double degenerate[linkcap::kClusterFieldCount] = {4, 0, tiny, 0, 1, 1, tiny, 1e300, 0, 0, 1, 4, 1, 0.5};
+  const double degenerate[linkcap::kClusterFieldCount] = {4, 0, tiny, 0, 1, 1, tiny, 1e300, 0, 0, 1, 4, 1, 0.5, 0, 1};
   rows.insert(rows.end(), degenerate, degenerate + linkcap::kClusterFieldCount);
-  const double ring[linkcap::kClusterFieldCount] = {6, 2, 120, 1.5, 0, 0.5, 200, 1e-300, 1e300, 2, 2, 1.5, 1, 1};
+  const double ring[linkcap::kClusterFieldCount] = {6, 2, 120, 1.5, 0, 0.5, 200, 1e-300, 1e300, 2, 2, 1.5, 1, 1, 1e6, 0};
   rows.insert(rows.end(), ring, ring + linkcap::kClusterFieldCount);
   const std::size_t clusterCount = rows.size() / linkcap::kClusterFieldCount;
   const double sizes[] = {tiny, 1, 3, 1024, 65536, 1e6, 3e9, 1e300, huge};

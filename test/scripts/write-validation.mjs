@@ -23,7 +23,10 @@ ${asserted.filter((r) => r.inBand).length} of ${asserted.length} asserted rows a
 ${renderCollectiveTable(rows)}
 
 Calibration: the NVLS efficiency (0.75) was fitted once to the 8×H100 NVLS row and the NIC efficiency (0.96) to the
-NIC rows; every other row is out of sample. See docs/model/collectives.md for the formulas.
+NIC rows; every other row is out of sample. The small- and middle-size terms (NVLS needs 3+ GPUs per domain, the NVLS
+pipeline fill, the multi-node LL cap, the proxy post per ring step and per all-to-all peer, the tree size correction)
+are NCCL's own source constants (src/graph/tuning.cc, src/enqueue.cc, src/transport/nvls.cc), not fitted to any row
+here. See docs/model/collectives.md for the formulas.
 
 ## Training
 

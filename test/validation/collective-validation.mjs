@@ -16,7 +16,9 @@ function withinBand(model, measured, tolerance) {
 export function computeCollectiveRows() {
   const catalog = loadCatalog({ cwd: new URL('.', import.meta.url).pathname });
   return measurements.rows.map((row) => {
-    const cluster = resolveCluster(row.cluster, catalog);
+    const resolved = resolveCluster(row.cluster, catalog);
+    // Rows measured with CUDA graphs are priced as graph replays (--cuda-graph).
+    const cluster = row.cudaGraph ? { ...resolved, params: { ...resolved.params, cudaGraph: 1 } } : resolved;
     const prediction = predictCollective({
       op: row.op,
       bytes: row.bytes,
@@ -48,7 +50,7 @@ export function renderCollectiveTable(rows) {
     '|---|---|---|---|---|---|---|---|---|',
   ];
   const lines = rows.map((row) => {
-    const input = `${row.cluster}, ${row.gpus} GPUs, ${row.op}, ${row.bytes} B, ${row.algorithm} → ${row.chosen}`;
+    const input = `${row.cluster}, ${row.gpus} GPUs, ${row.op}, ${row.bytes} B, ${row.algorithm}${row.cudaGraph ? ', --cuda-graph' : ''} → ${row.chosen}`;
     const verdict = row.asserted ? (row.inBand ? 'pass' : '**FAIL**') : `not asserted: ${row.note}`;
     return `| ${row.setup} | ${row.source} | ${input} | ${METRIC_LABEL[row.metric]} | ${row.measured} | ${row.model.toFixed(
       row.metric === 'timeUs' ? 2 : 1,

@@ -9,7 +9,7 @@
 
 namespace {
 
-constexpr int kAbiVersion = 1;
+constexpr int kAbiVersion = 2;
 // Bumped whenever the training rows' meaning, the status or problem codes, or evaluateTraining's contract
 // change; trainingFieldCounts (the row widths) is compared by the TypeScript engine as well.
 constexpr int kTrainingAbiVersion = 1;

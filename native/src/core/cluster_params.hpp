@@ -8,7 +8,7 @@
 
 namespace linkcap {
 
-inline constexpr std::size_t kClusterFieldCount = 14;
+inline constexpr std::size_t kClusterFieldCount = 16;
 
 struct ClusterParams {
   double gpusPerDomain;        // GPUs in one scale-up domain
@@ -25,13 +25,16 @@ struct ClusterParams {
   double oversubscription;     // leaf uplink oversubscription (≥ 1)
   double inNetworkReduction;   // 1 when switches reduce in-network
   double inNetworkEfficiency;  // fraction of scaleOutGBps in-network reduction reaches
+  double callLatencyUs;        // extra latency per call over the tuner's base, µs
+  double cudaGraph;            // 1: calls replayed from a CUDA graph (no per-launch base latency)
 };
 
 // Field names in row order, for error messages; same spelling as the TypeScript interface.
 inline constexpr std::array<const char*, kClusterFieldCount> kClusterFieldNames = {
     "gpusPerDomain", "scaleUpTopology", "scaleUpGBps",   "scaleUpHopUs",     "inSwitchReduction",
     "nvlsEfficiency", "llCapGBps",      "scaleOutGBps",  "scaleOutHopUs",    "tierHopUs",
-    "leafDomains",    "oversubscription", "inNetworkReduction", "inNetworkEfficiency",
+    "leafDomains",    "oversubscription", "inNetworkReduction", "inNetworkEfficiency", "callLatencyUs",
+    "cudaGraph",
 };
 
 // The struct is read field by field from a row; a field added to one side only must fail the build.
@@ -56,6 +59,8 @@ inline ClusterParams unpack_cluster(const double* row) {
   c.oversubscription = row[11];
   c.inNetworkReduction = row[12];
   c.inNetworkEfficiency = row[13];
+  c.callLatencyUs = row[14];
+  c.cudaGraph = row[15];
   return c;
 }
 

@@ -31,9 +31,9 @@ inline bool is_power_of_two(std::uint64_t x) { return x != 0 && (x & (x - 1)) ==
 PreparedCluster prepare_cluster(const ClusterParams& c) {
   PreparedCluster prepared;
   prepared.params = c;
-  prepared.upHopScale = c.scaleUpHopUs / kReferenceUpHopUs;
-  prepared.netHopScaleLeaf = c.scaleOutHopUs / kReferenceNetHopUs;
-  prepared.netHopScaleSpine = (c.scaleOutHopUs + 2 * c.tierHopUs) / kReferenceNetHopUs;
+  prepared.upHopExtraUs = c.scaleUpHopUs - kReferenceUpHopUs;
+  prepared.netHopExtraUsLeaf = c.scaleOutHopUs - kReferenceNetHopUs;
+  prepared.netHopExtraUsSpine = (c.scaleOutHopUs + 2 * c.tierHopUs) - kReferenceNetHopUs;
   prepared.outGBpsLeaf = c.scaleOutGBps;
   prepared.outGBpsSpine = c.scaleOutGBps / c.oversubscription;
   return prepared;
@@ -71,8 +71,14 @@ Placement place_ranks(const PreparedCluster& prepared, std::uint64_t gRanks, std
   p.directUpGBps = directUp;
   p.p2pUpGBps = p2pUp;
   p.outGBps = crossesSpine ? prepared.outGBpsSpine : prepared.outGBpsLeaf;
-  p.upHopScale = prepared.upHopScale;
-  p.netHopScale = crossesSpine ? prepared.netHopScaleSpine : prepared.netHopScaleLeaf;
+  // LL across domains is held to the tuner's multi-node ceiling.
+  double llCap = c.llCapGBps;
+  if (domains > 1) llCap = js_min(llCap, domains <= 2 ? kLLCapTwoDomainsGBps : kLLCapManyDomainsGBps);
+  p.llCapGBps = llCap;
+  p.upHopExtraUs = prepared.upHopExtraUs;
+  p.netHopExtraUs = crossesSpine ? prepared.netHopExtraUsSpine : prepared.netHopExtraUsLeaf;
+  p.baseScale = c.cudaGraph == 1 ? 0 : 1;
+  p.callUs = c.callLatencyUs;
   return p;
 }
 
@@ -117,9 +123,9 @@ template <unsigned algo, unsigned proto>
                                         CandidateCost& out) {
   if (!terms::eligible<algo, proto>(c, p, op)) return false;
   const terms::Shares s = terms::shares<algo>(p, op, bytes);
-  const double upS = terms::transfer_s(s.up, terms::up_gbps<algo, proto>(c, p, op));
+  const double upS = terms::transfer_s(terms::timed_up_bytes<algo>(p, bytes, s), terms::up_gbps<algo, proto>(c, p, op));
   const double netS = terms::transfer_s(s.net, terms::net_gbps<algo, proto>(c, p));
-  out.timeS = terms::candidate_time<algo>(terms::latency_us<algo, proto>(p, op) * 1e-6, upS, netS);
+  out.timeS = terms::candidate_time<algo, proto>(terms::latency_us<algo, proto>(p, op) * 1e-6, upS, netS, bytes);
   out.scaleUpBytes = s.up;
   out.scaleOutBytes = s.net;
   return true;

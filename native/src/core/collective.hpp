@@ -17,9 +17,9 @@ namespace linkcap {
 // instead of once per point gives the same doubles (same operations on the same operands).
 struct PreparedCluster {
   ClusterParams params;
-  double upHopScale;        // scaleUpHopUs / reference LL hop
-  double netHopScaleLeaf;   // scaleOutHopUs / reference, when the group stays under one leaf
-  double netHopScaleSpine;  // (scaleOutHopUs + 2 tierHopUs) / reference, when it crosses the spine
+  double upHopExtraUs;        // scaleUpHopUs − reference LL hop
+  double netHopExtraUsLeaf;   // scaleOutHopUs − reference, when the group stays under one leaf
+  double netHopExtraUsSpine;  // (scaleOutHopUs + 2 tierHopUs) − reference, when it crosses the spine
   double outGBpsLeaf;       // scaleOutGBps
   double outGBpsSpine;      // scaleOutGBps / oversubscription
 };
@@ -42,8 +42,11 @@ struct Placement {
   double directUpGBps;
   double p2pUpGBps;
   double outGBps;
-  double upHopScale;
-  double netHopScale;
+  double llCapGBps;      // the cluster's LL cap, at most the tuner's multi-node cap across domains
+  double upHopExtraUs;   // added to every scale-up hop constant
+  double netHopExtraUs;  // added to every network hop constant
+  double baseScale;      // 1, or 0 under CUDA-graph replay
+  double callUs;         // the cluster's extra latency per call
 };
 
 // Places `gpus` ranks filling domains in order (g = min(n, domain size), N = n / g).

@@ -3,9 +3,10 @@
 //
 // evaluateCandidate (packages/core/src/model/collective.ts) prices a pair (algorithm, protocol) as
 //
-//   timeS = latUs * 1e-6 + combine(transferS(up, upGBps), transferS(net, netGBps))
+//   timeS = latUs * 1e-6 + combine(transferS(up (+ NVLS fill), upGBps), transferS(net, netGBps)) [/ tree correction]
 //
-// and of its inputs only `up` and `net` depend on the message size. Eligibility, the bandwidths after the
+// and of its inputs only `up`, `net`, the NVLS pipeline fill and the tree's size correction depend on the
+// message size. Eligibility, the bandwidths after the
 // protocol and the latency depend on the cluster, the placement, the op and the pair alone. Splitting them
 // apart lets a batch compute the size-independent terms once per (cluster, GPU count, op) and reuse them for
 // every size: each term is still the same operations on the same operands, in the same order and
@@ -13,7 +14,9 @@
 // -ffp-contract=off keeps multiply-adds unfused). Change these together with collective.ts.
 #pragma once
 
+#include <bit>
 #include <cmath>
+#include <cstdint>
 #include <limits>
 
 #include "collective.hpp"
@@ -49,10 +52,36 @@ inline double transfer_at(double bytes, double rate) { return bytes == 0 ? 0 : b
 inline double transfer_s(double bytes, double gbps) { return transfer_at(bytes, gbps * 1e9); }
 inline double rate_of(double gbps) { return gbps * 1e9; }
 
-// Bandwidth after the protocol's efficiency; LL is also capped per GPU.
-inline double with_protocol(const ClusterParams& c, double gbps, double factor, unsigned proto) {
+// Bandwidth after the protocol's efficiency; LL is also capped per GPU (the placement's cap: lower across domains).
+inline double with_protocol(const Placement& p, double gbps, double factor, unsigned proto) {
   const double scaled = factor * gbps;
-  return proto == kLL ? js_min(c.llCapGBps, scaled) : scaled;
+  return proto == kLL ? js_min(p.llCapGBps, scaled) : scaled;
+}
+
+// A base latency after CUDA-graph replay and the cluster's own per-call latency, µs.
+inline double base_us(const Placement& p, double tunerBaseUs) { return tunerBaseUs * p.baseScale + p.callUs; }
+
+// treeCorrection (collective.ts): the tuner's size correction of tree bandwidth, split into the entry (shared by
+// the three protocols) and the lookup. kTreeCorrectionEntries stands for "past the table": factor 1.
+inline unsigned tree_correction_index(double bytes) {
+  const double q = bytes / 64;
+  if (q >= kTreeCorrectionEnd) return kTreeCorrectionEntries;
+  // q < 2^23: ⌊q⌋ fits 32 bits, and its floor log2 is bit_width − 1 (0 for ⌊q⌋ = 1).
+  return q < 2 ? 0u : static_cast<unsigned>(std::bit_width(static_cast<std::uint32_t>(q))) - 1u;
+}
+inline double tree_correction_at(unsigned proto, unsigned index) {
+  return index >= kTreeCorrectionEntries ? 1 : kTreeCorrection[proto][index];
+}
+inline double tree_correction(unsigned proto, double bytes) { return tree_correction_at(proto, tree_correction_index(bytes)); }
+
+// nvlsFillBytes (collective.ts): NVLS pipeline fill and drain, in bytes timed like data.
+inline double nvls_fill_bytes(double g, double bytes) {
+  const double ops = kNvlsChannels * g;
+  double chunk = kNvlsMaxChunkBytes;
+  if (bytes < 64 * ops * chunk) chunk = 65536;
+  if (bytes < 8 * ops * chunk) chunk = 32768;
+  if (bytes < 2 * ops * chunk) chunk = 16384;
+  return kNvlsPipelineExtraLoops * js_min(bytes, ops * chunk);
 }
 
 inline double tree_factor(unsigned proto, double domains) {
@@ -83,7 +112,7 @@ inline bool eligible(const ClusterParams& c, const Placement& p, Op op) {
     case Algo::Nvls:
     case Algo::NvlsTree:
       if (op != Op::AllReduce || proto != kSimple) return false;
-      if (c.scaleUpTopology != 0 || c.inSwitchReduction != 1 || g < 2) return false;
+      if (c.scaleUpTopology != 0 || c.inSwitchReduction != 1 || g < kNvlsMinGpusPerDomain) return false;
       return !(static_cast<Algo>(algo) == Algo::Nvls ? domains != 1 : domains < 2);
     case Algo::InNetwork:
       if (op != Op::AllReduce || proto != kSimple) return false;
@@ -163,6 +192,16 @@ inline Shares shares(const Placement& p, Op op, double S) {
   }
 }
 
+// The bytes the scale-up transfer is timed on: the shares' own, plus the NVLS pipeline's fill and drain.
+template <unsigned algo>
+inline double timed_up_bytes(const Placement& p, double S, const Shares& s) {
+  if constexpr (static_cast<Algo>(algo) == Algo::Nvls || static_cast<Algo>(algo) == Algo::NvlsTree) {
+    return s.up + nvls_fill_bytes(p.g, S);
+  } else {
+    return s.up;
+  }
+}
+
 // --- rates: GB/s of each level after the protocol ---------------------------------------------------------
 
 template <unsigned algo, unsigned proto>
@@ -170,13 +209,13 @@ inline double up_gbps(const ClusterParams& c, const Placement& p, Op op) {
   switch (static_cast<Algo>(algo)) {
     case Algo::Ring:
     case Algo::Hier:
-      return with_protocol(c, p.ringUpGBps, kGenericProtoFactor[proto], proto);
+      return with_protocol(p, p.ringUpGBps, kGenericProtoFactor[proto], proto);
     case Algo::Tree:
-      return with_protocol(c, p.ringUpGBps, tree_factor(proto, p.domains), proto);
+      return with_protocol(p, p.ringUpGBps, tree_factor(proto, p.domains), proto);
     case Algo::Rhd:
-      return with_protocol(c, p.upGBps, kGenericProtoFactor[proto], proto);
+      return with_protocol(p, p.upGBps, kGenericProtoFactor[proto], proto);
     case Algo::Direct:
-      return with_protocol(c, op == Op::AllToAll ? p.directUpGBps : p.p2pUpGBps, kGenericProtoFactor[proto], proto);
+      return with_protocol(p, op == Op::AllToAll ? p.directUpGBps : p.p2pUpGBps, kGenericProtoFactor[proto], proto);
     case Algo::Nvls:
     case Algo::NvlsTree:
       return c.nvlsEfficiency * p.upGBps;
@@ -191,7 +230,7 @@ template <unsigned algo, unsigned proto>
 inline double net_gbps(const ClusterParams& c, const Placement& p) {
   switch (static_cast<Algo>(algo)) {
     case Algo::Tree:
-      return with_protocol(c, p.outGBps, tree_factor(proto, p.domains), proto);
+      return with_protocol(p, p.outGBps, tree_factor(proto, p.domains), proto);
     case Algo::Nvls:
     case Algo::NvlsTree:
       return kTreeSimpleFactor * p.outGBps;
@@ -201,7 +240,7 @@ inline double net_gbps(const ClusterParams& c, const Placement& p) {
     case Algo::Rhd:
     case Algo::Direct:
     case Algo::Hier:
-      return with_protocol(c, p.outGBps, kGenericProtoFactor[proto], proto);
+      return with_protocol(p, p.outGBps, kGenericProtoFactor[proto], proto);
     default:
       return kNaN;
   }
@@ -217,45 +256,56 @@ inline double latency_us(const Placement& p, Op op) {
   switch (static_cast<Algo>(algo)) {
     case Algo::Ring: {
       const double steps = op == Op::AllReduce ? 2 * (n - 1) : n - 1;
-      const double interSteps = op == Op::AllReduce ? 2 * (domains - 1) : domains - 1;
-      return kRingBaseUs[proto] + (steps - interSteps) * (kRingUpHopUs[proto] * p.upHopScale) +
-             interSteps * (kRingNetHopUs[proto] * p.netHopScale);
+      // All-reduce: the closed ring crosses the N domain boundaries on each of its two passes.
+      const double interSteps =
+          op == Op::AllReduce ? (domains > 1 ? js_min(steps, 2 * domains) : 0) : domains - 1;
+      // A ring that spans domains pays at least one proxy post per step.
+      const double upHopUs = kRingUpHopUs[proto] + p.upHopExtraUs;
+      const double stepUs = domains > 1 ? js_max(upHopUs, kNetOverheadUs[proto]) : upHopUs;
+      return base_us(p, kRingBaseUs[proto]) + (steps - interSteps) * stepUs +
+             interSteps * (kRingNetHopUs[proto] + p.netHopExtraUs);
     }
     case Algo::Tree:
-      return kTreeBaseUs[proto] + 2 * ((g - 1) * (kTreeUpHopUs[proto] * p.upHopScale) +
-                                       p.log2Domains * (kTreeNetHopUs[proto] * p.netHopScale));
+      return base_us(p, kTreeBaseUs[proto]) + 2 * ((g - 1) * (kTreeUpHopUs[proto] + p.upHopExtraUs) +
+                                                  p.log2Domains * (kTreeNetHopUs[proto] + p.netHopExtraUs));
     case Algo::Rhd: {
       const double phases = op == Op::AllReduce ? 2 : 1;
-      return kRingBaseUs[proto] + phases * p.log2G * (kRingUpHopUs[proto] * p.upHopScale) +
-             phases * p.log2Domains * (kRingNetHopUs[proto] * p.netHopScale);
+      return base_us(p, kRingBaseUs[proto]) + phases * p.log2G * (kRingUpHopUs[proto] + p.upHopExtraUs) +
+             phases * p.log2Domains * (kRingNetHopUs[proto] + p.netHopExtraUs);
     }
     case Algo::Direct:
       if (op == Op::AllToAll) {
-        return kRingBaseUs[proto] + (g > 1 ? kRingUpHopUs[proto] * p.upHopScale : 0) +
-               (domains > 1 ? kRingNetHopUs[proto] * p.netHopScale : 0);
+        // One proxy post per network peer beyond the first.
+        return base_us(p, kRingBaseUs[proto]) + (g > 1 ? kRingUpHopUs[proto] + p.upHopExtraUs : 0) +
+               (domains > 1 ? kRingNetHopUs[proto] + p.netHopExtraUs + (n - g - 1) * kNetOverheadUs[proto] : 0);
       }
-      return kRingBaseUs[proto] +
-             (domains > 1 ? kRingNetHopUs[proto] * p.netHopScale : kRingUpHopUs[proto] * p.upHopScale);
+      return base_us(p, kRingBaseUs[proto]) +
+             (domains > 1 ? kRingNetHopUs[proto] + p.netHopExtraUs : kRingUpHopUs[proto] + p.upHopExtraUs);
     case Algo::Hier: {
       const double hops = op == Op::AllReduce ? 2 : 1;
-      return kRingBaseUs[proto] + hops * (g - 1) * (kRingUpHopUs[proto] * p.upHopScale) +
-             hops * (domains - 1) * (kRingNetHopUs[proto] * p.netHopScale);
+      return base_us(p, kRingBaseUs[proto]) + hops * (g - 1) * (kRingUpHopUs[proto] + p.upHopExtraUs) +
+             hops * (domains - 1) * (kRingNetHopUs[proto] + p.netHopExtraUs);
     }
     case Algo::Nvls:
     case Algo::NvlsTree:
-      return kNvlsBaseUs * p.upHopScale + 2 * p.log2Domains * (kNvlsTreeNetHopUs * p.netHopScale);
+      return p.callUs + (kNvlsBaseUs + p.upHopExtraUs) + 2 * p.log2Domains * (kNvlsTreeNetHopUs + p.netHopExtraUs);
     case Algo::InNetwork:
-      return kRingBaseUs[kSimple] + 2 * (kRingUpHopUs[kSimple] * p.upHopScale) +
-             2 * (kRingNetHopUs[kSimple] * p.netHopScale);
+      return base_us(p, kRingBaseUs[kSimple]) + 2 * (kRingUpHopUs[kSimple] + p.upHopExtraUs) +
+             2 * (kRingNetHopUs[kSimple] + p.netHopExtraUs);
     default:
       return kNaN;
   }
 }
 
-// The candidate's time from its terms: latUs * 1e-6 + combine(transfer up, transfer net).
-template <unsigned algo>
-inline double candidate_time(double latencyS, double upTransferS, double netTransferS) {
-  return latencyS + (adds_levels<algo> ? upTransferS + netTransferS : js_max(upTransferS, netTransferS));
+// The candidate's time from its terms: latUs * 1e-6 + combine(transfer up, transfer net), the tree's transfer
+// divided by its size correction.
+template <unsigned algo, unsigned proto>
+inline double candidate_time(double latencyS, double upTransferS, double netTransferS, double bytes) {
+  if constexpr (static_cast<Algo>(algo) == Algo::Tree) {
+    return latencyS + js_max(upTransferS, netTransferS) / tree_correction(proto, bytes);
+  } else {
+    return latencyS + (adds_levels<algo> ? upTransferS + netTransferS : js_max(upTransferS, netTransferS));
+  }
 }
 
 }  // namespace linkcap::terms

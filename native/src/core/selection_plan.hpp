@@ -1,7 +1,8 @@
 // The batch fast path of auto-selection (algo = proto = kAuto, what sweeps ask for). Internal to linkcap_core.
 //
 // select_candidate prices each candidate from scratch: placement-derived bandwidths, latencies and every
-// division, for every point. But of a candidate's time only the bytes moved depend on the message size
+// division, for every point. But of a candidate's time only the bytes moved (with NVLS's pipeline fill) and the
+// tree's size correction depend on the message size
 // (collective_terms.hpp), and a batch asks for the same (cluster, GPU count, op) with many sizes. So a
 // GroupPlan holds everything else, computed once by the very same term functions, and each thread keeps the
 // plans it has built in a small direct-mapped cache. Per point, what remains is: the shares (a few
@@ -151,7 +152,7 @@ template <unsigned algo>
 
 // Prices the eligible protocols of one algorithm; shares_of() computes its shares (only if not pruned).
 template <unsigned algo, class SharesOf>
-[[gnu::always_inline]] inline void consider(const ProtocolLanes& f, SharesOf shares_of, Best& best) {
+[[gnu::always_inline]] inline void consider(const ProtocolLanes& f, SharesOf shares_of, double S, Best& best) {
   if (f.protocols == 0) return;
   if (best.found && f.minLatencyS >= best.timeS) return;  // no protocol can be strictly faster (see top)
   const terms::Shares s = shares_of();
@@ -165,11 +166,17 @@ template <unsigned algo, class SharesOf>
     up = s.up == 0 ? Lanes{} : s.up / f.upRate;
     net = s.net == 0 ? Lanes{} : s.net / f.netRate;
   }
-  // terms::candidate_time lane by lane.
+  // terms::candidate_time lane by lane (the tree's transfer divided by its size correction, lane p protocol p).
   if constexpr (terms::adds_levels<algo>) {
     up = up + net;
   } else {
     js_max_into(up, net);
+  }
+  if constexpr (static_cast<Algo>(algo) == Algo::Tree) {
+    const unsigned entry = terms::tree_correction_index(S);
+    const Lanes correction = {terms::tree_correction_at(0, entry), terms::tree_correction_at(1, entry),
+                              terms::tree_correction_at(2, entry), 1};
+    up = up / correction;
   }
   const Lanes time = f.latencyS + up;
   if (f.protocols & 1u) keep_if_faster<algo>(time[0], s, 0, best);
@@ -178,12 +185,13 @@ template <unsigned algo, class SharesOf>
 }
 
 template <unsigned algo, class SharesOf>
-[[gnu::always_inline]] inline void consider(const SingleCandidate& f, SharesOf shares_of, Best& best) {
+[[gnu::always_inline]] inline void consider(const SingleCandidate& f, SharesOf shares_of, const Placement& p, double S, Best& best) {
   if (!f.eligible) return;
   if (best.found && f.latencyS >= best.timeS) return;
   const terms::Shares s = shares_of();
-  const double timeS = terms::candidate_time<algo>(f.latencyS, terms::transfer_at(s.up, f.upRate),
-                                                   terms::transfer_at(s.net, f.netRate));
+  const double timeS = terms::candidate_time<algo, terms::kSimple>(
+      f.latencyS, terms::transfer_at(terms::timed_up_bytes<algo>(p, S, s), f.upRate),
+      terms::transfer_at(s.net, f.netRate), S);
   keep_if_faster<algo>(timeS, s, terms::kSimple, best);
 }
 
@@ -194,18 +202,18 @@ template <Op op>
   constexpr auto A = [](Algo a) { return static_cast<unsigned>(a); };
   const Placement& p = plan.placement;
   if constexpr (terms::is_collective_only(op)) {
-    consider<A(Algo::Direct)>(plan.lanes[0], [&] { return shares<A(Algo::Direct)>(p, op, S); }, best);
+    consider<A(Algo::Direct)>(plan.lanes[0], [&] { return shares<A(Algo::Direct)>(p, op, S); }, S, best);
   } else {
-    consider<A(Algo::Ring)>(plan.lanes[0], [&] { return terms::ring_shares(p, plan.ringTotalFactor * S); }, best);
+    consider<A(Algo::Ring)>(plan.lanes[0], [&] { return terms::ring_shares(p, plan.ringTotalFactor * S); }, S, best);
     if constexpr (op == Op::AllReduce) {
-      consider<A(Algo::Tree)>(plan.lanes[1], [&] { return shares<A(Algo::Tree)>(p, op, S); }, best);
+      consider<A(Algo::Tree)>(plan.lanes[1], [&] { return shares<A(Algo::Tree)>(p, op, S); }, S, best);
       const SingleCandidate& nvls = plan.singles[0];
       if (nvls.algo == A(Algo::Nvls)) {
-        consider<A(Algo::Nvls)>(nvls, [&] { return shares<A(Algo::Nvls)>(p, op, S); }, best);
+        consider<A(Algo::Nvls)>(nvls, [&] { return shares<A(Algo::Nvls)>(p, op, S); }, p, S, best);
       } else {
-        consider<A(Algo::NvlsTree)>(nvls, [&] { return shares<A(Algo::NvlsTree)>(p, op, S); }, best);
+        consider<A(Algo::NvlsTree)>(nvls, [&] { return shares<A(Algo::NvlsTree)>(p, op, S); }, p, S, best);
       }
-      consider<A(Algo::InNetwork)>(plan.singles[1], [&] { return shares<A(Algo::InNetwork)>(p, op, S); }, best);
+      consider<A(Algo::InNetwork)>(plan.singles[1], [&] { return shares<A(Algo::InNetwork)>(p, op, S); }, p, S, best);
     }
   }
 }

@@ -22,6 +22,7 @@ bool fraction(double v) { return v > 0 && v <= 1; }
 bool whole_at_least_one(double v) { return v >= 1 && std::floor(v) == v; }
 bool topology(double v) { return v == 0 || v == 1 || v == 2; }
 bool at_least_one(double v) { return v >= 1; }
+bool call_latency(double v) { return v >= 0 && v <= 1e6; }
 
 constexpr Rule kPositive{positive, "must be > 0"};
 constexpr Rule kNonNegative{non_negative, "must be ≥ 0"};
@@ -45,6 +46,8 @@ constexpr Rule kRules[kClusterFieldCount] = {
     {at_least_one, "must be ≥ 1"},                          // oversubscription
     kFlag,                                                  // inNetworkReduction
     kFraction,                                              // inNetworkEfficiency
+    {call_latency, "must be from 0 to 1000000 (µs)"},       // callLatencyUs
+    kFlag,                                                  // cudaGraph
 };
 
 constexpr std::size_t kMaxClusterRows = 65536;

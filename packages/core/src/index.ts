@@ -33,3 +33,4 @@ export {
 export * from './training/index.js';
 export * from './catalog/index.js';
 export * from './controls/index.js';
+export * from './files/index.js';

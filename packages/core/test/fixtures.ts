@@ -17,6 +17,8 @@ export const SWITCH_NODE: ClusterParams = {
   oversubscription: 1,
   inNetworkReduction: 0,
   inNetworkEfficiency: 0.9,
+  callLatencyUs: 0,
+  cudaGraph: 0,
 };
 
 export const MESH_NODE: ClusterParams = { ...SWITCH_NODE, scaleUpTopology: 1, scaleUpGBps: 358.4, inSwitchReduction: 0 };
@@ -40,6 +42,8 @@ export function randomCluster(random: () => number): ClusterParams {
     oversubscription: pick([1, 1, 1.5, 2, 4]),
     inNetworkReduction: pick([0, 1]),
     inNetworkEfficiency: 0.5 + random() * 0.5,
+    callLatencyUs: pick([0, 0, random() * 20]),
+    cudaGraph: pick([0, 0, 1]),
   };
 }
 

@@ -25,7 +25,9 @@ describe('collective model (TypeScript reference)', () => {
 
   it('NVLS all-reduce moves S per GPU at nvlsEfficiency of the link, so busbw exceeds the link rate', () => {
     const r = run(SWITCH_NODE, OpCode.AllReduce, 16 * GiB, 8, AlgoCode.Nvls, ProtoCode.Simple);
-    expect(r.algbwGBps).toBeCloseTo(370.8 * 0.75, 0);
+    // At 16 GiB the pipeline fill (two loops of 16 MiB) costs 0.2%: algbw is within 0.5% of the link share.
+    expect(r.algbwGBps / (370.8 * 0.75)).toBeGreaterThan(0.995);
+    expect(r.algbwGBps).toBeLessThan(370.8 * 0.75);
     expect(r.busbwGBps).toBeGreaterThan(370.8);
     expect(run(SWITCH_NODE, OpCode.AllReduce, 16 * GiB, 8).algo).toBe(AlgoCode.Nvls);
   });

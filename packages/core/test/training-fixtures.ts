@@ -26,6 +26,8 @@ export const A100_NODE: ClusterParams = {
   oversubscription: 1,
   inNetworkReduction: 0,
   inNetworkEfficiency: 0.9,
+  callLatencyUs: 0,
+  cudaGraph: 0,
 };
 
 export const H100_NODE: ClusterParams = { ...A100_NODE, scaleUpGBps: 370.8, inSwitchReduction: 1, llCapGBps: 141, scaleOutGBps: 48 };

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { compareClusters } from '../src/training/compare.js';
 import { predictTraining } from '../src/training/predict.js';
-import { searchLayouts } from '../src/training/search.js';
+import { divisors, searchLayouts } from '../src/training/search.js';
 import { LinkcapInputError } from '../src/validate/errors.js';
 import { A100, A100_CHIP, H100, H100_CHIP, H800 } from './training-fixtures.js';
 
@@ -70,12 +70,47 @@ describe('searchLayouts', () => {
     expect(none.best).toEqual([]);
     expect(none.outOfMemory).toBeGreaterThan(0);
     expect(none.fastestInfeasible.length).toBeGreaterThan(0);
+    expect(none.noLayoutReason).toBeUndefined();
+  });
+
+  it('says why nothing could be evaluated, by the constraint that emptied the search', () => {
+    const reason = (request: Partial<Parameters<typeof searchLayouts>[0]>) =>
+      searchLayouts({ model: 'llama3-70b', cluster: H100, chip: H100_CHIP, gpus: 64, engine: 'reference', ...request }).noLayoutReason;
+    expect(reason({ space: { tp: [3] } })).toMatch(/^no tensor-parallel size tp ∈ 3 times context-parallel size cp ∈ \{1, 2, 4, 8\} divides the 64 GPUs/);
+    expect(reason({ gpus: 8, space: { tp: [8], pp: [8] } })).toMatch(/^no pipeline size pp ∈ 8 divides/);
+    // 2^31 GPUs: the divisors come from the factorisation, so this answers at once instead of trying 2^31 integers.
+    const huge = searchLayouts({ model: 'llama3-70b', cluster: H100, chip: H100_CHIP, gpus: 2 ** 31, engine: 'reference' });
+    expect(huge.evaluated).toBe(0);
+    expect(huge.noLayoutReason).toMatch(/global batch of \d+ sequences cannot be split over the data-parallel ranks/);
+    const invalid = searchLayouts({ model: 'llama3-70b', cluster: H100, chip: H100_CHIP, gpus: 1024, space: { tp: [128] }, engine: 'reference' });
+    expect(invalid.evaluated).toBeGreaterThan(0);
+    expect(invalid.noLayoutReason).toMatch(/^all \d+ layouts break a rule .*tp: 128: must divide the attention heads \(64\)/);
+    expect(reason({})).toBeUndefined();
+  });
+
+  it('searches models with sequences shorter than 1024 tokens (cp = 1 is always a candidate)', () => {
+    const tiny = { id: 'tiny', name: 'Tiny', layers: 2, hidden: 128, ffn: 512, heads: 2, vocab: 1000, seqLen: 128 };
+    const r = searchLayouts({ model: tiny, cluster: H100, chip: H100_CHIP, gpus: 64, engine: 'reference' });
+    expect(r.feasible).toBeGreaterThan(0);
+    expect(r.best[0].layout.cp).toBe(1);
   });
 
   it('rejects a bad space naming the field', () => {
     expect(() => searchLayouts({ model: 'llama3-8b', cluster: H100, chip: H100_CHIP, gpus: 8, space: { tp: [0] } })).toThrow(LinkcapInputError);
     expect(() => searchLayouts({ model: 'llama3-8b', cluster: H100, chip: H100_CHIP, gpus: 8, space: { tp: [0] } })).toThrow(/space\.tp/);
     expect(() => searchLayouts({ model: 'llama3-8b', cluster: H100, chip: H100_CHIP, gpus: 8, top: 0 })).toThrow(/top/);
+  });
+});
+
+describe('divisors', () => {
+  it('equals trial division for 1 … 2000 and handles large primes and powers of two', () => {
+    for (let n = 1; n <= 2000; n += 1) {
+      const slow = Array.from({ length: n }, (_, i) => i + 1).filter((d) => n % d === 0);
+      expect(divisors(n)).toEqual(slow);
+    }
+    expect(divisors(2 ** 31)).toEqual(Array.from({ length: 32 }, (_, k) => 2 ** k));
+    expect(divisors(2147483647)).toEqual([1, 2147483647]); // prime
+    expect(divisors(2 ** 31 - 2)).toHaveLength(192);
   });
 });
 

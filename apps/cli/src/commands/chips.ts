@@ -10,6 +10,7 @@ import {
   classifyChip,
   computeMetric,
   DEFAULT_CATALOG_FILES,
+  DERIVE_LIMITS,
   deriveChip,
   findChip,
   findClusterSpec,
@@ -23,8 +24,9 @@ import {
 } from '@linkcap/core';
 import type { Command } from 'commander';
 import { addCatalogOption } from '../util/cluster-option.js';
-import { UsageError } from '../util/errors.js';
+import { InputError, UsageError } from '../util/errors.js';
 import { printJson, renderTable } from '../util/output.js';
+import { parseNumber, parseWholeNumber } from '../util/values.js';
 
 interface ListOptions {
   json?: boolean;
@@ -41,6 +43,7 @@ interface DeriveFlags {
   nicGbps?: string;
   file?: string;
   dryRun?: boolean;
+  force?: boolean;
   json?: boolean;
   catalog?: string[];
 }
@@ -205,18 +208,20 @@ function showChip(ref: string, options: ListOptions): void {
       `Node preset ${node.id}: ${node.params.gpusPerDomain} GPUs per domain, scale-up ${node.params.scaleUpGBps} GB/s and scale-out ${node.params.scaleOutGBps} GB/s achievable per GPU per direction`,
     );
   }
-  if (chip.notes?.length) lines.push('', 'Notes:', ...chip.notes.map((note) => `  ${note}`));
+  if (chip.notes?.length) {
+    lines.push('', 'Notes:');
+    for (const note of chip.notes) lines.push(`  ${note}`); // a loop: a spread of a huge list overflows the stack
+  }
   lines.push('', 'Sources:', ...sourcesCited(catalog, [chip]));
   process.stdout.write(`${lines.join('\n')}\n`);
 }
 
-function positiveNumber(text: string | undefined, flag: string, integer = false): number | undefined {
+/** A figure of `chips derive`, with the limits deriveChip enforces (DERIVE_LIMITS). */
+function figure(text: string | undefined, flag: string, field: keyof typeof DERIVE_LIMITS): number | undefined {
   if (text === undefined) return undefined;
-  const value = Number(text);
-  if (!/^\s*[0-9]*\.?[0-9]+(e[+-]?[0-9]+)?\s*$/i.test(text) || !Number.isFinite(value) || value <= 0 || (integer && !Number.isInteger(value))) {
-    throw new UsageError(`${flag}: expected a ${integer ? 'whole number' : 'number'} > 0, got "${text}"`);
-  }
-  return value;
+  const limit = DERIVE_LIMITS[field];
+  if ('integer' in limit) return parseWholeNumber(text, flag, { min: 1, max: limit.max });
+  return parseNumber(text, flag, { min: 0, minExclusive: true, max: limit.max, unit: limit.unit });
 }
 
 /** The user catalog file derive writes: --file, else the first existing default file, else ./linkcap.catalog.yaml. */
@@ -230,27 +235,35 @@ function targetFile(flag: string | undefined): { path: string; autoLoaded: boole
   return { path: existing ?? resolve(cwd, DEFAULT_CATALOG_FILES[0]), autoLoaded: true };
 }
 
-function derive(base: string, flags: DeriveFlags): void {
-  if (!flags.name) throw new UsageError('--name is required: the id of the new chip and node preset, e.g. --name my-h800');
+async function derive(base: string, flags: DeriveFlags): Promise<void> {
+  if (flags.name === undefined) throw new UsageError('--name is required: the id of the new chip and node preset, e.g. --name my-h800');
   const options = {
     name: flags.name,
-    scaleUpBidirGBps: positiveNumber(flags.scaleUp, '--scale-up'),
-    bf16Tflops: positiveNumber(flags.bf16, '--bf16'),
-    fp8Tflops: positiveNumber(flags.fp8, '--fp8'),
-    memoryTBps: positiveNumber(flags.memBw, '--mem-bw'),
-    nicsPerGpu: positiveNumber(flags.nics, '--nics'),
-    nicGbps: positiveNumber(flags.nicGbps, '--nic-gbps'),
+    scaleUpBidirGBps: figure(flags.scaleUp, '--scale-up', 'scaleUpBidirGBps'),
+    bf16Tflops: figure(flags.bf16, '--bf16', 'bf16Tflops'),
+    fp8Tflops: figure(flags.fp8, '--fp8', 'fp8Tflops'),
+    memoryTBps: figure(flags.memBw, '--mem-bw', 'memoryTBps'),
+    nicsPerGpu: figure(flags.nics, '--nics', 'nicsPerGpu'),
+    nicGbps: figure(flags.nicGbps, '--nic-gbps', 'nicGbps'),
   };
   const target = targetFile(flags.file);
   const files = [...(flags.catalog ?? [])];
   if (!target.autoLoaded && existsSync(target.path)) files.push(target.path);
   const catalog = loadCatalog({ files });
+  const id = flags.name.trim().toLowerCase();
+  const existing = findChip(catalog, id) ?? findClusterSpec(catalog, id);
+  if (existing?.hypothetical && !flags.force) {
+    const where = catalog.origins.get(`chips.${existing.id}`) ?? catalog.origins.get(`clusters.${existing.id}`) ?? 'a catalog file';
+    throw new InputError(`--name: "${id}" already exists (in ${where}); pass --force to replace it, or choose another name`);
+  }
   const variant = deriveChip(catalog, base, options);
   const baseVerdicts = classifyChip(variant.base.chip, catalog).verdicts;
   const newVerdicts = classifyChip(variant.chip, variant.catalog).verdicts;
-  let written: { created: boolean } | undefined;
-  if (!flags.dryRun) written = writeCatalogEntries(target.path, variant.entries);
-  const shown = relative(process.cwd(), target.path) || target.path;
+  let written: { created: boolean; target: string } | undefined;
+  // Locked read-merge-write: entries other runs add meanwhile are kept; a concurrent run with the same name loses.
+  if (!flags.dryRun) written = await writeCatalogEntries(target.path, variant.entries, { replace: flags.force ?? false });
+  const relativePath = relative(process.cwd(), target.path) || target.path;
+  const shown = written && written.target !== target.path ? `${relativePath} (a link to ${written.target})` : relativePath;
   if (flags.json) {
     printJson({
       id: variant.id,
@@ -284,7 +297,11 @@ function derive(base: string, flags: DeriveFlags): void {
   else {
     lines.push(`${written?.created ? 'Created' : 'Updated'} ${shown}.`);
     const use = variant.cluster ? `linkcap collective all-reduce --cluster ${variant.id} --gpus 16 --bytes 1GiB` : `linkcap controls --chip ${variant.id}`;
-    lines.push(target.autoLoaded ? `Every command in this directory now knows ${variant.id}, e.g. ${use}` : `Pass --catalog ${shown} (or set LINKCAP_CATALOG) to use it, e.g. ${use} --catalog ${shown}`);
+    lines.push(
+      target.autoLoaded
+        ? `Every command in this directory now knows ${variant.id}, e.g. ${use}`
+        : `Pass --catalog ${relativePath} (or set LINKCAP_CATALOG) to use it, e.g. ${use} --catalog ${relativePath}`,
+    );
   }
   process.stdout.write(`${lines.join('\n')}\n`);
 }
@@ -310,13 +327,14 @@ export function register(program: Command): void {
     .description('make a hypothetical variant of a chip (and of its node preset) and save it in the user catalog file')
     .argument('<base>', 'chip to start from (id or alias, e.g. h100)')
     .option('--name <id>', 'id of the new chip and node preset (required), e.g. my-h800')
-    .option('--scale-up <GB/s>', 'scale-up bandwidth per GPU, bidirectional GB/s (H800: 400 against H100 900)')
-    .option('--bf16 <TFLOP/s>', 'dense BF16 rate')
-    .option('--fp8 <TFLOP/s>', 'dense FP8 rate')
-    .option('--mem-bw <TB/s>', 'memory bandwidth')
-    .option('--nics <n>', 'NICs per GPU in the node preset')
-    .option('--nic-gbps <Gb/s>', 'NIC line rate per direction in the node preset')
-    .option('--file <path>', 'user catalog file to write (default ./linkcap.catalog.yaml, read automatically by every command)')
+    .option('--scale-up <GB/s>', 'scale-up bandwidth per GPU, bidirectional GB/s, > 0 and ≤ 20,000 (H800: 400 against H100 900)')
+    .option('--bf16 <TFLOP/s>', 'dense BF16 rate, > 0 and ≤ 100,000')
+    .option('--fp8 <TFLOP/s>', 'dense FP8 rate, > 0 and ≤ 200,000')
+    .option('--mem-bw <TB/s>', 'memory bandwidth, > 0 and ≤ 1,000')
+    .option('--nics <n>', 'NICs per GPU in the node preset, 1 to 64')
+    .option('--nic-gbps <Gb/s>', 'NIC line rate per direction in the node preset, > 0 and ≤ 100,000')
+    .option('--file <path>', 'user catalog file to write (default ./linkcap.catalog.yaml, read automatically by every command); written through symlinks, never replacing a read-only file')
+    .option('--force', 'replace a variant with the same --name')
     .option('--dry-run', 'print what would change without writing')
     .option('--json', 'machine-readable');
   addCatalogOption(deriveCommand);

@@ -12,11 +12,13 @@ import {
 } from '@linkcap/core';
 import type { Command } from 'commander';
 import { addCatalogOption, addEngineOption, parseEngine, resolveClusterOption } from '../util/cluster-option.js';
+import { addCudaGraphOption, withCudaGraph } from '../util/cuda-graph.js';
 import { dtypeBytes } from '../util/dtypes.js';
 import { UsageError } from '../util/errors.js';
 import { ncclTestsRedop, ncclTestsRoot, parseOp } from '../util/op-names.js';
 import { formatNumber, printJson, renderTable } from '../util/output.js';
-import { formatBytesHuman, parseBytes, parsePositiveInt, parseSizeRange } from '../util/units.js';
+import { formatBytesHuman } from '../util/units.js';
+import { LIMITS, parseBytes, parseChoice, parseSizeRange, parseWholeNumber } from '../util/values.js';
 
 interface CollectiveOptions {
   cluster?: string;
@@ -30,11 +32,7 @@ interface CollectiveOptions {
   json?: boolean;
   catalog?: string[];
   engine?: string;
-}
-
-function parseChoice(flag: string, value: string, names: readonly string[], extra: string[]): string {
-  if (extra.includes(value) || names.includes(value)) return value;
-  throw new UsageError(`${flag}: "${value}" must be one of ${[...extra, ...names].join(', ')}`);
+  cudaGraph?: boolean;
 }
 
 function describeCluster(cluster: ResolvedCluster, prediction: CollectivePrediction): string {
@@ -119,22 +117,23 @@ function printSweep(predictions: CollectivePrediction[], elementBytes: number, d
 }
 
 async function run(opArg: string, options: CollectiveOptions): Promise<void> {
+  // The shape of the command line first (exit 2), then the values (exit 1).
+  if (options.gpus === undefined) throw new UsageError('--gpus is required (ranks taking part, e.g. --gpus 16)');
+  if (options.bytes !== undefined && options.sweepBytes !== undefined) throw new UsageError('give either --bytes or --sweep-bytes, not both');
+  if (options.bytes === undefined && options.sweepBytes === undefined) throw new UsageError('--bytes SIZE or --sweep-bytes MIN:MAX is required (e.g. --bytes 1GiB)');
+  if (options.candidates && options.bytes === undefined) throw new UsageError('--candidates needs --bytes (one size), not --sweep-bytes');
   const op = parseOp(opArg);
-  if (!options.gpus) throw new UsageError('--gpus is required (ranks taking part, e.g. --gpus 16)');
-  const gpus = parsePositiveInt(options.gpus, '--gpus');
-  const algorithm = parseChoice('--algo', options.algo, ALGORITHMS, ['auto', 'best']) as never;
-  const protocol = parseChoice('--proto', options.proto, PROTOCOLS, ['auto']) as never;
+  const gpus = parseWholeNumber(options.gpus, '--gpus', LIMITS.collectiveGpus);
+  const algorithm = parseChoice('--algo', options.algo, ['auto', 'best', ...ALGORITHMS]) as never;
+  const protocol = parseChoice('--proto', options.proto, ['auto', ...PROTOCOLS]) as never;
   const elementBytes = dtypeBytes(options.dtype);
   const engine = parseEngine(options.engine);
-  if (options.bytes && options.sweepBytes) throw new UsageError('give either --bytes or --sweep-bytes, not both');
-  if (!options.bytes && !options.sweepBytes) throw new UsageError('--bytes SIZE or --sweep-bytes MIN:MAX is required (e.g. --bytes 1GiB)');
-  const cluster = resolveClusterOption(options.cluster, options.catalog);
+  const sizes = options.sweepBytes !== undefined ? parseSizeRange(options.sweepBytes, '--sweep-bytes') : [parseBytes(options.bytes!, '--bytes')];
+  const cluster = withCudaGraph(resolveClusterOption(options.cluster, options.catalog), options.cudaGraph);
   if (options.candidates) {
-    if (!options.bytes) throw new UsageError('--candidates needs --bytes');
-    printCandidates(options, op, parseBytes(options.bytes, '--bytes'), gpus, cluster);
+    printCandidates(options, op, sizes[0], gpus, cluster);
     return;
   }
-  const sizes = options.sweepBytes ? parseSizeRange(options.sweepBytes, '--sweep-bytes') : [parseBytes(options.bytes!, '--bytes')];
   const predictions = predictCollectiveSizes({ op, gpus, cluster, algorithm, protocol, engine }, sizes);
   if (options.json) {
     printJson(options.sweepBytes ? { cluster: cluster.id, dtype: options.dtype, results: predictions } : { cluster: cluster.id, ...predictions[0] });
@@ -151,8 +150,8 @@ export function register(program: Command): void {
     .description('predict a collective on a cluster: time, algbw/busbw (nccl-tests conventions), algorithm and bytes per link level')
     .argument('<op>', 'all-reduce | reduce-scatter | all-gather | broadcast | reduce | all-to-all | send-recv')
     .option('--cluster <preset|file>', 'cluster preset id (see `linkcap clusters`) or a YAML/JSON cluster file')
-    .option('--gpus <n>', 'ranks taking part (≤ the domain size, or a multiple of it)')
-    .option('--bytes <size>', 'message size as nccl-tests counts it (8B, 64KiB, 1GiB, 1e9)')
+    .option('--gpus <n>', 'ranks taking part, 2 to 2^31 (≤ the domain size, or a multiple of it)')
+    .option('--bytes <size>', 'message size as nccl-tests counts it, whole bytes from 1 to 2^53 (8B, 64KiB, 1GiB, 1e9; b = bits)')
     .option('--sweep-bytes <min:max[:factor]>', 'nccl-tests table over sizes, doubling by default (e.g. 8B:8GiB)')
     .option('--algo <algorithm>', `auto (NCCL's algorithms), best (all modelled), or one of ${ALGORITHMS.join(', ')}`, 'auto')
     .option('--proto <protocol>', `auto or one of ${PROTOCOLS.join(', ')}`, 'auto')
@@ -161,5 +160,6 @@ export function register(program: Command): void {
     .option('--json', 'machine-readable output');
   addCatalogOption(command);
   addEngineOption(command);
+  addCudaGraphOption(command);
   command.action(run);
 }

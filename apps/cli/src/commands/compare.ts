@@ -5,10 +5,10 @@
 import { compareClusters } from '@linkcap/core';
 import type { Command } from 'commander';
 import { addCatalogOption, addEngineOption, parseEngine, resolveClusterOption } from '../util/cluster-option.js';
-import { UsageError } from '../util/errors.js';
+import { InputError, UsageError } from '../util/errors.js';
 import { formatNumber, printJson, renderTable } from '../util/output.js';
-import { parsePositiveInt } from '../util/units.js';
-import { formatDuration, humanCount, parseCount, parsePositive, percent, shortLayout } from './train-shared.js';
+import { LIMITS, parseChoice, parseCount, parseWholeNumber } from '../util/values.js';
+import { checkTrainingUsage, formatDuration, humanCount, parsePrice, parseTokens, percent, shortLayout } from './train-shared.js';
 
 interface CompareOptions {
   clusters?: string;
@@ -29,19 +29,19 @@ function times(x: number): string {
 }
 
 async function run(options: CompareOptions): Promise<void> {
-  if (!options.clusters) throw new UsageError('--clusters is required: two or more cluster ids separated by commas (the first is the baseline)');
-  if (!options.model) throw new UsageError('--model is required: a preset id or a YAML/JSON model file');
-  if (!options.gpus) throw new UsageError('--gpus is required');
+  // The shape of the command line first (exit 2), then the values (exit 1).
+  if (options.clusters === undefined) throw new UsageError('--clusters is required: two or more cluster ids separated by commas (the first is the baseline)');
+  if (options.model === undefined) throw new UsageError('--model is required: a preset id or a YAML/JSON model file');
+  if (options.gpus === undefined) throw new UsageError('--gpus is required (e.g. --gpus 1024)');
+  checkTrainingUsage(options);
   const refs = options.clusters.split(',').map((s) => s.trim()).filter(Boolean);
-  if (refs.length < 2) throw new UsageError('--clusters: give at least two clusters, e.g. dgx-h100,hgx-h800');
-  const gpus = parsePositiveInt(options.gpus, '--gpus');
-  if (options.globalBatch && options.batchTokens) throw new UsageError('give either --global-batch or --batch-tokens, not both');
-  const globalBatch = options.globalBatch ? parsePositiveInt(options.globalBatch, '--global-batch') : undefined;
-  const globalBatchTokens = options.batchTokens ? parseCount(options.batchTokens, '--batch-tokens') : undefined;
-  const tokens = options.tokens ? parseCount(options.tokens, '--tokens') : undefined;
-  const price = options.price ? parsePositive(options.price, '--price') : undefined;
-  if (price !== undefined && tokens === undefined) throw new UsageError('--price needs --tokens');
-  if (options.precision && options.precision !== 'bf16' && options.precision !== 'fp8') throw new UsageError(`--precision: "${options.precision}" must be bf16 or fp8`);
+  if (refs.length < 2) throw new InputError(`--clusters: give at least two clusters separated by commas, e.g. dgx-h100,hgx-h800 (got "${options.clusters}")`);
+  const gpus = parseWholeNumber(options.gpus, '--gpus', LIMITS.trainingGpus);
+  const globalBatch = options.globalBatch !== undefined ? parseWholeNumber(options.globalBatch, '--global-batch', LIMITS.globalBatch) : undefined;
+  const globalBatchTokens = options.batchTokens !== undefined ? parseCount(options.batchTokens, '--batch-tokens', LIMITS.batchTokens, 'tokens') : undefined;
+  const tokens = options.tokens !== undefined ? parseTokens(options.tokens) : undefined;
+  const price = options.price !== undefined ? parsePrice(options.price) : undefined;
+  const precision = options.precision !== undefined ? parseChoice('--precision', options.precision, ['bf16', 'fp8'] as const) : undefined;
   const clusters = refs.map((ref) => resolveClusterOption(ref, options.catalog));
   const result = compareClusters({
     model: options.model,
@@ -49,11 +49,16 @@ async function run(options: CompareOptions): Promise<void> {
     gpus,
     globalBatch,
     globalBatchTokens,
-    precision: options.precision as 'bf16' | 'fp8' | undefined,
+    precision,
     tokens,
     pricePerGpuHour: price,
     engine: parseEngine(options.engine),
   });
+  const unpriced = result.clusters.filter((c) => c.noLayoutReason);
+  if (unpriced.length === result.clusters.length) {
+    // Nothing could be priced anywhere: an error, not a table of "no layout fits".
+    throw new InputError(`no layout of ${result.model} on ${gpus} GPUs can be evaluated on ${unpriced[0].cluster}: ${unpriced[0].noLayoutReason}`);
+  }
   if (options.json) {
     printJson(result);
     return;
@@ -74,7 +79,7 @@ async function run(options: CompareOptions): Promise<void> {
       ],
       result.clusters.map((c) => [
         c.cluster,
-        c.best ? shortLayout(c.best) : 'no layout fits',
+        c.best ? shortLayout(c.best) : c.noLayoutReason ? 'no valid layout (see below)' : 'no layout fits in memory',
         c.best ? formatNumber(c.best.stepS, 3) : '-',
         c.best ? percent(c.best.mfu) : '-',
         c.best ? formatNumber(c.best.tokensPerSPerGpu, 1) : '-',
@@ -110,6 +115,7 @@ async function run(options: CompareOptions): Promise<void> {
       }),
     )}\n`,
   );
+  for (const c of unpriced) process.stdout.write(`\n${c.cluster}: no layout can be evaluated: ${c.noLayoutReason}\n`);
   process.stdout.write(
     '\nslowdown = step time ÷ the baseline’s best step time (same global batch, so also the ratio of training time).\n' +
       'The gap between the two tables is what re-tuning the layout wins back on each cluster.\n',
@@ -122,12 +128,12 @@ export function register(program: Command): void {
     .description('compare clusters on one model: best layout per cluster, the same layout everywhere, and the slowdown')
     .option('--clusters <ids>', 'two or more cluster ids, comma-separated; the first is the baseline (e.g. dgx-h100,hgx-h800)')
     .option('--model <preset|file>', 'model preset id or a YAML/JSON model file')
-    .option('--gpus <n>', 'GPUs of the job')
+    .option('--gpus <n>', 'GPUs of the job, 1 to 2^31')
     .option('--global-batch <n>', 'sequences per step (default: the model’s batch, else 4M tokens)')
     .option('--batch-tokens <count>', 'tokens per step instead of --global-batch (e.g. 4M)')
     .option('--precision <p>', 'GEMM precision: bf16 (default) or fp8')
-    .option('--tokens <count>', 'tokens to train (15T, 300B): adds the training time')
-    .option('--price <dollars>', 'price per GPU-hour')
+    .option('--tokens <count>', 'tokens to train, 1 to 10^18 (15T, 300B): adds the training time')
+    .option('--price <dollars>', 'US$ per GPU-hour, > 0 and ≤ 10,000')
     .option('--json', 'machine-readable output');
   addCatalogOption(command);
   addEngineOption(command);

@@ -18,6 +18,7 @@ import type { Command } from 'commander';
 import { addCatalogOption } from '../util/cluster-option.js';
 import { UsageError } from '../util/errors.js';
 import { printJson, renderTable } from '../util/output.js';
+import { parseNumber } from '../util/values.js';
 
 interface ControlsOptions {
   chip?: string[];
@@ -44,13 +45,10 @@ function metricCell(metric: MetricValue): string {
   return `${prefix}${metric.value.toLocaleString('en-US', { maximumFractionDigits: 2 })}${marks}`;
 }
 
+/** A what-if threshold: ≥ 0 and ≤ 10^9 (the 2022 line is 4,800 TPP and 600 GB/s; every real metric is far below 10^9). */
 function number(text: string | undefined, flag: string): number | undefined {
   if (text === undefined) return undefined;
-  const value = Number(text);
-  if (!/^\s*[0-9]*\.?[0-9]+(e[+-]?[0-9]+)?\s*$/i.test(text) || !Number.isFinite(value)) {
-    throw new UsageError(`${flag}: expected a number ≥ 0, got "${text}"`);
-  }
-  return value;
+  return parseNumber(text, flag, { min: 0, max: 1e9 });
 }
 
 function ruleLegend(catalog: Catalog, rules: string[] | undefined): string[] {
@@ -119,6 +117,13 @@ function printWhatIf(report: WhatIfReport): void {
 }
 
 function run(options: ControlsOptions): void {
+  // The shape of the command line first (exit 2), then the values (exit 1).
+  const given = [options.ioCap, options.tpp, options.pd, options.dramBw, options.scaleUp].filter((value) => value !== undefined);
+  if (!options.whatIf && (given.length > 0 || options.any || options.compare)) {
+    throw new UsageError('--io-cap, --tpp, --pd, --dram-bw, --scale-up, --any and --compare describe a hypothetical line: add --what-if');
+  }
+  if (options.whatIf && given.length === 0) throw new UsageError('--what-if needs at least one threshold: --io-cap GB/s, --tpp N, --pd N, --dram-bw GB/s or --scale-up GB/s');
+  if (options.whatIf && options.rule) throw new UsageError('--rule does not apply with --what-if; use --compare RULE to put the line beside an existing rule');
   const thresholds: WhatIfThresholds = {
     ioBidirGBps: number(options.ioCap, '--io-cap'),
     tpp: number(options.tpp, '--tpp'),
@@ -127,19 +132,13 @@ function run(options: ControlsOptions): void {
     scaleUpBidirGBps: number(options.scaleUp, '--scale-up'),
     combine: options.any ? 'any' : 'all',
   };
-  const given = Object.entries(thresholds).filter(([key, value]) => key !== 'combine' && value !== undefined);
   const catalog = loadCatalog({ files: options.catalog });
   if (!options.whatIf) {
-    if (given.length > 0 || options.any || options.compare) {
-      throw new UsageError('--io-cap, --tpp, --pd, --dram-bw, --scale-up, --any and --compare describe a hypothetical line: add --what-if');
-    }
     const results = classifyCatalog(catalog, { chips: options.chip, rules: options.rule });
     if (options.json) printJson(results);
     else printClassification(catalog, results, options);
     return;
   }
-  if (given.length === 0) throw new UsageError('--what-if needs at least one threshold: --io-cap GB/s, --tpp N, --pd N, --dram-bw GB/s or --scale-up GB/s');
-  if (options.rule) throw new UsageError('--rule does not apply with --what-if; use --compare RULE to put the line beside an existing rule');
   const compareTo =
     options.compare === 'none' ? undefined : (options.compare ?? (thresholds.ioBidirGBps !== undefined || thresholds.scaleUpBidirGBps !== undefined ? '2022-10-07' : '2023-10-17'));
   const report = evaluateWhatIf(catalog, thresholds, { chips: options.chip, compareTo });
@@ -156,7 +155,7 @@ export function register(program: Command): void {
     .option('--brief', 'the table only, without the arithmetic and reasons')
     .option('--json', 'machine-readable: metrics with arithmetic, verdicts with reasons')
     .option('--what-if', 'evaluate a hypothetical line instead: which chips would it catch?')
-    .option('--io-cap <GB/s>', 'what-if: caught when I/O (scale-up + PCIe, bidirectional) ≥ this (2022: 600)')
+    .option('--io-cap <GB/s>', 'what-if (thresholds: ≥ 0 and ≤ 10^9): caught when I/O (scale-up + PCIe, bidirectional) ≥ this (2022: 600)')
     .option('--tpp <n>', 'what-if: caught when TPP ≥ this (2022/2023: 4800)')
     .option('--pd <n>', 'what-if: caught when performance density ≥ this (3A090.a: 5.92)')
     .option('--dram-bw <GB/s>', 'what-if: caught when DRAM bandwidth ≥ this')

@@ -12,40 +12,20 @@ import {
   type Precision,
 } from '@linkcap/core';
 import type { Command } from 'commander';
-import { UsageError } from '../util/errors.js';
+import { InputError, UsageError } from '../util/errors.js';
 import { formatNumber } from '../util/output.js';
-import { parsePositiveInt } from '../util/units.js';
+import { LIMITS, parseChoice, parseCount, parseFraction, parseNumber, parseWholeNumber } from '../util/values.js';
 
-const COUNT_UNITS: Record<string, number> = { '': 1, k: 1e3, m: 1e6, b: 1e9, g: 1e9, t: 1e12, p: 1e15 };
+export { parseChoice } from '../util/values.js';
 
-/** "15T" → 1.5e13, "300B" → 3e11, "4M" → 4e6, "2e12" → 2e12 (decimal units: K, M, B/G, T, P). */
-export function parseCount(text: string, flag: string): number {
-  const match = /^\s*([0-9]*\.?[0-9]+(?:e[+-]?[0-9]+)?)\s*([a-z]?)\s*$/i.exec(text);
-  const unit = match ? COUNT_UNITS[match[2].toLowerCase()] : undefined;
-  if (!match || unit === undefined) throw new UsageError(`${flag}: cannot read "${text}" as a count; use a number with K, M, B, T (e.g. 15T, 300B, 4M)`);
-  const value = Number(match[1]) * unit;
-  if (!Number.isFinite(value) || value <= 0) throw new UsageError(`${flag}: must be > 0 (got "${text}")`);
-  return value;
+/** Tokens to train: "15T" → 1.5e13 (decimal units K, M, B/G, T, P). */
+export function parseTokens(text: string, flag = '--tokens'): number {
+  return parseCount(text, flag, LIMITS.tokens, 'tokens');
 }
 
-/** A positive decimal (e.g. --price 2.5). */
-export function parsePositive(text: string, flag: string): number {
-  const value = Number(text);
-  if (!/^\s*[0-9]*\.?[0-9]+(e[+-]?[0-9]+)?\s*$/i.test(text) || !Number.isFinite(value) || value <= 0) {
-    throw new UsageError(`${flag}: expected a number > 0, got "${text}"`);
-  }
-  return value;
-}
-
-function parseFraction(text: string, flag: string, max = 1): number {
-  const value = Number(text);
-  if (!/^\s*[0-9]*\.?[0-9]+\s*$/.test(text) || !(value >= 0 && value <= max)) throw new UsageError(`${flag}: expected a number from 0 to ${max}, got "${text}"`);
-  return value;
-}
-
-export function parseChoice<T extends string>(flag: string, value: string, allowed: readonly T[]): T {
-  if (!allowed.includes(value as T)) throw new UsageError(`${flag}: "${value}" must be one of ${allowed.join(', ')}`);
-  return value as T;
+/** Price per GPU-hour in US$. */
+export function parsePrice(text: string, flag = '--price'): number {
+  return parseNumber(text, flag, LIMITS.price);
 }
 
 /** The layout and overlap flags both commands take. */
@@ -73,28 +53,34 @@ export interface LayoutOptions {
   overlapSlowdown?: string;
 }
 
+/** Options that cannot be combined, or that need another (exit 2, before any value is read). */
+export function checkTrainingUsage(options: { globalBatch?: string; batchTokens?: string; price?: string; tokens?: string }): void {
+  if (options.globalBatch !== undefined && options.batchTokens !== undefined) throw new UsageError('give either --global-batch (sequences) or --batch-tokens, not both');
+  if (options.price !== undefined && options.tokens === undefined) throw new UsageError('--price needs --tokens (the cost is for training that many tokens)');
+}
+
 export function parseZero(text: string): 0 | 1 | 2 | 3 {
   if (text === 'fsdp') return 3;
   if (text === '0' || text === '1' || text === '2' || text === '3') return Number(text) as 0 | 1 | 2 | 3;
-  throw new UsageError(`--zero: "${text}" must be 0, 1, 2, 3 or fsdp`);
+  throw new InputError(`--zero: "${text}" must be 0, 1, 2, 3 or fsdp`);
 }
 
 export function layoutFromOptions(options: LayoutOptions): TrainingLayoutInput {
   const layout: TrainingLayoutInput = {};
-  if (options.tp) layout.tp = parsePositiveInt(options.tp, '--tp');
-  if (options.pp) layout.pp = parsePositiveInt(options.pp, '--pp');
-  if (options.dp) layout.dp = parsePositiveInt(options.dp, '--dp');
-  if (options.cp) layout.cp = parsePositiveInt(options.cp, '--cp');
-  if (options.ep) layout.ep = parsePositiveInt(options.ep, '--ep');
-  if (options.microbatch) layout.microbatch = parsePositiveInt(options.microbatch, '--microbatch');
-  if (options.globalBatch && options.batchTokens) throw new UsageError('give either --global-batch (sequences) or --batch-tokens, not both');
-  if (options.globalBatch) layout.globalBatch = parsePositiveInt(options.globalBatch, '--global-batch');
-  if (options.batchTokens) layout.globalBatchTokens = parseCount(options.batchTokens, '--batch-tokens');
-  if (options.interleave) layout.interleave = parsePositiveInt(options.interleave, '--interleave');
-  if (options.recompute) layout.recompute = parseChoice<RecomputeMode>('--recompute', options.recompute, RECOMPUTE_MODES);
-  if (options.zero) layout.zero = parseZero(options.zero);
-  if (options.precision) layout.precision = parseChoice<Precision>('--precision', options.precision, PRECISIONS);
-  if (options.commPrecision) layout.commPrecision = parseChoice<Precision>('--comm-precision', options.commPrecision, PRECISIONS);
+  const size = (text: string, flag: string) => parseWholeNumber(text, flag, LIMITS.parallelSize);
+  if (options.tp !== undefined) layout.tp = size(options.tp, '--tp');
+  if (options.pp !== undefined) layout.pp = size(options.pp, '--pp');
+  if (options.dp !== undefined) layout.dp = size(options.dp, '--dp');
+  if (options.cp !== undefined) layout.cp = size(options.cp, '--cp');
+  if (options.ep !== undefined) layout.ep = size(options.ep, '--ep');
+  if (options.microbatch !== undefined) layout.microbatch = size(options.microbatch, '--microbatch');
+  if (options.globalBatch !== undefined) layout.globalBatch = parseWholeNumber(options.globalBatch, '--global-batch', LIMITS.globalBatch);
+  if (options.batchTokens !== undefined) layout.globalBatchTokens = parseCount(options.batchTokens, '--batch-tokens', LIMITS.batchTokens, 'tokens');
+  if (options.interleave !== undefined) layout.interleave = parseWholeNumber(options.interleave, '--interleave', LIMITS.interleave);
+  if (options.recompute !== undefined) layout.recompute = parseChoice<RecomputeMode>('--recompute', options.recompute, RECOMPUTE_MODES);
+  if (options.zero !== undefined) layout.zero = parseZero(options.zero);
+  if (options.precision !== undefined) layout.precision = parseChoice<Precision>('--precision', options.precision, PRECISIONS);
+  if (options.commPrecision !== undefined) layout.commPrecision = parseChoice<Precision>('--comm-precision', options.commPrecision, PRECISIONS);
   if (options.sequenceParallel === false) layout.sequenceParallel = false;
   if (options.flashAttention === false) layout.flashAttention = false;
   return layout;
@@ -102,12 +88,12 @@ export function layoutFromOptions(options: LayoutOptions): TrainingLayoutInput {
 
 export function overlapFromOptions(options: LayoutOptions): OverlapInput {
   const overlap: OverlapInput = {};
-  if (options.overlapTp) overlap.tp = parseFraction(options.overlapTp, '--overlap-tp');
-  if (options.overlapDp) overlap.dp = parseFraction(options.overlapDp, '--overlap-dp');
-  if (options.overlapPp) overlap.pp = parseFraction(options.overlapPp, '--overlap-pp');
-  if (options.overlapEp) overlap.ep = parseFraction(options.overlapEp, '--overlap-ep');
-  if (options.overlapCp) overlap.cp = parseFraction(options.overlapCp, '--overlap-cp');
-  if (options.overlapSlowdown) overlap.slowdown = parseFraction(options.overlapSlowdown, '--overlap-slowdown', 10);
+  if (options.overlapTp !== undefined) overlap.tp = parseFraction(options.overlapTp, '--overlap-tp');
+  if (options.overlapDp !== undefined) overlap.dp = parseFraction(options.overlapDp, '--overlap-dp');
+  if (options.overlapPp !== undefined) overlap.pp = parseFraction(options.overlapPp, '--overlap-pp');
+  if (options.overlapEp !== undefined) overlap.ep = parseFraction(options.overlapEp, '--overlap-ep');
+  if (options.overlapCp !== undefined) overlap.cp = parseFraction(options.overlapCp, '--overlap-cp');
+  if (options.overlapSlowdown !== undefined) overlap.slowdown = parseFraction(options.overlapSlowdown, '--overlap-slowdown', 10);
   return overlap;
 }
 
@@ -136,8 +122,8 @@ export function addLayoutOptions(command: Command, forSearch = false): Command {
     .option('--overlap-ep <f>', 'fraction of expert all-to-all hidden (default 0)')
     .option('--overlap-cp <f>', 'fraction of context-parallel KV exchange hidden (default 1)')
     .option('--overlap-slowdown <x>', 'compute slowdown per second of hidden communication (default 0.1)')
-    .option('--tokens <count>', 'tokens to train (15T, 300B): prints time, GPU-hours and cost')
-    .option('--price <dollars>', 'price per GPU-hour for the cost (e.g. 2)')
+    .option('--tokens <count>', 'tokens to train, 1 to 10^18 (15T, 300B): prints time, GPU-hours and cost')
+    .option('--price <dollars>', 'US$ per GPU-hour for the cost, > 0 and ≤ 10,000 (e.g. 2)')
     .option('--json', 'machine-readable output');
 }
 
@@ -150,9 +136,10 @@ export function gib(bytes: number): string {
   return formatNumber(bytes / 2 ** 30, 1);
 }
 
-/** 1234567 → "1,234,567"; large values with a unit suffix. */
+/** 1234567 → "1.23M"; 1.5e13 → "15.00T"; above 10^18 (beyond every input limit) "2.5e21", never "1e+285P". */
 export function humanCount(x: number): string {
   if (!Number.isFinite(x)) return String(x);
+  if (Math.abs(x) >= 1e18) return x.toExponential(1).replace('e+', 'e');
   const units: [number, string][] = [
     [1e15, 'P'],
     [1e12, 'T'],
@@ -191,8 +178,12 @@ export function formatDuration(seconds: number): string {
   if (seconds < 120) return `${formatNumber(seconds, 2)} s`;
   if (seconds < 7200) return `${formatNumber(seconds / 60, 1)} min`;
   if (seconds < 2 * 86400) return `${formatNumber(seconds / 3600, 1)} h`;
-  return `${formatNumber(seconds / 86400, 1)} days`;
+  if (seconds < 2 * YEAR_S) return `${formatNumber(seconds / 86400, 1)} days`;
+  const years = seconds / YEAR_S;
+  return `${years < 1000 ? formatNumber(years, 1) : humanCount(years)} years`;
 }
+
+const YEAR_S = 365.25 * 86400;
 
 export function renderPrediction(p: TrainingPrediction, clusterLabel: string): string {
   const b = p.breakdown;

@@ -6,16 +6,18 @@
 import { predictTraining, searchLayouts, type SearchSpace } from '@linkcap/core';
 import type { Command } from 'commander';
 import { addCatalogOption, addEngineOption, parseEngine, resolveClusterOption } from '../util/cluster-option.js';
-import { UsageError } from '../util/errors.js';
+import { addCudaGraphOption, withCudaGraph } from '../util/cuda-graph.js';
+import { InputError, UsageError } from '../util/errors.js';
 import { formatNumber, printJson, renderTable } from '../util/output.js';
-import { parsePositiveInt } from '../util/units.js';
+import { LIMITS, parseWholeNumber } from '../util/values.js';
 import {
   addLayoutOptions,
+  checkTrainingUsage,
   gib,
   layoutFromOptions,
   overlapFromOptions,
-  parseCount,
-  parsePositive,
+  parsePrice,
+  parseTokens,
   percent,
   renderPrediction,
   shortLayout,
@@ -29,10 +31,11 @@ interface TrainOptions extends LayoutOptions {
   tokens?: string;
   price?: string;
   best?: boolean;
-  top: string;
+  top?: string;
   json?: boolean;
   catalog?: string[];
   engine: string;
+  cudaGraph?: boolean;
 }
 
 function searchSpace(layout: ReturnType<typeof layoutFromOptions>): SearchSpace {
@@ -49,16 +52,20 @@ function searchSpace(layout: ReturnType<typeof layoutFromOptions>): SearchSpace 
 }
 
 async function run(options: TrainOptions): Promise<void> {
-  if (!options.model) throw new UsageError('--model is required: a preset id (e.g. llama3-70b) or a YAML/JSON model file');
-  if (!options.gpus) throw new UsageError('--gpus is required (e.g. --gpus 1024)');
-  const gpus = parsePositiveInt(options.gpus, '--gpus');
+  // The shape of the command line first (exit 2), then the values (exit 1).
+  if (options.model === undefined) throw new UsageError('--model is required: a preset id (e.g. llama3-70b) or a YAML/JSON model file');
+  if (options.gpus === undefined) throw new UsageError('--gpus is required (e.g. --gpus 1024)');
+  checkTrainingUsage(options);
+  if (options.best && options.dp !== undefined) throw new UsageError('--dp follows from --gpus and the other sizes; drop it with --best');
+  if (!options.best && options.top !== undefined) throw new UsageError('--top needs --best');
+  const gpus = parseWholeNumber(options.gpus, '--gpus', LIMITS.trainingGpus);
   const engine = parseEngine(options.engine);
   const layout = layoutFromOptions(options);
   const overlap = overlapFromOptions(options);
-  const tokens = options.tokens ? parseCount(options.tokens, '--tokens') : undefined;
-  const price = options.price ? parsePositive(options.price, '--price') : undefined;
-  if (price !== undefined && tokens === undefined) throw new UsageError('--price needs --tokens (the cost is for training that many tokens)');
-  const cluster = resolveClusterOption(options.cluster, options.catalog);
+  const tokens = options.tokens !== undefined ? parseTokens(options.tokens) : undefined;
+  const price = options.price !== undefined ? parsePrice(options.price) : undefined;
+  const top = options.top !== undefined ? parseWholeNumber(options.top, '--top', LIMITS.top) : 5;
+  const cluster = withCudaGraph(resolveClusterOption(options.cluster, options.catalog), options.cudaGraph);
   const label = `${cluster.id} (${cluster.name})`;
 
   if (!options.best) {
@@ -68,8 +75,6 @@ async function run(options: TrainOptions): Promise<void> {
     return;
   }
 
-  if (layout.dp !== undefined) throw new UsageError('--dp follows from --gpus and the other sizes; drop it with --best');
-  const top = parsePositiveInt(options.top, '--top');
   const result = searchLayouts({
     model: options.model,
     cluster,
@@ -87,6 +92,10 @@ async function run(options: TrainOptions): Promise<void> {
     pricePerGpuHour: price,
     engine,
   });
+  if (result.noLayoutReason) {
+    // Nothing could be priced: an error, not an empty table that reads like "nothing fits in memory".
+    throw new InputError(`no layout of ${result.model} on ${gpus} GPUs of ${cluster.id} can be evaluated: ${result.noLayoutReason}`);
+  }
   if (options.json) {
     printJson(result);
     return;
@@ -133,12 +142,13 @@ export function register(program: Command): void {
     .description('predict a training step (time breakdown, MFU, throughput, memory, cost) or search the best layouts (--best)')
     .option('--model <preset|file>', 'model preset id (llama3-70b, gpt3-175b, deepseek-v3, …) or a YAML/JSON model file')
     .option('--cluster <preset|file>', 'cluster preset id (see `linkcap clusters`) or a YAML/JSON cluster file')
-    .option('--gpus <n>', 'GPUs of the job');
+    .option('--gpus <n>', 'GPUs of the job, 1 to 2^31');
   addLayoutOptions(command, true)
     .option('--best', 'search every valid layout and print the fastest')
-    .option('--top <n>', 'layouts to print with --best', '5');
+    .option('--top <n>', 'layouts to print with --best, 1 to 1000 (default 5)');
   addCatalogOption(command);
   addEngineOption(command);
+  addCudaGraphOption(command);
   command.action(run);
 }
 

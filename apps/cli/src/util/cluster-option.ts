@@ -1,7 +1,7 @@
 /** Shared --cluster / --catalog / --engine handling: every command resolves clusters the same way. */
 import { loadCatalog, resolveCluster, type EnginePreference, type ResolvedCluster } from '@linkcap/core';
 import type { Command } from 'commander';
-import { UsageError } from './errors.js';
+import { InputError, UsageError } from './errors.js';
 
 export function addCatalogOption(command: Command): Command {
   return command.option('--catalog <files...>', 'extra catalog files (YAML/JSON) with chips and clusters; ./linkcap.catalog.yaml is read too');
@@ -15,7 +15,7 @@ export function addEngineOption(command: Command): Command {
 export function parseEngine(value: string | undefined): EnginePreference | undefined {
   if (value === undefined) return undefined;
   if (value === 'auto' || value === 'native' || value === 'reference') return value;
-  throw new UsageError(`--engine: "${value}" must be auto, native or reference`);
+  throw new InputError(`--engine: "${value}" must be auto, native or reference`);
 }
 
 export function resolveClusterOption(ref: string | undefined, catalogFiles: string[] | undefined): ResolvedCluster {

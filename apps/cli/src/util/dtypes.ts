@@ -1,5 +1,5 @@
 /** Element types as nccl-tests names them (-d), with their sizes in bytes. */
-import { UsageError } from './errors.js';
+import { InputError } from './errors.js';
 
 export const DTYPE_BYTES: Record<string, number> = {
   int8: 1,
@@ -17,6 +17,6 @@ export const DTYPE_BYTES: Record<string, number> = {
 
 export function dtypeBytes(name: string): number {
   const size = DTYPE_BYTES[name];
-  if (size === undefined) throw new UsageError(`--dtype: "${name}" must be one of ${Object.keys(DTYPE_BYTES).join(', ')}`);
+  if (size === undefined) throw new InputError(`--dtype: "${name}" must be one of ${Object.keys(DTYPE_BYTES).join(', ')}`);
   return size;
 }

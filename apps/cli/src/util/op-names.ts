@@ -1,6 +1,6 @@
 /** Accepts the spellings users type for collectives: all-reduce, allreduce, all_reduce, ar, … */
 import { OPS, type Op } from '@linkcap/core';
-import { UsageError } from './errors.js';
+import { InputError } from './errors.js';
 
 const ALIASES: Record<string, Op> = {
   ar: 'all-reduce',
@@ -18,7 +18,7 @@ export function parseOp(text: string): Op {
   const compact = key.replace(/-/g, '');
   const direct = OPS.find((op) => op === key || op.replace(/-/g, '') === compact);
   const op = direct ?? ALIASES[compact];
-  if (!op) throw new UsageError(`unknown operation "${text}"; use one of ${OPS.join(', ')}`);
+  if (!op) throw new InputError(`unknown operation "${text}"; use one of ${OPS.join(', ')}`);
   return op;
 }
 

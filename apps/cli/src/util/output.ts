@@ -7,7 +7,8 @@ export interface Column {
 
 /** Renders rows of strings as a space-aligned table with a header line. */
 export function renderTable(columns: Column[], rows: string[][]): string {
-  const widths = columns.map((column, i) => Math.max(column.header.length, ...rows.map((row) => (row[i] ?? '').length)));
+  // reduce, not Math.max(...rows): a spread of a very long list overflows the call stack.
+  const widths = columns.map((column, i) => rows.reduce((width, row) => Math.max(width, (row[i] ?? '').length), column.header.length));
   const line = (cells: string[]) =>
     cells
       .map((cell, i) => (columns[i].align === 'left' ? cell.padEnd(widths[i]) : cell.padStart(widths[i])))

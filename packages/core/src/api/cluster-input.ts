@@ -21,11 +21,14 @@ export function normaliseCluster(input: ClusterInput): Required<Pick<ClusterLike
   return { params: input as ClusterParams };
 }
 
-/** Checks that `gpus` can be placed, with an error naming the domain size. */
-export function checkGpuCount(cluster: ClusterLike, gpus: unknown): number {
+/**
+ * Checks that `gpus` can be placed, with an error naming the domain size. A collective needs two ranks (min 2);
+ * a training job may run on one GPU (min 1).
+ */
+export function checkGpuCount(cluster: ClusterLike, gpus: unknown, min: 1 | 2 = 2): number {
   const label = cluster.id ? ` on ${cluster.id}` : '';
-  if (typeof gpus !== 'number' || !Number.isInteger(gpus) || gpus < 2 || gpus > 2 ** 31) {
-    throw new LinkcapInputError('gpus', `${String(gpus)}: must be a whole number from 2 to 2^31`);
+  if (typeof gpus !== 'number' || !Number.isInteger(gpus) || gpus < min || gpus > 2 ** 31) {
+    throw new LinkcapInputError('gpus', `${String(gpus)}: must be a whole number from ${min} to 2^31 (2,147,483,648)`);
   }
   const domain = cluster.params.gpusPerDomain;
   if (gpus > domain && gpus % domain !== 0) {

@@ -53,10 +53,26 @@ function show(value: number | null | undefined): string {
   return value === null || value === undefined ? 'unknown' : String(Number(value.toPrecision(12)));
 }
 
-function checkPositive(field: keyof DeriveOptions, value: number | undefined, integer = false): void {
+/**
+ * Upper limits of the figures a variant may change: 10 to 50 times the largest shipping part (NVLink 5: 1,800 GB/s;
+ * B200: 2,250 TFLOP/s BF16, 8 TB/s; ConnectX-8: 800 Gb/s), so that a what-if can go far but a typo (1e308) is
+ * refused instead of producing "links 18 → 2e+306".
+ */
+export const DERIVE_LIMITS = {
+  scaleUpBidirGBps: { max: 20_000, unit: 'GB/s bidirectional per GPU' },
+  bf16Tflops: { max: 100_000, unit: 'TFLOP/s dense' },
+  fp8Tflops: { max: 200_000, unit: 'TFLOP/s dense' },
+  memoryTBps: { max: 1_000, unit: 'TB/s' },
+  nicsPerGpu: { max: 64, unit: 'NICs per GPU', integer: true },
+  nicGbps: { max: 100_000, unit: 'Gb/s per direction' },
+} as const satisfies Record<string, { max: number; unit: string; integer?: boolean }>;
+
+function checkPositive(field: keyof typeof DERIVE_LIMITS, value: number | undefined): void {
   if (value === undefined) return;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0 || (integer && !Number.isInteger(value))) {
-    throw new LinkcapInputError(field, `${String(value)}: must be a ${integer ? 'whole number' : 'number'} > 0`);
+  const { max, unit } = DERIVE_LIMITS[field];
+  const integer = 'integer' in DERIVE_LIMITS[field];
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0 || value > max || (integer && !Number.isInteger(value))) {
+    throw new LinkcapInputError(field, `${String(value)}: must be a ${integer ? 'whole number' : 'number'} > 0 and ≤ ${max.toLocaleString('en-US')} (${unit})`);
   }
 }
 

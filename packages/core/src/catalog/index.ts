@@ -33,11 +33,13 @@ export {
   readCatalogFile,
   parseCatalogText,
   writeCatalogEntries,
+  catalogTextWithEntries,
   DEFAULT_CATALOG_FILES,
   CATALOG_ENV,
   type LoadCatalogOptions,
   type CatalogEntries,
+  type WriteCatalogOptions,
 } from './load-file.js';
 export { resolveClusterSpec, resolveClusterId, listClusters, type ResolvedCluster, type ParamProvenance } from './resolve-cluster.js';
 export { resolveCluster, resolveClusterFile, isClusterFileRef } from './cluster-ref.js';
-export { deriveChip, type DeriveOptions, type DerivedVariant } from './derive.js';
+export { deriveChip, DERIVE_LIMITS, type DeriveOptions, type DerivedVariant } from './derive.js';

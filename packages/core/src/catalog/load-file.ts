@@ -1,18 +1,25 @@
 /**
- * User catalog files (YAML or JSON): reading, layering onto the built-ins, and writing entries atomically.
- * The only module of the catalog that touches the file system.
+ * User catalog files (YAML or JSON): reading, layering onto the built-ins, and writing entries atomically under a
+ * lock (files/safe-write.ts). The only module of the catalog that touches the file system. The yaml package is
+ * loaded on the first YAML file, not at import.
  *
  * loadCatalog order (later entries replace earlier ones with the same id):
  *   built-ins → ./linkcap.catalog.yaml|yml|json in cwd → $LINKCAP_CATALOG (paths separated by ':') → options.files
  */
-import { existsSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { delimiter, extname, resolve } from 'node:path';
-import YAML from 'yaml';
+import type * as YamlModule from 'yaml';
+import { lazyRequire } from '../files/lazy-require.js';
+import { readTextFile } from '../files/read-text.js';
+import { updateFileSafely, type LockOptions } from '../files/safe-write.js';
+import { LinkcapInputError } from '../validate/errors.js';
 import { builtinCatalog } from './builtin.js';
 import { applyDocument, checkCatalog } from './merge.js';
 import { resolveClusterSpec } from './resolve-cluster.js';
 import type { Catalog } from './schema.js';
 import { CatalogError, validateCatalogDocument } from './validate-catalog.js';
+
+const yaml = lazyRequire<typeof YamlModule>('yaml');
 
 /** Files in the working directory that loadCatalog reads when present, in this order. */
 export const DEFAULT_CATALOG_FILES = ['linkcap.catalog.yaml', 'linkcap.catalog.yml', 'linkcap.catalog.json'] as const;
@@ -37,7 +44,7 @@ function isJsonPath(path: string): boolean {
 export function parseCatalogText(text: string, origin: string): unknown {
   try {
     if (isJsonPath(origin)) return JSON.parse(text);
-    return YAML.parse(text, { prettyErrors: true });
+    return yaml().parse(text, { prettyErrors: true });
   } catch (error) {
     const kind = isJsonPath(origin) ? 'JSON' : 'YAML';
     const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
@@ -45,10 +52,12 @@ export function parseCatalogText(text: string, origin: string): unknown {
   }
 }
 
-/** Reads and parses one file (not yet validated). */
+/**
+ * Reads and parses one file (not yet validated). Only regular files up to MAX_INPUT_FILE_BYTES are read; anything
+ * else throws LinkcapFileError naming the path.
+ */
 export function readCatalogFile(path: string): unknown {
-  if (!existsSync(path)) throw new CatalogError([{ path: '(file)', message: ': not found' }], path);
-  return parseCatalogText(readFileSync(path, 'utf8'), path);
+  return parseCatalogText(readTextFile(path, { what: 'catalog file' }), path);
 }
 
 /** The catalog files loadCatalog would read, in order, as absolute paths. */
@@ -94,19 +103,33 @@ export interface CatalogEntries {
   rules?: Record<string, unknown>;
 }
 
+const ENTRY_KINDS = ['chips', 'clusters', 'rules'] as const;
+
+/** "chips.my-h800", … for every entry of `entries` that `data` (a parsed catalog file) already holds. */
+function existingEntries(data: unknown, entries: CatalogEntries): string[] {
+  if (!isPlainObject(data)) return [];
+  const found: string[] = [];
+  for (const kind of ENTRY_KINDS) {
+    const current = data[kind];
+    if (!isPlainObject(current)) continue;
+    for (const id of Object.keys(entries[kind] ?? {})) if (Object.hasOwn(current, id)) found.push(`${kind}.${id}`);
+  }
+  return found;
+}
+
 /**
- * Adds or replaces entries in a user catalog file (created when missing), keeping the rest of the file
- * (YAML comments included). The new text is validated, written to a temporary file and renamed over the
- * original, so the file is never left half-written. Returns whether the file was created.
+ * The text of a catalog file with `entries` added or replaced, keeping the rest (YAML comments included).
+ * `text` undefined means a new file. Throws CatalogError when the file is not a catalog, and LinkcapInputError
+ * when an entry exists already and `replace` is false.
  */
-export function writeCatalogEntries(path: string, entries: CatalogEntries): { created: boolean } {
-  const created = !existsSync(path);
-  const text = created ? '' : readFileSync(path, 'utf8');
+export function catalogTextWithEntries(text: string | undefined, path: string, entries: CatalogEntries, replace = true): string {
+  const created = text === undefined || text.trim() === '';
   let output: string;
   if (isJsonPath(path)) {
-    const data = text.trim() ? parseCatalogText(text, path) : {};
+    const data = created ? {} : parseCatalogText(text ?? '', path);
     if (!isPlainObject(data)) throw new CatalogError([{ path: '(document)', message: ': must be an object (a catalog file)' }], path);
-    for (const kind of ['chips', 'clusters', 'rules'] as const) {
+    refuseExisting(data, entries, replace, path);
+    for (const kind of ENTRY_KINDS) {
       const add = entries[kind];
       if (!add) continue;
       const current = isPlainObject(data[kind]) ? data[kind] : {};
@@ -114,11 +137,13 @@ export function writeCatalogEntries(path: string, entries: CatalogEntries): { cr
     }
     output = `${JSON.stringify(data, null, 2)}\n`;
   } else {
-    const doc = text.trim() ? YAML.parseDocument(text) : new YAML.Document({});
+    const YAML = yaml();
+    const doc = created ? new YAML.Document({}) : YAML.parseDocument(text ?? '');
     if (doc.errors.length > 0) throw new CatalogError([{ path: '(document)', message: `: not valid YAML: ${doc.errors[0].message.split('\n')[0]}` }], path);
     if (!YAML.isMap(doc.contents)) throw new CatalogError([{ path: '(document)', message: ': must be a mapping with chips, clusters, … (a catalog file)' }], path);
+    refuseExisting(doc.toJS(), entries, replace, path);
     if (created) doc.commentBefore = ' linkcap user catalog: chips, clusters and rules added to or replacing the built-ins (docs/catalog.md)';
-    for (const kind of ['chips', 'clusters', 'rules'] as const) {
+    for (const kind of ENTRY_KINDS) {
       for (const [id, entry] of Object.entries(entries[kind] ?? {})) {
         const node = doc.createNode(entry);
         // One line per figure: {value: 400, source: user, note: …}
@@ -135,13 +160,32 @@ export function writeCatalogEntries(path: string, entries: CatalogEntries): { cr
     output = doc.toString({ lineWidth: 0 });
   }
   validateCatalogDocument(parseCatalogText(output, path), path);
-  const temporary = `${path}.${process.pid}.${Date.now()}.tmp`;
-  try {
-    writeFileSync(temporary, output, 'utf8');
-    renameSync(temporary, path);
-  } catch (error) {
-    if (existsSync(temporary)) unlinkSync(temporary);
-    throw error;
+  return output;
+}
+
+function refuseExisting(data: unknown, entries: CatalogEntries, replace: boolean, path: string): void {
+  if (replace) return;
+  const taken = existingEntries(data, entries);
+  if (taken.length > 0) {
+    throw new LinkcapInputError(taken[0], `already in ${path}; choose another name, or replace it (linkcap chips derive --force)`);
   }
-  return { created };
+}
+
+export interface WriteCatalogOptions extends LockOptions {
+  /** Replace entries the file already holds (default false: refuse with an error naming the entry). */
+  replace?: boolean;
+}
+
+/**
+ * Adds entries to a user catalog file (created when missing), keeping the rest of the file (YAML comments
+ * included). Safe against concurrent writers and crashes: the file's lock is held while it is re-read, merged and
+ * written (another writer's entries are kept), the merged text is validated, then written to a temporary file,
+ * flushed and renamed over the original (through symbolic links; a read-only file is refused, not replaced).
+ */
+export async function writeCatalogEntries(path: string, entries: CatalogEntries, options: WriteCatalogOptions = {}): Promise<{ created: boolean; target: string }> {
+  const result = await updateFileSafely(path, (current) => catalogTextWithEntries(current, path, entries, options.replace ?? false), {
+    ...options,
+    what: 'catalog file',
+  });
+  return { created: result.created, target: result.target };
 }

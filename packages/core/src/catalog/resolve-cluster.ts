@@ -190,6 +190,17 @@ export function resolveClusterSpec(spec: ClusterSpec, catalog: Catalog): Resolve
   const inNetEff = need(out.inNetworkEfficiency, defaults.inNetworkEfficiency, 'scaleOut.inNetworkEfficiency', 'scaleOut.inNetworkEfficiency', 'fraction');
   params.inNetworkEfficiency = record('inNetworkEfficiency', inNetEff.value, `${fmt(inNetEff.value)} of scaleOutGBps with in-network reduction`, inNet ? [inNetEff] : []);
 
+  // Per call. Presets leave it at 0 (the tuner's constants); fitted clusters carry their own.
+  const callFigure = spec.callLatencyUs && spec.callLatencyUs.value !== null ? spec.callLatencyUs : undefined;
+  const callUs = callFigure?.value ?? 0;
+  params.callLatencyUs = record(
+    'callLatencyUs',
+    callUs,
+    `${fmt(callUs)} µs per call over the tuner's base latency`,
+    callFigure ? [{ value: callUs, figure: callFigure, label: 'callLatencyUs' }] : [],
+  );
+  params.cudaGraph = record('cudaGraph', 0, 'launched call by call (--cuda-graph prices CUDA-graph replay)', []);
+
   let maxGpus: number | undefined;
   if (spec.maxGpus && spec.maxGpus.value !== null) {
     maxGpus = spec.maxGpus.value;
@@ -208,7 +219,7 @@ export function resolveClusterSpec(spec: ClusterSpec, catalog: Catalog): Resolve
   // Chip figures the row was built on that are unconfirmed or hypothetical.
   if (chip.hypothetical) notes.unshift(`hypothetical chip ${chip.id}${chip.derivedFrom ? `, derived from ${chip.derivedFrom}` : ''}`);
   if (spec.hypothetical && !chip.hypothetical) notes.unshift('hypothetical cluster');
-  notes.push(...(spec.notes ?? []));
+  for (const note of spec.notes ?? []) notes.push(note); // a loop: spreading a 150,000-item list overflows the stack
   return {
     id: spec.id,
     name: spec.name,

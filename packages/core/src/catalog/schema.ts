@@ -147,6 +147,11 @@ export interface ClusterSpec {
   gpusPerDomain: Figure;
   scaleUp: ClusterScaleUpSpec;
   scaleOut: ClusterScaleOutSpec;
+  /**
+   * Extra latency of every collective call, µs, over NCCL's tuner constants (slower host or launch path).
+   * Default 0; `linkcap calibrate` fits it from small-message rows.
+   */
+  callLatencyUs?: Figure;
   /** Total GPUs of a named cluster; absent for node presets (any multiple of the domain). */
   maxGpus?: Figure;
   derivedFrom?: string;

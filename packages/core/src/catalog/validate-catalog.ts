@@ -136,6 +136,7 @@ export const CLUSTER_SCHEMA: Record<string, Field> = {
       inNetworkEfficiency: figure(fraction),
     },
   },
+  callLatencyUs: figure(nonNegative),
   maxGpus: figure(wholeAtLeast(1)),
   derivedFrom: text(),
   hypothetical: flag(),

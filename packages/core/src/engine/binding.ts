@@ -33,4 +33,4 @@ export interface NativeBinding {
   ): Promise<void>;
 }
 
-export const NATIVE_ABI_VERSION = 1;
+export const NATIVE_ABI_VERSION = 2;

@@ -33,6 +33,16 @@ export interface ClusterParams {
   inNetworkReduction: number;
   /** Fraction of scaleOutGBps that in-network reduction reaches. */
   inNetworkEfficiency: number;
+  /**
+   * Extra latency of every collective call on this cluster, µs, added to each algorithm's base latency
+   * (host, driver, launch path slower than the tuner's reference). 0 for the presets; `linkcap calibrate` fits it.
+   */
+  callLatencyUs: number;
+  /**
+   * 1 when the calls are replayed from a CUDA graph: the tuner's per-launch base latency is not paid
+   * (`--cuda-graph`, nccl-tests `-G`). A property of the run being priced rather than of the hardware.
+   */
+  cudaGraph: number;
 }
 
 /** Field order of the packed row. Append only: the native engine reads by position. */
@@ -51,6 +61,8 @@ export const CLUSTER_FIELDS = [
   'oversubscription',
   'inNetworkReduction',
   'inNetworkEfficiency',
+  'callLatencyUs',
+  'cudaGraph',
 ] as const satisfies readonly (keyof ClusterParams)[];
 
 export const CLUSTER_FIELD_COUNT = CLUSTER_FIELDS.length;

@@ -10,7 +10,14 @@ import type { ClusterParams } from './cluster-params.js';
 import { AlgoCode, OpCode, PointStatus, ProtoCode, AUTO, AUTO_ALL, NCCL_ALGORITHM } from './enums.js';
 import {
   GENERIC_PROTO_FACTOR,
+  LL_CAP_MANY_DOMAINS_GBPS,
+  LL_CAP_TWO_DOMAINS_GBPS,
+  NET_OVERHEAD_US,
   NVLS_BASE_US,
+  NVLS_CHANNELS,
+  NVLS_MAX_CHUNK_BYTES,
+  NVLS_MIN_GPUS_PER_DOMAIN,
+  NVLS_PIPELINE_EXTRA_LOOPS,
   NVLS_TREE_NET_HOP_US,
   REFERENCE_NET_HOP_US,
   REFERENCE_UP_HOP_US,
@@ -18,6 +25,8 @@ import {
   RING_NET_HOP_US,
   RING_UP_HOP_US,
   TREE_BASE_US,
+  TREE_CORRECTION,
+  TREE_CORRECTION_ENTRIES,
   TREE_LL128_MULTI_DOMAIN,
   TREE_LL128_ONE_DOMAIN,
   TREE_LL_FACTOR,
@@ -47,7 +56,7 @@ export function emptyResult(): PointResult {
   return { status: 0, timeS: NaN, algbwGBps: NaN, busbwGBps: NaN, algo: AUTO, proto: AUTO, scaleUpBytes: NaN, scaleOutBytes: NaN };
 }
 
-/** How the GPUs of one call sit on the cluster, and the bandwidths and hop latencies they see. */
+/** How the GPUs of one call sit on the cluster, and the bandwidths and latencies they see. */
 export interface Placement {
   n: number; // ranks
   g: number; // ranks per domain
@@ -57,8 +66,16 @@ export interface Placement {
   directUpGBps: number;
   p2pUpGBps: number;
   outGBps: number;
-  upHopScale: number;
-  netHopScale: number;
+  /** LL bandwidth ceiling: the cluster's inside one domain, at most the tuner's multi-node cap across domains. */
+  llCapGBps: number;
+  /** µs added to every scale-up hop constant: scaleUpHopUs − 0.6 (the reference NVLink LL hop). */
+  upHopExtraUs: number;
+  /** µs added to every network hop constant: the group's network hop latency (spine tiers included) − 2.7. */
+  netHopExtraUs: number;
+  /** 1, or 0 under CUDA-graph replay (the tuner's base latency is not paid). */
+  baseScale: number;
+  /** The cluster's extra latency per call, µs. */
+  callUs: number;
 }
 
 /** ⌊log2 x⌋ for whole numbers 1 ≤ x < 2^32 (rank and domain counts are Uint32). */
@@ -102,6 +119,9 @@ export function placeRanks(c: ClusterParams, g: number, domains: number): Placem
   if (c.scaleUpTopology === 2) p2pUp = up / 2;
   const out = crossesSpine ? c.scaleOutGBps / c.oversubscription : c.scaleOutGBps;
   const netHopUs = crossesSpine ? c.scaleOutHopUs + 2 * c.tierHopUs : c.scaleOutHopUs;
+  // LL across domains is held to the tuner's multi-node ceiling (proxy-driven, host-bound).
+  let llCap = c.llCapGBps;
+  if (domains > 1) llCap = Math.min(llCap, domains <= 2 ? LL_CAP_TWO_DOMAINS_GBPS : LL_CAP_MANY_DOMAINS_GBPS);
   return {
     n,
     g,
@@ -111,15 +131,48 @@ export function placeRanks(c: ClusterParams, g: number, domains: number): Placem
     directUpGBps: directUp,
     p2pUpGBps: p2pUp,
     outGBps: out,
-    upHopScale: c.scaleUpHopUs / REFERENCE_UP_HOP_US,
-    netHopScale: netHopUs / REFERENCE_NET_HOP_US,
+    llCapGBps: llCap,
+    upHopExtraUs: c.scaleUpHopUs - REFERENCE_UP_HOP_US,
+    netHopExtraUs: netHopUs - REFERENCE_NET_HOP_US,
+    baseScale: c.cudaGraph === 1 ? 0 : 1,
+    callUs: c.callLatencyUs,
   };
 }
 
 /** Bandwidth after the protocol's efficiency; LL is also capped per GPU. */
-function withProtocol(c: ClusterParams, gbps: number, factor: number, proto: number): number {
+function withProtocol(p: Placement, gbps: number, factor: number, proto: number): number {
   const scaled = factor * gbps;
-  return proto === ProtoCode.LL ? Math.min(c.llCapGBps, scaled) : scaled;
+  return proto === ProtoCode.LL ? Math.min(p.llCapGBps, scaled) : scaled;
+}
+
+/** A base latency after CUDA-graph replay and the cluster's own per-call latency, µs. */
+function baseUs(p: Placement, tunerBaseUs: number): number {
+  return tunerBaseUs * p.baseScale + p.callUs;
+}
+
+/**
+ * The tuner's size correction of tree bandwidth (tuning.cc): entry ⌊log2(⌊S / 64⌋)⌋ (0 below 128 B), 1 from
+ * 512 MiB on. Exact in both engines: a power-of-two division, a floor and an integer log.
+ */
+export function treeCorrection(proto: number, bytes: number): number {
+  const q = bytes / 64;
+  if (q >= 2 ** TREE_CORRECTION_ENTRIES) return 1;
+  const index = q < 2 ? 0 : floorLog2(Math.floor(q));
+  return TREE_CORRECTION[proto][index];
+}
+
+/**
+ * Bytes of NVLS pipeline fill and drain, timed like data: NVLS works in loops of channels × heads × chunk
+ * bytes (heads = GPUs per domain), with the chunk cut from 128 KiB down to 16 KiB for smaller messages as
+ * NCCL's enqueue.cc does, and its three pipeline stages cost two extra loops (never more than the message).
+ */
+export function nvlsFillBytes(g: number, bytes: number): number {
+  const ops = NVLS_CHANNELS * g;
+  let chunk = NVLS_MAX_CHUNK_BYTES;
+  if (bytes < 64 * ops * chunk) chunk = 65536;
+  if (bytes < 8 * ops * chunk) chunk = 32768;
+  if (bytes < 2 * ops * chunk) chunk = 16384;
+  return NVLS_PIPELINE_EXTRA_LOOPS * Math.min(bytes, ops * chunk);
 }
 
 function treeFactor(proto: number, domains: number): number {
@@ -168,7 +221,8 @@ export function evaluateCandidate(
       if (op === OpCode.AllReduce) {
         total = ((2 * (n - 1)) / n) * S;
         steps = 2 * (n - 1);
-        interSteps = 2 * (domains - 1);
+        // The ring closes: each of its two passes crosses the N domain boundaries (tuning.cc, 2.19+).
+        interSteps = domains > 1 ? Math.min(steps, 2 * domains) : 0;
       } else if (op === OpCode.ReduceScatter || op === OpCode.AllGather) {
         total = ((n - 1) / n) * S;
         steps = n - 1;
@@ -182,24 +236,27 @@ export function evaluateCandidate(
       up = domains === 1 ? total : (total * (g - 1)) / g;
       net = domains === 1 ? 0 : total / g;
       const f = GENERIC_PROTO_FACTOR[proto];
-      timeS = Math.max(transferS(up, withProtocol(c, p.ringUpGBps, f, proto)), transferS(net, withProtocol(c, p.outGBps, f, proto)));
-      latUs =
-        RING_BASE_US[proto] +
-        (steps - interSteps) * (RING_UP_HOP_US[proto] * p.upHopScale) +
-        interSteps * (RING_NET_HOP_US[proto] * p.netHopScale);
+      timeS = Math.max(transferS(up, withProtocol(p, p.ringUpGBps, f, proto)), transferS(net, withProtocol(p, p.outGBps, f, proto)));
+      // A ring that spans domains is driven by the CPU proxies: every step costs at least one network post.
+      const upHopUs = RING_UP_HOP_US[proto] + p.upHopExtraUs;
+      const stepUs = domains > 1 ? Math.max(upHopUs, NET_OVERHEAD_US[proto]) : upHopUs;
+      latUs = baseUs(p, RING_BASE_US[proto]) + (steps - interSteps) * stepUs + interSteps * (RING_NET_HOP_US[proto] + p.netHopExtraUs);
       break;
     }
     case AlgoCode.Tree: {
       if (op !== OpCode.AllReduce) return false;
       // NCCL's tuner view: reduce up and broadcast down move 2S per GPU inside a domain and 2S per domain
-      // across the network (spread over its g NICs), at 0.92 of the ring's bus bandwidth for Simple.
+      // across the network (spread over its g NICs), at 0.92 of the ring's bus bandwidth for Simple; the
+      // tuner's measured size correction slows middle sizes.
       up = g > 1 ? 2 * S : 0;
       net = domains > 1 ? (2 * S) / g : 0;
       const f = treeFactor(proto, domains);
-      timeS = Math.max(transferS(up, withProtocol(c, p.ringUpGBps, f, proto)), transferS(net, withProtocol(c, p.outGBps, f, proto)));
+      timeS =
+        Math.max(transferS(up, withProtocol(p, p.ringUpGBps, f, proto)), transferS(net, withProtocol(p, p.outGBps, f, proto))) /
+        treeCorrection(proto, S);
       latUs =
-        TREE_BASE_US[proto] +
-        2 * ((g - 1) * (TREE_UP_HOP_US[proto] * p.upHopScale) + floorLog2(domains) * (TREE_NET_HOP_US[proto] * p.netHopScale));
+        baseUs(p, TREE_BASE_US[proto]) +
+        2 * ((g - 1) * (TREE_UP_HOP_US[proto] + p.upHopExtraUs) + floorLog2(domains) * (TREE_NET_HOP_US[proto] + p.netHopExtraUs));
       break;
     }
     case AlgoCode.Rhd: {
@@ -213,30 +270,33 @@ export function evaluateCandidate(
       up = (phases * S * (g - 1)) / g / domains;
       const f = GENERIC_PROTO_FACTOR[proto];
       // Steps run one after another: the levels add up.
-      timeS = transferS(up, withProtocol(c, p.upGBps, f, proto)) + transferS(net, withProtocol(c, p.outGBps, f, proto));
+      timeS = transferS(up, withProtocol(p, p.upGBps, f, proto)) + transferS(net, withProtocol(p, p.outGBps, f, proto));
       latUs =
-        RING_BASE_US[proto] +
-        phases * floorLog2(g) * (RING_UP_HOP_US[proto] * p.upHopScale) +
-        phases * floorLog2(domains) * (RING_NET_HOP_US[proto] * p.netHopScale);
+        baseUs(p, RING_BASE_US[proto]) +
+        phases * floorLog2(g) * (RING_UP_HOP_US[proto] + p.upHopExtraUs) +
+        phases * floorLog2(domains) * (RING_NET_HOP_US[proto] + p.netHopExtraUs);
       break;
     }
     case AlgoCode.Direct: {
       const f = GENERIC_PROTO_FACTOR[proto];
       if (op === OpCode.AllToAll) {
-        // Each rank sends S/n to every peer: g−1 peers over scale-up, n−g over the network, concurrently.
+        // Each rank sends S/n to every peer: g−1 peers over scale-up, n−g over the network, concurrently;
+        // the proxy posts one network operation per peer, so every peer beyond the first adds a post.
         up = (S * (g - 1)) / n;
         net = (S * (n - g)) / n;
-        timeS = Math.max(transferS(up, withProtocol(c, p.directUpGBps, f, proto)), transferS(net, withProtocol(c, p.outGBps, f, proto)));
+        timeS = Math.max(transferS(up, withProtocol(p, p.directUpGBps, f, proto)), transferS(net, withProtocol(p, p.outGBps, f, proto)));
         latUs =
-          RING_BASE_US[proto] +
-          (g > 1 ? RING_UP_HOP_US[proto] * p.upHopScale : 0) +
-          (domains > 1 ? RING_NET_HOP_US[proto] * p.netHopScale : 0);
+          baseUs(p, RING_BASE_US[proto]) +
+          (g > 1 ? RING_UP_HOP_US[proto] + p.upHopExtraUs : 0) +
+          (domains > 1 ? RING_NET_HOP_US[proto] + p.netHopExtraUs + (n - g - 1) * NET_OVERHEAD_US[proto] : 0);
       } else if (op === OpCode.SendRecv) {
         // Every rank sends S to the next; at a domain boundary the message leaves over the NIC.
         up = g > 1 ? S : 0;
         net = domains > 1 ? S : 0;
-        timeS = Math.max(transferS(up, withProtocol(c, p.p2pUpGBps, f, proto)), transferS(net, withProtocol(c, p.outGBps, f, proto)));
-        latUs = RING_BASE_US[proto] + (domains > 1 ? RING_NET_HOP_US[proto] * p.netHopScale : RING_UP_HOP_US[proto] * p.upHopScale);
+        timeS = Math.max(transferS(up, withProtocol(p, p.p2pUpGBps, f, proto)), transferS(net, withProtocol(p, p.outGBps, f, proto)));
+        latUs =
+          baseUs(p, RING_BASE_US[proto]) +
+          (domains > 1 ? RING_NET_HOP_US[proto] + p.netHopExtraUs : RING_UP_HOP_US[proto] + p.upHopExtraUs);
       } else {
         return false;
       }
@@ -261,23 +321,24 @@ export function evaluateCandidate(
         hops = 1;
       }
       const f = GENERIC_PROTO_FACTOR[proto];
-      timeS = transferS(up, withProtocol(c, p.ringUpGBps, f, proto)) + transferS(net, withProtocol(c, p.outGBps, f, proto));
+      timeS = transferS(up, withProtocol(p, p.ringUpGBps, f, proto)) + transferS(net, withProtocol(p, p.outGBps, f, proto));
       latUs =
-        RING_BASE_US[proto] +
-        hops * (g - 1) * (RING_UP_HOP_US[proto] * p.upHopScale) +
-        hops * (domains - 1) * (RING_NET_HOP_US[proto] * p.netHopScale);
+        baseUs(p, RING_BASE_US[proto]) +
+        hops * (g - 1) * (RING_UP_HOP_US[proto] + p.upHopExtraUs) +
+        hops * (domains - 1) * (RING_NET_HOP_US[proto] + p.netHopExtraUs);
       break;
     }
     case AlgoCode.Nvls:
     case AlgoCode.NvlsTree: {
       if (op !== OpCode.AllReduce || proto !== ProtoCode.Simple) return false;
-      if (c.scaleUpTopology !== 0 || c.inSwitchReduction !== 1 || g < 2) return false;
+      if (c.scaleUpTopology !== 0 || c.inSwitchReduction !== 1 || g < NVLS_MIN_GPUS_PER_DOMAIN) return false;
       if (algo === AlgoCode.Nvls ? domains !== 1 : domains < 2) return false;
-      // Each GPU pushes its buffer to the switch once and receives the reduced buffer once: S per direction.
+      // Each GPU pushes its buffer to the switch once and receives the reduced buffer once: S per direction,
+      // plus the pipeline's fill and drain, which middle sizes feel.
       up = S;
       net = algo === AlgoCode.NvlsTree ? (2 * S) / g : 0;
-      timeS = Math.max(transferS(up, c.nvlsEfficiency * p.upGBps), transferS(net, TREE_SIMPLE_FACTOR * p.outGBps));
-      latUs = NVLS_BASE_US * p.upHopScale + 2 * floorLog2(domains) * (NVLS_TREE_NET_HOP_US * p.netHopScale);
+      timeS = Math.max(transferS(up + nvlsFillBytes(g, S), c.nvlsEfficiency * p.upGBps), transferS(net, TREE_SIMPLE_FACTOR * p.outGBps));
+      latUs = p.callUs + (NVLS_BASE_US + p.upHopExtraUs) + 2 * floorLog2(domains) * (NVLS_TREE_NET_HOP_US + p.netHopExtraUs);
       break;
     }
     case AlgoCode.InNetwork: {
@@ -289,9 +350,9 @@ export function evaluateCandidate(
       net = S / g;
       timeS = Math.max(transferS(up, p.ringUpGBps), transferS(net, c.inNetworkEfficiency * p.outGBps));
       latUs =
-        RING_BASE_US[ProtoCode.Simple] +
-        2 * (RING_UP_HOP_US[ProtoCode.Simple] * p.upHopScale) +
-        2 * (RING_NET_HOP_US[ProtoCode.Simple] * p.netHopScale);
+        baseUs(p, RING_BASE_US[ProtoCode.Simple]) +
+        2 * (RING_UP_HOP_US[ProtoCode.Simple] + p.upHopExtraUs) +
+        2 * (RING_NET_HOP_US[ProtoCode.Simple] + p.netHopExtraUs);
       break;
     }
     default:

@@ -6,6 +6,7 @@
 import type { ClusterParams } from './cluster-params.js';
 import type { Placement } from './collective.js';
 import { AlgoCode, OpCode, ProtoCode } from './enums.js';
+import { NVLS_MIN_GPUS_PER_DOMAIN } from './tuner-constants.js';
 
 function isPowerOfTwo(x: number): boolean {
   return Number.isInteger(Math.log2(x));
@@ -36,7 +37,7 @@ export function ineligibilityReason(c: ClusterParams, p: Placement, op: number, 
       if (op !== OpCode.AllReduce) return 'in-switch reduction is modelled for all-reduce only';
       if (proto !== ProtoCode.Simple) return 'NVLS runs the Simple protocol only';
       if (c.scaleUpTopology !== 0 || c.inSwitchReduction !== 1) return 'the scale-up domain has no reducing switch (NVLS needs Hopper+ NVSwitch)';
-      if (p.g < 2) return 'needs at least 2 GPUs per domain';
+      if (p.g < NVLS_MIN_GPUS_PER_DOMAIN) return `needs at least ${NVLS_MIN_GPUS_PER_DOMAIN} GPUs per domain (NCCL does not set NVLS up on 2)`;
       if (algo === AlgoCode.Nvls && p.domains !== 1) return 'NVLS alone spans one domain; across domains use nvls-tree';
       if (algo === AlgoCode.NvlsTree && p.domains < 2) return 'NVLS-tree needs at least 2 domains (as NCCL: not on one node)';
       return null;

@@ -25,6 +25,8 @@ export interface ClusterComparison {
   /** Same-layout step time ÷ baseline best step time. */
   slowdownSameLayout: number;
   evaluated: number;
+  /** Why no layout could be priced on this cluster (see SearchResult.noLayoutReason). */
+  noLayoutReason?: string;
 }
 
 export interface CompareResult {
@@ -75,6 +77,7 @@ export function compareClusters(request: CompareRequest): CompareResult {
       slowdownBest: best ? best.stepS / baseStep : NaN,
       slowdownSameLayout: sameLayout ? sameLayout.stepS / baseStep : NaN,
       evaluated: search.evaluated,
+      ...(search.noLayoutReason ? { noLayoutReason: search.noLayoutReason } : {}),
     };
   });
   return { model: baseline.model, gpus: baseline.gpus, globalBatch: baseline.globalBatch, baseline: baseline.cluster, clusters };

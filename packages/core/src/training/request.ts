@@ -141,7 +141,7 @@ export function resolveContext(request: {
   const workload = resolveModel(request.model);
   const cluster = normaliseCluster(request.cluster) as TrainingCluster & { params: ClusterParams };
   const chip = resolveChip(request.chip, cluster);
-  const gpus = checkGpuCount(cluster, request.gpus);
+  const gpus = checkGpuCount(cluster, request.gpus, 1);
   return { workload, cluster, clusterId: cluster.id ?? 'custom', chip, gpus };
 }
 

@@ -6,7 +6,7 @@
  * Enumerated (each list can be narrowed by `space`):
  *   tp        divisors of the GPU count up to the domain size that divide the heads (TP across domains is
  *             never competitive: pruned)
- *   cp        1, 2, 4, 8 where the sequence splits into shards of ≥ 1024 tokens
+ *   cp        1, and 2, 4, 8 where the sequence splits into shards of ≥ 1024 tokens
  *   pp        divisors of gpus / (tp · cp) up to the layer count
  *   dp        the rest: gpus / (tp · cp · pp)
  *   ep        1 (dense) or every divisor of the routed experts that divides tp · cp · dp
@@ -25,6 +25,7 @@ import { L, LAYOUT_FIELD_COUNT, O, OUTPUT_FIELD_COUNT, PRECISIONS, RECOMPUTE_MOD
 import { allocateLayouts, allocateTrainingOutputs } from './packing.js';
 import { decodePrediction, packContext, type TrainingPrediction } from './predict.js';
 import {
+  checkLayoutRow,
   readLayout,
   resolveContext,
   resolveGlobalBatch,
@@ -81,14 +82,34 @@ export interface SearchResult {
   best: TrainingPrediction[];
   /** Layouts faster than the best feasible one that do not fit in memory (status 'out of memory'). */
   fastestInfeasible: TrainingPrediction[];
+  /**
+   * Why no layout could be priced, when none was valid (feasible and outOfMemory both 0): the constraint that left
+   * nothing to evaluate, or the rule the evaluated layouts break. Absent otherwise.
+   */
+  noLayoutReason?: string;
 }
 
 const CHUNK = 16_384;
 
-function divisors(n: number): number[] {
-  const out: number[] = [];
-  for (let i = 1; i <= n; i += 1) if (n % i === 0) out.push(i);
-  return out;
+/** The divisors of n in ascending order, from its prime factorisation (trial division to √n: fast up to 2^53). */
+export function divisors(n: number): number[] {
+  let out = [1];
+  let rest = n;
+  const addPower = (prime: number, exponent: number) => {
+    const next: number[] = [];
+    for (const d of out) for (let k = 0, m = d; k <= exponent; k += 1, m *= prime) next.push(m);
+    out = next;
+  };
+  for (let prime = 2; prime * prime <= rest; prime += prime === 2 ? 1 : 2) {
+    let exponent = 0;
+    while (rest % prime === 0) {
+      rest /= prime;
+      exponent += 1;
+    }
+    if (exponent > 0) addPower(prime, exponent);
+  }
+  if (rest > 1) addPower(rest, 1);
+  return out.sort((a, b) => a - b);
 }
 
 function listOption<T extends number | string>(field: string, values: unknown, check: (v: unknown) => boolean, allowed: string): T[] | undefined {
@@ -152,7 +173,7 @@ function searchAxes(context: ResolvedContext, space: SearchSpace, flash: boolean
   const tp =
     listOption<number>('tp', space.tp, isSize, 'whole numbers ≥ 1') ??
     divisors(gpus).filter((t) => t <= Math.min(domain, gpus) && heads % t === 0 && (domain % t === 0 || t % domain === 0));
-  const cp = listOption<number>('cp', space.cp, isSize, 'whole numbers ≥ 1') ?? [1, 2, 4, 8].filter((c) => seq % c === 0 && seq / c >= 1024);
+  const cp = listOption<number>('cp', space.cp, isSize, 'whole numbers ≥ 1') ?? [1, 2, 4, 8].filter((c) => c === 1 || (seq % c === 0 && seq / c >= 1024));
   const pp = listOption<number>('pp', space.pp, isSize, 'whole numbers ≥ 1');
   const ep = listOption<number>('ep', space.ep, isSize, 'whole numbers ≥ 1');
   const microbatch = listOption<number>('microbatch', space.microbatch, isSize, 'whole numbers ≥ 1') ?? [1, 2, 4, 8];
@@ -164,8 +185,26 @@ function searchAxes(context: ResolvedContext, space: SearchSpace, flash: boolean
   return { tp, cp, pp, ep, microbatch, interleave, recompute, zero };
 }
 
+/**
+ * How far the enumeration got, for explaining an empty search: layouts that passed each stage, and the smallest
+ * data-parallel size that reached the batch split.
+ */
+interface Funnel {
+  tpCp: number;
+  pp: number;
+  ep: number;
+  batch: number;
+  minDp: number;
+}
+
 /** Every layout of the search, in a fixed order; `emit` receives each as a filled row of `row`. */
-function enumerate(context: ResolvedContext, axes: ReturnType<typeof searchAxes>, globalBatch: number, emit: (fill: (row: Float64Array, o: number) => void) => void): void {
+function enumerate(
+  context: ResolvedContext,
+  axes: ReturnType<typeof searchAxes>,
+  globalBatch: number,
+  emit: (fill: (row: Float64Array, o: number) => void) => void,
+  funnel: Funnel = { tpCp: 0, pp: 0, ep: 0, batch: 0, minDp: Infinity },
+): void {
   const w = context.workload.row;
   const gpus = context.gpus;
   const layers = w[W.layers];
@@ -173,14 +212,19 @@ function enumerate(context: ResolvedContext, axes: ReturnType<typeof searchAxes>
   for (const t of axes.tp) {
     for (const c of axes.cp) {
       if (gpus % (t * c) !== 0) continue;
+      funnel.tpCp += 1;
       const rest = gpus / (t * c);
       const pps = (axes.pp ?? divisors(rest).filter((p) => p <= layers)).filter((p) => rest % p === 0);
       for (const p of pps) {
+        funnel.pp += 1;
         const d = rest / p;
         const eps = axes.ep ?? (experts > 0 ? divisors(experts).filter((e) => (t * c * d) % e === 0) : [1]);
         for (const e of eps) {
+          funnel.ep += 1;
+          funnel.minDp = Math.min(funnel.minDp, d);
           for (const b of axes.microbatch) {
             if (globalBatch % (b * d) !== 0) continue;
+            funnel.batch += 1;
             const m = globalBatch / (b * d);
             for (const v of axes.interleave) {
               if (v > 1 && (p === 1 || layers < p * v || m % p !== 0)) continue;
@@ -206,6 +250,28 @@ function enumerate(context: ResolvedContext, axes: ReturnType<typeof searchAxes>
       }
     }
   }
+}
+
+const list = (values: readonly number[]) => (values.length === 1 ? String(values[0]) : `{${values.join(', ')}}`);
+
+/** Why an enumeration produced no layout at all, from how far it got. */
+function explainEmpty(context: ResolvedContext, axes: ReturnType<typeof searchAxes>, globalBatch: number, funnel: Funnel): string {
+  const gpus = context.gpus;
+  const layers = context.workload.row[W.layers];
+  if (funnel.tpCp === 0) return `no tensor-parallel size tp ∈ ${list(axes.tp)} times context-parallel size cp ∈ ${list(axes.cp)} divides the ${gpus} GPUs`;
+  if (funnel.pp === 0) {
+    return axes.pp
+      ? `no pipeline size pp ∈ ${list(axes.pp)} divides the GPUs left after tp × cp (${gpus} GPUs)`
+      : `no pipeline size up to the model's ${layers} layers divides the GPUs left after tp × cp (${gpus} GPUs)`;
+  }
+  if (funnel.ep === 0) return `no expert-parallel size ep${axes.ep ? ` ∈ ${list(axes.ep)}` : ''} divides both the routed experts and tp × cp × dp`;
+  if (funnel.batch === 0) {
+    return (
+      `the global batch of ${globalBatch} sequences cannot be split over the data-parallel ranks: it must be a multiple of ` +
+      `microbatch × dp, and dp is at least ${funnel.minDp} here (${gpus} GPUs ÷ tp × cp × pp); raise the global batch or use fewer GPUs`
+    );
+  }
+  return `the interleaved schedule (interleave ∈ ${list(axes.interleave)}) needs pp > 1, pp × interleave ≤ ${layers} layers and microbatches per pipeline divisible by pp`;
 }
 
 interface PreparedSearch {
@@ -300,6 +366,7 @@ export function searchLayouts(request: SearchRequest): SearchResult {
   let feasible = 0;
   let outOfMemory = 0;
   let invalid = 0;
+  let firstInvalid: Float64Array | undefined;
 
   const flush = () => {
     if (filled === 0) return;
@@ -316,20 +383,33 @@ export function searchLayouts(request: SearchRequest): SearchResult {
         infeasible.offer(lv, ov, row);
       } else {
         invalid += 1;
+        if (!firstInvalid) firstInvalid = lv.slice(row * LAYOUT_FIELD_COUNT, (row + 1) * LAYOUT_FIELD_COUNT);
       }
     }
     evaluated += filled;
     filled = 0;
   };
 
-  enumerate(context, axes, globalBatch, (fill) => {
-    const o = filled * LAYOUT_FIELD_COUNT;
-    constant(layouts, o);
-    fill(layouts, o);
-    filled += 1;
-    if (filled === CHUNK) flush();
-  });
+  const funnel: Funnel = { tpCp: 0, pp: 0, ep: 0, batch: 0, minDp: Infinity };
+  enumerate(
+    context,
+    axes,
+    globalBatch,
+    (fill) => {
+      const o = filled * LAYOUT_FIELD_COUNT;
+      constant(layouts, o);
+      fill(layouts, o);
+      filled += 1;
+      if (filled === CHUNK) flush();
+    },
+    funnel,
+  );
   flush();
+
+  let noLayoutReason: string | undefined;
+  if (feasible === 0 && outOfMemory === 0) {
+    noLayoutReason = evaluated === 0 ? explainEmpty(context, axes, globalBatch, funnel) : explainInvalid(context, firstInvalid!, invalid);
+  }
 
   const extras = { tokens: request.tokens, pricePerGpuHour: request.pricePerGpuHour };
   const decode = (candidate: Candidate) => decodePrediction(context, readLayout(candidate.layout, 0), overlap, candidate.output, 0, extras);
@@ -345,5 +425,21 @@ export function searchLayouts(request: SearchRequest): SearchResult {
     invalid,
     best: best.items.map(decode),
     fastestInfeasible: infeasible.items.filter((item) => item.stepS < bestStep).map(decode),
+    ...(noLayoutReason ? { noLayoutReason } : {}),
   };
+}
+
+/** "all 1088 layouts break a rule; e.g. tp 128 × pp 1 × dp 8: tp: 128: must divide the attention heads (64)". */
+function explainInvalid(context: ResolvedContext, row: Float64Array, count: number): string {
+  const layout = readLayout(row, 0);
+  const shape = `tp ${layout.tp} × pp ${layout.pp} × dp ${layout.dp}${layout.cp > 1 ? ` × cp ${layout.cp}` : ''}${layout.ep > 1 ? `, ep ${layout.ep}` : ''}`;
+  const chips = packContext(context).chips;
+  let why = 'it cannot be evaluated';
+  try {
+    checkLayoutRow(context, row, chips, layout);
+  } catch (error) {
+    if (!(error instanceof LinkcapInputError)) throw error;
+    why = error.message;
+  }
+  return `${count === 1 ? 'the only layout breaks' : `all ${count} layouts break`} a rule of the model or cluster; e.g. ${shape}: ${why}`;
 }

@@ -25,6 +25,8 @@ export const CLUSTER_FIELD_RULES: Record<keyof ClusterParams, Rule> = {
   oversubscription: { check: (v) => v >= 1, range: 'must be ≥ 1' },
   inNetworkReduction: flag,
   inNetworkEfficiency: fraction,
+  callLatencyUs: { check: (v) => v >= 0 && v <= 1e6, range: 'must be from 0 to 1000000 (µs)' },
+  cudaGraph: flag,
 };
 
 /** Throws LinkcapInputError naming `${label}.${field}` when a field is missing, not finite or out of range. */
