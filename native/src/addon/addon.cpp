@@ -4,6 +4,7 @@
 
 #include "cluster_params.hpp"
 #include "evaluate.hpp"
+#include "sweep.hpp"
 #include "thread_pool.hpp"
 #include "training_fields.hpp"
 
@@ -13,6 +14,7 @@ constexpr int kAbiVersion = 2;
 // Bumped whenever the training rows' meaning, the status or problem codes, or evaluateTraining's contract
 // change; trainingFieldCounts (the row widths) is compared by the TypeScript engine as well.
 constexpr int kTrainingAbiVersion = 1;
+constexpr int kSweepAbiVersion = 1;
 
 Napi::Value hardware_concurrency(const Napi::CallbackInfo& info) {
   return Napi::Number::New(info.Env(), linkcap::hardware_threads());
@@ -36,6 +38,9 @@ Napi::Object init(Napi::Env env, Napi::Object exports) {
   exports.Set("evaluateTraining", Napi::Function::New(env, linkcap::addon::evaluate_training, "evaluateTraining"));
   exports.Set("evaluateTrainingAsync",
               Napi::Function::New(env, linkcap::addon::evaluate_training_async, "evaluateTrainingAsync"));
+  // The sweep engine (src/core/sweep_engine.hpp); sweepAbiVersion is bumped when its plan layout changes.
+  exports.Set("sweepAbiVersion", Napi::Number::New(env, kSweepAbiVersion));
+  exports.Set("SweepEngine", linkcap::addon::define_sweep_engine(env));
   return exports;
 }
 

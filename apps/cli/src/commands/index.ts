@@ -9,6 +9,7 @@ import { register as registerTrain } from './train.js';
 import { register as registerCompare } from './compare.js';
 import { register as registerModels } from './models.js';
 import { register as registerStudy } from './study.js';
+import { register as registerSweep } from './sweep.js';
 
 export function registerCommands(program: Command): void {
   registerCollective(program);
@@ -20,4 +21,5 @@ export function registerCommands(program: Command): void {
   registerCompare(program);
   registerModels(program);
   registerStudy(program);
+  registerSweep(program);
 }

@@ -27,6 +27,11 @@ export interface DeriveOptions {
   nicsPerGpu?: number;
   /** NIC line rate of the node preset, Gb/s per direction. */
   nicGbps?: number;
+  /**
+   * The cluster preset to derive the variant's cluster from (id or alias); default: the chip's own node preset
+   * (defaultCluster). Sweeps use it to apply a derived axis such as scaleUpGBps to any preset of that chip.
+   */
+  baseCluster?: string;
 }
 
 export interface DerivedVariant {
@@ -96,7 +101,14 @@ export function deriveChip(catalog: Catalog, baseRef: string, options: DeriveOpt
   checkPositive('nicsPerGpu', options.nicsPerGpu);
   checkPositive('nicGbps', options.nicGbps);
 
-  const baseClusterSpec = base.defaultCluster ? findClusterSpec(catalog, base.defaultCluster) : undefined;
+  let baseClusterSpec = base.defaultCluster ? findClusterSpec(catalog, base.defaultCluster) : undefined;
+  if (options.baseCluster !== undefined) {
+    baseClusterSpec = findClusterSpec(catalog, options.baseCluster);
+    if (!baseClusterSpec) throw new LinkcapInputError('baseCluster', `unknown cluster "${options.baseCluster}"; see linkcap clusters`);
+    if (findChip(catalog, baseClusterSpec.chip)?.id !== base.id) {
+      throw new LinkcapInputError('baseCluster', `cluster ${baseClusterSpec.id} is built from chip ${baseClusterSpec.chip}, not ${base.id}`);
+    }
+  }
   if (!baseClusterSpec && (options.nicsPerGpu !== undefined || options.nicGbps !== undefined)) {
     throw new LinkcapInputError('nicsPerGpu', `chip ${base.id} has no node preset to change NICs in; write a cluster for the variant instead (docs/catalog.md)`);
   }

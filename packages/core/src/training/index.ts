@@ -66,5 +66,5 @@ export {
   type TrainingBreakdown,
   type TrainingMemory,
 } from './predict.js';
-export { searchLayouts, enumerateLayouts, type SearchRequest, type SearchResult, type SearchSpace, type LayoutBatch } from './search.js';
+export { searchLayouts, enumerateLayouts, searchLayoutRows, SEARCH_LAYOUT_FIELDS, type SearchRequest, type SearchResult, type SearchSpace, type LayoutBatch } from './search.js';
 export { compareClusters, type CompareRequest, type CompareResult, type ClusterComparison } from './compare.js';

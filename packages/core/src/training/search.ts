@@ -347,6 +347,26 @@ export function enumerateLayouts(request: SearchRequest): LayoutBatch {
   return { ...packContext(context), layouts, count };
 }
 
+/** The layout fields each enumerated layout sets, in the order searchLayoutRows packs them. */
+export const SEARCH_LAYOUT_FIELDS = [L.tp, L.pp, L.dp, L.ep, L.cp, L.microbatch, L.globalBatch, L.interleave, L.recompute, L.zero] as const;
+
+/**
+ * The layouts a search enumerates for one model on a cluster with this domain size, GPU count and batch, as
+ * rows of SEARCH_LAYOUT_FIELDS (the same enumeration as searchLayouts; sweeps with `layouts: all` pack these
+ * lists for the native engine).
+ */
+export function searchLayoutRows(workload: Workload, gpusPerDomain: number, gpus: number, globalBatch: number, flashAttention: boolean, space: SearchSpace = {}): Float64Array {
+  const context = { workload, gpus, cluster: { params: { gpusPerDomain } } } as unknown as ResolvedContext;
+  const axes = searchAxes(context, space, flashAttention);
+  const rows: number[] = [];
+  const row = new Float64Array(LAYOUT_FIELD_COUNT);
+  enumerate(context, axes, globalBatch, (fill) => {
+    fill(row, 0);
+    for (const field of SEARCH_LAYOUT_FIELDS) rows.push(row[field]);
+  });
+  return Float64Array.from(rows);
+}
+
 /**
  * Searches every valid layout of the model on the cluster and returns the fastest feasible ones.
  */

@@ -1,0 +1,839 @@
+#include "sweep_engine.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <limits>
+#include <stdexcept>
+
+#include "format_number.hpp"
+#include "selection_plan.hpp"
+#include "sweep_filter.hpp"
+#include "training_fields.hpp"
+#include "training_pricing.hpp"
+#include "training_step.hpp"
+#include "training_validate.hpp"
+#include "validate_cluster.hpp"
+
+namespace linkcap::sweep {
+namespace {
+
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+constexpr std::size_t kMaxAxes = 64;
+constexpr std::uint8_t kNullStatus = 255;
+// A reduction state may take at most this many bytes per thread (a guard against group counts that would
+// exhaust memory; the spec is refused with the number).
+constexpr double kMaxStateBytes = 256.0 * 1024 * 1024;
+// Training points whose layout needs more GPUs than the collective model places exactly (training_validate.hpp).
+constexpr double kMaxTrainingGpus = training::kMaxTrainingGpus;
+
+static_assert(training_metric::kDerived == static_cast<int>(training::kOutputFieldCount));
+
+[[noreturn]] void bad(const std::string& message) { throw std::invalid_argument(message); }
+
+// One point being evaluated: its digits, layout row (training) and results.
+struct Point {
+  std::uint32_t digits[kMaxAxes];
+  double layout[training::kLayoutFieldCount];
+  double out[training::kOutputFieldCount];
+  double metrics[kMaxMetrics];
+  std::uint64_t id;
+  std::uint8_t status;
+};
+
+// A thread's share of the reductions and counters.
+struct ThreadState {
+  std::vector<std::unique_ptr<Reducer>> reducers;
+  Totals totals;
+};
+
+void add_totals(Totals& into, const Totals& from) {
+  into.evaluated += from.evaluated;
+  into.ok += from.ok;
+  for (int i = 0; i < 8; ++i) into.statuses[i] += from.statuses[i];
+}
+
+}  // namespace
+
+struct Engine::Impl {
+  const Engine* engine = nullptr;
+  const SweepPlan* plan = nullptr;
+  std::vector<PreparedCluster> prepared;
+  std::uint64_t planGeneration = 0;
+  training::PricingTable pricing;
+  // Axes by role.
+  int opAxis = -1, gpusAxis = -1, bytesAxis = -1, algoAxis = -1, protoAxis = -1;
+  std::vector<std::pair<int, std::uint64_t>> clusterAxes, workloadAxes, chipAxes;
+  std::vector<std::pair<int, std::size_t>> layoutAxes;  // axis, layout field
+  std::vector<std::uint64_t> contextStrides;             // per axis (layout lists)
+  bool filterUsesLayout = false;
+  std::size_t chunk = 16384;
+  // Per-thread states; a thread finds its slot through the window sequence number.
+  std::vector<std::unique_ptr<ThreadState>> slots;
+  std::mutex slotsMutex;
+  std::atomic<unsigned> nextSlot{0};
+  std::uint64_t window = 0;
+  std::uint64_t uid = 0;
+  // Loaded states of other shards.
+  ThreadState loaded;
+
+  std::vector<std::unique_ptr<Reducer>> fresh_reducers() const {
+    std::vector<std::unique_ptr<Reducer>> list;
+    for (const ReducePlan& r : plan->reductions) list.push_back(make_reducer(r, engine->lengths_));
+    return list;
+  }
+
+  ThreadState& slot_for_this_thread() {
+    struct Cache {
+      std::uint64_t uid = 0;
+      std::uint64_t window = 0;
+      ThreadState* state = nullptr;
+    };
+    thread_local Cache cache;
+    if (cache.uid == uid && cache.window == window && cache.state) return *cache.state;
+    const unsigned index = nextSlot.fetch_add(1, std::memory_order_relaxed);
+    ThreadState* state;
+    {
+      std::lock_guard<std::mutex> lock(slotsMutex);
+      if (index >= slots.size()) slots.resize(index + 1);
+      if (!slots[index]) {
+        slots[index] = std::make_unique<ThreadState>();
+        slots[index]->reducers = fresh_reducers();
+      }
+      state = slots[index].get();
+    }
+    cache = Cache{uid, window, state};
+    return *state;
+  }
+
+  // --- decoding ------------------------------------------------------------------------------------------
+
+  void decode(std::uint64_t outer, std::uint32_t* digits) const {
+    const auto& lengths = engine->lengths_;
+    for (std::size_t a = lengths.size(); a-- > 0;) {
+      digits[a] = static_cast<std::uint32_t>(outer % lengths[a]);
+      outer /= lengths[a];
+    }
+  }
+  // Odometer step to the next outer point.
+  void increment(std::uint32_t* digits) const {
+    const auto& lengths = engine->lengths_;
+    for (std::size_t a = lengths.size(); a-- > 0;) {
+      if (++digits[a] < lengths[a]) return;
+      digits[a] = 0;
+    }
+  }
+  double value(const std::uint32_t* digits, int axis) const { return engine->axisValues_[axis][digits[axis]]; }
+  std::uint64_t row_of(const std::vector<std::pair<int, std::uint64_t>>& axes, const std::uint32_t* digits) const {
+    std::uint64_t row = 0;
+    for (const auto& [axis, stride] : axes) row += digits[axis] * stride;
+    return row;
+  }
+  std::uint64_t context_of(const std::uint32_t* digits) const {
+    std::uint64_t c = 0;
+    for (std::size_t a = 0; a < contextStrides.size(); ++a) c += digits[a] * contextStrides[a];
+    return c;
+  }
+  // Layouts of the outer point with these digits.
+  std::uint64_t list_length(const std::uint32_t* digits) const {
+    if (!plan->hasLayoutLists) return 1;
+    const std::uint64_t c = context_of(digits);
+    return engine->listOffsets_[2 * c + 1];
+  }
+
+  // --- filter ------------------------------------------------------------------------------------------------
+
+  bool passes(const Point& p) const {
+    if (plan->filter.empty()) return true;
+    return run_filter(plan->filter, [&](FilterOp op, double arg) {
+      return op == FilterOp::Axis ? value(p.digits, static_cast<int>(arg)) : p.layout[static_cast<std::size_t>(arg)];
+    });
+  }
+
+  // --- evaluation ----------------------------------------------------------------------------------------
+
+  // Collective point: fills status and metrics.
+  void evaluate_collective(Point& p, plan::PlanCache& cache) const {
+    const auto cluster = static_cast<std::uint16_t>(row_of(clusterAxes, p.digits));
+    const auto op = static_cast<Op>(static_cast<unsigned>(value(p.digits, opAxis)));
+    const auto gpus = static_cast<std::uint32_t>(value(p.digits, gpusAxis));
+    const double bytes = value(p.digits, bytesAxis);
+    const auto algo = algoAxis < 0 ? kAuto : static_cast<std::uint8_t>(value(p.digits, algoAxis));
+    const auto proto = protoAxis < 0 ? kAuto : static_cast<std::uint8_t>(value(p.digits, protoAxis));
+    const plan::GroupPlan& group = cache.get(prepared.data(), cluster, op, gpus);
+    double* m = p.metrics;
+    PointStatus status;
+    double timeS = kNaN, up = kNaN, net = kNaN;
+    std::uint8_t chosenAlgo = kAuto, chosenProto = kAuto;
+    if (!group.placed) {
+      status = PointStatus::BadGpuCount;
+    } else if (algo == kAuto && proto == kAuto) {
+      const plan::Best best = plan::select_auto(group, op, bytes);
+      status = best.found ? PointStatus::Ok : PointStatus::NoEligibleAlgorithm;
+      if (best.found) {
+        timeS = best.timeS;
+        up = best.shares.up;
+        net = best.shares.net;
+        chosenAlgo = static_cast<std::uint8_t>(best.algo);
+        chosenProto = static_cast<std::uint8_t>(best.proto);
+      }
+    } else {
+      PointResult r;
+      select_candidate(prepared[cluster].params, group.placement, op, bytes, algo, proto, r);
+      status = r.status;
+      timeS = r.timeS;
+      up = r.scaleUpBytes;
+      net = r.scaleOutBytes;
+      chosenAlgo = r.algo;
+      chosenProto = r.proto;
+    }
+    // As batch.cpp and select_candidate: algbw = bytes / time / 1e9, busbw = algbw × bus factor.
+    const double algbw = bytes / timeS / 1e9;
+    m[collective_metric::timeS] = timeS;
+    m[collective_metric::algbwGBps] = algbw;
+    m[collective_metric::busbwGBps] = algbw * group.busFactor;
+    m[collective_metric::algorithm] = chosenAlgo;
+    m[collective_metric::protocol] = chosenProto;
+    m[collective_metric::scaleUpBytes] = up;
+    m[collective_metric::scaleOutBytes] = net;
+    p.status = static_cast<std::uint8_t>(status);
+  }
+
+  // Training point: the layout row from the digits (and layout entry), before the filter.
+  void build_layout(Point& p, std::uint64_t entry) const {
+    double* lay = p.layout;
+    std::memcpy(lay, engine->baseLayout_.data(), sizeof(double) * training::kLayoutFieldCount);
+    const std::uint64_t w = row_of(workloadAxes, p.digits);
+    lay[training::L::workload] = static_cast<double>(w);
+    lay[training::L::chip] = static_cast<double>(row_of(chipAxes, p.digits));
+    lay[training::L::cluster] = static_cast<double>(row_of(clusterAxes, p.digits));
+    lay[training::L::globalBatch] = engine->workloadBatch_[w];
+    for (const auto& [axis, field] : layoutAxes) lay[field] = value(p.digits, axis);
+    if (plan->hasLayoutLists) {
+      const LayoutLists& lists = plan->layouts;
+      const std::size_t width = lists.fields.size();
+      const double* row = engine->layoutTable_.data() + (engine->listOffsets_[2 * context_of(p.digits)] + entry) * width;
+      for (std::size_t i = 0; i < width; ++i) lay[lists.fields[i]] = row[i];
+    } else if (gpusAxis >= 0) {
+      lay[training::L::dp] = value(p.digits, gpusAxis) / (lay[training::L::tp] * lay[training::L::pp] * lay[training::L::cp]);
+    }
+  }
+
+  void evaluate_training(Point& p, training::PricingCache& cache) const {
+    double* lay = p.layout;
+    const double gpus = lay[training::L::tp] * lay[training::L::pp] * lay[training::L::dp] * lay[training::L::cp];
+    const auto w = static_cast<std::size_t>(lay[training::L::workload]);
+    const auto c = static_cast<std::size_t>(lay[training::L::chip]);
+    const auto k = static_cast<std::uint32_t>(lay[training::L::cluster]);
+    unsigned status;
+    if (!(gpus <= kMaxTrainingGpus)) {
+      for (double& v : p.out) v = kNaN;
+      p.out[training::O::gpus] = gpus;
+      status = static_cast<unsigned>(training::TrainingStatus::InvalidLayout);
+    } else {
+      training::Pricer pricer(pricing, cache, k);
+      status = training::evaluate_training_row(engine->workloads_.data() + w * training::kWorkloadFieldCount,
+                                               engine->chips_.data() + c * training::kChipFieldCount, lay, pricer, p.out);
+    }
+    p.out[training::O::status] = status;
+    p.status = static_cast<std::uint8_t>(status);
+    double* m = p.metrics;
+    for (std::size_t f = 0; f < training::kOutputFieldCount; ++f) m[f] = p.out[f];
+    const double tokensPerS = p.out[training::O::tokensPerS];
+    const double seconds = plan->tokens > 0 ? plan->tokens / tokensPerS : kNaN;
+    m[training_metric::trainDays] = seconds / 86400;
+    m[training_metric::gpuHours] = seconds / 3600 * p.out[training::O::gpus];
+    m[training_metric::costUsd] = m[training_metric::gpuHours] * engine->clusterPrice_[k];
+  }
+
+  // --- rows ----------------------------------------------------------------------------------------------
+
+  void write_row(const Point& p, const RowBuffers& rows, std::size_t slot) const {
+    const auto& columns = plan->columns;
+    for (std::size_t c = 0; c < columns.size(); ++c) {
+      const ColumnPlan& col = columns[c];
+      double v;
+      bool code = false;
+      std::uint32_t digit = 0;
+      switch (col.source) {
+        case ColumnSource::AxisValue:
+          v = value(p.digits, static_cast<int>(col.arg));
+          digit = p.digits[col.arg];
+          code = true;
+          break;
+        case ColumnSource::LayoutField: v = p.layout[col.arg]; break;
+        case ColumnSource::Metric: v = p.metrics[col.arg]; break;
+        case ColumnSource::Status: v = p.status; break;
+        case ColumnSource::PointId: v = static_cast<double>(p.id); break;
+        default: v = kNaN;
+      }
+      void* base = rows.columns[c];
+      switch (col.type) {
+        case ColumnType::F64: static_cast<double*>(base)[slot] = v; break;
+        case ColumnType::I32:
+          static_cast<std::int32_t*>(base)[slot] = std::isfinite(v) ? static_cast<std::int32_t>(v) : 0;
+          break;
+        case ColumnType::U32:
+          // A string axis writes its dictionary code (the digit); a code metric writes its value (255: none).
+          static_cast<std::uint32_t*>(base)[slot] =
+              code ? digit : (std::isfinite(v) && v >= 0 ? static_cast<std::uint32_t>(v) : 0xFFFFFFFFu);
+          break;
+        case ColumnType::U8: static_cast<std::uint8_t*>(base)[slot] = static_cast<std::uint8_t>(v); break;
+      }
+    }
+  }
+
+  // --- the point loop ------------------------------------------------------------------------------------
+
+  // Thread-local evaluation context: caches and the partner evaluator for paired ratios.
+  struct Worker final : PartnerEvaluator {
+    const Impl& impl;
+    plan::PlanCache* planCache = nullptr;
+    training::PricingCache* pricingCache = nullptr;
+    Point scratch;
+    explicit Worker(const Impl& i) : impl(i) {
+      if (impl.plan->kind == Kind::Collective) {
+        planCache = &plan::PlanCache::for_thread(impl.planGeneration);
+      } else {
+        pricingCache = &training::thread_pricing_cache(impl.pricing);
+      }
+    }
+    // Builds and evaluates point (digits, entry); false when the filter removes it.
+    bool evaluate(Point& p, std::uint64_t entry, bool run_model = true) {
+      if (impl.plan->kind == Kind::Collective) {
+        if (!impl.passes(p)) return false;
+        if (run_model) impl.evaluate_collective(p, *planCache);
+        return true;
+      }
+      impl.build_layout(p, entry);
+      if (!impl.passes(p)) return false;
+      if (run_model) impl.evaluate_training(p, *pricingCache);
+      return true;
+    }
+    bool partner(const PointView& point, std::int32_t axis, std::uint32_t digit, std::int32_t metric, double& value,
+                 std::uint64_t& id) override {
+      Point& q = scratch;
+      const std::size_t axes = impl.engine->lengths_.size();
+      std::memcpy(q.digits, point.digits, sizeof(std::uint32_t) * axes);
+      q.digits[axis] = digit;
+      const std::uint64_t maxL = impl.engine->maxLayouts_;
+      const std::uint64_t entry = point.id % maxL;
+      std::uint64_t outer = 0;
+      for (std::size_t a = 0; a < axes; ++a) outer = outer * impl.engine->lengths_[a] + q.digits[a];
+      if (impl.plan->kind == Kind::Collective) {
+        impl.evaluate_collective(q, *planCache);
+        id = outer;
+      } else if (impl.plan->hasLayoutLists &&
+                 impl.engine->listOffsets_[2 * impl.context_of(q.digits)] != impl.engine->listOffsets_[2 * impl.context_of(point.digits)]) {
+        // The partner's layout list differs: price the very same layout there (its id is not in the index).
+        std::memcpy(q.digits, point.digits, sizeof(std::uint32_t) * axes);
+        impl.build_layout(q, entry);
+        q.digits[axis] = digit;
+        q.layout[training::L::workload] = static_cast<double>(impl.row_of(impl.workloadAxes, q.digits));
+        q.layout[training::L::chip] = static_cast<double>(impl.row_of(impl.chipAxes, q.digits));
+        q.layout[training::L::cluster] = static_cast<double>(impl.row_of(impl.clusterAxes, q.digits));
+        impl.evaluate_training(q, *pricingCache);
+        id = std::numeric_limits<std::uint64_t>::max();
+      } else {
+        impl.build_layout(q, entry);
+        impl.evaluate_training(q, *pricingCache);
+        id = outer * maxL + entry;
+      }
+      if (q.status != 0) return false;
+      value = q.metrics[metric];
+      return !std::isnan(value);
+    }
+  };
+
+  // Processes outer points [begin, end): evaluates, reduces, writes rows at their slots (slotBase: slot of
+  // each outer point's first layout, relative to windowBegin; null: one slot per outer point).
+  void process(std::uint64_t windowBegin, std::uint64_t begin, std::uint64_t end, const std::uint64_t* slotBase,
+               const RowBuffers* rows, std::uint8_t* keep, ThreadState& state) const {
+    Worker worker(*this);
+    Point p;
+    decode(begin, p.digits);
+    const std::uint64_t maxL = engine->maxLayouts_;
+    for (std::uint64_t outer = begin; outer < end; ++outer) {
+      const std::uint64_t n = list_length(p.digits);
+      const std::uint64_t first = slotBase ? slotBase[outer - windowBegin] : outer - windowBegin;
+      for (std::uint64_t j = 0; j < n; ++j) {
+        p.id = outer * maxL + j;
+        const std::size_t slot = static_cast<std::size_t>(first + j);
+        if (!worker.evaluate(p, j)) {
+          if (keep) keep[slot] = 0;
+          continue;
+        }
+        if (keep) keep[slot] = 1;
+        state.totals.evaluated += 1;
+        state.totals.ok += p.status == 0 ? 1 : 0;
+        state.totals.statuses[std::min<unsigned>(p.status, 7)] += 1;
+        if (rows) write_row(p, *rows, slot);
+        const PointView view{p.id, p.digits, p.status, p.metrics};
+        for (auto& reducer : state.reducers) reducer->add(view, worker);
+      }
+      increment(p.digits);
+    }
+  }
+};
+
+namespace {
+
+std::vector<double> copy_of(const double* data, std::size_t length) {
+  return data ? std::vector<double>(data, data + length) : std::vector<double>{};
+}
+
+void check_axis_values(const AxisPlan& axis, std::size_t index, Kind kind, std::size_t clusterRows) {
+  (void)clusterRows;
+  for (std::uint32_t d = 0; d < axis.length; ++d) {
+    const double v = axis.values[d];
+    const std::string where = "axes[" + std::to_string(index) + "].values[" + std::to_string(d) + "] = " + format_number(v);
+    switch (axis.target) {
+      case Target::Op:
+        if (!(v >= 0 && v < kOpCount && std::floor(v) == v)) bad(where + ": must be an op code 0.." + std::to_string(kOpCount - 1));
+        break;
+      case Target::Gpus:
+        if (kind == Kind::Collective ? !(v >= 1 && v <= 2147483648.0 && std::floor(v) == v)
+                                     : !(v >= 1 && v <= kMaxTrainingGpus && std::floor(v) == v)) {
+          bad(where + ": must be a whole number of GPUs from 1 to " + (kind == Kind::Collective ? "2^31" : "2^24"));
+        }
+        break;
+      case Target::Bytes:
+        if (!(v > 0 && std::isfinite(v))) bad(where + ": must be a finite number of bytes > 0");
+        break;
+      case Target::Algo:
+        if (!((v >= 0 && v < kAlgorithmCount && std::floor(v) == v) || v == kAuto || v == kAutoAll)) {
+          bad(where + ": must be an algorithm code 0.." + std::to_string(kAlgorithmCount - 1) + ", 254 or 255");
+        }
+        break;
+      case Target::Proto:
+        if (!((v >= 0 && v < kProtocolCount && std::floor(v) == v) || v == kAuto)) {
+          bad(where + ": must be a protocol code 0.." + std::to_string(kProtocolCount - 1) + " or 255");
+        }
+        break;
+      case Target::LayoutField:
+        if (!std::isfinite(v)) bad(where + ": must be a finite number");
+        break;
+      default:
+        if (std::isnan(v)) bad(where + ": must be a number");
+    }
+  }
+}
+
+}  // namespace
+
+Engine::Engine(const SweepPlan& input) : plan_(input), impl_(std::make_unique<Impl>()) {
+  static std::atomic<std::uint64_t> uids{0};
+  Impl& im = *impl_;
+  im.engine = this;
+  im.plan = &plan_;
+  im.uid = uids.fetch_add(1) + 1;
+
+  // Axes: lengths, values, roles.
+  if (plan_.axes.empty()) bad("axes: a sweep needs at least one axis");
+  if (plan_.axes.size() > kMaxAxes) bad("axes: at most " + std::to_string(kMaxAxes) + " axes (got " + std::to_string(plan_.axes.size()) + ")");
+  const std::size_t clusterRows = input.clustersLength / kClusterFieldCount;
+  for (std::size_t a = 0; a < plan_.axes.size(); ++a) {
+    AxisPlan& axis = plan_.axes[a];
+    if (axis.length == 0) bad("axes[" + std::to_string(a) + "]: has no values");
+    check_axis_values(axis, a, plan_.kind, clusterRows);
+    axisValues_.emplace_back(axis.values, axis.values + axis.length);
+    axis.values = axisValues_.back().data();
+    lengths_.push_back(axis.length);
+    const double next = static_cast<double>(outerCount_) * axis.length;
+    if (next > 9007199254740992.0) bad("axes: the index space passes 2^53 points");
+    outerCount_ *= axis.length;
+    const int ai = static_cast<int>(a);
+    const auto stride = static_cast<std::uint64_t>(axis.arg);
+    switch (axis.target) {
+      case Target::Op: im.opAxis = ai; break;
+      case Target::Gpus: im.gpusAxis = ai; break;
+      case Target::Bytes: im.bytesAxis = ai; break;
+      case Target::Algo: im.algoAxis = ai; break;
+      case Target::Proto: im.protoAxis = ai; break;
+      case Target::ClusterRow: im.clusterAxes.emplace_back(ai, stride); break;
+      case Target::WorkloadRow: im.workloadAxes.emplace_back(ai, stride); break;
+      case Target::ChipRow: im.chipAxes.emplace_back(ai, stride); break;
+      case Target::LayoutField:
+        if (axis.arg < static_cast<std::int64_t>(training::L::tp) || axis.arg >= static_cast<std::int64_t>(training::kLayoutFieldCount)) {
+          bad("axes[" + std::to_string(a) + "]: layout field " + std::to_string(axis.arg) + " is not a sweepable layout field");
+        }
+        im.layoutAxes.emplace_back(ai, static_cast<std::size_t>(axis.arg));
+        break;
+      case Target::None: break;
+    }
+  }
+
+  // Row tables: every combination of the row axes must index an existing row.
+  auto max_row = [&](const std::vector<std::pair<int, std::uint64_t>>& axes) {
+    std::uint64_t m = 0;
+    for (const auto& [axis, stride] : axes) m += (lengths_[axis] - 1) * stride;
+    return m;
+  };
+  clusters_ = copy_of(input.clusters, input.clustersLength);
+  const std::vector<ClusterParams> rows = unpack_clusters(clusters_.data(), clusters_.size());
+  if (max_row(im.clusterAxes) >= rows.size()) bad("axes: the cluster axes index past the " + std::to_string(rows.size()) + " cluster rows");
+  for (const ClusterParams& row : rows) im.prepared.push_back(prepare_cluster(row));
+  plan_.clusters = clusters_.data();
+
+  if (plan_.kind == Kind::Collective) {
+    if (im.opAxis < 0 || im.gpusAxis < 0 || im.bytesAxis < 0) bad("axes: a collective sweep needs op, gpus and bytes axes");
+    if (rows.size() > 65536) bad("clusters: at most 65536 cluster rows");
+    im.planGeneration = plan::next_generation();
+  } else {
+    workloads_ = copy_of(input.workloads, input.workloadsLength);
+    chips_ = copy_of(input.chips, input.chipsLength);
+    if (workloads_.empty() || workloads_.size() % training::kWorkloadFieldCount) bad("workloads: need whole workload rows");
+    if (chips_.empty() || chips_.size() % training::kChipFieldCount) bad("chips: need whole chip rows");
+    const std::size_t nw = workloads_.size() / training::kWorkloadFieldCount;
+    const std::size_t nc = chips_.size() / training::kChipFieldCount;
+    for (std::size_t i = 0; i < nw; ++i) training::validate_workload_row(workloads_.data() + i * training::kWorkloadFieldCount, i);
+    for (std::size_t i = 0; i < nc; ++i) training::validate_chip_row(chips_.data() + i * training::kChipFieldCount, i);
+    if (max_row(im.workloadAxes) >= nw) bad("axes: the model axes index past the " + std::to_string(nw) + " workload rows");
+    if (max_row(im.chipAxes) >= nc) bad("axes: the chip axes index past the " + std::to_string(nc) + " chip rows");
+    if (!input.baseLayout) bad("baseLayout: required for a training sweep");
+    baseLayout_ = copy_of(input.baseLayout, training::kLayoutFieldCount);
+    if (!input.workloadBatch) bad("workloadBatch: required for a training sweep");
+    workloadBatch_ = copy_of(input.workloadBatch, nw);
+    clusterPrice_ = input.clusterPrice ? copy_of(input.clusterPrice, rows.size()) : std::vector<double>(rows.size(), kNaN);
+    im.pricing.clusters = im.prepared.data();
+    im.pricing.packedRows = clusters_.data();
+    im.pricing.rowCount = rows.size();
+    im.pricing.generation = training::next_pricing_generation();
+    if (plan_.hasLayoutLists) {
+      LayoutLists& lists = plan_.layouts;
+      const std::size_t width = lists.fields.size();
+      if (width == 0 || !lists.table || !lists.listOffsets) bad("layouts: lists need fields, a table and offsets");
+      for (std::int32_t f : lists.fields) {
+        if (f < static_cast<std::int32_t>(training::L::tp) || f >= static_cast<std::int32_t>(training::kLayoutFieldCount)) {
+          bad("layouts.fields: " + std::to_string(f) + " is not a layout field");
+        }
+      }
+      layoutTable_ = copy_of(lists.table, lists.entries * width);
+      listOffsets_.assign(lists.listOffsets, lists.listOffsets + 2 * lists.contexts);
+      for (std::size_t c = 0; c < lists.contexts; ++c) {
+        const std::uint64_t start = listOffsets_[2 * c];
+        const std::uint64_t count = listOffsets_[2 * c + 1];
+        if (start + count > lists.entries) bad("layouts.lists: context " + std::to_string(c) + " runs past the table");
+        maxLayouts_ = std::max<std::uint64_t>(maxLayouts_, count);
+      }
+      if (lists.contextStrides.size() != plan_.axes.size()) bad("layouts.contextStrides: one per axis");
+      im.contextStrides = lists.contextStrides;
+      std::uint64_t maxContext = 0;
+      for (std::size_t a = 0; a < lengths_.size(); ++a) maxContext += (lengths_[a] - 1) * im.contextStrides[a];
+      if (maxContext >= lists.contexts) bad("layouts: the context axes index past the " + std::to_string(lists.contexts) + " lists");
+      lists.table = layoutTable_.data();
+      lists.listOffsets = listOffsets_.data();
+      if (static_cast<double>(outerCount_) * static_cast<double>(maxLayouts_) > 9007199254740992.0) {
+        bad("axes: points (outer × layouts) pass 2^53");
+      }
+    }
+    plan_.workloads = workloads_.data();
+    plan_.chips = chips_.data();
+    plan_.baseLayout = baseLayout_.data();
+    plan_.workloadBatch = workloadBatch_.data();
+    plan_.clusterPrice = clusterPrice_.data();
+  }
+
+  // Filter, columns and reductions.
+  validate_filter(plan_.filter, plan_.axes.size(), training::kLayoutFieldCount, plan_.kind == Kind::Training);
+  const int metricCount = plan_.kind == Kind::Collective ? collective_metric::kCount : training_metric::kCount;
+  for (std::size_t c = 0; c < plan_.columns.size(); ++c) {
+    const ColumnPlan& col = plan_.columns[c];
+    const std::string where = "columns[" + std::to_string(c) + "]";
+    if (col.source == ColumnSource::AxisValue && !(col.arg >= 0 && col.arg < static_cast<std::int64_t>(plan_.axes.size()))) bad(where + ": no such axis");
+    if (col.source == ColumnSource::Metric && !(col.arg >= 0 && col.arg < metricCount)) bad(where + ": no such metric");
+    if (col.source == ColumnSource::LayoutField &&
+        (plan_.kind != Kind::Training || !(col.arg >= 0 && col.arg < static_cast<std::int64_t>(training::kLayoutFieldCount)))) {
+      bad(where + ": no such layout field");
+    }
+  }
+  for (std::size_t r = 0; r < plan_.reductions.size(); ++r) {
+    const ReducePlan& red = plan_.reductions[r];
+    const std::string where = "reductions[" + std::to_string(r) + "]";
+    for (std::int32_t a : red.groupAxes) {
+      if (a < 0 || a >= static_cast<std::int32_t>(plan_.axes.size())) bad(where + ".by: no such axis");
+    }
+    for (std::int32_t m : red.metrics) {
+      if (m < 0 || m >= metricCount) bad(where + ".metric: no such metric");
+    }
+    const bool needsMetric = red.kind != ReduceKind::Sample && red.kind != ReduceKind::Count;
+    if (needsMetric && red.metrics.empty()) bad(where + ": needs a metric");
+    if (red.kind == ReduceKind::Pareto && (red.metrics.size() < 2 || red.metrics.size() > 3)) bad(where + ": pareto takes 2 or 3 metrics");
+    if ((red.kind == ReduceKind::TopK || red.kind == ReduceKind::Sample) && (red.k < 1 || red.k > 10000000)) {
+      bad(where + ".k = " + std::to_string(red.k) + ": must be from 1 to 10000000");
+    }
+    if (red.kind == ReduceKind::Quantiles || red.kind == ReduceKind::RatioPoint) {
+      if (!(red.alpha >= 1e-4 && red.alpha <= 0.2)) bad(where + ".relativeError = " + format_number(red.alpha) + ": must be from 0.0001 to 0.2");
+    }
+    if (red.kind == ReduceKind::Histogram) {
+      if (!(red.histMin < red.histMax) || !std::isfinite(red.histMin) || !std::isfinite(red.histMax) || (red.histLog && !(red.histMin > 0))) {
+        bad(where + ".range: needs finite min < max (and min > 0 for log bins)");
+      }
+      if (red.histBins < 1 || red.histBins > 100000) bad(where + ".bins: must be from 1 to 100000");
+    }
+    if (red.kind == ReduceKind::RatioPoint || red.kind == ReduceKind::RatioBest) {
+      if (red.pairAxis < 0 || red.pairAxis >= static_cast<std::int32_t>(plan_.axes.size())) bad(where + ".axis: no such axis");
+      const std::uint32_t len = lengths_[red.pairAxis];
+      if (red.numerator >= len || red.denominator >= len || red.numerator == red.denominator) bad(where + ": numerator and denominator must be two values of the axis");
+      for (std::int32_t a : red.groupAxes) {
+        if (a == red.pairAxis) bad(where + ".by: must not hold the compared axis");
+      }
+    }
+    GroupIndex groups = make_group_index(red.groupAxes, lengths_);
+    const double bytes = reducer_bytes(red, groups.count);
+    if (bytes > kMaxStateBytes) {
+      bad(where + ": " + std::to_string(groups.count) + " groups would hold about " + format_number(std::round(bytes / 1e6)) +
+          " MB per thread (limit " + format_number(kMaxStateBytes / 1e6) + " MB); group by fewer axes");
+    }
+  }
+
+  // Chunks of about 16K evaluations (collective) or 1K (training): cancel and progress between them.
+  if (plan_.kind == Kind::Collective) {
+    im.chunk = 16384;
+  } else {
+    double mean = 1;
+    if (plan_.hasLayoutLists && plan_.layouts.contexts > 0) {
+      mean = std::max(1.0, static_cast<double>(plan_.layouts.entries) / static_cast<double>(plan_.layouts.contexts));
+    }
+    im.chunk = static_cast<std::size_t>(std::max(1.0, 1024.0 / mean));
+  }
+}
+
+Engine::~Engine() = default;
+
+std::uint64_t Engine::slots(std::uint64_t begin, std::uint64_t end) const {
+  if (!plan_.hasLayoutLists) return end - begin;
+  std::uint32_t digits[kMaxAxes];
+  impl_->decode(begin, digits);
+  std::uint64_t total = 0;
+  for (std::uint64_t o = begin; o < end; ++o) {
+    total += impl_->list_length(digits);
+    impl_->increment(digits);
+  }
+  return total;
+}
+
+std::uint64_t Engine::window_end(std::uint64_t begin, std::uint64_t limit, std::uint64_t capacity) const {
+  limit = std::min(limit, outerCount_);
+  if (begin >= limit) return begin;
+  if (!plan_.hasLayoutLists) return std::min(limit, begin + std::max<std::uint64_t>(1, capacity));
+  std::uint32_t digits[kMaxAxes];
+  impl_->decode(begin, digits);
+  std::uint64_t total = 0;
+  std::uint64_t o = begin;
+  while (o < limit) {
+    const std::uint64_t n = impl_->list_length(digits);
+    if (o > begin && total + n > capacity) break;
+    total += n;
+    ++o;
+    impl_->increment(digits);
+  }
+  return o;
+}
+
+std::uint64_t Engine::count_points(std::uint64_t begin, std::uint64_t end, const ParallelOptions& options) const {
+  end = std::min(end, outerCount_);
+  if (begin >= end) return 0;
+  if (plan_.filter.empty()) return slots(begin, end);
+  std::atomic<std::uint64_t> count{0};
+  parallel_for(
+      end - begin, impl_->chunk,
+      [&](std::size_t b, std::size_t e) {
+        Impl::Worker worker(*impl_);
+        Point p;
+        impl_->decode(begin + b, p.digits);
+        std::uint64_t local = 0;
+        for (std::uint64_t o = begin + b; o < begin + e; ++o) {
+          const std::uint64_t n = impl_->list_length(p.digits);
+          for (std::uint64_t j = 0; j < n; ++j) local += worker.evaluate(p, j, false) ? 1 : 0;
+          impl_->increment(p.digits);
+        }
+        count.fetch_add(local, std::memory_order_relaxed);
+      },
+      options);
+  return count.load();
+}
+
+WindowResult Engine::run_window(std::uint64_t begin, std::uint64_t end, RowBuffers* rows, const ParallelOptions& options) {
+  Impl& im = *impl_;
+  end = std::min(end, outerCount_);
+  WindowResult result;
+  result.end = begin;
+  if (begin >= end) return result;
+  if (rows && rows->columns.size() != plan_.columns.size()) bad("rows: one buffer per column");
+  // Slots: one per outer point, or the prefix sums of the layout lists.
+  std::vector<std::uint64_t> slotBase;
+  std::uint64_t slotCount = end - begin;
+  if (plan_.hasLayoutLists) {
+    slotBase.resize(end - begin + 1);
+    std::uint32_t digits[kMaxAxes];
+    im.decode(begin, digits);
+    std::uint64_t total = 0;
+    for (std::uint64_t o = begin; o < end; ++o) {
+      slotBase[o - begin] = total;
+      total += im.list_length(digits);
+      im.increment(digits);
+    }
+    slotBase[end - begin] = total;
+    slotCount = total;
+  }
+  if (rows && slotCount > rows->capacity) bad("rows: the window needs " + std::to_string(slotCount) + " rows of buffer");
+  std::vector<std::uint8_t> keep;
+  const bool filtering = rows && !plan_.filter.empty();
+  if (filtering) keep.assign(static_cast<std::size_t>(slotCount), 0);
+  const Totals before = totals();
+
+  im.window += 1;
+  im.nextSlot.store(0);
+  const std::uint64_t* base = slotBase.empty() ? nullptr : slotBase.data();
+  std::uint8_t* keepData = filtering ? keep.data() : nullptr;
+  const ParallelResult pr = parallel_for(
+      end - begin, im.chunk,
+      [&](std::size_t b, std::size_t e) {
+        im.process(begin, begin + b, begin + e, base, rows, keepData, im.slot_for_this_thread());
+      },
+      options);
+  const std::uint64_t doneOuter = pr.completed;
+  result.end = begin + doneOuter;
+  result.cancelled = pr.cancelled;
+  const std::uint64_t doneSlots = base ? base[doneOuter] : doneOuter;
+
+  // Remove filtered rows, keeping order (the completed slots are a prefix).
+  std::uint64_t written = doneSlots;
+  if (filtering) {
+    written = 0;
+    for (std::size_t c = 0; c < plan_.columns.size(); ++c) {
+      const std::size_t width = plan_.columns[c].type == ColumnType::F64 ? 8 : plan_.columns[c].type == ColumnType::U8 ? 1 : 4;
+      auto* data = static_cast<std::uint8_t*>(rows->columns[c]);
+      std::uint64_t out = 0;
+      for (std::uint64_t s = 0; s < doneSlots; ++s) {
+        if (!keep[s]) continue;
+        if (out != s) std::memcpy(data + out * width, data + s * width, width);
+        ++out;
+      }
+      written = out;
+    }
+  }
+  const Totals after = totals();
+  result.evaluated = after.evaluated - before.evaluated;
+  result.ok = after.ok - before.ok;
+  result.rows = rows ? (filtering ? written : doneSlots) : 0;
+  if (rows && !filtering) result.rows = doneSlots;
+  return result;
+}
+
+Totals Engine::totals() const {
+  Totals t = impl_->loaded.totals;
+  for (const auto& s : impl_->slots) {
+    if (s) add_totals(t, s->totals);
+  }
+  return t;
+}
+
+namespace {
+constexpr std::uint64_t kStateMagic = 0x315753434B4E494Cull;  // "LINKCSW1"
+}
+
+std::vector<ReductionTable> Engine::finish() const {
+  std::vector<std::unique_ptr<Reducer>> merged = impl_->fresh_reducers();
+  auto absorb = [&](const ThreadState& s) {
+    if (s.reducers.size() != merged.size()) return;
+    for (std::size_t r = 0; r < merged.size(); ++r) merged[r]->merge(*s.reducers[r]);
+  };
+  absorb(impl_->loaded);
+  for (const auto& s : impl_->slots) {
+    if (s) absorb(*s);
+  }
+  std::vector<ReductionTable> tables;
+  for (const auto& r : merged) tables.push_back(r->finish());
+  return tables;
+}
+
+std::vector<std::uint8_t> Engine::save_state() const {
+  std::vector<std::unique_ptr<Reducer>> merged = impl_->fresh_reducers();
+  auto absorb = [&](const ThreadState& s) {
+    if (s.reducers.size() != merged.size()) return;
+    for (std::size_t r = 0; r < merged.size(); ++r) merged[r]->merge(*s.reducers[r]);
+  };
+  absorb(impl_->loaded);
+  for (const auto& s : impl_->slots) {
+    if (s) absorb(*s);
+  }
+  ByteWriter w;
+  w.u64(kStateMagic);
+  w.u64(outerCount_);
+  w.u64(maxLayouts_);
+  w.u64(merged.size());
+  const Totals t = totals();
+  w.u64(t.evaluated);
+  w.u64(t.ok);
+  for (std::uint64_t s : t.statuses) w.u64(s);
+  for (const auto& r : merged) r->write(w);
+  return std::move(w.bytes());
+}
+
+void Engine::load_state(const std::uint8_t* data, std::size_t size) {
+  ByteReader r(data, size);
+  if (r.u64() != kStateMagic) ByteReader::fail("not a linkcap sweep state");
+  if (r.u64() != outerCount_ || r.u64() != maxLayouts_) ByteReader::fail("it belongs to another sweep (index spaces differ)");
+  std::vector<std::unique_ptr<Reducer>> loaded = impl_->fresh_reducers();
+  if (r.u64() != loaded.size()) ByteReader::fail("it has another list of reductions");
+  Totals t;
+  t.evaluated = r.u64();
+  t.ok = r.u64();
+  for (std::uint64_t& s : t.statuses) s = r.u64();
+  for (auto& red : loaded) red->read(r);
+  if (!r.done()) ByteReader::fail("trailing bytes");
+  ThreadState& into = impl_->loaded;
+  if (into.reducers.empty()) into.reducers = impl_->fresh_reducers();
+  for (std::size_t i = 0; i < loaded.size(); ++i) into.reducers[i]->merge(*loaded[i]);
+  add_totals(into.totals, t);
+}
+
+void Engine::describe(const double* ids, std::size_t n, RowBuffers& out) const {
+  if (out.columns.size() != plan_.columns.size() || out.capacity < n) bad("describe: buffers must hold every id");
+  Impl::Worker worker(*impl_);
+  Point p;
+  for (std::size_t i = 0; i < n; ++i) {
+    const double id = ids[i];
+    const double limit = static_cast<double>(outerCount_) * static_cast<double>(maxLayouts_);
+    if (!(id >= 0 && id < limit && std::floor(id) == id)) {
+      for (double& m : p.metrics) m = kNaN;
+      for (double& f : p.layout) f = kNaN;
+      std::memset(p.digits, 0, sizeof p.digits);
+      p.status = kNullStatus;
+      p.id = 0;
+      // Null row: NaN numbers, 0xFFFFFFFF codes.
+      for (std::size_t c = 0; c < plan_.columns.size(); ++c) {
+        const ColumnPlan& col = plan_.columns[c];
+        void* base = out.columns[c];
+        switch (col.type) {
+          case ColumnType::F64: static_cast<double*>(base)[i] = kNaN; break;
+          case ColumnType::I32: static_cast<std::int32_t*>(base)[i] = 0; break;
+          case ColumnType::U32: static_cast<std::uint32_t*>(base)[i] = 0xFFFFFFFFu; break;
+          case ColumnType::U8: static_cast<std::uint8_t*>(base)[i] = kNullStatus; break;
+        }
+      }
+      continue;
+    }
+    const auto whole = static_cast<std::uint64_t>(id);
+    const std::uint64_t outer = whole / maxLayouts_;
+    const std::uint64_t entry = whole % maxLayouts_;
+    impl_->decode(outer, p.digits);
+    p.id = whole;
+    worker.evaluate(p, entry);
+    impl_->write_row(p, out, i);
+  }
+}
+
+std::vector<std::uint32_t> Engine::group_digits(std::size_t reduction, std::uint64_t group) const {
+  if (reduction >= plan_.reductions.size()) bad("group_digits: no such reduction");
+  const GroupIndex g = make_group_index(plan_.reductions[reduction].groupAxes, lengths_);
+  std::vector<std::uint32_t> digits(g.axes.size());
+  for (std::size_t i = 0; i < g.axes.size(); ++i) {
+    digits[i] = static_cast<std::uint32_t>((group / g.strides[i]) % lengths_[g.axes[i]]);
+  }
+  return digits;
+}
+
+}  // namespace linkcap::sweep

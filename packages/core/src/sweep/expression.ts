@@ -1,0 +1,134 @@
+/**
+ * `where:` constraints → the engine's filter program (reverse Polish notation, native/src/core/sweep_filter.hpp).
+ * Parsing is jsep's (a small, well-kept JavaScript expression parser); this file only checks the names and
+ * turns the tree into instructions. A string literal compared with a string axis becomes that axis's code.
+ */
+import jsep from 'jsep';
+
+/** Instruction codes of sweep_filter.hpp (FilterOp). */
+export const enum FilterOp {
+  Const = 0,
+  Axis = 1,
+  LayoutField = 2,
+  Add = 3,
+  Sub = 4,
+  Mul = 5,
+  Div = 6,
+  Mod = 7,
+  Neg = 8,
+  Lt = 9,
+  Le = 10,
+  Gt = 11,
+  Ge = 12,
+  Eq = 13,
+  Ne = 14,
+  And = 15,
+  Or = 16,
+  Not = 17,
+}
+
+const BINARY: Record<string, FilterOp> = {
+  '+': FilterOp.Add,
+  '-': FilterOp.Sub,
+  '*': FilterOp.Mul,
+  '/': FilterOp.Div,
+  '%': FilterOp.Mod,
+  '<': FilterOp.Lt,
+  '<=': FilterOp.Le,
+  '>': FilterOp.Gt,
+  '>=': FilterOp.Ge,
+  '==': FilterOp.Eq,
+  '===': FilterOp.Eq,
+  '!=': FilterOp.Ne,
+  '!==': FilterOp.Ne,
+  '&&': FilterOp.And,
+  '||': FilterOp.Or,
+};
+
+/** A name usable in `where`: an axis (value, or code for strings with `labels`) or a layout field. */
+export interface FilterVariable {
+  op: FilterOp.Axis | FilterOp.LayoutField;
+  arg: number;
+  /** For string axes: label → code. */
+  labels?: readonly string[];
+}
+
+type Node = jsep.Expression;
+
+/** Compiles one expression; throws Error with a message naming the problem (the caller adds the path). */
+export function compileWhere(text: string, variables: ReadonlyMap<string, FilterVariable>): number[] {
+  let tree: Node;
+  try {
+    tree = jsep(text);
+  } catch (error) {
+    throw new Error(`cannot parse "${text}": ${(error as Error).message}`);
+  }
+  const out: number[] = [];
+  const emit = (op: FilterOp, arg = 0) => out.push(op, arg);
+
+  const variableOf = (node: Node): FilterVariable | undefined =>
+    node.type === 'Identifier' ? variables.get((node as jsep.Identifier).name) : undefined;
+
+  const walk = (node: Node, stringContext?: FilterVariable): void => {
+    switch (node.type) {
+      case 'Literal': {
+        const value = (node as jsep.Literal).value;
+        if (typeof value === 'number') return void emit(FilterOp.Const, value);
+        if (typeof value === 'boolean') return void emit(FilterOp.Const, value ? 1 : 0);
+        if (typeof value === 'string') {
+          if (!stringContext?.labels) throw new Error(`"${value}": a string can only be compared with a string axis (==, !=)`);
+          const code = stringContext.labels.indexOf(value);
+          if (code < 0) throw new Error(`"${value}" is not a value of that axis (${stringContext.labels.join(', ')})`);
+          return void emit(FilterOp.Const, code);
+        }
+        throw new Error(`unsupported literal ${String(value)}`);
+      }
+      case 'Identifier': {
+        const name = (node as jsep.Identifier).name;
+        if (name === 'true' || name === 'false') return void emit(FilterOp.Const, name === 'true' ? 1 : 0);
+        const variable = variables.get(name);
+        if (!variable) throw new Error(`unknown name "${name}"; usable here: ${[...variables.keys()].join(', ')}`);
+        return void emit(variable.op, variable.arg);
+      }
+      case 'UnaryExpression': {
+        const u = node as jsep.UnaryExpression;
+        walk(u.argument);
+        if (u.operator === '-') return void emit(FilterOp.Neg);
+        if (u.operator === '!') return void emit(FilterOp.Not);
+        if (u.operator === '+') return;
+        throw new Error(`unsupported operator ${u.operator}`);
+      }
+      case 'BinaryExpression': {
+        const b = node as jsep.BinaryExpression;
+        const op = BINARY[b.operator];
+        if (op === undefined) throw new Error(`unsupported operator ${b.operator}`);
+        const equality = op === FilterOp.Eq || op === FilterOp.Ne;
+        const leftVar = variableOf(b.left);
+        const rightVar = variableOf(b.right);
+        walk(b.left, equality ? rightVar : undefined);
+        walk(b.right, equality ? leftVar : undefined);
+        return void emit(op);
+      }
+      default:
+        throw new Error(`unsupported expression (${node.type}); use numbers, names, + - * / %, comparisons, && || ! and parentheses`);
+    }
+  };
+  walk(tree);
+  return out;
+}
+
+/** Several constraints AND-ed into one program. */
+export function compileWhereList(texts: readonly string[], variables: ReadonlyMap<string, FilterVariable>, onError: (index: number, message: string) => never): Float64Array {
+  const program: number[] = [];
+  texts.forEach((text, i) => {
+    let part: number[];
+    try {
+      part = compileWhere(text, variables);
+    } catch (error) {
+      onError(i, (error as Error).message);
+    }
+    program.push(...part!);
+    if (i > 0) program.push(FilterOp.And, 0);
+  });
+  return Float64Array.from(program);
+}

@@ -1,0 +1,668 @@
+/**
+ * Spec → the compact plan the native engine enumerates (native/src/core/sweep_plan.hpp). Nothing here
+ * enumerates points: axes become value lists, and the axes that change a cluster, chip or model become small
+ * row tables (the product of only those axes), indexed in C++ by digit × stride.
+ *
+ * Derived axes (scaleUpGBps, nicGbps, nicsPerGpu, bf16Tflops, fp8Tflops, memoryTBps) go through deriveChip,
+ * the logic of `linkcap chips derive`; `layouts: all` lists come from the training search's own enumeration
+ * (searchLayoutRows); layout axes map onto LAYOUT_FIELDS by name, so new layout fields are sweepable as they land.
+ */
+import { dirname, isAbsolute, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { AUTO, AUTO_ALL, ALGORITHMS, OPS, PROTOCOLS } from '../model/enums.js';
+import { CLUSTER_FIELDS, CLUSTER_FIELD_COUNT, packClusters, type ClusterParams } from '../model/cluster-params.js';
+import { loadCatalog } from '../catalog/load-file.js';
+import { resolveCluster } from '../catalog/cluster-ref.js';
+import { deriveChip, type DeriveOptions } from '../catalog/derive.js';
+import type { Catalog } from '../catalog/schema.js';
+import type { ResolvedCluster } from '../catalog/resolve-cluster.js';
+import { CHIP_FIELDS, CHIP_FIELD_COUNT, L, LAYOUT_FIELDS, LAYOUT_FIELD_COUNT, PRECISIONS, RECOMPUTE_MODES, W, WORKLOAD_FIELDS, WORKLOAD_FIELD_COUNT } from '../training/fields.js';
+import { chipParams, packChips, type ChipParams } from '../training/chip.js';
+import { resolveModel } from '../training/models.js';
+import { chipRatesFromSpec, resolveGlobalBatch, resolveLayout, resolveOverlap, writeLayout, type ResolvedContext } from '../training/request.js';
+import { SEARCH_LAYOUT_FIELDS, searchLayoutRows } from '../training/search.js';
+import type { Workload } from '../training/workload.js';
+import { compileWhereList, FilterOp, type FilterVariable } from './expression.js';
+import { COLLECTIVE_METRICS, DEFAULT_COLLECTIVE_METRICS, DEFAULT_TRAINING_METRICS, TRAINING_DERIVED_METRICS, TRAINING_METRICS, type MetricInfo } from './metrics.js';
+import { SpecSource, type SpecPath } from './parse.js';
+import type { AxisScalar, ReductionSpec, SweepSpec } from './spec.js';
+import { expandAxis, parseNumber, type NumberStyle } from './values.js';
+
+/** sweep_plan.hpp Target. */
+export const enum Target {
+  None = 0,
+  ClusterRow = 1,
+  Op = 2,
+  Gpus = 3,
+  Bytes = 4,
+  Algo = 5,
+  Proto = 6,
+  WorkloadRow = 7,
+  ChipRow = 8,
+  LayoutField = 9,
+}
+/** sweep_plan.hpp ColumnSource / ColumnType. */
+export const enum ColumnSource {
+  AxisValue = 0,
+  LayoutField = 1,
+  Metric = 2,
+  Status = 3,
+  PointId = 4,
+}
+export const enum ColumnType {
+  F64 = 0,
+  I32 = 1,
+  U32 = 2,
+  U8 = 3,
+}
+/** sweep_plan.hpp ReduceKind. */
+const REDUCE_KINDS = { argmin: 0, argmax: 1, 'top-k': 2, pareto: 3, quantiles: 4, histogram: 5, ratio: 6, 'best-ratio': 7, sample: 8, count: 9 } as const;
+
+export type ValueType = 'string' | 'int' | 'float' | 'bool';
+
+export interface PlanAxis {
+  name: string;
+  type: ValueType;
+  unit?: string;
+  /** Number per value (a string axis holds its code 0…n-1). */
+  values: Float64Array;
+  /** Labels of a string axis. */
+  labels?: string[];
+  target: Target;
+  arg: number;
+}
+
+export interface PlanColumn {
+  name: string;
+  type: ValueType | 'status';
+  unit?: string;
+  source: ColumnSource;
+  arg: number;
+  storage: ColumnType;
+  labels?: readonly string[];
+}
+
+export interface PlanReduction {
+  name: string;
+  kind: ReductionSpec['kind'] | 'sample';
+  spec: ReductionSpec | { kind: 'sample'; k: number };
+  native: Record<string, number | number[]>;
+  by: string[];
+  metric?: string;
+  metrics?: string[];
+  /** Ratio reductions: the axis and the two labels compared. */
+  pair?: { axis: string; numerator: string; denominator: string };
+}
+
+export interface SweepPlan {
+  kind: 'collective' | 'training';
+  name: string;
+  spec: SweepSpec;
+  axes: PlanAxis[];
+  columns: PlanColumn[];
+  metrics: MetricInfo[];
+  /** Every metric of the kind (reductions may use any). */
+  allMetrics: readonly MetricInfo[];
+  reductions: PlanReduction[];
+  rows: 'all' | 'none' | { sample: number };
+  format: 'parquet' | 'csv' | 'jsonl' | 'arrow';
+  outerCount: number;
+  hasFilter: boolean;
+  /** The object handed to the native SweepEngine. */
+  native: NativePlan;
+  /** Rows of the tables (for the model hash). */
+  tables: Float64Array[];
+}
+
+export interface NativePlan {
+  kind: 0 | 1;
+  axes: { values: Float64Array; target: number; arg: number }[];
+  clusters: Float64Array;
+  workloads?: Float64Array;
+  chips?: Float64Array;
+  baseLayout?: Float64Array;
+  workloadBatch?: Float64Array;
+  clusterPrice?: Float64Array;
+  tokens?: number;
+  layouts?: { fields: Int32Array; table: Float64Array; listOffsets: Uint32Array; contextStrides: Float64Array };
+  filter?: Float64Array;
+  columns: Int32Array;
+  reductions: Record<string, number | number[]>[];
+}
+
+export interface PlanOptions {
+  /** Directory relative paths in the spec resolve against (default: cwd). */
+  baseDir?: string;
+  /** Extra catalog files (the CLI's --catalog). */
+  catalog?: string[];
+  /** A catalog to use instead of loading one. */
+  catalogObject?: Catalog;
+  source?: SpecSource;
+}
+
+// --- axis vocabularies --------------------------------------------------------------------------------------
+
+/** Derived axes: a deriveChip option each, in human units. */
+const DERIVED: Record<string, { option: keyof DeriveOptions; unit: string; training?: boolean }> = {
+  scaleUpGBps: { option: 'scaleUpBidirGBps', unit: 'GB/s bidirectional per GPU, as datasheets state it (linkcap chips derive --scale-up)' },
+  nicGbps: { option: 'nicGbps', unit: 'Gb/s per NIC, per direction' },
+  nicsPerGpu: { option: 'nicsPerGpu', unit: 'NICs per GPU' },
+  bf16Tflops: { option: 'bf16Tflops', unit: 'dense BF16 TFLOP/s', training: true },
+  fp8Tflops: { option: 'fp8Tflops', unit: 'dense FP8 TFLOP/s', training: true },
+  memoryTBps: { option: 'memoryTBps', unit: 'TB/s', training: true },
+};
+
+/** Layout fields with named values. */
+const LAYOUT_LABELS: Partial<Record<string, readonly string[]>> = { recompute: RECOMPUTE_MODES, precision: PRECISIONS, commPrecision: PRECISIONS };
+const LAYOUT_FLAGS = new Set(['sequenceParallel', 'flashAttention']);
+const LAYOUT_FRACTIONS = new Set(['tpOverlap', 'dpOverlap', 'ppOverlap', 'epOverlap', 'cpOverlap', 'overlapSlowdown']);
+const ROW_FIELDS = new Set(['workload', 'chip', 'cluster']);
+const SEARCH_FIELDS = new Set(['tp', 'pp', 'dp', 'ep', 'cp', 'microbatch', 'interleave', 'recompute', 'zero']);
+
+function normaliseOp(text: string): string | undefined {
+  const key = text.toLowerCase().replace(/_perf$/, '').replace(/_/g, '-');
+  const compact = key.replace(/-/g, '');
+  const aliases: Record<string, string> = { ar: 'all-reduce', rs: 'reduce-scatter', ag: 'all-gather', bcast: 'broadcast', a2a: 'all-to-all', p2p: 'send-recv' };
+  return OPS.find((op) => op === key || op.replace(/-/g, '') === compact) ?? aliases[compact];
+}
+
+// --- building -----------------------------------------------------------------------------------------------
+
+interface ClusterVariant {
+  cluster: ResolvedCluster;
+  params: ClusterParams;
+  chip?: ChipParams;
+}
+
+export function buildSweepPlan(spec: SweepSpec, options: PlanOptions = {}): SweepPlan {
+  const source = options.source ?? new SpecSource('sweep spec');
+  const fail = (path: SpecPath, message: string): never => source.fail(path, message);
+  const baseDir = options.baseDir ?? process.cwd();
+  const training = spec.kind === 'training';
+  const catalogFiles = [...(spec.catalog ?? []).map((f) => (isAbsolute(f) ? f : resolve(baseDir, f))), ...(options.catalog ?? [])];
+  const catalog = options.catalogObject ?? loadCatalog({ files: catalogFiles, cwd: baseDir });
+  const layoutsAll = training && spec.layouts !== undefined;
+
+  // 1. Every axis → values, type and role.
+  const axes: PlanAxis[] = [];
+  const names = Object.keys(spec.axes);
+  const resolvedClusters: ResolvedCluster[][] = [];
+  const workloads: Workload[][] = [];
+  for (const name of names) {
+    const path: SpecPath = ['axes', name];
+    const expand = (style: NumberStyle | 'text'): AxisScalar[] => {
+      const list = expandAxis(spec.axes[name], style);
+      if (typeof list === 'string') return fail(path, list);
+      if (new Set(list.map(String)).size !== list.length) return fail(path, 'values must be distinct');
+      return list;
+    };
+    const numbers = (style: NumberStyle, check: (v: number) => string | undefined): number[] =>
+      expand(style).map((v, i) => {
+        const n = typeof v === 'number' ? v : parseNumber(v, style);
+        if (typeof n === 'string') return fail([...path, i], n);
+        const problem = check(n);
+        if (problem) return fail([...path, i], `${String(v)}: ${problem}`);
+        return n;
+      });
+    const whole = (min: number, max: number) => (v: number) => (Number.isInteger(v) && v >= min && v <= max ? undefined : `must be a whole number from ${min} to ${max}`);
+    const positive = (v: number) => (v > 0 ? undefined : 'must be > 0');
+    const stringAxis = (labels: string[], target: Target, codes?: number[], unit?: string): PlanAxis => ({
+      name,
+      type: 'string',
+      unit,
+      labels,
+      values: Float64Array.from(codes ?? labels.map((_, i) => i)),
+      target,
+      arg: 0,
+    });
+
+    if (name === 'cluster') {
+      const refs = expand('text').map(String);
+      const list = refs.map((ref, i) => {
+        try {
+          return resolveCluster(ref, catalog, baseDir);
+        } catch (error) {
+          return fail([...path, i], (error as Error).message);
+        }
+      });
+      resolvedClusters.push(list);
+      axes.push(stringAxis(list.map((c) => c.id), Target.ClusterRow));
+    } else if (name === 'model' && training) {
+      const refs = expand('text').map(String);
+      const list = refs.map((ref, i) => {
+        const file = resolve(baseDir, ref.split('#')[0]);
+        const usable = existsSync(file) && !/^[a-z0-9][a-z0-9.-]*$/i.test(ref) ? `${file}${ref.includes('#') ? `#${ref.split('#')[1]}` : ''}` : ref;
+        try {
+          return resolveModel(usable);
+        } catch (error) {
+          return fail([...path, i], (error as Error).message);
+        }
+      });
+      workloads.push(list);
+      axes.push(stringAxis(list.map((w) => w.id), Target.WorkloadRow));
+    } else if (name === 'op' && !training) {
+      const labels = expand('text').map((v, i) => normaliseOp(String(v)) ?? fail([...path, i], `"${String(v)}": must be one of ${OPS.join(', ')}`));
+      axes.push(stringAxis(labels, Target.Op, labels.map((l) => OPS.indexOf(l as (typeof OPS)[number]))));
+    } else if (name === 'algorithm' && !training) {
+      const labels = expand('text').map(String);
+      const codes = labels.map((l, i) => (l === 'auto' ? AUTO : l === 'best' ? AUTO_ALL : ALGORITHMS.indexOf(l as (typeof ALGORITHMS)[number])) as number).map((c, i) =>
+        c < 0 ? fail([...path, i], `"${labels[i]}": must be auto, best or one of ${ALGORITHMS.join(', ')}`) : c,
+      );
+      axes.push(stringAxis(labels, Target.Algo, codes));
+    } else if (name === 'protocol' && !training) {
+      const labels = expand('text').map(String);
+      const codes = labels.map((l, i) => {
+        const c = l === 'auto' ? AUTO : PROTOCOLS.indexOf(l as (typeof PROTOCOLS)[number]);
+        return c < 0 ? fail([...path, i], `"${l}": must be auto or one of ${PROTOCOLS.join(', ')}`) : c;
+      });
+      axes.push(stringAxis(labels, Target.Proto, codes));
+    } else if (name === 'gpus') {
+      axes.push({ name, type: 'int', unit: 'GPUs', values: Float64Array.from(numbers('plain', whole(1, training ? 2 ** 24 : 2 ** 31))), target: Target.Gpus, arg: 0 });
+    } else if (name === 'bytes' && !training) {
+      axes.push({ name, type: 'float', unit: 'bytes (nccl-tests size)', values: Float64Array.from(numbers('size', positive)), target: Target.Bytes, arg: 0 });
+    } else if (DERIVED[name] && (training || !DERIVED[name].training)) {
+      axes.push({ name, type: 'float', unit: DERIVED[name].unit, values: Float64Array.from(numbers('plain', positive)), target: Target.ClusterRow, arg: 0 });
+    } else if (name.startsWith('cluster.') && (CLUSTER_FIELDS as readonly string[]).includes(name.slice(8))) {
+      axes.push({ name, type: 'float', values: Float64Array.from(numbers('plain', (v) => (Number.isFinite(v) ? undefined : 'must be finite'))), target: Target.ClusterRow, arg: 0 });
+    } else if (training && name.startsWith('chip.') && (CHIP_FIELDS as readonly string[]).includes(name.slice(5))) {
+      axes.push({ name, type: 'float', values: Float64Array.from(numbers('plain', (v) => (Number.isFinite(v) ? undefined : 'must be finite'))), target: Target.ClusterRow, arg: 0 });
+    } else if (training && name.startsWith('model.') && (WORKLOAD_FIELDS as readonly string[]).includes(name.slice(6))) {
+      axes.push({ name, type: 'int', values: Float64Array.from(numbers('plain', (v) => (Number.isFinite(v) ? undefined : 'must be finite'))), target: Target.WorkloadRow, arg: 0 });
+    } else if (training && (LAYOUT_FIELDS as readonly string[]).includes(name) && !ROW_FIELDS.has(name)) {
+      const field = (LAYOUT_FIELDS as readonly string[]).indexOf(name);
+      if (layoutsAll && SEARCH_FIELDS.has(name)) fail(path, `with layouts: all, narrow ${name} under layouts: { ${name}: [...] } instead of as an axis`);
+      const labels = LAYOUT_LABELS[name];
+      if (labels) {
+        const given = expand('text').map(String);
+        const codes = given.map((l, i) => (labels.includes(l) ? labels.indexOf(l) : fail([...path, i], `"${l}": must be one of ${labels.join(', ')}`)));
+        axes.push({ ...stringAxis(given, Target.LayoutField, codes), arg: field });
+      } else if (LAYOUT_FLAGS.has(name)) {
+        const given = expand('text').map((v, i) => (typeof v === 'boolean' ? v : fail([...path, i], `${JSON.stringify(v)}: must be true or false`)));
+        axes.push({ name, type: 'bool', values: Float64Array.from(given.map((v) => (v ? 1 : 0))), target: Target.LayoutField, arg: field });
+      } else if (LAYOUT_FRACTIONS.has(name)) {
+        const max = name === 'overlapSlowdown' ? 10 : 1;
+        axes.push({ name, type: 'float', values: Float64Array.from(numbers('plain', (v) => (v >= 0 && v <= max ? undefined : `must be a number from 0 to ${max}`))), target: Target.LayoutField, arg: field });
+      } else if (name === 'zero') {
+        const given = expand('text').map((v, i) => (v === 'fsdp' ? 3 : v === 0 || v === 1 || v === 2 || v === 3 ? v : fail([...path, i], `${JSON.stringify(v)}: must be 0, 1, 2, 3 or fsdp`)));
+        axes.push({ name, type: 'int', values: Float64Array.from(given), target: Target.LayoutField, arg: field });
+      } else {
+        axes.push({ name, type: 'int', values: Float64Array.from(numbers('plain', whole(1, 2 ** 24))), target: Target.LayoutField, arg: field });
+      }
+    } else {
+      const known = training
+        ? ['model', 'cluster', 'gpus', ...LAYOUT_FIELDS.filter((f) => !ROW_FIELDS.has(f)), ...Object.keys(DERIVED), 'model.<field>', 'chip.<field>', 'cluster.<field>']
+        : ['cluster', 'op', 'gpus', 'bytes', 'algorithm', 'protocol', 'scaleUpGBps', 'nicGbps', 'nicsPerGpu', 'cluster.<field>'];
+      fail(path, `unknown ${spec.kind} axis "${name}"; known: ${known.join(', ')}`);
+    }
+  }
+  const axisIndex = new Map(axes.map((a, i) => [a.name, i]));
+  const need = (name: string, why: string) => {
+    if (!axisIndex.has(name)) fail(['axes'], `a ${spec.kind} sweep needs a "${name}" axis (${why})`);
+  };
+  need('cluster', 'one or more cluster presets or files');
+  need('gpus', 'GPU counts');
+  if (!training) {
+    need('op', 'all-reduce, all-gather, …');
+    need('bytes', 'message sizes, e.g. 8B..8GiB x2');
+  } else {
+    need('model', 'model presets or files');
+  }
+
+  // 2. Cluster rows: the product of the cluster-row axes (cluster first, then derived and raw fields in axis order).
+  const clusterAxes = axes.filter((a) => a.target === Target.ClusterRow);
+  setStrides(clusterAxes);
+  const clusterBase = resolvedClusters[0];
+  const clusterCount = clusterAxes.reduce((n, a) => n * a.values.length, 1);
+  if (clusterCount > 65536) fail(['axes'], `the cluster axes make ${clusterCount} cluster rows (limit 65536)`);
+  const variants: ClusterVariant[] = [];
+  for (let row = 0; row < clusterCount; row += 1) {
+    const digits = clusterAxes.map((a) => Math.floor(row / a.arg) % a.values.length);
+    const baseIndex = digits[clusterAxes.findIndex((a) => a.name === 'cluster')];
+    const base = clusterBase[baseIndex];
+    const derive: DeriveOptions = { name: '' };
+    const raw: Record<string, number> = {};
+    clusterAxes.forEach((a, i) => {
+      const v = a.values[digits[i]];
+      if (DERIVED[a.name]) (derive as unknown as Record<string, number>)[DERIVED[a.name].option] = v;
+      else if (a.name !== 'cluster') raw[a.name] = v;
+    });
+    let cluster = base;
+    let chipSpec = base.chip;
+    if (Object.keys(derive).length > 1) {
+      const derivedName = `${base.id}.sweep${row}`;
+      try {
+        const variant = deriveChip(catalog, base.chip.id, { ...derive, name: derivedName, baseCluster: base.id });
+        if (!variant.cluster) throw new Error(`chip ${base.chip.id} has no node preset to apply the derived axes to`);
+        cluster = variant.cluster;
+        chipSpec = variant.chip;
+      } catch (error) {
+        fail(['axes', 'cluster', baseIndex], `${base.id}: ${(error as Error).message}${catalog.clusters.has(base.id) ? '' : ' (derived axes need a catalog cluster; add the file under catalog:)'}`);
+      }
+    }
+    const params = { ...cluster.params };
+    for (const [name, v] of Object.entries(raw)) if (name.startsWith('cluster.')) (params as unknown as Record<string, number>)[name.slice(8)] = v;
+    let chip: ChipParams | undefined;
+    if (training) {
+      try {
+        chip = chipParams(chipRatesFromSpec(chipSpec));
+      } catch (error) {
+        fail(['axes', 'cluster', baseIndex], (error as Error).message);
+      }
+      for (const [name, v] of Object.entries(raw)) if (name.startsWith('chip.')) (chip as unknown as Record<string, number>)[name.slice(5)] = v;
+    }
+    variants.push({ cluster, params, chip });
+  }
+  const packedClusters = packClusters(variants.map((v) => v.params));
+
+  // 3. Training tables: workload rows (model × model.<field>), chips (one per cluster row), base layout, prices.
+  const native: NativePlan = {
+    kind: training ? 1 : 0,
+    axes: [],
+    clusters: packedClusters,
+    columns: new Int32Array(0),
+    reductions: [],
+  };
+  const tables: Float64Array[] = [packedClusters];
+  let workloadRows: Workload[] = [];
+  let baseLayout: Float64Array | undefined;
+  if (training) {
+    const workloadAxes = axes.filter((a) => a.target === Target.WorkloadRow);
+    setStrides(workloadAxes);
+    const count = workloadAxes.reduce((n, a) => n * a.values.length, 1);
+    const packed = new Float64Array(count * WORKLOAD_FIELD_COUNT);
+    const batches = new Float64Array(count);
+    for (let row = 0; row < count; row += 1) {
+      const digits = workloadAxes.map((a) => Math.floor(row / a.arg) % a.values.length);
+      const model = workloads[0][digits[workloadAxes.findIndex((a) => a.name === 'model')]];
+      const r = model.row.slice();
+      workloadAxes.forEach((a, i) => {
+        if (a.name.startsWith('model.')) r[(WORKLOAD_FIELDS as readonly string[]).indexOf(a.name.slice(6))] = a.values[digits[i]];
+      });
+      const workload: Workload = { ...model, row: r };
+      workloadRows.push(workload);
+      packed.set(r, row * WORKLOAD_FIELD_COUNT);
+      batches[row] = resolveGlobalBatch(workload, {}, 1);
+    }
+    const chipAxes = axes.filter((a) => a.target === Target.ChipRow);
+    if (chipAxes.length > 0) fail(['axes'], 'chip axes are not supported; sweep clusters (each brings its chip)');
+    const chips = packChips(variants.map((v) => v.chip!));
+    // Defaults of a prediction (resolveLayout, resolveOverlap); globalBatch comes per model (workloadBatch).
+    const layout = resolveLayout({ workload: workloadRows[0], gpus: 1 } as ResolvedContext, {});
+    baseLayout = new Float64Array(LAYOUT_FIELD_COUNT);
+    writeLayout(baseLayout, 0, [0, 0, 0], layout, resolveOverlap({}));
+    native.workloads = packed;
+    native.chips = chips;
+    native.baseLayout = baseLayout;
+    native.workloadBatch = batches;
+    tables.push(packed, chips, baseLayout);
+    // Prices and tokens for the derived metrics.
+    const price = spec.train?.pricePerGpuHour;
+    native.clusterPrice = Float64Array.from(variants, (v, i) => {
+      if (price === undefined) return NaN;
+      if (typeof price === 'number') return price;
+      const clusterAxis = clusterAxes.find((a) => a.name === 'cluster')!;
+      const base = clusterBase[Math.floor(i / clusterAxis.arg) % clusterBase.length];
+      return price[base.id] ?? price[v.cluster.id] ?? NaN;
+    });
+    if (typeof price === 'object') {
+      for (const id of Object.keys(price)) if (!clusterBase.some((c) => c.id === id)) fail(['train', 'pricePerGpuHour', id], `"${id}" is not one of the swept clusters (${clusterBase.map((c) => c.id).join(', ')})`);
+    }
+    if (spec.train?.tokens !== undefined) {
+      const tokens = parseNumber(spec.train.tokens, 'count');
+      if (typeof tokens === 'string' || !(tokens > 0)) fail(['train', 'tokens'], `${typeof tokens === 'string' ? tokens : String(spec.train.tokens)}: must be a number of tokens > 0 (15T, 2e12)`);
+      native.tokens = tokens as number;
+    }
+  } else {
+    workloadRows = [];
+  }
+
+  // 4. Layout lists (`layouts: all`): one list per distinct context (model row, domain size, GPUs, batch, flash).
+  if (layoutsAll) {
+    const space = spec.layouts === 'all' ? {} : spec.layouts!;
+    const contextAxes = axes.map((a, i) => ({ a, i })).filter(({ a }) => a.target === Target.WorkloadRow || a.target === Target.ClusterRow || a.target === Target.Gpus || (a.target === Target.LayoutField && (a.arg === L.globalBatch || a.arg === L.flashAttention)));
+    let stride = 1;
+    const strides = new Float64Array(axes.length);
+    for (let k = contextAxes.length - 1; k >= 0; k -= 1) {
+      strides[contextAxes[k].i] = stride;
+      stride *= contextAxes[k].a.values.length;
+    }
+    const contexts = stride;
+    if (contexts > 1_000_000) fail(['layouts'], `${contexts} contexts (model × cluster × GPU count × batch): too many for layouts: all; narrow the axes`);
+    // (first entry, count) per context; contexts with the same model, domain, GPUs, batch and flash share a list.
+    const lists = new Uint32Array(contexts * 2);
+    const cache = new Map<string, { offset: number; count: number }>();
+    const entries: Float64Array[] = [];
+    let total = 0;
+    for (let c = 0; c < contexts; c += 1) {
+      const digitOf = (axis: number) => Math.floor(c / strides[axis]) % axes[axis].values.length;
+      let workloadRow = 0;
+      let clusterRow = 0;
+      let gpus = 0;
+      let globalBatch: number | undefined;
+      let flash = baseLayout![L.flashAttention] === 1;
+      for (const { a, i } of contextAxes) {
+        const v = a.values[digitOf(i)];
+        if (a.target === Target.WorkloadRow) workloadRow += digitOf(i) * a.arg;
+        else if (a.target === Target.ClusterRow) clusterRow += digitOf(i) * a.arg;
+        else if (a.target === Target.Gpus) gpus = v;
+        else if (a.arg === L.globalBatch) globalBatch = v;
+        else flash = v === 1;
+      }
+      const domain = variants[clusterRow].params.gpusPerDomain;
+      const batch = globalBatch ?? native.workloadBatch![workloadRow];
+      const key = `${workloadRow}|${domain}|${gpus}|${batch}|${flash}`;
+      let list = cache.get(key);
+      if (!list) {
+        let rows: Float64Array;
+        try {
+          rows = searchLayoutRows(workloadRows[workloadRow], domain, gpus, batch, flash, space);
+        } catch (error) {
+          return fail(['layouts'], (error as Error).message);
+        }
+        list = { offset: total, count: rows.length / SEARCH_LAYOUT_FIELDS.length };
+        entries.push(rows);
+        total += list.count;
+        if (total > 20_000_000) fail(['layouts'], 'more than 20,000,000 distinct layouts: narrow the axes or the layout lists');
+        cache.set(key, list);
+      }
+      lists[2 * c] = list.offset;
+      lists[2 * c + 1] = list.count;
+    }
+    native.layouts = { fields: Int32Array.from(SEARCH_LAYOUT_FIELDS), table: concat(entries, total * SEARCH_LAYOUT_FIELDS.length), listOffsets: lists, contextStrides: strides };
+    tables.push(native.layouts.table);
+  }
+
+  // 5. Axes for the engine.
+  native.axes = axes.map((a) => ({ values: a.values, target: a.target, arg: a.arg }));
+  const outerCount = axes.reduce((n, a) => n * a.values.length, 1);
+
+  // 6. Metrics and columns.
+  const allMetrics = training ? TRAINING_METRICS : COLLECTIVE_METRICS;
+  const metricByName = new Map(allMetrics.map((m) => [m.name, m]));
+  const wanted = spec.metrics ?? (training ? [...DEFAULT_TRAINING_METRICS, ...(native.tokens ? TRAINING_DERIVED_METRICS.filter((m) => m !== 'costUsd' || spec.train?.pricePerGpuHour !== undefined) : [])] : DEFAULT_COLLECTIVE_METRICS);
+  const metrics = wanted.map((name, i) => metricByName.get(name) ?? fail(['metrics', i], `unknown metric "${name}"; known: ${allMetrics.map((m) => m.name).join(', ')}`));
+  const checkDerived = (name: string, path: SpecPath) => {
+    if (TRAINING_DERIVED_METRICS.includes(name) && !native.tokens) fail(path, `${name} needs train.tokens`);
+    if (name === 'costUsd' && spec.train?.pricePerGpuHour === undefined) fail(path, 'costUsd needs train.pricePerGpuHour');
+  };
+  if (training) metrics.forEach((m, i) => checkDerived(m.name, ['metrics', i]));
+  const columns: PlanColumn[] = [];
+  for (const a of axes) {
+    const storage = a.type === 'string' ? ColumnType.U32 : a.type === 'float' ? ColumnType.F64 : ColumnType.I32;
+    columns.push({ name: a.name, type: a.type, unit: a.unit, source: ColumnSource.AxisValue, arg: axisIndex.get(a.name)!, storage, labels: a.labels });
+  }
+  if (training) {
+    for (const field of ['tp', 'pp', 'dp', 'ep', 'cp', 'microbatch', 'globalBatch', 'interleave', 'recompute', 'zero'] as const) {
+      if (axisIndex.has(field)) continue;
+      const labels = LAYOUT_LABELS[field];
+      columns.push({ name: field, type: labels ? 'string' : 'int', source: ColumnSource.LayoutField, arg: (LAYOUT_FIELDS as readonly string[]).indexOf(field), storage: labels ? ColumnType.U32 : ColumnType.I32, labels });
+    }
+  }
+  for (const m of metrics) {
+    columns.push({
+      // An axis may carry a metric's name (algorithm: [auto, best] asks; the metric is what was chosen).
+      name: axisIndex.has(m.name) ? `chosen${m.name[0].toUpperCase()}${m.name.slice(1)}` : m.name,
+      type: m.type === 'code' ? 'string' : m.type,
+      unit: m.unit,
+      source: ColumnSource.Metric,
+      arg: m.id,
+      storage: m.type === 'code' ? ColumnType.U32 : m.type === 'int' ? ColumnType.I32 : ColumnType.F64,
+      labels: m.labels,
+    });
+  }
+  columns.push({ name: 'status', type: 'status', unit: training ? 'TrainingStatus (0 ok)' : 'PointStatus (0 ok)', source: ColumnSource.Status, arg: 0, storage: ColumnType.U8 });
+  native.columns = Int32Array.from(columns.flatMap((c) => [c.source, c.arg, c.storage]));
+
+  // 7. where.
+  const where = spec.where === undefined ? [] : Array.isArray(spec.where) ? spec.where : [spec.where];
+  if (where.length > 0) {
+    const variables = new Map<string, FilterVariable>();
+    if (training) {
+      LAYOUT_FIELDS.forEach((field, i) => {
+        if (!ROW_FIELDS.has(field)) variables.set(field, { op: FilterOp.LayoutField, arg: i, labels: LAYOUT_LABELS[field] });
+      });
+    }
+    axes.forEach((a, i) => {
+      if (!(training && a.target === Target.LayoutField)) variables.set(a.name, { op: FilterOp.Axis, arg: i, labels: a.labels });
+    });
+    native.filter = compileWhereList(where, variables, (i, message) => fail(Array.isArray(spec.where) ? ['where', i] : ['where'], message));
+  }
+
+  // 8. Reductions.
+  const reductions: PlanReduction[] = (spec.reduce ?? []).map((r, index) => buildReduction(r, ['reduce', index]));
+  const reductionNames = new Set<string>();
+  reductions.forEach((r, i) => {
+    if (reductionNames.has(r.name)) fail(['reduce', i, 'name'], `"${r.name}" is used twice`);
+    reductionNames.add(r.name);
+  });
+  function metricId(name: string | undefined, path: SpecPath): number {
+    if (name === undefined) return fail(path, 'a metric is required');
+    const m = metricByName.get(name) ?? fail(path, `unknown metric "${name}"; known: ${allMetrics.map((x) => x.name).join(', ')}`);
+    if (training) checkDerived(name, path);
+    return m.id;
+  }
+  function buildReduction(r: ReductionSpec, path: SpecPath): PlanReduction {
+    const by = r.by ?? [];
+    const groupAxes = by.map((name, i) => axisIndex.get(name) ?? fail([...path, 'by', i], `"${name}" is not an axis of this sweep (${axes.map((a) => a.name).join(', ')})`));
+    const nativeSpec: Record<string, number | number[]> = { kind: REDUCE_KINDS[r.kind], by: groupAxes };
+    const out: PlanReduction = { name: r.name, kind: r.kind, spec: r, native: nativeSpec, by };
+    const single = () => {
+      out.metric = r.metric;
+      nativeSpec.metrics = [metricId(r.metric, [...path, 'metric'])];
+      nativeSpec.maximize = [r.maximize === true ? 1 : 0];
+    };
+    switch (r.kind) {
+      case 'argmin':
+      case 'argmax':
+      case 'top-k':
+        single();
+        if (r.kind === 'top-k') nativeSpec.k = r.k ?? 10;
+        break;
+      case 'pareto': {
+        const list = r.metrics ?? fail([...path, 'metrics'], 'pareto needs metrics: [a, b] or [a, b, c]');
+        out.metrics = list;
+        nativeSpec.metrics = list.map((m, i) => metricId(m, [...path, 'metrics', i]));
+        const maximize = Array.isArray(r.maximize) ? r.maximize : [];
+        maximize.forEach((m, i) => {
+          if (!list.includes(m)) fail([...path, 'maximize', i], `"${m}" is not one of the pareto metrics`);
+        });
+        nativeSpec.maximize = list.map((m) => (maximize.includes(m) ? 1 : 0));
+        break;
+      }
+      case 'quantiles':
+        single();
+        nativeSpec.alpha = r.relativeError ?? 0.01;
+        break;
+      case 'histogram': {
+        single();
+        const range = r.range ?? fail([...path, 'range'], 'histogram needs range: [min, max]');
+        nativeSpec.histMin = range[0];
+        nativeSpec.histMax = range[1];
+        nativeSpec.histBins = r.bins ?? 20;
+        nativeSpec.histLog = r.log ? 1 : 0;
+        if (!(range[0] < range[1]) || (r.log && !(range[0] > 0))) fail([...path, 'range'], `[${range.join(', ')}]: needs min < max${r.log ? ' and min > 0 for log bins' : ''}`);
+        break;
+      }
+      case 'ratio':
+      case 'best-ratio': {
+        single();
+        nativeSpec.alpha = r.relativeError ?? 0.01;
+        const axisName = r.axis ?? fail([...path, 'axis'], 'the axis whose two values are compared, e.g. cluster');
+        const axis = axisIndex.get(axisName) ?? fail([...path, 'axis'], `"${axisName}" is not an axis of this sweep`);
+        if (groupAxes.includes(axis)) fail([...path, 'by'], `must not hold the compared axis ${axisName}`);
+        const digit = (value: string | number | undefined, key: 'numerator' | 'denominator') => {
+          if (value === undefined) return fail([...path, key], `which ${axisName} value is the ${key}`);
+          const a = axes[axis];
+          const index = a.labels ? a.labels.indexOf(String(value)) : [...a.values].indexOf(Number(value));
+          if (index < 0) return fail([...path, key], `${JSON.stringify(value)} is not a value of ${axisName} (${(a.labels ?? [...a.values].map(String)).join(', ')})`);
+          return index;
+        };
+        nativeSpec.axis = axis;
+        nativeSpec.numerator = digit(r.numerator, 'numerator');
+        nativeSpec.denominator = digit(r.denominator, 'denominator');
+        if (nativeSpec.numerator === nativeSpec.denominator) fail([...path, 'denominator'], 'must differ from the numerator');
+        out.pair = { axis: axisName, numerator: String(r.numerator), denominator: String(r.denominator) };
+        break;
+      }
+      case 'count':
+        break;
+    }
+    if (r.k !== undefined && r.kind !== 'top-k') fail([...path, 'k'], 'k applies to top-k only');
+    return out;
+  }
+
+  // 9. Rows.
+  const rowsOption = spec.output?.rows ?? 'all';
+  let rows: SweepPlan['rows'];
+  if (rowsOption === 'all' || rowsOption === 'none') rows = rowsOption;
+  else if (typeof rowsOption === 'string') rows = { sample: Number(rowsOption.replace(/^sample\s+/, '')) };
+  else rows = { sample: rowsOption.sample };
+  if (typeof rows === 'object') {
+    if (!(Number.isInteger(rows.sample) && rows.sample >= 1 && rows.sample <= 10_000_000)) fail(['output', 'rows'], 'sample N: N must be a whole number from 1 to 10,000,000');
+    reductions.push({ name: '(sample)', kind: 'sample', spec: { kind: 'sample', k: rows.sample }, native: { kind: REDUCE_KINDS.sample, by: [], k: rows.sample }, by: [] });
+  }
+  native.reductions = reductions.map((r) => r.native);
+
+  return {
+    kind: spec.kind,
+    name: spec.name ?? 'sweep',
+    spec,
+    axes,
+    columns,
+    metrics,
+    allMetrics,
+    reductions,
+    rows,
+    format: spec.output?.format ?? 'parquet',
+    outerCount,
+    hasFilter: where.length > 0,
+    native,
+    tables,
+  };
+}
+
+/** Mixed-radix strides over `list` in order (the last varies fastest), written into each axis's arg. */
+function setStrides(list: PlanAxis[]): void {
+  let stride = 1;
+  for (let i = list.length - 1; i >= 0; i -= 1) {
+    list[i].arg = stride;
+    stride *= list[i].values.length;
+  }
+}
+
+function concat(parts: Float64Array[], length: number): Float64Array {
+  const out = new Float64Array(length);
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
+/** The directory a spec file's relative paths resolve against. */
+export function specBaseDir(file: string): string {
+  return dirname(resolve(file));
+}
+
+export { CHIP_FIELD_COUNT, CLUSTER_FIELD_COUNT, W };
