@@ -7,9 +7,11 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { countParameters, getTrainingEngine, LinkcapInputError, resolveModel } from '@linkcap/core';
-import { loadPlan, STUDY_SWEEPS, type StudyPlan, type StudySweep } from './plan/load-plan.js';
+import { axisList, loadPlan, STUDY_SWEEPS, type StudyPlan, type StudySweep } from './plan/load-plan.js';
 import { readResultDir, type SweepResult } from './results/result-dir.js';
-import { runSweepWithAdapter } from './sweeps/adapter.js';
+import { runSweep } from './sweeps/run-sweep.js';
+import { evaluateSameLayout } from './sweeps/same-layout.js';
+import { withVariant } from './analysis/profiles.js';
 import { findValidationPage, readModelError } from './validation/model-error.js';
 import type { ModelInfo, StudyContext } from './analysis/context.js';
 import { analyseSections } from './analysis/sections.js';
@@ -25,8 +27,8 @@ export const STUDY_FORMAT = 'linkcap-study/1';
 export interface StudyProgress {
   phase: 'sweep' | 'analyse' | 'write';
   sweep?: string;
-  done?: number;
-  total?: number;
+  /** Share of the sweep's points done (0–1). */
+  fraction?: number;
 }
 
 export interface StudyOptions {
@@ -68,18 +70,20 @@ function checkTarget(dir: string): void {
   if (!ok) throw new LinkcapInputError('--out', `${dir} exists and is not a linkcap study report (no study.json of format ${STUDY_FORMAT}); choose another folder or remove it`);
 }
 
-function modelInfos(plan: StudyPlan): Map<string, ModelInfo> {
+function modelInfos(plan: StudyPlan): { models: Map<string, ModelInfo>; modelIdOf: Map<string, string> } {
   const models = new Map<string, ModelInfo>();
+  const modelIdOf = new Map<string, string>();
   for (const { spec } of Object.values(plan.sweeps)) {
-    for (const ref of spec.axes.model) {
+    for (const ref of axisList(spec, 'model')) {
       const text = String(ref);
       const workload = resolveModel(text.includes('#') || /\.(ya?ml|json)$/.test(text) ? resolve(plan.dir, text) : text);
+      modelIdOf.set(text, workload.id);
       if (models.has(workload.id)) continue;
       const counts = countParameters(workload.row);
       models.set(workload.id, { id: workload.id, name: workload.name, totalParams: counts.total, activeParams: counts.active, moe: (workload.spec.moe?.experts ?? 0) > 0 });
     }
   }
-  return models;
+  return { models, modelIdOf };
 }
 
 function write(file: string, text: string): void {
@@ -98,16 +102,26 @@ export async function runExportControlsStudy(options: StudyOptions = {}): Promis
   rmSync(work, { recursive: true, force: true });
   mkdirSync(join(work, 'sweeps'), { recursive: true });
   try {
-    const results = {} as Record<StudySweep, SweepResult>;
+    const results: Partial<Record<StudySweep, SweepResult>> = {};
+    const ran: StudySweep[] = [];
+    const derived: StudySweep[] = [];
     for (const name of STUDY_SWEEPS) {
-      const { spec } = plan.sweeps[name];
+      const planned = plan.sweeps[name];
+      if (planned.skipped) continue;
       const out = join(work, 'sweeps', name);
-      runSweepWithAdapter(spec, plan.dir, out, (p) => options.onProgress?.({ phase: 'sweep', sweep: name, done: p.done, total: p.total }));
-      results[name] = await readResultDir(out);
+      await runSweep(planned.spec, plan.dir, out, (p) => options.onProgress?.({ phase: 'sweep', sweep: name, fraction: p.fraction }));
+      const result = await readResultDir(out);
+      for (const rows of Object.values(result.tables)) withVariant(rows);
+      if (planned.sameLayout) {
+        result.tables['same-layout'] = withVariant(evaluateSameLayout(name, planned.spec, plan.dir, planned.sameLayout, result.tables.best ?? [], work));
+        derived.push(name);
+      }
+      results[name] = result;
+      ran.push(name);
     }
     options.onProgress?.({ phase: 'analyse' });
     const page = options.validationPage ?? findValidationPage(plan.dir, dirname(new URL(import.meta.url).pathname));
-    const ctx: StudyContext = { plan, results, models: modelInfos(plan), modelError: page ? readModelError(page) : undefined };
+    const ctx: StudyContext = { plan, results, ...modelInfos(plan), modelError: page ? readModelError(page) : undefined };
     const sections = analyseSections(ctx);
 
     options.onProgress?.({ phase: 'write' });
@@ -134,7 +148,7 @@ export async function runExportControlsStudy(options: StudyOptions = {}): Promis
         generated: generatedLine(ctx, engine, command, createdAt),
         assumptions: assumptionsMarkdown(ctx),
         verdicts,
-        files: filesMarkdown([...STUDY_SWEEPS]),
+        files: filesMarkdown(ran, derived),
       },
       sections,
       unsupportedMarkdown(sections),
@@ -153,7 +167,7 @@ export async function runExportControlsStudy(options: StudyOptions = {}): Promis
       linkcapVersion: '0.1.0',
       plan: plan.file,
       validationPage: page ?? null,
-      sweeps: STUDY_SWEEPS.map((name) => ({ name, dir: `sweeps/${name}`, spec: plan.sweeps[name].file })),
+      sweeps: ran.map((name) => ({ name, dir: `sweeps/${name}`, spec: plan.sweeps[name].file, ...(derived.includes(name) ? { sameLayout: `derived/${name}` } : {}) })),
       sections: sections.map((s) => ({
         id: s.id,
         title: s.title,

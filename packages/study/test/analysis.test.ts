@@ -4,8 +4,12 @@ import { knee } from '../src/analysis/link-cap-line.js';
 import { judgePoint } from '../src/analysis/tencent.js';
 import { disagreements, judge } from '../src/analysis/verdict.js';
 import { ruleLine } from '../src/controls/rule-lines.js';
-import { checkSweepSpec } from '../src/plan/spec.js';
-import { expandPoints } from '../src/sweeps/points.js';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { parse, stringify } from 'yaml';
+import { profileOf } from '../src/analysis/profiles.js';
+import { defaultPlanFile, loadPlan, STUDY_SWEEPS } from '../src/plan/load-plan.js';
 
 const v = (holds: number, total: number, label = 'base') => ({ variant: { overlap: 'default', gemmEfficiency: 0.7 }, label, base: label === 'base', value: { holds, total } });
 
@@ -75,28 +79,40 @@ describe('rule lines placed by the classifier', () => {
   });
 });
 
-describe('sweep specs', () => {
-  const spec = {
-    kind: 'training',
-    name: 't',
-    axes: { cluster: ['a', 'b'], model: ['m'], gpus: [8], overlap: ['default', 'none', 'full'], gemmEfficiency: [0.7, 0.55] },
-    oneAtATime: ['overlap', 'gemmEfficiency'],
-    exclude: [{ cluster: 'b', overlap: 'none' }],
-    layouts: 'all',
-    reduce: [{ name: 'best', argmin: 'stepTimeS' }],
-  };
+describe('overlap profiles', () => {
+  it('names the fractions of a row, and calls anything else custom', () => {
+    expect(profileOf({ tpOverlap: 0, dpOverlap: 1, ppOverlap: 0, epOverlap: 0, cpOverlap: 1 })).toBe('default');
+    expect(profileOf({ tpOverlap: 1, dpOverlap: 1, ppOverlap: 1, epOverlap: 1, cpOverlap: 1 })).toBe('full');
+    expect(profileOf({ tpOverlap: 0, dpOverlap: 1, ppOverlap: 1, epOverlap: 1, cpOverlap: 1 })).toBe('dualpipe');
+    expect(profileOf({ tpOverlap: 0.5 })).toBe('custom');
+    // Fractions a sweep does not vary are linkcap's defaults.
+    expect(profileOf({})).toBe('default');
+  });
+});
 
-  it('expands one-at-a-time sensitivity axes and drops excluded points', () => {
-    const points = expandPoints(checkSweepSpec(spec, 'spec.yaml'));
-    // Per cluster: base, overlap none, overlap full, η 0.55 (not none × 0.55); cluster b loses overlap none.
-    expect(points.length).toBe(7);
-    expect(points.some((p) => p.overlap !== 'default' && p.gemmEfficiency !== 0.7)).toBe(false);
-    expect(points.some((p) => p.cluster === 'b' && p.overlap === 'none')).toBe(false);
+describe('the study plan', () => {
+  it('parses every shipped spec with the sweep engine’s schema, and the quick overlays', () => {
+    const full = loadPlan();
+    const quick = loadPlan({ quick: true });
+    for (const name of STUDY_SWEEPS) {
+      expect(full.sweeps[name].spec.kind).toBe('training');
+      expect(full.sweeps[name].skipped).toBe(false);
+    }
+    expect(quick.sweeps['h800-vs-h100-16k'].skipped).toBe(true);
+    expect(quick.sweeps['h800-vs-h100'].spec.axes.model).toEqual(['llama3-70b', 'mixtral-8x7b']);
+    expect(full.sweeps['link-cap-line'].sameLayout).toEqual({ axis: 'scaleUpGBps', baseline: 900 });
   });
 
-  it('names the file and the field of a mistake', () => {
-    expect(() => checkSweepSpec({ ...spec, axes: { ...spec.axes, colour: ['red'] } }, 'spec.yaml')).toThrow(/spec\.yaml: axes\.colour.*unknown axis/);
-    expect(() => checkSweepSpec({ ...spec, layouts: 'some' }, 'spec.yaml')).toThrow(/spec\.yaml: layouts/);
-    expect(() => checkSweepSpec({ ...spec, reduce: [{ name: 'r', pairedRatio: { axis: 'cluster', baseline: 'z' } }] }, 'spec.yaml')).toThrow(/pairedRatio\.baseline.*a, b/);
+  it('names the plan file and the field of a mistake', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'linkcap-plan-'));
+    const file = join(dir, 'study.yaml');
+    const plan = parse(readFileSync(defaultPlanFile(), 'utf8'));
+    for (const name of Object.keys(plan.sweeps)) plan.sweeps[name] = join(dirname(defaultPlanFile()), plan.sweeps[name]);
+    plan.quick.cost = { axes: { colour: ['red'] } };
+    writeFileSync(file, stringify(plan));
+    expect(() => loadPlan({ file, quick: true })).toThrow(/study\.yaml: quick\.cost\.axes\.colour.*not an axis of cost/);
+    delete plan.sweeps['h800-vs-h100-16k'];
+    writeFileSync(file, stringify(plan));
+    expect(() => loadPlan({ file })).toThrow(/study\.yaml: sweeps\.h800-vs-h100-16k.*required/);
   });
 });

@@ -13,7 +13,7 @@ interface StudyOptions {
 }
 
 function progressLine(p: StudyProgress): string {
-  if (p.phase === 'sweep') return `sweep ${p.sweep}: ${p.done}/${p.total} points`;
+  if (p.phase === 'sweep') return `sweep ${p.sweep}: ${Math.round((p.fraction ?? 0) * 100)}%`;
   return p.phase === 'analyse' ? 'analysing' : 'writing the report';
 }
 
@@ -28,7 +28,7 @@ async function run(options: StudyOptions): Promise<void> {
       if (options.quiet) return;
       const line = progressLine(p);
       if (tty) process.stderr.write(`\r\x1b[2K${line}`);
-      else if (p.phase !== 'sweep' || p.done === p.total) {
+      else if (p.phase !== 'sweep' || p.fraction === 1) {
         if (line !== last) process.stderr.write(`${line}\n`);
       }
       last = line;

@@ -2,11 +2,13 @@
  * What every section of the study reads: the plan (assumptions, claims), the result directories of its sweeps,
  * the models' sizes, and the model's measured error.
  */
-import type { StudyPlan, StudySweep } from '../plan/load-plan.js';
+import { axisList, type StudyPlan, type StudySweep } from '../plan/load-plan.js';
 import type { SweepResult } from '../results/result-dir.js';
 import type { Row } from '../results/table.js';
 import type { ModelError, ErrorStat } from '../validation/model-error.js';
 import { share } from '../report/format.js';
+import { GEMM_EFFICIENCY } from '@linkcap/core';
+import { profileOf } from './profiles.js';
 import type { Variant } from './variants.js';
 
 export interface ModelInfo {
@@ -19,30 +21,66 @@ export interface ModelInfo {
 
 export interface StudyContext {
   plan: StudyPlan;
-  results: Record<StudySweep, SweepResult>;
+  /** Result directories of the sweeps that ran (a sweep --quick skips is absent); `same-layout` tables are the follow-ups. */
+  results: Partial<Record<StudySweep, SweepResult>>;
   models: Map<string, ModelInfo>;
+  /** Model id of each model reference on the specs' axes (preset id or models.yaml#id). */
+  modelIdOf: Map<string, string>;
   /** undefined when docs/validation.md is not found (an installed package outside the checkout). */
   modelError: ModelError | undefined;
 }
 
-export function table(ctx: StudyContext, sweep: StudySweep, name: string): Row[] {
-  const rows = ctx.results[sweep].tables[name];
-  if (!rows) throw new Error(`the ${sweep} sweep has no "${name}" reduction`);
-  return rows;
+/** The rows of one reduction over one or more sweeps (sweeps that did not run add nothing). */
+export function table(ctx: StudyContext, sweeps: StudySweep | StudySweep[], name: string): Row[] {
+  const out: Row[] = [];
+  for (const sweep of Array.isArray(sweeps) ? sweeps : [sweeps]) {
+    const result = ctx.results[sweep];
+    if (!result) continue;
+    const rows = result.tables[name];
+    if (!rows) throw new Error(`the ${sweep} sweep has no "${name}" reduction`);
+    out.push(...rows);
+  }
+  return out;
 }
 
-/** The base variant of a sweep: the first value of its overlap and GEMM-efficiency axes. */
+/** The base variant of a sweep: the profile of the first values of its overlap axes and its first GEMM efficiency. */
 export function baseVariant(ctx: StudyContext, sweep: StudySweep): Variant {
-  const axes = ctx.plan.sweeps[sweep].spec.axes;
-  return { overlap: String(axes.overlap?.[0] ?? 'default'), gemmEfficiency: Number(axes.gemmEfficiency?.[0] ?? 0.7) };
+  const spec = ctx.plan.sweeps[sweep].spec;
+  const first: Row = {};
+  for (const axis of ['tpOverlap', 'dpOverlap', 'ppOverlap', 'epOverlap', 'cpOverlap']) {
+    const v = axisList(spec, axis)[0];
+    if (typeof v === 'number') first[axis] = v;
+  }
+  const eta = axisList(spec, 'chip.gemmEfficiency')[0];
+  return { overlap: profileOf(first), gemmEfficiency: typeof eta === 'number' ? eta : GEMM_EFFICIENCY };
 }
 
-/** Model ids of a sweep's model axis, as stored in its tables (file references resolved to ids). */
-export function modelIds(ctx: StudyContext, sweep: StudySweep): string[] {
-  return ctx.plan.sweeps[sweep].spec.axes.model.map((ref) => {
-    const id = String(ref).split('#').pop()!;
-    return ctx.models.has(id) ? id : String(ref);
-  });
+/** Model ids of the sweeps' model axes, in axis order, without repeats. */
+export function modelIds(ctx: StudyContext, sweeps: StudySweep | StudySweep[]): string[] {
+  const ids: string[] = [];
+  for (const sweep of Array.isArray(sweeps) ? sweeps : [sweeps]) {
+    if (!ctx.results[sweep]) continue;
+    for (const ref of axisList(ctx.plan.sweeps[sweep].spec, 'model')) {
+      const id = ctx.modelIdOf.get(String(ref)) ?? String(ref);
+      if (!ids.includes(id)) ids.push(id);
+    }
+  }
+  return ids;
+}
+
+/** The numeric values of an axis over the sweeps that ran, ascending, without repeats. */
+export function numbers(ctx: StudyContext, sweeps: StudySweep | StudySweep[], axis: string): number[] {
+  const values = new Set<number>();
+  for (const sweep of Array.isArray(sweeps) ? sweeps : [sweeps]) {
+    if (!ctx.results[sweep]) continue;
+    for (const v of axisList(ctx.plan.sweeps[sweep].spec, axis)) values.add(Number(v));
+  }
+  return [...values].sort((a, b) => a - b);
+}
+
+/** The string values of an axis of one sweep. */
+export function labels(ctx: StudyContext, sweep: StudySweep, axis: string): string[] {
+  return axisList(ctx.plan.sweeps[sweep].spec, axis).map(String);
 }
 
 export function modelName(ctx: StudyContext, id: string): string {

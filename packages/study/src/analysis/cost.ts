@@ -3,19 +3,26 @@
  * the plan's stated prices; and the conditions (price, utilisation, older or smaller cluster) under which the H800
  * "could double some costs".
  */
+import { parseNumber } from '@linkcap/core';
 import { count, share, times, usd } from '../report/format.js';
 import type { ChartSeriesPoint, Section } from '../report/model.js';
 import { num, one, type Row } from '../results/table.js';
-import { baseVariant, errorNote, modelIds, modelName, table, type StudyContext } from './context.js';
+import { baseVariant, errorNote, labels, modelIds, modelName, numbers, table, type StudyContext } from './context.js';
 import { H100, H800 } from './h800-vs-h100.js';
 import { acrossVariants, inVariant, median, sensitivity, variantsOf, type Variant } from './variants.js';
 import { disagreements, judge, type Tally } from './verdict.js';
 
 const SWEEP = 'cost';
 
-function gpuHours(ctx: StudyContext, r: Row | undefined): number {
-  if (!r || r.status !== 0) return NaN;
-  return (ctx.plan.tokens / num(r, 'tokensPerS')) * num(r, 'gpus') / 3600;
+/** GPU-hours to train the spec's train.tokens, as the sweep engine computed them (gpuHours metric). */
+function gpuHours(r: Row | undefined): number {
+  return r && r.status === 0 ? num(r, 'gpuHours') : NaN;
+}
+
+/** The token budget of the cost sweep (train.tokens: a count such as 1T). */
+function tokensOf(ctx: StudyContext): number {
+  const tokens = parseNumber(ctx.plan.sweeps[SWEEP].spec.train?.tokens ?? NaN, 'count');
+  return typeof tokens === 'number' ? tokens : NaN;
 }
 
 interface CostCase {
@@ -26,12 +33,12 @@ interface CostCase {
 
 function cases(ctx: StudyContext, v: Variant): CostCase[] {
   const rows = inVariant(table(ctx, SWEEP, 'best'), v);
-  const clusters = ctx.plan.sweeps[SWEEP].spec.axes.cluster.map(String);
+  const clusters = labels(ctx, SWEEP, 'cluster');
   const out: CostCase[] = [];
   for (const model of modelIds(ctx, SWEEP)) {
-    for (const gpus of ctx.plan.sweeps[SWEEP].spec.axes.gpus.map(Number)) {
+    for (const gpus of numbers(ctx, SWEEP, 'gpus')) {
       const hours: Record<string, number> = {};
-      for (const cluster of clusters) hours[cluster] = gpuHours(ctx, one(rows, { cluster, model, gpus }));
+      for (const cluster of clusters) hours[cluster] = gpuHours(one(rows, { cluster, model, gpus }));
       out.push({ model, gpus, hours });
     }
   }
@@ -44,11 +51,11 @@ export function analyseCost(ctx: StudyContext): Section {
   const perVariant = acrossVariants(variants, (v) => cases(ctx, v));
   const baseCases = perVariant[0].value;
   const prices = ctx.plan.prices;
-  const clusters = ctx.plan.sweeps[SWEEP].spec.axes.cluster.map(String);
+  const clusters = labels(ctx, SWEEP, 'cluster');
   const factor = ctx.plan.claims.doubleCost.factor;
   const price = (cluster: string) => prices.base[cluster] ?? NaN;
   const costRatio = (c: CostCase, cluster: string, premium = price(cluster) / price(H100), utilisation = 1) => (c.hours[cluster] * premium) / utilisation / c.hours[H100];
-  const gpusAxis = ctx.plan.sweeps[SWEEP].spec.axes.gpus.map(Number);
+  const gpusAxis = numbers(ctx, SWEEP, 'gpus');
   const smallGpus = Math.min(...gpusAxis);
   const largeGpus = Math.max(...gpusAxis);
 
@@ -123,13 +130,13 @@ export function analyseCost(ctx: StudyContext): Section {
       {
         kind: 'text',
         markdown:
-          `GPU-hours per ${count(ctx.plan.tokens, true)} tokens = tokens ÷ (tokens/s) × GPUs ÷ 3600, each cluster with its best layout. ` +
+          `GPU-hours per ${count(tokensOf(ctx), true)} tokens = tokens ÷ (tokens/s) × GPUs ÷ 3600 (the sweep's gpuHours metric), each cluster with its best layout. ` +
           `Prices are inputs, not model outputs: ${clusters.map((c) => `${c} ${usd(price(c))}`).join(', ')} per GPU-hour (${prices.source}). ` +
           `Cost = GPU-hours × price ÷ utilisation (the share of paid hours that train).`,
       },
       {
         kind: 'table',
-        title: `GPU-hours and dollars per ${count(ctx.plan.tokens, true)} tokens at the stated prices`,
+        title: `GPU-hours and dollars per ${count(tokensOf(ctx), true)} tokens at the stated prices`,
         columns: [{ header: 'model', align: 'left' }, { header: 'GPUs' }, ...clusters.flatMap((c) => [{ header: `${c} GPU-h` }, { header: `${c} $` }]), { header: 'H800 ÷ H100 cost' }],
         rows: baseCases.map((c) => [
           modelName(ctx, c.model),
@@ -141,7 +148,7 @@ export function analyseCost(ctx: StudyContext): Section {
       {
         kind: 'chart',
         id: 'cost-by-cluster',
-        title: `Dollars per ${count(ctx.plan.tokens, true)} tokens at the stated prices`,
+        title: `Dollars per ${count(tokensOf(ctx), true)} tokens at the stated prices`,
         type: 'bar',
         data: chart,
         x: 'cluster',

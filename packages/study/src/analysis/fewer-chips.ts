@@ -6,7 +6,7 @@ import { COMM_TERMS } from '../sweeps/columns.js';
 import { extra, share } from '../report/format.js';
 import type { ChartSeriesPoint, Section } from '../report/model.js';
 import { num, type Row } from '../results/table.js';
-import { baseVariant, errorNote, modelIds, modelName, table, type StudyContext } from './context.js';
+import { baseVariant, errorNote, labels, modelIds, modelName, numbers, table, type StudyContext } from './context.js';
 import { cells, type Cell } from './h800-vs-h100.js';
 import { acrossVariants, median, sensitivity, variantsOf } from './variants.js';
 import { disagreements, judge, type Tally } from './verdict.js';
@@ -40,7 +40,7 @@ function sizePairs(ctx: StudyContext, cs: Cell[]) {
 export function analyseFewerChips(ctx: StudyContext): Section {
   const base = baseVariant(ctx, SWEEP);
   const variants = variantsOf(table(ctx, SWEEP, 'best'), base);
-  const perVariant = acrossVariants(variants, (v) => cells(ctx, v, SWEEP));
+  const perVariant = acrossVariants(variants, (v) => cells(ctx, v, [SWEEP]));
   const baseCells = perVariant[0].value;
   const tolerance = 0.001;
   const fewerTallies = perVariant.map((p) => {
@@ -51,7 +51,7 @@ export function analyseFewerChips(ctx: StudyContext): Section {
     const pairs = sizePairs(ctx, p.value);
     return { ...p, value: { holds: pairs.filter((x) => x.small.best <= x.large.best + tolerance).length, total: pairs.length } as Tally };
   });
-  const gpusAxis = ctx.plan.sweeps[SWEEP].spec.axes.gpus.map(Number);
+  const gpusAxis = numbers(ctx, SWEEP, 'gpus');
   const smallest = gpusAxis[0];
   const largest = gpusAxis[gpusAxis.length - 1];
   const at = (cs: Cell[], gpus: number, f: (c: Cell) => number) => median(cs.filter((c) => c.gpus === gpus).map(f));
@@ -94,8 +94,8 @@ export function analyseFewerChips(ctx: StudyContext): Section {
         rows: models.map((m) => [
           modelName(ctx, m),
           ...gpusAxis.map((g) => {
-            const c = baseCells.find((x) => x.model === m && x.gpus === g)!;
-            return Number.isFinite(c.best) ? `${extra(c.best)} (${share(commShare(c.h800), 0)})` : c.h100?.status === 1 ? 'does not fit' : '—';
+            const c = baseCells.find((x) => x.model === m && x.gpus === g);
+            return c && Number.isFinite(c.best) ? `${extra(c.best)} (${share(commShare(c.h800), 0)})` : '—';
           }),
         ]),
       },

@@ -8,7 +8,7 @@ import { ruleLine, type RuleLine } from '../controls/rule-lines.js';
 import { extra } from '../report/format.js';
 import type { ChartSeriesPoint, Section } from '../report/model.js';
 import { num, one } from '../results/table.js';
-import { baseVariant, errorNote, modelIds, modelName, table, type StudyContext } from './context.js';
+import { baseVariant, errorNote, labels, modelIds, modelName, numbers, table, type StudyContext } from './context.js';
 import { acrossVariants, inVariant, median, sensitivity, variantsOf, type Variant } from './variants.js';
 import { disagreements, judge, type Tally } from './verdict.js';
 
@@ -30,12 +30,12 @@ export function curves(ctx: StudyContext, v: Variant): Curve[] {
   const spec = ctx.plan.sweeps[SWEEP].spec;
   const best = inVariant(table(ctx, SWEEP, 'best'), v);
   const same = inVariant(table(ctx, SWEEP, 'same-layout'), v);
-  const bws = spec.axes.scaleUpGBps.map(Number).sort((a, b) => a - b);
+  const bws = numbers(ctx, SWEEP, 'scaleUpGBps').sort((a, b) => a - b);
   const top = bws[bws.length - 1];
   const out: Curve[] = [];
-  for (const cluster of spec.axes.cluster.map(String)) {
+  for (const cluster of labels(ctx, SWEEP, 'cluster')) {
     for (const model of modelIds(ctx, SWEEP)) {
-      for (const gpus of spec.axes.gpus.map(Number)) {
+      for (const gpus of numbers(ctx, SWEEP, 'gpus')) {
         const step = (bw: number) => {
           const r = one(best, { cluster, model, gpus, scaleUpGBps: bw });
           return r && r.status === 0 ? num(r, 'stepTimeS') : NaN;
@@ -90,9 +90,9 @@ export function analyseLinkCapLine(ctx: StudyContext): Section {
   const perVariant = acrossVariants(variants, (v) => curves(ctx, v));
   const baseCurves = perVariant[0].value;
   const catalog = builtinCatalog();
-  const clusters = spec.axes.cluster.map(String);
+  const clusters = labels(ctx, SWEEP, 'cluster');
   const chipOf = new Map(clusters.map((id) => [id, resolveCluster(id, catalog).chip]));
-  const bws = spec.axes.scaleUpGBps.map(Number).sort((a, b) => a - b);
+  const bws = numbers(ctx, SWEEP, 'scaleUpGBps').sort((a, b) => a - b);
   const lines: RuleLine[] = [];
   for (const cluster of clusters) for (const rule of RULES) lines.push(ruleLine(chipOf.get(cluster)!.id, rule, bws[0], bws[bws.length - 1]));
   const facetOf = (cluster: string) => {
@@ -151,7 +151,7 @@ export function analyseLinkCapLine(ctx: StudyContext): Section {
       {
         kind: 'text',
         markdown:
-          `Each bandwidth is a derived chip and node (the \`linkcap chips derive\` logic: the same chip with only its NVLink bandwidth changed), priced on ${spec.axes.gpus.join(', ')} GPUs with its own best layout. ` +
+          `Each bandwidth is a derived chip and node (the \`linkcap chips derive\` logic: the same chip with only its NVLink bandwidth changed), priced on ${numbers(ctx, SWEEP, 'gpus').join(', ')} GPUs with its own best layout. ` +
           `The penalty is the step time at each bandwidth over the step time at ${bws[bws.length - 1]} GB/s. The knee is the point of the curve farthest below the chord of the normalised curve (Kneedle): ` +
           `below it each further cut costs more. Rule lines, placed by linkcap's export-control classifier on the same derived chips: ${lineText}.`,
       },

@@ -6,7 +6,7 @@
 import { extra, times } from '../report/format.js';
 import type { ChartSeriesPoint, Section, VerdictKind } from '../report/model.js';
 import { num, one, type Row } from '../results/table.js';
-import { baseVariant, errorNote, modelIds, modelName, table, type StudyContext } from './context.js';
+import { baseVariant, errorNote, labels, modelIds, modelName, numbers, table, type StudyContext } from './context.js';
 import { acrossVariants, inVariant, median, sensitivity, variantsOf, type Variant } from './variants.js';
 
 const SWEEP = 'tencent';
@@ -28,14 +28,14 @@ interface TencentCase {
 
 function cases(ctx: StudyContext, v: Variant): TencentCase[] {
   const rows = inVariant(table(ctx, SWEEP, 'best'), v);
-  const [previous, next] = ctx.plan.sweeps[SWEEP].spec.axes.cluster.map(String);
-  const slowNic = Math.min(...ctx.plan.sweeps[SWEEP].spec.axes.nicGbps.filter((x) => typeof x === 'number').map(Number));
+  const [previous, next] = labels(ctx, SWEEP, 'cluster');
+  const slowNic = Math.min(...numbers(ctx, SWEEP, 'nicGbps'));
   const out: TencentCase[] = [];
   const step = (r: Row | undefined) => (r && r.status === 0 ? num(r, 'stepTimeS') : NaN);
   for (const model of modelIds(ctx, SWEEP)) {
-    for (const gpus of ctx.plan.sweeps[SWEEP].spec.axes.gpus.map(Number)) {
+    for (const gpus of numbers(ctx, SWEEP, 'gpus')) {
       const prev = one(rows, { cluster: previous, model, gpus, precision: 'bf16' });
-      for (const precision of ctx.plan.sweeps[SWEEP].spec.axes.precision.map(String)) {
+      for (const precision of labels(ctx, SWEEP, 'precision')) {
         const fast = rows.filter((r) => r.cluster === next && r.model === model && r.gpus === gpus && r.precision === precision);
         const nextRow = fast.find((r) => num(r, 'nicGbps') !== slowNic);
         const slowRow = fast.find((r) => num(r, 'nicGbps') === slowNic);
@@ -90,8 +90,8 @@ export function analyseTencent(ctx: StudyContext): Section {
     if (!Number.isFinite(c.ratio)) continue;
     chart.push({ series: `${modelName(ctx, c.model)}, H800 ${c.precision.toUpperCase()}`, gpus: c.gpus, ratio: c.ratio });
   }
-  const gpusAxis = ctx.plan.sweeps[SWEEP].spec.axes.gpus.map(Number);
-  const [previousId, nextId] = ctx.plan.sweeps[SWEEP].spec.axes.cluster.map(String);
+  const gpusAxis = numbers(ctx, SWEEP, 'gpus');
+  const [previousId, nextId] = labels(ctx, SWEEP, 'cluster');
   return {
     id: 'tencent',
     title: 'Tencent: 11 days → 4 days?',

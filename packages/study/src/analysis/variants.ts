@@ -26,22 +26,27 @@ export interface Sensitivity {
 }
 
 export function variantLabel(v: Variant, base: Variant): string {
-  if (v.overlap === base.overlap && v.gemmEfficiency === base.gemmEfficiency) return 'base';
-  if (v.overlap !== base.overlap) return `overlap ${v.overlap}`;
-  return `η ${v.gemmEfficiency.toFixed(2)}`;
+  const parts: string[] = [];
+  if (v.overlap !== base.overlap) parts.push(`overlap ${v.overlap}`);
+  if (v.gemmEfficiency !== base.gemmEfficiency) parts.push(`η ${v.gemmEfficiency.toFixed(2)}`);
+  return parts.length === 0 ? 'base' : parts.join(' · ');
 }
 
-/** The (overlap, gemmEfficiency) pairs present in the rows, base first, in first-seen order. */
+/**
+ * The (overlap, gemmEfficiency) pairs present in the rows: the base first, then the one-at-a-time departures
+ * (overlap first), then the combinations.
+ */
 export function variantsOf(rows: readonly Row[], base: Variant): Variant[] {
   const seen = new Map<string, Variant>();
-  seen.set(`${base.overlap}|${base.gemmEfficiency}`, base);
   for (const row of rows) {
     if (row.overlap === undefined || row.gemmEfficiency === undefined) continue;
     const v = { overlap: String(row.overlap), gemmEfficiency: Number(row.gemmEfficiency) };
-    const key = `${v.overlap}|${v.gemmEfficiency}`;
-    if (!seen.has(key)) seen.set(key, v);
+    seen.set(`${v.overlap}|${v.gemmEfficiency}`, v);
   }
-  return [...seen.values()];
+  const departures = (v: Variant) => Number(v.overlap !== base.overlap) + Number(v.gemmEfficiency !== base.gemmEfficiency);
+  const list = [...seen.values()].filter((v) => departures(v) > 0);
+  list.sort((a, b) => departures(a) - departures(b) || Number(a.overlap === base.overlap) - Number(b.overlap === base.overlap));
+  return [base, ...list];
 }
 
 export function inVariant(rows: readonly Row[], v: Variant): Row[] {

@@ -6,12 +6,32 @@ import { COMM_TERMS } from '../sweeps/columns.js';
 import { count, extra, layoutText, share, times } from '../report/format.js';
 import type { ChartSeriesPoint, Section } from '../report/model.js';
 import { num, one, type Row } from '../results/table.js';
-import { baseVariant, errorNote, modelIds, modelName, table, type StudyContext } from './context.js';
+import { baseVariant, errorNote, labels, modelIds, modelName, numbers, table, type StudyContext } from './context.js';
 import { H100, H800 } from './h800-vs-h100.js';
 import { acrossVariants, inVariant, median, sensitivity, variantsOf, type Variant } from './variants.js';
 import { disagreements, judge, type Tally } from './verdict.js';
 
 const SWEEP = 'workarounds';
+const LEVERS = ['classic', 'best', 'no-tp', 'overlap', 'fp8-comm', 'all'] as const;
+
+/**
+ * The rows behind each lever in variant v: the classic and no-TP levers are their own sweeps (restricted layouts);
+ * the others are the free search with BF16 or FP8 communication, and full overlap for `overlap` and `all` (whatever
+ * the variant's overlap profile: overlap is the lever there).
+ */
+function leverRows(ctx: StudyContext, v: Variant): Record<string, Row[]> {
+  const full = { overlap: 'full', gemmEfficiency: v.gemmEfficiency };
+  const free = table(ctx, SWEEP, 'best');
+  const comm = (rows: Row[], p: string) => rows.filter((r) => (r.commPrecision ?? 'bf16') === p);
+  return {
+    classic: inVariant(table(ctx, 'workarounds-classic', 'best'), v),
+    best: comm(inVariant(free, v), 'bf16'),
+    'no-tp': inVariant(table(ctx, 'workarounds-no-tp', 'best'), v),
+    overlap: comm(inVariant(free, full), 'bf16'),
+    'fp8-comm': comm(inVariant(free, v), 'fp8'),
+    all: comm(inVariant(free, full), 'fp8'),
+  };
+}
 const LEVER_TEXT: Record<string, string> = {
   classic: 'classic recipe (TP 8, PP, 1F1B)',
   best: 'free layout search',
@@ -35,20 +55,20 @@ interface Case {
 }
 
 function cases(ctx: StudyContext, v: Variant): Case[] {
-  const best = inVariant(table(ctx, SWEEP, 'best'), v);
-  const levers = ctx.plan.sweeps[SWEEP].spec.axes.lever.map(String);
+  const byLever = leverRows(ctx, v);
+  const levers = [...LEVERS];
   const out: Case[] = [];
   for (const model of modelIds(ctx, SWEEP)) {
-    for (const gpus of ctx.plan.sweeps[SWEEP].spec.axes.gpus.map(Number)) {
+    for (const gpus of numbers(ctx, SWEEP, 'gpus')) {
       const step: Case['step'] = {};
       const t = (cluster: string, lever: string) => {
-        const row = one(best, { cluster, model, gpus, lever });
+        const row = one(byLever[lever], { cluster, model, gpus });
         return row && row.status === 0 ? num(row, 'stepTimeS') : NaN;
       };
       const gap: Record<string, number> = {};
       const recovered: Record<string, number> = {};
       for (const lever of levers) {
-        step[lever] = { h100: one(best, { cluster: H100, model, gpus, lever }), h800: one(best, { cluster: H800, model, gpus, lever }) };
+        step[lever] = { h100: one(byLever[lever], { cluster: H100, model, gpus }), h800: one(byLever[lever], { cluster: H800, model, gpus }) };
         gap[lever] = t(H800, lever) / t(H100, lever);
         recovered[lever] = (t(H800, 'classic') - t(H800, lever)) / (t(H800, 'classic') - t(H100, 'classic'));
       }
@@ -63,20 +83,20 @@ function cases(ctx: StudyContext, v: Variant): Case[] {
 
 function deepseekCase(ctx: StudyContext, v: Variant) {
   const rows = inVariant(table(ctx, 'deepseek-v3', 'best'), v);
-  const clusters = ctx.plan.sweeps['deepseek-v3'].spec.axes.cluster.map(String);
+  const clusters = labels(ctx, 'deepseek-v3', 'cluster');
   const h100 = one(rows, { cluster: clusters[0] });
   const h800 = one(rows, { cluster: clusters[1] });
-  const gpus = num(h800, 'gpus') || Number(ctx.plan.sweeps['deepseek-v3'].spec.axes.gpus[0]);
+  const gpus = num(h800, 'gpus') || numbers(ctx, 'deepseek-v3', 'gpus')[0];
   const gpuHoursPerT = (r: Row | undefined) => (1e12 / num(r, 'tokensPerS')) * gpus / 3600;
   return { h100, h800, clusters, ratio: num(h800, 'stepTimeS') / num(h100, 'stepTimeS'), gpuHours: gpuHoursPerT(h800), gpuHoursH100: gpuHoursPerT(h100) };
 }
 
 export function analyseWorkarounds(ctx: StudyContext): Section {
   const base = baseVariant(ctx, SWEEP);
-  const variants = variantsOf(table(ctx, SWEEP, 'best'), base);
+  const variants = variantsOf(table(ctx, 'workarounds-classic', 'best'), base);
   const perVariant = acrossVariants(variants, (v) => cases(ctx, v));
   const baseCases = perVariant[0].value;
-  const levers = ctx.plan.sweeps[SWEEP].spec.axes.lever.map(String);
+  const levers = [...LEVERS];
   const finite = (xs: number[]) => xs.filter(Number.isFinite);
   const med = (f: (c: Case) => number) => sensitivity(perVariant.map((p) => ({ ...p, value: median(finite(p.value.map(f))) })));
 

@@ -1,16 +1,27 @@
 /**
- * The study plan: examples/study/study.yaml names the sweep specs, the reduced grid of --quick and the assumptions
- * (claims tested, prices, token budget) the report states. loadPlan reads it and every spec it names.
+ * The study plan: examples/study/study.yaml names the sweep specs (plain `linkcap sweep` specs, run by the native
+ * sweep engine), the follow-up evaluations the engine has no reduction for, the reduced grid of --quick and the
+ * assumptions (claims tested, prices) the report states. loadPlan reads it and parses every spec it names.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { LinkcapInputError } from '@linkcap/core';
+import { checkSweepSpec, LinkcapInputError, parseSweepSpec, SpecSource, type SweepSpec } from '@linkcap/core';
 import { parse as parseYaml } from 'yaml';
-import { checkSweepSpec, type AxisValue, type TrainingSweepSpec } from './spec.js';
 
-/** The sweeps the export-control study needs, by the name the analysis uses. */
-export const STUDY_SWEEPS = ['h800-vs-h100', 'workarounds', 'deepseek-v3', 'tencent', 'fewer-chips', 'link-cap-line', 'cost'] as const;
+/** The sweeps the export-control study runs, by the name the analysis reads them under. */
+export const STUDY_SWEEPS = [
+  'h800-vs-h100',
+  'h800-vs-h100-16k',
+  'workarounds',
+  'workarounds-classic',
+  'workarounds-no-tp',
+  'deepseek-v3',
+  'tencent',
+  'fewer-chips',
+  'link-cap-line',
+  'cost',
+] as const;
 export type StudySweep = (typeof STUDY_SWEEPS)[number];
 
 export interface StudyClaims {
@@ -28,17 +39,34 @@ export interface StudyPrices {
   utilisation: number[];
 }
 
+/** A follow-up: the baseline's best layout of each group evaluated on every other value of `axis`. */
+export interface SameLayoutFollowUp {
+  axis: string;
+  baseline: string | number;
+}
+
+export interface PlannedSweep {
+  file: string;
+  spec: SweepSpec;
+  /** --quick leaves this sweep out (its section reads only the others). */
+  skipped: boolean;
+  sameLayout?: SameLayoutFollowUp;
+}
+
 export interface StudyPlan {
-  /** Folder of study.yaml; model references like models.yaml#id resolve against it. */
+  /** Folder of study.yaml (and of the specs). */
   dir: string;
   file: string;
   title: string;
   quick: boolean;
-  sweeps: Record<StudySweep, { file: string; spec: TrainingSweepSpec }>;
+  sweeps: Record<StudySweep, PlannedSweep>;
   sensitivity: { overlap: Record<string, string>; gemmEfficiency: { note: string } };
   claims: StudyClaims;
   prices: StudyPrices;
-  tokens: number;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
 function readYaml(file: string): unknown {
@@ -49,17 +77,12 @@ function readYaml(file: string): unknown {
   }
 }
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
-
 /**
- * Where the shipped plan lives: examples/study/study.yaml of the linkcap checkout this package runs from (found
- * by walking up from this file), else from the working directory.
+ * Where the shipped plan lives: examples/study/study.yaml of the linkcap checkout this package runs from (found by
+ * walking up from this file), else from the working directory.
  */
 export function defaultPlanFile(): string {
-  const starts = [dirname(fileURLToPath(import.meta.url)), process.cwd()];
-  for (const start of starts) {
+  for (const start of [dirname(fileURLToPath(import.meta.url)), process.cwd()]) {
     let dir = start;
     for (;;) {
       const candidate = join(dir, 'examples', 'study', 'study.yaml');
@@ -72,17 +95,21 @@ export function defaultPlanFile(): string {
   throw new LinkcapInputError('plan', 'examples/study/study.yaml not found above this package or the working directory; pass --plan FILE');
 }
 
-function applyQuick(spec: TrainingSweepSpec, overlay: unknown, file: string): TrainingSweepSpec {
-  if (overlay === undefined || overlay === null) return spec;
-  if (!isObject(overlay)) throw new LinkcapInputError(`${file}: quick.${spec.name}`, 'must be { axes: { axis: [values] } }');
+/** --quick: the overlay's axes replace the spec's, its `where` (when given) replaces the spec's; `skip: true` leaves the sweep out. */
+function applyQuick(spec: SweepSpec, overlay: unknown, file: string, name: string): { spec: SweepSpec; skipped: boolean } {
+  if (overlay === undefined || overlay === null) return { spec, skipped: false };
+  const path = `${file}: quick.${name}`;
+  if (!isObject(overlay)) throw new LinkcapInputError(path, 'must be { axes: { axis: [values] }, where?, skip? }');
+  if (overlay.skip === true) return { spec, skipped: true };
+  const next: SweepSpec = { ...spec, axes: { ...spec.axes } };
   const axes = overlay.axes ?? {};
-  if (!isObject(axes)) throw new LinkcapInputError(`${file}: quick.${spec.name}.axes`, 'must map axes to lists');
-  const next = { ...spec, axes: { ...spec.axes } };
+  if (!isObject(axes)) throw new LinkcapInputError(`${path}.axes`, 'must map axes to lists');
   for (const [axis, values] of Object.entries(axes)) {
-    if (!(axis in spec.axes)) throw new LinkcapInputError(`${file}: quick.${spec.name}.axes.${axis}`, `not an axis of ${spec.name}`);
-    next.axes[axis] = values as AxisValue[];
+    if (!(axis in spec.axes)) throw new LinkcapInputError(`${path}.axes.${axis}`, `not an axis of ${name} (${Object.keys(spec.axes).join(', ')})`);
+    next.axes[axis] = values as SweepSpec['axes'][string];
   }
-  return checkSweepSpec(next, `${file} (quick.${spec.name})`);
+  if (overlay.where !== undefined) next.where = overlay.where as SweepSpec['where'];
+  return { spec: checkSweepSpec(next, new SpecSource(`${file} (quick.${name})`)), skipped: false };
 }
 
 function need<T>(value: T | undefined, file: string, path: string, what: string): T {
@@ -90,7 +117,7 @@ function need<T>(value: T | undefined, file: string, path: string, what: string)
   return value;
 }
 
-/** Reads the study plan and its sweep specs; `quick` applies the plan's reduced grid. */
+/** Reads the study plan and parses its sweep specs; `quick` applies the plan's reduced grid. */
 export function loadPlan(options: { file?: string; quick?: boolean } = {}): StudyPlan {
   const file = resolve(options.file ?? defaultPlanFile());
   const dir = dirname(file);
@@ -99,29 +126,35 @@ export function loadPlan(options: { file?: string; quick?: boolean } = {}): Stud
   const sweepFiles = data.sweeps;
   if (!isObject(sweepFiles)) throw new LinkcapInputError(`${file}: sweeps`, 'must map sweep names to spec files');
   const quickOverlays = isObject(data.quick) ? data.quick : {};
+  const followUps = isObject(data.sameLayout) ? data.sameLayout : {};
   const sweeps = {} as StudyPlan['sweeps'];
   for (const name of STUDY_SWEEPS) {
     const rel = sweepFiles[name];
     if (typeof rel !== 'string') throw new LinkcapInputError(`${file}: sweeps.${name}`, 'required: the spec file of this sweep');
     const specFile = resolve(dir, rel);
-    let spec = checkSweepSpec(readYaml(specFile), specFile);
-    if (options.quick) spec = applyQuick(spec, quickOverlays[name], file);
-    sweeps[name] = { file: specFile, spec };
+    if (!existsSync(specFile)) throw new LinkcapInputError(`${file}: sweeps.${name}`, `${specFile}: no such file`);
+    let { spec } = parseSweepSpec(readFileSync(specFile, 'utf8'), specFile);
+    let skipped = false;
+    if (options.quick) ({ spec, skipped } = applyQuick(spec, quickOverlays[name], file, name));
+    const follow = followUps[name];
+    let sameLayout: SameLayoutFollowUp | undefined;
+    if (follow !== undefined) {
+      if (!isObject(follow) || typeof follow.axis !== 'string' || !(follow.axis in spec.axes) || (typeof follow.baseline !== 'string' && typeof follow.baseline !== 'number')) {
+        throw new LinkcapInputError(`${file}: sameLayout.${name}`, `must be { axis, baseline } with an axis of the spec (${Object.keys(spec.axes).join(', ')})`);
+      }
+      sameLayout = { axis: follow.axis, baseline: follow.baseline };
+    }
+    sweeps[name] = { file: specFile, spec, skipped, sameLayout };
   }
   const sensitivity = need(data.sensitivity as StudyPlan['sensitivity'] | undefined, file, 'sensitivity', 'what each sensitivity value means');
   const claims = need(data.claims as StudyClaims | undefined, file, 'claims', 'the claims the report tests');
   const prices = need(data.prices as StudyPrices | undefined, file, 'prices', 'prices per GPU-hour');
-  const tokens = need(data.tokens as number | undefined, file, 'tokens', 'the token budget GPU-hours are counted for');
-  if (typeof tokens !== 'number' || !(tokens > 0)) throw new LinkcapInputError(`${file}: tokens`, 'must be a number of tokens > 0');
-  return {
-    dir,
-    file,
-    title: typeof data.title === 'string' ? data.title : 'The export-control study',
-    quick: options.quick === true,
-    sweeps,
-    sensitivity,
-    claims,
-    prices,
-    tokens,
-  };
+  return { dir, file, title: typeof data.title === 'string' ? data.title : 'The export-control study', quick: options.quick === true, sweeps, sensitivity, claims, prices };
+}
+
+/** The values of one axis of a spec as a list (the study's specs list their values). */
+export function axisList(spec: SweepSpec, axis: string): (string | number | boolean)[] {
+  const values = spec.axes[axis];
+  if (values === undefined) return [];
+  return Array.isArray(values) ? values : typeof values === 'object' ? [] : [values];
 }

@@ -13,7 +13,8 @@ import {
   USABLE_MEMORY_FRACTION,
 } from '@linkcap/core';
 import type { StudyContext } from '../analysis/context.js';
-import { OVERLAP_PROFILES } from '../sweeps/resolve-point.js';
+import { OVERLAP_PROFILES } from '../analysis/profiles.js';
+import { axisList } from '../plan/load-plan.js';
 import { share } from './format.js';
 import { markdownTable } from './markdown.js';
 import type { Section } from './model.js';
@@ -30,12 +31,9 @@ export function generatedLine(ctx: StudyContext, engine: string, command: string
 export function assumptionsMarkdown(ctx: StudyContext): string {
   const catalog = builtinCatalog();
   const clusterIds = new Set<string>();
-  for (const { spec } of Object.values(ctx.plan.sweeps)) for (const id of spec.axes.cluster) clusterIds.add(String(id));
+  for (const [name, { spec }] of Object.entries(ctx.plan.sweeps)) if (ctx.results[name as keyof typeof ctx.results]) for (const id of axisList(spec, 'cluster')) clusterIds.add(String(id));
   const clusters = [...clusterIds].map((id) => resolveCluster(id, catalog));
-  const overlapRows = Object.entries(OVERLAP_PROFILES).map(([name, o]) => {
-    const full = { ...DEFAULT_OVERLAP, ...o };
-    return [name, String(full.tp), String(full.dp), String(full.pp), String(full.ep), String(full.cp), ctx.plan.sensitivity.overlap[name] ?? ''];
-  });
+  const overlapRows = Object.entries(OVERLAP_PROFILES).map(([name, o]) => [name, String(o.tp), String(o.dp), String(o.pp), String(o.ep), String(o.cp), ctx.plan.sensitivity.overlap[name] ?? '']);
   const errorRows: string[][] = [];
   if (ctx.modelError) {
     for (const part of ['collectives', 'training'] as const) {
@@ -46,7 +44,7 @@ export function assumptionsMarkdown(ctx: StudyContext): string {
   }
   return [
     '## What the model assumes',
-    `**Profile.** No framework profile: the overlap of each communication follows the profile named per result (base: \`default\`). ` +
+    `**Profile.** No framework profile: the overlap of each communication follows the profile named per result (base: \`default\`; linkcap's own defaults are TP ${DEFAULT_OVERLAP.tp}, DP ${DEFAULT_OVERLAP.dp}, PP ${DEFAULT_OVERLAP.pp}, EP ${DEFAULT_OVERLAP.ep}, CP ${DEFAULT_OVERLAP.cp}). ` +
       `Overlap fractions f (the share of a communication that may hide behind its compute window; docs/model/training.md), slowdown of compute while communication hides σ = ${DEFAULT_OVERLAP.slowdown}:`,
     markdownTable(
       [{ header: 'profile', align: 'left' }, { header: 'TP' }, { header: 'DP' }, { header: 'PP' }, { header: 'EP' }, { header: 'CP' }, { header: 'meaning', align: 'left' }],
@@ -59,7 +57,7 @@ export function assumptionsMarkdown(ctx: StudyContext): string {
       [{ header: 'cluster', align: 'left' }, { header: 'chip', align: 'left' }, { header: 'BF16 TFLOP/s' }, { header: 'scale-up GB/s per direction (achievable)' }, { header: 'scale-out GB/s per GPU per direction (achievable)' }, { header: 'fabric', align: 'left' }],
       clusters.map((c) => [c.id, c.chip.id, String(c.chip.bf16Tflops?.value ?? '—'), c.params.scaleUpGBps.toFixed(1), c.params.scaleOutGBps.toFixed(1), String(c.spec.scaleOut.fabric ?? 'infiniband')]),
     ),
-    `**Batch.** Each model trains with its own published batch (else 4M tokens), raised to at least 1,024 tokens per GPU at large GPU counts, as Llama 3 grew its batch from 4M to 16M tokens; section 4 keeps 4M tokens at every GPU count. Both clusters of a comparison run the same batch, so step-time ratios are also training-time ratios.`,
+    `**Batch.** Each model trains with its own published batch (else 4M tokens). Section 1 runs a model at 16,384 GPUs only with at least ~1,000 tokens per GPU per step: DeepSeek-V3 and Kimi K2 at their own 63–67M tokens, the others at 16M tokens (Llama 3 405B's batch at 16K GPUs); section 4 keeps each model's batch at every GPU count. Both clusters of a comparison run the same batch, so step-time ratios are also training-time ratios.`,
     `**Measured error of the model** (docs/validation.md, asserted rows: |model/measured − 1|; "ratio" > 1 means the model predicts more than was measured):`,
     ctx.modelError
       ? markdownTable(
@@ -86,11 +84,12 @@ export function unsupportedMarkdown(sections: Section[]): string {
   return lines.join('\n');
 }
 
-export function filesMarkdown(sweeps: string[]): string {
+export function filesMarkdown(sweeps: string[], derived: string[]): string {
   return [
     '## Files',
     '- `report.md`, `report.html` (self-contained: tables and SVG charts inline), `charts/*.svg`, `summary.txt` (the terminal summary).',
     '- `study.json`: the headline numbers with their sensitivity and the verdicts, for programs.',
-    `- \`sweeps/<name>/\`: one sweep result directory per sweep (${sweeps.map((s) => `\`${s}\``).join(', ')}): \`manifest.json\` and \`reductions/*.parquet\` (docs/design/sweep-results.md). Open them with \`linkcap view\`, DuckDB, pandas or polars.`,
+    `- \`sweeps/<name>/\`: the result directory of each sweep the native engine ran (${sweeps.map((s) => `\`${s}\``).join(', ')}): \`manifest.json\` and \`reductions/*.parquet\` (docs/design/sweep-results.md). Open them with \`linkcap view\`, DuckDB, pandas or polars.`,
+    `- \`derived/<name>/\`: the same-layout follow-ups (${derived.map((s) => `\`${s}\``).join(', ')}), in the same layout.`,
   ].join('\n');
 }

@@ -8,12 +8,13 @@ import { LinkcapInputError } from '@linkcap/core';
 import { readParquet } from './parquet.js';
 import type { Row } from './table.js';
 
-export interface SweepManifest {
+export interface ResultManifest {
   format: string;
   kind: string;
-  spec: Record<string, unknown>;
+  name?: string;
+  spec: unknown;
   complete: boolean;
-  points: { total: number; evaluated: number; ok: number };
+  points: { total: number | null; evaluated: number; ok: number };
   files: { rows: string | null; reductions: { name: string; kind: string; file: string; by?: string[]; metric?: string }[] };
   createdAt: string;
   [key: string]: unknown;
@@ -21,7 +22,7 @@ export interface SweepManifest {
 
 export interface SweepResult {
   dir: string;
-  manifest: SweepManifest;
+  manifest: ResultManifest;
   /** Reduction tables by name. */
   tables: Record<string, Row[]>;
 }
@@ -29,7 +30,7 @@ export interface SweepResult {
 export async function readResultDir(dir: string): Promise<SweepResult> {
   const manifestFile = join(dir, 'manifest.json');
   if (!existsSync(manifestFile)) throw new LinkcapInputError(dir, 'not a sweep result directory: manifest.json is missing');
-  const manifest = JSON.parse(readFileSync(manifestFile, 'utf8')) as SweepManifest;
+  const manifest = JSON.parse(readFileSync(manifestFile, 'utf8')) as ResultManifest;
   if (typeof manifest.format !== 'string' || !manifest.format.startsWith('linkcap-sweep/')) {
     throw new LinkcapInputError(manifestFile, `format ${JSON.stringify(manifest.format)}: expected linkcap-sweep/1`);
   }
