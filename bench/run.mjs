@@ -23,6 +23,7 @@ import {
   AUTO,
 } from '@linkcap/core';
 import { benchTraining, renderTrainingBench, TRAINING_BENCH_MARKER } from './training.mjs';
+import { benchSweep, renderSweepBench, SWEEP_BENCH_MARKER } from './sweep.mjs';
 import { benchCliStartup, renderCliStartup, CLI_STARTUP_MARKER } from './cli-startup.mjs';
 
 function option(name, fallback) {
@@ -133,6 +134,9 @@ const trainingSection = renderTrainingBench(benchTraining({ configs: option('tra
 process.stdout.write('CLI start-up against bare Node …\n');
 const startupSection = renderCliStartup(benchCliStartup({ runs: option('startup-runs', 30) }));
 
+process.stdout.write('sweeps: collective and training sweeps, 10^9 points, writers …\n');
+const sweepSection = renderSweepBench(await benchSweep({ billion: option('sweep-billion', 1e9), rows: option('sweep-rows', 1e7), threads }));
+
 /** Replaces the section that starts with `marker` (up to the next "## " heading), or appends it. */
 function upsertSection(page, marker, body) {
   const start = page.indexOf(marker);
@@ -146,6 +150,7 @@ let page = existsSync(target) ? readFileSync(target, 'utf8') : '# Benchmarks\n\n
 page = upsertSection(page, '## Collective evaluations (issue 2)', section);
 page = upsertSection(page, TRAINING_BENCH_MARKER, trainingSection);
 page = upsertSection(page, CLI_STARTUP_MARKER, startupSection);
+page = upsertSection(page, SWEEP_BENCH_MARKER, sweepSection);
 const temporary = new URL(`../BENCHMARKS.md.${process.pid}.tmp`, import.meta.url);
 writeFileSync(temporary, page);
 renameSync(temporary, target);

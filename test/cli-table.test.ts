@@ -52,6 +52,8 @@ const CASES: Case[] = [
   { name: '--bytes 1.5 is not whole bytes', args: () => [...AR, '--bytes', '1.5'], code: 1, says: ['"1.5" is not a whole number of bytes'] },
   { name: '--bytes 4b (bits) is half a byte', args: () => [...AR, '--bytes', '4b'], code: 1, says: ['below the minimum', 'b = bits'] },
   { name: '--bytes 1Gb is gigabits: 125,000,000 bytes', args: () => [...AR, '--bytes', '1Gb'], code: 0, says: ['(125000000 B)'] },
+  { name: '--bytes 1gb is ambiguous (GB or Gb?)', args: () => [...AR, '--bytes', '1gb'], code: 1, says: ['"1gb" is ambiguous: write GB for bytes or Gb for bits'] },
+  { name: '--bytes 8kb is 8 kilobits (SI k is lower case)', args: () => [...AR, '--bytes', '8kb'], code: 0, says: ['(1000 B)'] },
   { name: '--bytes 1GB is 10^9 bytes', args: () => [...AR, '--bytes', '1GB'], code: 0, says: ['(1000000000 B)'] },
   { name: '--bytes 1.1MB is exactly 1,100,000 bytes', args: () => [...AR, '--bytes', '1.1MB'], code: 0, says: ['(1100000 B)'] },
   { name: '--bytes 2^53 + 1 is refused, not rounded', args: () => [...AR, '--bytes', '9007199254740993'], code: 1, says: ['"9007199254740993" is above the maximum'] },

@@ -41,8 +41,8 @@ struct Point {
   std::uint8_t status;
 };
 
-// A thread's share of the reductions and counters.
-struct ThreadState {
+// A thread's share of the reductions and counters; aligned so two threads' states never share a cache line.
+struct alignas(128) ThreadState {
   std::vector<std::unique_ptr<Reducer>> reducers;
   Totals totals;
 };
@@ -67,6 +67,7 @@ struct Engine::Impl {
   std::vector<std::pair<int, std::size_t>> layoutAxes;  // axis, layout field
   std::vector<std::uint64_t> contextStrides;             // per axis (layout lists)
   bool filterUsesLayout = false;
+  bool needBandwidths = true;  // collective: some column or reduction reads algbwGBps or busbwGBps
   std::size_t chunk = 16384;
   // Per-thread states; a thread finds its slot through the window sequence number.
   std::vector<std::unique_ptr<ThreadState>> slots;
@@ -123,11 +124,17 @@ struct Engine::Impl {
       digits[a] = 0;
     }
   }
-  double value(const std::uint32_t* digits, int axis) const { return engine->axisValues_[axis][digits[axis]]; }
+  const double* values[kMaxAxes] = {};  // each axis's values (engine->axisValues_), without the vector indirection
+  double value(const std::uint32_t* digits, int axis) const { return values[axis][digits[axis]]; }
   std::uint64_t row_of(const std::vector<std::pair<int, std::uint64_t>>& axes, const std::uint32_t* digits) const {
     std::uint64_t row = 0;
     for (const auto& [axis, stride] : axes) row += digits[axis] * stride;
     return row;
+  }
+  // Training: the chip row. Without chip axes the chip table holds one row per cluster row (each cluster's own
+  // chip, derived axes applied), so the chip row is the cluster row.
+  std::uint64_t chip_row(const std::uint32_t* digits) const {
+    return chipAxes.empty() ? row_of(clusterAxes, digits) : row_of(chipAxes, digits);
   }
   std::uint64_t context_of(const std::uint32_t* digits) const {
     std::uint64_t c = 0;
@@ -157,10 +164,15 @@ struct Engine::Impl {
     const auto cluster = static_cast<std::uint16_t>(row_of(clusterAxes, p.digits));
     const auto op = static_cast<Op>(static_cast<unsigned>(value(p.digits, opAxis)));
     const auto gpus = static_cast<std::uint32_t>(value(p.digits, gpusAxis));
-    const double bytes = value(p.digits, bytesAxis);
     const auto algo = algoAxis < 0 ? kAuto : static_cast<std::uint8_t>(value(p.digits, algoAxis));
     const auto proto = protoAxis < 0 ? kAuto : static_cast<std::uint8_t>(value(p.digits, protoAxis));
-    const plan::GroupPlan& group = cache.get(prepared.data(), cluster, op, gpus);
+    price_collective(cache.get(prepared.data(), cluster, op, gpus), cluster, op, value(p.digits, bytesAxis), algo, proto, p);
+  }
+
+  // The collective model on a placed group (the plan of select_auto, or select_candidate when forced), as
+  // batch.cpp's select_point: status, time, bandwidths, choice and bytes per level into p.
+  [[gnu::always_inline]] inline void price_collective(const plan::GroupPlan& group, std::uint16_t cluster, Op op, double bytes,
+                                                      std::uint8_t algo, std::uint8_t proto, Point& p) const {
     double* m = p.metrics;
     PointStatus status;
     double timeS = kNaN, up = kNaN, net = kNaN;
@@ -187,8 +199,9 @@ struct Engine::Impl {
       chosenAlgo = r.algo;
       chosenProto = r.proto;
     }
-    // As batch.cpp and select_candidate: algbw = bytes / time / 1e9, busbw = algbw × bus factor.
-    const double algbw = bytes / timeS / 1e9;
+    // As batch.cpp and select_candidate: algbw = bytes / time / 1e9, busbw = algbw × bus factor. Two divisions
+    // per point: skipped when no column or reduction reads a bandwidth.
+    const double algbw = needBandwidths ? bytes / timeS / 1e9 : kNaN;
     m[collective_metric::timeS] = timeS;
     m[collective_metric::algbwGBps] = algbw;
     m[collective_metric::busbwGBps] = algbw * group.busFactor;
@@ -205,7 +218,7 @@ struct Engine::Impl {
     std::memcpy(lay, engine->baseLayout_.data(), sizeof(double) * training::kLayoutFieldCount);
     const std::uint64_t w = row_of(workloadAxes, p.digits);
     lay[training::L::workload] = static_cast<double>(w);
-    lay[training::L::chip] = static_cast<double>(row_of(chipAxes, p.digits));
+    lay[training::L::chip] = static_cast<double>(chip_row(p.digits));
     lay[training::L::cluster] = static_cast<double>(row_of(clusterAxes, p.digits));
     lay[training::L::globalBatch] = engine->workloadBatch_[w];
     for (const auto& [axis, field] : layoutAxes) lay[field] = value(p.digits, axis);
@@ -330,7 +343,7 @@ struct Engine::Impl {
         impl.build_layout(q, entry);
         q.digits[axis] = digit;
         q.layout[training::L::workload] = static_cast<double>(impl.row_of(impl.workloadAxes, q.digits));
-        q.layout[training::L::chip] = static_cast<double>(impl.row_of(impl.chipAxes, q.digits));
+        q.layout[training::L::chip] = static_cast<double>(impl.chip_row(q.digits));
         q.layout[training::L::cluster] = static_cast<double>(impl.row_of(impl.clusterAxes, q.digits));
         impl.evaluate_training(q, *pricingCache);
         id = std::numeric_limits<std::uint64_t>::max();
@@ -347,32 +360,94 @@ struct Engine::Impl {
 
   // Processes outer points [begin, end): evaluates, reduces, writes rows at their slots (slotBase: slot of
   // each outer point's first layout, relative to windowBegin; null: one slot per outer point).
+  // The usual collective sweep: sizes innermost. Along a run of sizes the group (cluster, GPUs, op) and the
+  // choices are fixed, so its selection plan is fetched once per run (a copy: partner evaluations of paired
+  // ratios may reuse the cache slot) and each size costs only select_auto.
+  template <class Reduce>
+  [[gnu::always_inline]] inline void sizes_loop(std::uint64_t begin, std::uint64_t end, std::uint64_t windowBegin, Point& p,
+                                                Worker& worker, Reduce& reduce) const {
+    const std::size_t last = engine->lengths_.size() - 1;
+    const std::uint32_t sizes = engine->lengths_[last];
+    const double* bytes = values[last];
+    for (std::uint64_t outer = begin; outer < end;) {
+      const std::uint64_t runEnd = std::min<std::uint64_t>(end, outer + (sizes - p.digits[last]));
+      const auto cluster = static_cast<std::uint16_t>(row_of(clusterAxes, p.digits));
+      const auto op = static_cast<Op>(static_cast<unsigned>(value(p.digits, opAxis)));
+      const auto gpus = static_cast<std::uint32_t>(value(p.digits, gpusAxis));
+      const auto algo = algoAxis < 0 ? kAuto : static_cast<std::uint8_t>(value(p.digits, algoAxis));
+      const auto proto = protoAxis < 0 ? kAuto : static_cast<std::uint8_t>(value(p.digits, protoAxis));
+      const plan::GroupPlan group = worker.planCache->get(prepared.data(), cluster, op, gpus);
+      for (; outer < runEnd; ++outer) {
+        p.id = outer;
+        price_collective(group, cluster, op, bytes[p.digits[last]], algo, proto, p);
+        reduce(static_cast<std::size_t>(outer - windowBegin));
+        p.digits[last] += 1;
+      }
+      if (p.digits[last] == sizes) {
+        p.digits[last] = sizes - 1;
+        increment(p.digits);
+      }
+    }
+  }
+  template <class Reduce>
+  void sizes_baseline(std::uint64_t begin, std::uint64_t end, std::uint64_t windowBegin, Point& p, Worker& worker, Reduce& reduce) const {
+    sizes_loop(begin, end, windowBegin, p, worker, reduce);
+  }
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#define LINKCAP_SWEEP_AVX2 1
+  // The same loop with 256-bit registers, as batch.cpp does: lane-wise IEEE divisions give the same doubles.
+  template <class Reduce>
+  [[gnu::target("avx2")]] void sizes_avx2(std::uint64_t begin, std::uint64_t end, std::uint64_t windowBegin, Point& p, Worker& worker,
+                                          Reduce& reduce) const {
+    sizes_loop(begin, end, windowBegin, p, worker, reduce);
+  }
+#endif
+
   void process(std::uint64_t windowBegin, std::uint64_t begin, std::uint64_t end, const std::uint64_t* slotBase,
                const RowBuffers* rows, std::uint8_t* keep, ThreadState& state) const {
     Worker worker(*this);
     Point p;
     decode(begin, p.digits);
-    const std::uint64_t maxL = engine->maxLayouts_;
-    for (std::uint64_t outer = begin; outer < end; ++outer) {
-      const std::uint64_t n = list_length(p.digits);
-      const std::uint64_t first = slotBase ? slotBase[outer - windowBegin] : outer - windowBegin;
-      for (std::uint64_t j = 0; j < n; ++j) {
-        p.id = outer * maxL + j;
-        const std::size_t slot = static_cast<std::size_t>(first + j);
-        if (!worker.evaluate(p, j)) {
-          if (keep) keep[slot] = 0;
-          continue;
-        }
-        if (keep) keep[slot] = 1;
-        state.totals.evaluated += 1;
-        state.totals.ok += p.status == 0 ? 1 : 0;
-        state.totals.statuses[std::min<unsigned>(p.status, 7)] += 1;
-        if (rows) write_row(p, *rows, slot);
-        const PointView view{p.id, p.digits, p.status, p.metrics};
-        for (auto& reducer : state.reducers) reducer->add(view, worker);
+    Totals totals;  // counted here, added to the thread's state once per chunk
+    auto reduce = [&](std::size_t slot) {
+      totals.evaluated += 1;
+      totals.ok += p.status == 0 ? 1 : 0;
+      totals.statuses[std::min<unsigned>(p.status, 7)] += 1;
+      if (rows) write_row(p, *rows, slot);
+      const PointView view{p.id, p.digits, p.status, p.metrics};
+      for (auto& reducer : state.reducers) reducer->add(view, worker);
+    };
+    const std::size_t last = engine->lengths_.size() - 1;
+    if (plan->kind == Kind::Collective && plan->filter.empty() && bytesAxis == static_cast<int>(last)) {
+#ifdef LINKCAP_SWEEP_AVX2
+      static const bool avx2 = __builtin_cpu_supports("avx2");
+      if (avx2) {
+        sizes_avx2(begin, end, windowBegin, p, worker, reduce);
+      } else {
+        sizes_baseline(begin, end, windowBegin, p, worker, reduce);
       }
-      increment(p.digits);
+#else
+      sizes_baseline(begin, end, windowBegin, p, worker, reduce);
+#endif
+    } else {
+      const std::uint64_t maxL = engine->maxLayouts_;
+      for (std::uint64_t outer = begin; outer < end; ++outer) {
+        const std::uint64_t n = list_length(p.digits);
+        const std::uint64_t first = slotBase ? slotBase[outer - windowBegin] : outer - windowBegin;
+        for (std::uint64_t j = 0; j < n; ++j) {
+          p.id = outer * maxL + j;
+          const std::size_t slot = static_cast<std::size_t>(first + j);
+          if (!worker.evaluate(p, j)) {
+            if (keep) keep[slot] = 0;
+            continue;
+          }
+          if (keep) keep[slot] = 1;
+          reduce(slot);
+        }
+        increment(p.digits);
+      }
     }
+    add_totals(state.totals, totals);
   }
 };
 
@@ -437,7 +512,6 @@ Engine::Engine(const SweepPlan& input) : plan_(input), impl_(std::make_unique<Im
     if (axis.length == 0) bad("axes[" + std::to_string(a) + "]: has no values");
     check_axis_values(axis, a, plan_.kind, clusterRows);
     axisValues_.emplace_back(axis.values, axis.values + axis.length);
-    axis.values = axisValues_.back().data();
     lengths_.push_back(axis.length);
     const double next = static_cast<double>(outerCount_) * axis.length;
     if (next > 9007199254740992.0) bad("axes: the index space passes 2^53 points");
@@ -461,6 +535,11 @@ Engine::Engine(const SweepPlan& input) : plan_(input), impl_(std::make_unique<Im
         break;
       case Target::None: break;
     }
+  }
+
+  for (std::size_t a = 0; a < plan_.axes.size(); ++a) {
+    plan_.axes[a].values = axisValues_[a].data();
+    im.values[a] = axisValues_[a].data();
   }
 
   // Row tables: every combination of the row axes must index an existing row.
@@ -489,7 +568,9 @@ Engine::Engine(const SweepPlan& input) : plan_(input), impl_(std::make_unique<Im
     for (std::size_t i = 0; i < nw; ++i) training::validate_workload_row(workloads_.data() + i * training::kWorkloadFieldCount, i);
     for (std::size_t i = 0; i < nc; ++i) training::validate_chip_row(chips_.data() + i * training::kChipFieldCount, i);
     if (max_row(im.workloadAxes) >= nw) bad("axes: the model axes index past the " + std::to_string(nw) + " workload rows");
-    if (max_row(im.chipAxes) >= nc) bad("axes: the chip axes index past the " + std::to_string(nc) + " chip rows");
+    if (im.chipAxes.empty() ? max_row(im.clusterAxes) >= nc : max_row(im.chipAxes) >= nc) {
+      bad("axes: the chip rows (one per cluster row without chip axes) stop at " + std::to_string(nc));
+    }
     if (!input.baseLayout) bad("baseLayout: required for a training sweep");
     baseLayout_ = copy_of(input.baseLayout, training::kLayoutFieldCount);
     if (!input.workloadBatch) bad("workloadBatch: required for a training sweep");
@@ -585,6 +666,16 @@ Engine::Engine(const SweepPlan& input) : plan_(input), impl_(std::make_unique<Im
       bad(where + ": " + std::to_string(groups.count) + " groups would hold about " + format_number(std::round(bytes / 1e6)) +
           " MB per thread (limit " + format_number(kMaxStateBytes / 1e6) + " MB); group by fewer axes");
     }
+  }
+
+  {
+    const auto bandwidth = [](std::int64_t m) { return m == collective_metric::algbwGBps || m == collective_metric::busbwGBps; };
+    bool need = false;
+    for (const ColumnPlan& col : plan_.columns) need = need || (col.source == ColumnSource::Metric && bandwidth(col.arg));
+    for (const ReducePlan& red : plan_.reductions) {
+      for (std::int32_t m : red.metrics) need = need || bandwidth(m);
+    }
+    im.needBandwidths = plan_.kind != Kind::Collective || need;
   }
 
   // Chunks of about 16K evaluations (collective) or 1K (training): cancel and progress between them.

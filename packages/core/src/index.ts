@@ -33,5 +33,5 @@ export {
 export * from './training/index.js';
 export * from './catalog/index.js';
 export * from './controls/index.js';
-export * from './files/index.js';
 export * from './sweep/index.js';
+export * from './files/index.js';

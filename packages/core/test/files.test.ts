@@ -1,10 +1,11 @@
 /** Safe reading and writing of user files (packages/core/src/files). */
 import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { chmodSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { LinkcapFileError, MAX_INPUT_FILE_BYTES, readTextFile, resolveWriteTarget, updateFileSafely, withFileLock, writeFileSafely } from '../src/files/index.js';
+import { beginSafeWrite, LinkcapFileError, MAX_INPUT_FILE_BYTES, readTextFile, resolveWriteTarget, updateFileSafely, withFileLock, writeFileSafely } from '../src/files/index.js';
 
 function tempDir(): string {
   return mkdtempSync(join(tmpdir(), 'linkcap-files-'));
@@ -127,5 +128,63 @@ describe('updateFileSafely', () => {
       await expect(updateFileSafely(file, () => 'y', { waitMs: 300 })).rejects.toThrow(/busy\.yaml: another process has been writing it .*busy\.yaml\.lock/);
     });
     expect((await updateFileSafely(file, () => 'y')).changed).toBe(true);
+  });
+});
+
+describe('lazy dependencies', () => {
+  it('the yaml and file-locking packages load only when a YAML file is read or a file is written', () => {
+    const core = fileURLToPath(new URL('../dist/index.js', import.meta.url));
+    const script = `
+      const { createRequire } = await import('node:module');
+      const loaded = (name) => Object.keys(createRequire(import.meta.url).cache).some((path) => path.includes('/node_modules/' + name + '/'));
+      const core = await import(${JSON.stringify(core)});
+      const cluster = core.resolveCluster('hgx-h800', core.loadCatalog({ env: {} }));
+      core.predictCollective({ op: 'all-reduce', bytes: 1 << 20, gpus: 8, cluster, engine: 'reference' });
+      const before = ['yaml', 'proper-lockfile', 'write-file-atomic'].map(loaded);
+      core.parseCatalogText('chips: {}', 'x.yaml');
+      console.log(JSON.stringify({ before, yamlAfter: loaded('yaml') }));`;
+    const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: tempDir(), encoding: 'utf8' });
+    expect(JSON.parse(out)).toEqual({ before: [false, false, false], yamlAfter: true });
+  });
+});
+
+describe('beginSafeWrite', () => {
+  it('streams into a temporary file beside the target and renames it over on commit', async () => {
+    const dir = tempDir();
+    const file = join(dir, 'rows.csv');
+    writeFileSync(file, 'old\n');
+    const pending = beginSafeWrite(file);
+    expect(pending.temporaryPath.startsWith(join(dir, '.rows.csv.'))).toBe(true);
+    writeFileSync(pending.temporaryPath, 'a,b\n1,2\n');
+    expect(readFileSync(file, 'utf8')).toBe('old\n'); // untouched until commit
+    expect(await pending.commit()).toEqual({ target: file, created: false });
+    expect(readFileSync(file, 'utf8')).toBe('a,b\n1,2\n');
+    expect(readdirSync(dir)).toEqual(['rows.csv']);
+  });
+
+  it('abort leaves the target as it was and removes the temporary file; a killed writer leaves nothing', async () => {
+    const dir = tempDir();
+    const file = join(dir, 'out.json');
+    const pending = beginSafeWrite(file);
+    writeFileSync(pending.temporaryPath, '{"half":');
+    await pending.abort();
+    expect(readdirSync(dir)).toEqual([]);
+    const core = fileURLToPath(new URL('../dist/index.js', import.meta.url));
+    const script = `const { beginSafeWrite } = await import(${JSON.stringify(core)}); beginSafeWrite(${JSON.stringify(file)}); process.kill(process.pid, 'SIGTERM'); await new Promise((r) => setTimeout(r, 5000));`;
+    try {
+      execFileSync(process.execPath, ['--input-type=module', '-e', script], { stdio: 'ignore' });
+    } catch {
+      // killed, as intended
+    }
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it('refuses read-only targets before anything is written', () => {
+    const dir = tempDir();
+    const file = join(dir, 'frozen.csv');
+    writeFileSync(file, 'keep\n');
+    chmodSync(file, 0o444);
+    expect(() => beginSafeWrite(file)).toThrow(/frozen\.csv: is read-only/);
+    expect(readdirSync(dir)).toEqual(['frozen.csv']);
   });
 });

@@ -10,6 +10,7 @@ import { register as registerCompare } from './compare.js';
 import { register as registerModels } from './models.js';
 import { register as registerStudy } from './study.js';
 import { register as registerSweep } from './sweep.js';
+import { register as registerMerge } from './merge.js';
 
 export function registerCommands(program: Command): void {
   registerCollective(program);
@@ -22,4 +23,5 @@ export function registerCommands(program: Command): void {
   registerModels(program);
   registerStudy(program);
   registerSweep(program);
+  registerMerge(program);
 }

@@ -4,10 +4,10 @@
  * and output size, and refuses above --max-points unless --yes. Ctrl-C stops the workers within a chunk, writes
  * what was done marked incomplete and exits 130; a second Ctrl-C exits at once.
  */
-import { readFileSync } from 'node:fs';
 import { basename, extname, join, resolve } from 'node:path';
 import {
   buildSweepPlan,
+  readTextFile,
   createSweepEngine,
   parseSweepSpec,
   specBaseDir,
@@ -18,7 +18,8 @@ import {
   type TableFormat,
 } from '@linkcap/core';
 import type { Command } from 'commander';
-import { UsageError } from '../util/errors.js';
+import { InputError, UsageError } from '../util/errors.js';
+import { parseWholeNumber } from '../util/values.js';
 import { emitJsonl, formatCount, formatSeconds, ProgressReporter, progressMode } from '../util/progress.js';
 import { printReductionPreviews } from './sweep-preview.js';
 
@@ -39,10 +40,8 @@ interface SweepCommandOptions {
 const EXIT_INTERRUPTED = 130;
 const DEFAULT_MAX_POINTS = 100_000_000;
 
-function parseWhole(flag: string, text: string, min: number): number {
-  const value = Number(text.replace(/_/g, ''));
-  if (!Number.isInteger(value) || value < min) throw new UsageError(`${flag}: expected a whole number ≥ ${min}, got "${text}"`);
-  return value;
+function parseWhole(flag: string, text: string, min: number, max = 2 ** 53): number {
+  return parseWholeNumber(text, flag, { min, max });
 }
 
 /**
@@ -52,10 +51,10 @@ function parseWhole(flag: string, text: string, min: number): number {
 export function resolveShard(flag: string | undefined, env: NodeJS.ProcessEnv = process.env): ShardOption | undefined {
   if (flag !== undefined && flag.includes('/')) {
     const match = /^(\d+)\/(\d+)$/.exec(flag.trim());
-    if (!match) throw new UsageError(`--shard: "${flag}" must be K/N (shard K of N, from 0), e.g. 3/16`);
+    if (!match) throw new InputError(`--shard: "${flag}" must be K/N (shard K of N, from 0), e.g. 3/16`);
     const index = Number(match[1]);
     const count = Number(match[2]);
-    if (!(count >= 1 && index < count)) throw new UsageError(`--shard: "${flag}": K must be from 0 to N-1 and N ≥ 1`);
+    if (!(count >= 1 && count <= 1_000_000 && index < count)) throw new InputError(`--shard: "${flag}": N must be from 1 to 1000000 and K from 0 to N-1`);
     return { index, count };
   }
   const explicitCount = flag !== undefined ? parseWhole('--shard', flag, 1) : undefined;
@@ -65,14 +64,14 @@ export function resolveShard(flag: string | undefined, env: NodeJS.ProcessEnv = 
     const count = explicitCount ?? (env.SLURM_ARRAY_TASK_COUNT ? parseWhole('SLURM_ARRAY_TASK_COUNT', env.SLURM_ARRAY_TASK_COUNT, 1) : undefined);
     if (count === undefined) throw new UsageError('SLURM_ARRAY_TASK_ID is set but SLURM_ARRAY_TASK_COUNT is not; pass --shard N');
     const index = id - min;
-    if (index < 0 || index >= count) throw new UsageError(`SLURM array task ${id} (min ${min}) is outside ${count} shards; run the array as --array=0-${count - 1}`);
+    if (index < 0 || index >= count) throw new InputError(`SLURM array task ${id} (min ${min}) is outside ${count} shards; run the array as --array=0-${count - 1}`);
     return { index, count };
   }
   if (env.JOB_COMPLETION_INDEX !== undefined && env.JOB_COMPLETION_INDEX !== '') {
     const index = parseWhole('JOB_COMPLETION_INDEX', env.JOB_COMPLETION_INDEX, 0);
     const count = explicitCount ?? (env.LINKCAP_SHARD_COUNT ? parseWhole('LINKCAP_SHARD_COUNT', env.LINKCAP_SHARD_COUNT, 1) : undefined);
     if (count === undefined) throw new UsageError('JOB_COMPLETION_INDEX is set: pass --shard N (the Job\'s completions) or set LINKCAP_SHARD_COUNT');
-    if (index >= count) throw new UsageError(`JOB_COMPLETION_INDEX ${index} is outside ${count} shards`);
+    if (index >= count) throw new InputError(`JOB_COMPLETION_INDEX ${index} is outside ${count} shards`);
     return { index, count };
   }
   if (explicitCount !== undefined) throw new UsageError('--shard N needs SLURM_ARRAY_TASK_ID or JOB_COMPLETION_INDEX in the environment; otherwise pass --shard K/N');
@@ -117,17 +116,12 @@ function describeAxes(plan: SweepPlan): string {
 
 async function run(specPath: string, options: SweepCommandOptions): Promise<void> {
   const file = resolve(specPath);
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    throw new UsageError(`cannot read the spec ${specPath}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
-  }
+  const text = readTextFile(specPath, { what: 'sweep spec' });
   const { spec, source } = parseSweepSpec(text, specPath);
   const plan = buildSweepPlan(spec, { baseDir: specBaseDir(file), catalog: options.catalog, source });
   const format = (options.format ?? plan.format) as TableFormat;
-  if (!['parquet', 'csv', 'jsonl', 'arrow'].includes(format)) throw new UsageError(`--format: "${options.format}" must be parquet, csv, jsonl or arrow`);
-  const threads = parseWhole('--threads', options.threads, 0);
+  if (!['parquet', 'csv', 'jsonl', 'arrow'].includes(format)) throw new InputError(`--format: "${options.format}" must be parquet, csv, jsonl or arrow`);
+  const threads = parseWhole('--threads', options.threads, 0, 1024);
   const maxPoints = parseWhole('--max-points', options.maxPoints, 1);
   const shard = resolveShard(options.shard);
   const name = spec.name ?? basename(file, extname(file));

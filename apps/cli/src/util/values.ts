@@ -7,7 +7,8 @@
  * half a byte, and "1.1MB" is exactly 1,100,000 bytes.
  *
  * Sizes: B = bytes and b = bits (SI and IEC usage: 1Gb = 10^9 bits = 125,000,000 bytes); k/K, M, G, T, P are
- * decimal (1e3 …), Ki, Mi, Gi, Ti, Pi binary (1024 …); a size without a unit is bytes. A size must come to a whole
+ * decimal (1e3 …), Ki, Mi, Gi, Ti, Pi binary (1024 …); a size without a unit is bytes. Bits need the prefix in SI
+ * case (kb, Mb, Gb, Gib): "1gb" or "1mb" is refused as ambiguous rather than guessed. A size must come to a whole
  * number of bytes ≥ 1.
  * Counts (tokens): K, M, B or G (billion), T, P, decimal.
  */
@@ -163,6 +164,11 @@ export function parseBytes(text: string, flag: string, range: WholeRange = { min
     throw new InputError(`${flag}: expected ${wholeRangeText(range, ' of bytes')}${SIZE_HINT}; got ${typed(text)}`);
   }
   const bits = match[4] === 'b';
+  if (bits && /^[mgtp]$/.test(match[2])) {
+    // SI writes M, G, T, P in capitals (m is milli): "1gb" is a typo for GB or Gb, and the two differ eightfold.
+    const unit = `${match[2].toUpperCase()}${match[3]}`;
+    throw new InputError(`${flag}: "${text.trim()}" is ambiguous: write ${unit}B for bytes or ${unit}b for bits (1${unit}b = 1${unit}B / 8)`);
+  }
   return checkWhole(d, multiplier, bits ? 8n : 1n, text, flag, range, ' of bytes', SIZE_HINT);
 }
 

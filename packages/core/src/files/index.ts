@@ -7,6 +7,7 @@ export { readTextFile, LinkcapFileError, MAX_INPUT_FILE_BYTES, type ReadTextOpti
 export {
   writeFileSafely,
   updateFileSafely,
+  beginSafeWrite,
   withFileLock,
   resolveWriteTarget,
   checkWritable,
@@ -14,5 +15,6 @@ export {
   type SafeWriteResult,
   type UpdateResult,
   type LockOptions,
+  type PendingWrite,
 } from './safe-write.js';
 export { systemErrorReason, isSystemError, type SystemError } from './system-error.js';

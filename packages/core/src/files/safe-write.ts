@@ -10,9 +10,11 @@
  *
  * Errors are LinkcapFileError naming the path the user gave, never the temporary file.
  */
-import { accessSync, constants, lstatSync, readlinkSync, realpathSync, statSync, type Stats } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { accessSync, closeSync, constants, fsyncSync, lstatSync, openSync, readlinkSync, realpathSync, renameSync, statSync, unlinkSync, type Stats } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import type * as ProperLockfile from 'proper-lockfile';
+import type * as SignalExit from 'signal-exit';
 import type WriteFileAtomic from 'write-file-atomic';
 import { lazyRequire } from './lazy-require.js';
 import { LinkcapFileError, readTextFile, type ReadTextOptions } from './read-text.js';
@@ -20,6 +22,7 @@ import { systemErrorReason } from './system-error.js';
 
 const properLockfile = lazyRequire<typeof ProperLockfile>('proper-lockfile');
 const writeFileAtomic = lazyRequire<typeof WriteFileAtomic>('write-file-atomic');
+const signalExit = lazyRequire<typeof SignalExit>('signal-exit');
 
 /** How long a writer waits for another one's lock before giving up (default). */
 export const DEFAULT_LOCK_WAIT_MS = 30_000;
@@ -201,4 +204,82 @@ export async function updateFileSafely(
     },
     { ...options, userPath: path },
   );
+}
+
+/**
+ * A write in progress for output produced piece by piece (sweep results, large tables): write to `temporaryPath`
+ * with any writer, then `commit()` (fsync, rename over the target, fsync the directory) or `abort()` (delete).
+ * Until committed, the target is untouched; the temporary file is removed if the process exits or is killed first.
+ */
+export interface PendingWrite {
+  /** The file the result will replace (through symbolic links). */
+  target: string;
+  /** Where to write now: a new name in the target's directory, so the final rename is atomic. */
+  temporaryPath: string;
+  commit(): Promise<SafeWriteResult>;
+  abort(): Promise<void>;
+}
+
+/** Checks that `path` may be written (see checkWritable) and reserves a temporary file beside it. */
+export function beginSafeWrite(path: string): PendingWrite {
+  const target = resolveWriteTarget(path);
+  checkWritable(path, target);
+  const created = statOrUndefined(target) === undefined;
+  const temporaryPath = join(dirname(target), `.${basename(target)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  try {
+    closeSync(openSync(temporaryPath, 'wx', created ? 0o666 : statSync(target).mode & 0o7777));
+  } catch (error) {
+    throw new LinkcapFileError(path, `cannot create a temporary file beside it: ${systemErrorReason(error)}`);
+  }
+  let done = false;
+  const remove = () => {
+    try {
+      unlinkSync(temporaryPath);
+    } catch {
+      // already gone
+    }
+  };
+  const stopWatching = signalExit().onExit(() => {
+    if (!done) remove();
+  });
+  const finish = () => {
+    done = true;
+    stopWatching();
+  };
+  return {
+    target,
+    temporaryPath,
+    async commit() {
+      try {
+        const fd = openSync(temporaryPath, 'r+');
+        try {
+          fsyncSync(fd);
+        } finally {
+          closeSync(fd);
+        }
+        renameSync(temporaryPath, target);
+      } catch (error) {
+        remove();
+        finish();
+        throw new LinkcapFileError(path, `cannot write${linkNote(path, target)}: ${systemErrorReason(error)}; the file is unchanged`);
+      }
+      finish();
+      try {
+        // Make the rename itself durable; not every platform can open a directory, which is fine.
+        const dir = openSync(dirname(target), 'r');
+        try {
+          fsyncSync(dir);
+        } finally {
+          closeSync(dir);
+        }
+      } catch {
+        // best effort
+      }
+      return { target, created };
+    },
+    async abort() {
+      remove();
+      finish();
+    },
+  };
 }

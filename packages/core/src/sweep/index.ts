@@ -25,3 +25,5 @@ export { createSweepEngine, type NativeSweepEngine } from './native.js';
 export { writeSweepResults, finishDirectory, prepareResultDirectory, writeTable, createTableWriter, type WriteResultsOptions } from './output/directory.js';
 export { buildManifest, modelHash, LINKCAP_VERSION, MANIFEST_FORMAT, type SweepManifest } from './output/manifest.js';
 export { FORMAT_EXTENSIONS, type TableFormat } from './output/table.js';
+export { mergeSweepResults, type MergeOptions } from './merge.js';
+export { readManifest, readTableChunks, type ChunkOfRows } from './output/read.js';

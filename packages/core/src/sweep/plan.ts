@@ -112,6 +112,9 @@ export interface SweepPlan {
   native: NativePlan;
   /** Rows of the tables (for the model hash). */
   tables: Float64Array[];
+  /** Where the spec's relative paths resolved, and the extra catalog files given: enough to rebuild the plan (merge). */
+  baseDir: string;
+  extraCatalogFiles: string[];
 }
 
 export interface NativePlan {
@@ -638,6 +641,8 @@ export function buildSweepPlan(spec: SweepSpec, options: PlanOptions = {}): Swee
     hasFilter: where.length > 0,
     native,
     tables,
+    baseDir,
+    extraCatalogFiles: (options.catalog ?? []).map((f) => resolve(baseDir, f)),
   };
 }
 

@@ -4,13 +4,14 @@
  * is written under a temporary name in the same directory and renamed, so a reader never sees a half-written
  * file; an interrupted run still writes what it did, marked complete: false.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { LinkcapInputError } from '../../validate/errors.js';
+import { beginSafeWrite, type PendingWrite } from '../../files/safe-write.js';
 import type { SweepPlan } from '../plan.js';
 import type { Column, ReductionResult, RowChunk, ShardOption, SweepResult, SweepRun } from '../run.js';
 import { ArrowTableWriter } from './arrow.js';
-import { buildManifest, type ManifestFile, type SweepManifest } from './manifest.js';
+import { buildManifest, fileManifest, type ManifestFile, type SweepManifest } from './manifest.js';
 import { ParquetTableWriter } from './parquet.js';
 import { FORMAT_EXTENSIONS, type TableFormat, type TableWriter } from './table.js';
 import { CsvTableWriter, JsonlTableWriter } from './text.js';
@@ -28,26 +29,60 @@ export function createTableWriter(format: TableFormat, path: string): TableWrite
   }
 }
 
-const temporary = (path: string) => `${path}.tmp-${process.pid}`;
+/**
+ * A table file being written: the writer works on a temporary file beside the target (beginSafeWrite: removed
+ * if the process dies first) that commit() renames into place.
+ */
+export interface PendingTable {
+  writer: TableWriter;
+  pending: PendingWrite;
+  finish(metadata: Record<string, string>, columns: readonly Column[]): Promise<void>;
+  abort(): Promise<void>;
+}
+
+export function beginTable(format: TableFormat, path: string): PendingTable {
+  const pending = beginSafeWrite(path);
+  const writer = createTableWriter(format, pending.temporaryPath);
+  return {
+    writer,
+    pending,
+    async finish(metadata, columns) {
+      try {
+        await (writer.finish as (m: Record<string, string>, c?: readonly Column[]) => void | Promise<void>)(metadata, columns);
+      } catch (error) {
+        await pending.abort();
+        throw error;
+      }
+      await pending.commit();
+    },
+    async abort() {
+      writer.abort();
+      await pending.abort();
+    },
+  };
+}
 
 /** Writes one whole table to `path` atomically. */
 export async function writeTable(format: TableFormat, path: string, columns: readonly Column[], length: number, metadata: Record<string, string>): Promise<void> {
-  const tmp = temporary(path);
-  const writer = createTableWriter(format, tmp);
+  const table = beginTable(format, path);
   try {
-    await writer.write(columns, length);
-    await (writer.finish as (m: Record<string, string>, c?: readonly Column[]) => void | Promise<void>)(metadata, columns);
+    await table.writer.write(columns, length);
   } catch (error) {
-    writer.abort();
+    await table.abort();
     throw error;
   }
-  renameSync(tmp, path);
+  await table.finish(metadata, columns);
 }
 
-export function writeFileAtomic(path: string, data: string | Uint8Array): void {
-  const tmp = temporary(path);
-  writeFileSync(tmp, data);
-  renameSync(tmp, path);
+export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
+  const pending = beginSafeWrite(path);
+  try {
+    writeFileSync(pending.temporaryPath, data);
+  } catch (error) {
+    await pending.abort();
+    throw error;
+  }
+  await pending.commit();
 }
 
 /**
@@ -60,7 +95,7 @@ export function prepareResultDirectory(dir: string, overwrite: boolean): void {
     return;
   }
   if (!statSync(dir).isDirectory()) throw new LinkcapInputError('output', `${dir} exists and is not a directory`);
-  const entries = readdirSync(dir).filter((e) => !e.includes('.tmp-'));
+  const entries = readdirSync(dir).filter((e) => !e.endsWith('.tmp'));
   if (entries.length === 0) return;
   const manifestPath = join(dir, 'manifest.json');
   if (!existsSync(manifestPath)) throw new LinkcapInputError('output', `${dir} exists and is not a linkcap result directory (no manifest.json); choose another --out`);
@@ -102,23 +137,23 @@ export async function writeSweepResults(run: SweepRun, options: WriteResultsOpti
   prepareResultDirectory(dir, options.overwrite ?? false);
   const rowsName = `rows.${ext}`;
   const rowsPath = join(dir, rowsName);
-  let rowsWriter: TableWriter | undefined;
+  let rowsTable: PendingTable | undefined;
   let rowColumns: readonly Column[] | undefined;
   let rowCount = 0;
   try {
     if (run.withRows) {
-      rowsWriter = createTableWriter(format, temporary(rowsPath));
+      rowsTable = beginTable(format, rowsPath);
       for await (const chunk of run) {
-        await rowsWriter.write(chunk.columns, chunk.length);
+        await rowsTable.writer.write(chunk.columns, chunk.length);
         rowColumns = chunk.columns;
         rowCount += chunk.length;
         options.onRows?.(rowCount);
       }
     }
     const result = await run.result();
-    return await finishDirectory(plan, result, { ...options, format, rowsWriter, rowColumns, rowCount, rowsName, outerCount: run.engine.outerCount() });
+    return await finishDirectory(plan, result, { ...options, format, rowsTable, rowColumns, rowCount, rowsName, outerCount: run.engine.outerCount() });
   } catch (error) {
-    rowsWriter?.abort();
+    await rowsTable?.abort();
     throw error;
   }
 }
@@ -131,7 +166,7 @@ function emptyColumns(plan: SweepPlan): Column[] {
 export async function finishDirectory(
   plan: SweepPlan,
   result: SweepResult,
-  o: WriteResultsOptions & { format: TableFormat; rowsWriter?: TableWriter; rowColumns?: readonly Column[]; rowCount: number; rowsName: string; outerCount: number; mergedFrom?: string[]; rowsFromMerge?: boolean },
+  o: WriteResultsOptions & { format: TableFormat; rowsTable?: PendingTable; rowColumns?: readonly Column[]; rowCount: number; rowsName: string; outerCount: number; mergedFrom?: string[]; rowsFromMerge?: boolean },
 ): Promise<WrittenResults> {
   const dir = o.dir;
   const ext = FORMAT_EXTENSIONS[o.format];
@@ -150,18 +185,17 @@ export async function finishDirectory(
   const hasRows = plan.rows !== 'none' || o.rowsFromMerge === true;
   const manifest = buildManifest(plan, result, { shard: o.shard, total: o.total, format: o.format, rowsFile: hasRows ? o.rowsName : null, rowCount, reductionFiles, outerCount: o.outerCount });
   if (o.mergedFrom) manifest.mergedFrom = o.mergedFrom;
-  const metadata = { 'linkcap.manifest': JSON.stringify(manifest) };
+  const metadata = { 'linkcap.manifest': JSON.stringify(fileManifest(manifest)) };
   const rowsPath = join(dir, o.rowsName);
-  if (o.rowsWriter) {
-    await (o.rowsWriter.finish as (m: Record<string, string>, c?: readonly Column[]) => void | Promise<void>)(metadata, o.rowColumns ?? emptyColumns(plan));
-    renameSync(temporary(rowsPath), rowsPath);
+  if (o.rowsTable) {
+    await o.rowsTable.finish(metadata, o.rowColumns ?? emptyColumns(plan));
   } else if (sampled) {
     const sample = result.sample as RowChunk;
     await writeTable(o.format, rowsPath, sample.columns, sample.length, metadata);
   }
   if (result.reductions.length > 0) mkdirSync(join(dir, 'reductions'), { recursive: true });
   for (const r of result.reductions as ReductionResult[]) await writeTable(o.format, join(dir, `reductions/${r.name}.${ext}`), r.columns, r.length, metadata);
-  writeFileAtomic(join(dir, 'state.bin'), result.state);
-  writeFileAtomic(join(dir, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+  await writeFileAtomic(join(dir, 'state.bin'), result.state);
+  await writeFileAtomic(join(dir, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
   return { manifest, result };
 }

@@ -40,6 +40,9 @@ export interface SweepManifest {
   files: { format: string; rows: string | null; rowCount: number; reductions: ManifestFile[]; state: string };
   createdAt: string;
   elapsedS: number;
+  /** Where the spec's relative paths resolve and the extra catalog files: what `linkcap merge` rebuilds the plan from. */
+  baseDir: string;
+  catalogFiles: string[];
   /** Present on merged results: the shard directories combined. */
   mergedFrom?: string[];
 }
@@ -76,7 +79,23 @@ export function buildManifest(plan: SweepPlan, result: SweepResult, extras: { sh
     metrics: plan.metrics.map((m) => ({ name: m.name, unit: m.unit })),
     columns: plan.columns.map((c) => ({ name: c.name, type: c.type, unit: c.unit })),
     files: { format: extras.format, rows: extras.rowsFile, rowCount: extras.rowCount, reductions: extras.reductionFiles, state: 'state.bin' },
+    baseDir: plan.baseDir,
+    catalogFiles: plan.extraCatalogFiles,
     createdAt: new Date().toISOString(),
     elapsedS: Number(result.elapsedS.toFixed(3)),
   };
+}
+
+/** Fields of manifest.json that describe one run (when, where, which shard), not the results. */
+const RUN_FIELDS = ['createdAt', 'elapsedS', 'shard', 'range', 'baseDir', 'catalogFiles', 'mergedFrom'] as const;
+
+/**
+ * The manifest stored in each file's metadata (Parquet key-value `linkcap.manifest`): manifest.json less the
+ * fields of the run itself, so the same results give the same bytes whenever, wherever and however sharded
+ * they were computed.
+ */
+export function fileManifest(manifest: SweepManifest): Omit<SweepManifest, (typeof RUN_FIELDS)[number]> {
+  const copy: Record<string, unknown> = { ...manifest };
+  for (const field of RUN_FIELDS) delete copy[field];
+  return copy as Omit<SweepManifest, (typeof RUN_FIELDS)[number]>;
 }

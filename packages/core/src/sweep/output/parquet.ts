@@ -2,6 +2,10 @@
  * Parquet through hyparquet-writer (pure JavaScript, streaming row groups to the file; chosen by measurement,
  * BENCHMARKS.md "Sweep writers"). Strings are dictionary-encoded UTF8, counts INT32, everything else DOUBLE,
  * uncompressed (compression cost more time than the files are worth for numbers this regular).
+ *
+ * Rows are regrouped into row groups of exactly ROW_GROUP_ROWS (the last one shorter), whatever the chunks they
+ * arrive in, so a file does not depend on the window size, the thread count or the sharding: the same rows
+ * give the same bytes.
  */
 import { rmSync } from 'node:fs';
 import { ParquetWriter } from 'hyparquet-writer';
@@ -10,6 +14,8 @@ import type { Column } from '../run.js';
 import { labelsOf, type TableWriter } from './table.js';
 
 type SchemaElement = ConstructorParameters<typeof ParquetWriter>[0]['schema'][number];
+
+export const ROW_GROUP_ROWS = 1 << 20;
 
 function schemaOf(columns: readonly Column[]): SchemaElement[] {
   return [
@@ -25,23 +31,42 @@ function schemaOf(columns: readonly Column[]): SchemaElement[] {
 export class ParquetTableWriter implements TableWriter {
   private writer?: ParquetWriter;
   private readonly kv: { key: string; value: string }[] = [];
+  private staged?: Column[];
+  private filled = 0;
 
-  constructor(private readonly path: string) {}
+  constructor(
+    private readonly path: string,
+    private readonly rowGroupRows = ROW_GROUP_ROWS,
+  ) {}
 
   write(columns: readonly Column[], length: number): void {
     if (!this.writer) {
       this.writer = new ParquetWriter({ writer: fileWriter(this.path), schema: schemaOf(columns), codec: 'UNCOMPRESSED', statistics: true, kvMetadata: this.kv, createdBy: 'linkcap (hyparquet-writer)' });
+      this.staged = columns.map((c) => ({ ...c, data: new (c.data.constructor as new (n: number) => Column['data'])(this.rowGroupRows) }));
     }
-    if (length === 0) return;
-    this.writer.write({
-      rowGroupSize: Math.max(length, 1),
-      columnData: columns.map((c) => {
-        if (c.type === 'string') return { name: c.name, data: labelsOf(c, length), encoding: 'RLE_DICTIONARY' as const };
-        const data = c.data.length === length ? c.data : c.data.subarray(0, length);
+    let at = 0;
+    while (at < length) {
+      const take = Math.min(length - at, this.rowGroupRows - this.filled);
+      this.staged!.forEach((s, k) => s.data.set(columns[k].data.subarray(at, at + take), this.filled));
+      this.filled += take;
+      at += take;
+      if (this.filled === this.rowGroupRows) this.flush();
+    }
+  }
+
+  private flush(): void {
+    const n = this.filled;
+    if (n === 0) return;
+    this.writer!.write({
+      rowGroupSize: n,
+      columnData: this.staged!.map((c) => {
+        if (c.type === 'string') return { name: c.name, data: labelsOf(c, n), encoding: 'RLE_DICTIONARY' as const };
+        const data = c.data.subarray(0, n);
         if (c.type === 'float') return { name: c.name, data: data as Float64Array, encoding: 'PLAIN' as const };
         return { name: c.name, data: data instanceof Int32Array ? data : Int32Array.from(data) };
       }),
     });
+    this.filled = 0;
   }
 
   finish(metadata: Record<string, string>, columns?: readonly Column[]): void {
@@ -50,6 +75,7 @@ export class ParquetTableWriter implements TableWriter {
       if (!columns) throw new Error('an empty Parquet table needs its columns');
       this.write(columns, 0);
     }
+    this.flush();
     for (const [key, value] of Object.entries(metadata)) this.kv.push({ key, value });
     this.writer!.finish();
   }
