@@ -17,9 +17,13 @@ const EXAMPLES = fileURLToPath(new URL('../examples/study/', import.meta.url));
 function tinyPlan(dir: string): string {
   const plan = parse(readFileSync(join(EXAMPLES, 'study.yaml'), 'utf8'));
   for (const [name, file] of Object.entries(plan.sweeps as Record<string, string>)) plan.sweeps[name] = join(EXAMPLES, file);
+  const profiles = plan.quick['h800-vs-h100'].where;
   plan.quick = {
-    'h800-vs-h100': { axes: { model: ['llama3-8b'], gpus: [64] } },
+    'h800-vs-h100': { axes: { model: ['llama3-8b'], gpus: [64] }, where: profiles },
+    'h800-vs-h100-16k': { skip: true },
     workarounds: { axes: { model: ['llama3-8b'], gpus: [64] } },
+    'workarounds-classic': { axes: { model: ['llama3-8b'], gpus: [64] } },
+    'workarounds-no-tp': { axes: { model: ['llama3-8b'], gpus: [64] } },
     'deepseek-v3': {},
     tencent: { axes: { model: ['llama3-70b'], gpus: [256] } },
     'fewer-chips': { axes: { model: ['llama3-8b'], gpus: [8, 64] } },

@@ -73,10 +73,11 @@ function checkTarget(dir: string): void {
 function modelInfos(plan: StudyPlan): { models: Map<string, ModelInfo>; modelIdOf: Map<string, string> } {
   const models = new Map<string, ModelInfo>();
   const modelIdOf = new Map<string, string>();
-  for (const { spec } of Object.values(plan.sweeps)) {
+  for (const { spec, file } of Object.values(plan.sweeps)) {
     for (const ref of axisList(spec, 'model')) {
       const text = String(ref);
-      const workload = resolveModel(text.includes('#') || /\.(ya?ml|json)$/.test(text) ? resolve(plan.dir, text) : text);
+      // Model files are named relative to the spec that names them (models.yaml#kimi-k2).
+      const workload = resolveModel(text.includes('#') || /\.(ya?ml|json)$/.test(text) ? resolve(dirname(file), text) : text);
       modelIdOf.set(text, workload.id);
       if (models.has(workload.id)) continue;
       const counts = countParameters(workload.row);
@@ -109,11 +110,11 @@ export async function runExportControlsStudy(options: StudyOptions = {}): Promis
       const planned = plan.sweeps[name];
       if (planned.skipped) continue;
       const out = join(work, 'sweeps', name);
-      await runSweep(planned.spec, plan.dir, out, (p) => options.onProgress?.({ phase: 'sweep', sweep: name, fraction: p.fraction }));
-      const result = await readResultDir(out);
+      await runSweep(planned.spec, dirname(planned.file), out, (p) => options.onProgress?.({ phase: 'sweep', sweep: name, fraction: p.fraction }));
+      const result = await readResultDir(out, { rows: planned.spec.output?.rows === 'all' });
       for (const rows of Object.values(result.tables)) withVariant(rows);
       if (planned.sameLayout) {
-        result.tables['same-layout'] = withVariant(evaluateSameLayout(name, planned.spec, plan.dir, planned.sameLayout, result.tables.best ?? [], work));
+        result.tables['same-layout'] = withVariant(evaluateSameLayout(name, planned.spec, dirname(planned.file), planned.sameLayout, result.tables.best ?? [], work));
         derived.push(name);
       }
       results[name] = result;

@@ -57,15 +57,16 @@ function cases(ctx: StudyContext, v: Variant): TencentCase[] {
 }
 
 /**
- * A claimed ratio against the model's: consistent when the claimed effect (ratio − 1) lies inside the range of the
- * predicted effects (over cases and sensitivity variants) widened by the model's relative error `band`.
+ * A claimed value against the model's: consistent when the claimed effect (value − origin; for a ratio, the origin
+ * is 1) lies inside the range of the predicted effects (over cases and sensitivity variants) widened by the model's
+ * relative error `band`.
  */
-export function judgePoint(claimed: number, values: number[], band: number): VerdictKind {
-  const effects = values.filter(Number.isFinite).map((x) => x - 1);
+export function judgePoint(claimed: number, values: number[], band: number, origin = 1): VerdictKind {
+  const effects = values.filter(Number.isFinite).map((x) => x - origin);
   if (effects.length === 0) return 'not decided';
   const lo = Math.min(...effects) * (1 - band);
   const hi = Math.max(...effects) * (1 + band);
-  return claimed - 1 >= lo && claimed - 1 <= hi ? 'supported' : 'not supported';
+  return claimed - origin >= lo && claimed - origin <= hi ? 'supported' : 'not supported';
 }
 
 export function analyseTencent(ctx: StudyContext): Section {

@@ -27,7 +27,11 @@ export interface SweepResult {
   tables: Record<string, Row[]>;
 }
 
-export async function readResultDir(dir: string): Promise<SweepResult> {
+/**
+ * Reads the manifest and every reduction; with `rows`, also rows.parquet under the table name "rows" (for small
+ * sweeps whose every point matters, such as a fixed layout that does not fit in memory and so has no argmin).
+ */
+export async function readResultDir(dir: string, options: { rows?: boolean } = {}): Promise<SweepResult> {
   const manifestFile = join(dir, 'manifest.json');
   if (!existsSync(manifestFile)) throw new LinkcapInputError(dir, 'not a sweep result directory: manifest.json is missing');
   const manifest = JSON.parse(readFileSync(manifestFile, 'utf8')) as ResultManifest;
@@ -37,5 +41,6 @@ export async function readResultDir(dir: string): Promise<SweepResult> {
   if (!manifest.complete) throw new LinkcapInputError(manifestFile, 'the sweep did not complete (complete: false); rerun it');
   const tables: Record<string, Row[]> = {};
   for (const reduction of manifest.files.reductions) tables[reduction.name] = (await readParquet(join(dir, reduction.file))).rows;
+  if (options.rows && manifest.files.rows) tables.rows = (await readParquet(join(dir, manifest.files.rows))).rows;
   return { dir, manifest, tables };
 }
