@@ -2,7 +2,7 @@
  * `linkcap study export-controls [--quick] [--out DIR]`: the export-control study (@linkcap/study). Runs the
  * study's sweeps (examples/study/), writes the report folder and prints the one-screen summary.
  */
-import { runExportControlsStudy, type StudyProgress } from '@linkcap/study';
+import type { StudyProgress } from '@linkcap/study';
 import type { Command } from 'commander';
 
 interface StudyOptions {
@@ -18,6 +18,8 @@ function progressLine(p: StudyProgress): string {
 }
 
 async function run(options: StudyOptions): Promise<void> {
+  // Loaded here, not at start-up: the study brings the plotting and Parquet libraries, which other commands never need.
+  const { runExportControlsStudy } = await import('@linkcap/study');
   const tty = process.stderr.isTTY && !options.quiet;
   let last = '';
   const result = await runExportControlsStudy({
