@@ -153,7 +153,7 @@ async function writeRows(rows, threads) {
   try {
     for (const format of ['parquet', 'csv', 'jsonl', 'arrow']) {
       const path = join(out, `rows.${format}`);
-      const writer = createTableWriter(format, path);
+      const writer = await createTableWriter(format, path);
       const run = sweep(spec, { threads, chunkRows: 1 << 20 });
       let written = 0;
       let writeSeconds = 0;

@@ -127,6 +127,64 @@ class BestK final : public Reducer {
   std::vector<std::vector<Ranked>> heaps_;
 };
 
+// The best point per group (argmin, or argmax through the sign): BestK with k = 1 without the heap, the common
+// reduction of large sweeps.
+class Best final : public Reducer {
+ public:
+  Best(const ReducePlan& plan, GroupIndex groups)
+      : groups_(std::move(groups)), metric_(plan.metrics[0]), sign_(!plan.maximize.empty() && plan.maximize[0] ? -1.0 : 1.0),
+        best_(groups_.count, Ranked{kNaN, 0}) {}
+
+  void add(const PointView& p, PartnerEvaluator&) override {
+    if (p.status != 0) return;
+    const double key = sign_ * p.metrics[metric_];
+    Ranked& b = best_[groups_.of(p.digits)];
+    // NaN keys never enter (every comparison with NaN is false); an empty slot (NaN) takes any key.
+    if (key < b.key || (key == b.key && p.id < b.id) || (std::isnan(b.key) && !std::isnan(key))) b = Ranked{key, p.id};
+  }
+  void merge(const Reducer& other) override {
+    const auto& o = static_cast<const Best&>(other);
+    for (std::size_t g = 0; g < best_.size(); ++g) {
+      const Ranked& r = o.best_[g];
+      Ranked& b = best_[g];
+      if (!std::isnan(r.key) && (std::isnan(b.key) || before(r, b))) b = r;
+    }
+  }
+  // Saved as BestK saves a k = 1 state (a list of zero or one entry per group).
+  void write(ByteWriter& w) const override {
+    w.u64(best_.size());
+    for (const Ranked& b : best_) {
+      std::vector<Ranked> one;
+      if (!std::isnan(b.key)) one.push_back(b);
+      write_ranked(w, one);
+    }
+  }
+  void read(ByteReader& r) override {
+    if (r.u64() != best_.size()) ByteReader::fail("group count differs");
+    for (Ranked& b : best_) {
+      std::vector<Ranked> one;
+      read_ranked(r, one);
+      if (one.size() > 1) ByteReader::fail("more entries than k");
+      b = one.empty() ? Ranked{kNaN, 0} : one[0];
+    }
+  }
+  ReductionTable finish() const override {
+    ReductionTable t;
+    for (std::size_t g = 0; g < best_.size(); ++g) {
+      if (std::isnan(best_[g].key)) continue;
+      t.groups.push_back(static_cast<double>(g));
+      t.ids.push_back(static_cast<double>(best_[g].id));
+    }
+    return t;
+  }
+
+ private:
+  GroupIndex groups_;
+  std::int32_t metric_;
+  double sign_;
+  std::vector<Ranked> best_;
+};
+
 // Non-dominated points over 2–3 metrics per group. a dominates b when a ≤ b in every (minimised) key and
 // a < b in one, or the keys are equal and a's id is smaller: a strict order whose minimal set is unique, so
 // the frontier does not depend on the order points arrive in.
@@ -589,9 +647,8 @@ std::unique_ptr<Reducer> make_reducer(const ReducePlan& plan, const std::vector<
     case ReduceKind::Argmin:
     case ReduceKind::Argmax: {
       ReducePlan p = plan;
-      p.k = 1;
       if (plan.kind == ReduceKind::Argmax) p.maximize = {1};
-      return std::make_unique<BestK>(p, std::move(groups), false);
+      return std::make_unique<Best>(p, std::move(groups));
     }
     case ReduceKind::TopK:
       return std::make_unique<BestK>(plan, std::move(groups), false);

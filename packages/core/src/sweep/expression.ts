@@ -3,7 +3,19 @@
  * Parsing is jsep's (a small, well-kept JavaScript expression parser); this file only checks the names and
  * turns the tree into instructions. A string literal compared with a string axis becomes that axis's code.
  */
-import jsep from 'jsep';
+import type jsepType from 'jsep';
+import { lazyRequire } from '../files/lazy-require.js';
+
+type jsep = typeof jsepType;
+// eslint-disable-next-line @typescript-eslint/no-namespace
+declare namespace jsep {
+  type Expression = jsepType.Expression;
+  type Identifier = jsepType.Identifier;
+  type Literal = jsepType.Literal;
+  type UnaryExpression = jsepType.UnaryExpression;
+  type BinaryExpression = jsepType.BinaryExpression;
+}
+const loadJsep = lazyRequire<jsep | { default: jsep }>('jsep');
 
 /** Instruction codes of sweep_filter.hpp (FilterOp). */
 export const enum FilterOp {
@@ -59,7 +71,9 @@ type Node = jsep.Expression;
 export function compileWhere(text: string, variables: ReadonlyMap<string, FilterVariable>): number[] {
   let tree: Node;
   try {
-    tree = jsep(text);
+    const loaded = loadJsep();
+    const parse = (typeof loaded === 'function' ? loaded : loaded.default) as jsep;
+    tree = parse(text);
   } catch (error) {
     throw new Error(`cannot parse "${text}": ${(error as Error).message}`);
   }

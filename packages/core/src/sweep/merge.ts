@@ -72,7 +72,7 @@ export async function mergeSweepResults(dirs: readonly string[], options: MergeO
   let rowCount = 0;
   let rowsTable: PendingTable | undefined;
   if (plan.rows === 'all') {
-    rowsTable = beginTable(format, join(options.out, rowsName));
+    rowsTable = await beginTable(format, join(options.out, rowsName));
     try {
       for (const { dir, manifest } of ordered) {
         if (!manifest.files.rows) continue;

@@ -5,9 +5,14 @@
  *   h800.yaml:7: axes.bytes: "8B..8GB x1": the factor must be > 1
  * Later stages (axis resolution, `where`, reductions) report through the same `SpecSource.fail`.
  */
-import Ajv, { type ErrorObject } from 'ajv';
-import { isMap, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
+import type { ErrorObject, default as AjvClass } from 'ajv';
+import type { Document, LineCounter as LineCounterClass } from 'yaml';
+import { lazyRequire } from '../files/lazy-require.js';
 import schema from '../../schema/sweep.schema.json';
+
+// Loaded on first use: importing @linkcap/core must not pay for a YAML parser and a schema compiler.
+const yaml = lazyRequire<typeof import('yaml')>('yaml');
+const ajv = lazyRequire<{ default: typeof AjvClass }>('ajv');
 import type { SweepSpec } from './spec.js';
 
 export type SpecPath = (string | number)[];
@@ -34,7 +39,7 @@ export class SpecSource {
   constructor(
     readonly file: string,
     private readonly document?: Document,
-    private readonly lines?: LineCounter,
+    private readonly lines?: LineCounterClass,
   ) {}
 
   line(path: SpecPath): number | undefined {
@@ -62,12 +67,12 @@ export function formatPath(path: SpecPath): string {
   return path.map((part, i) => (typeof part === 'number' ? `[${part}]` : i === 0 ? part : `.${part}`)).join('');
 }
 
-let validator: ReturnType<Ajv['compile']> | undefined;
+let validator: ReturnType<AjvClass['compile']> | undefined;
 
 function compiled() {
   if (!validator) {
-    const ajv = new Ajv({ allErrors: true, strict: false });
-    validator = ajv.compile(schema);
+    const Ajv = ajv().default;
+    validator = new Ajv({ allErrors: true, strict: false }).compile(schema);
   }
   return validator;
 }
@@ -132,8 +137,9 @@ function explain(error: ErrorObject): string {
  * otherwise, which also reads JSON).
  */
 export function parseSweepSpec(text: string, file = 'sweep spec'): { spec: SweepSpec; source: SpecSource } {
+  const { LineCounter, parseDocument, isMap } = yaml();
   const lines = new LineCounter();
-  const document = parseDocument(text, { lineCounter: lines, prettyErrors: false });
+  const document = parseDocument(text, { lineCounter: lines, prettyErrors: true });
   const source = new SpecSource(file, document, lines);
   if (document.errors.length > 0) {
     throw new SweepSpecError(
@@ -141,7 +147,7 @@ export function parseSweepSpec(text: string, file = 'sweep spec'): { spec: Sweep
       document.errors.map((error) => ({
         path: '(document)',
         line: error.linePos?.[0]?.line,
-        message: `not valid YAML/JSON: ${error.message.split('\n')[0]}`,
+        message: `not valid YAML/JSON: ${error.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')}`,
       })),
     );
   }
@@ -149,7 +155,6 @@ export function parseSweepSpec(text: string, file = 'sweep spec'): { spec: Sweep
   if (!isMap(document.contents) && !(data !== null && typeof data === 'object' && !Array.isArray(data))) {
     throw new SweepSpecError(file, [{ path: '(document)', line: 1, message: 'must be a mapping with kind, axes, …' }]);
   }
-  void isSeq;
   return { spec: checkSweepSpec(data, source), source };
 }
 

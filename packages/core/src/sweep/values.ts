@@ -65,7 +65,7 @@ function rangeValues(from: number, to: number, how: { factor?: number; step?: nu
     for (let i = 0; i < how.points; i += 1) {
       const t = i / (how.points - 1);
       const v = how.log ? Math.exp(Math.log(from) + t * (Math.log(to) - Math.log(from))) : from + t * (to - from);
-      if (!push(i === how.points - 1 ? to : v)) break;
+      if (!push(i === how.points - 1 ? to : Number(v.toPrecision(15)))) break;
     }
   } else if (how.factor !== undefined) {
     if (!(how.factor > 1)) return `the factor must be > 1 (got ${how.factor})`;

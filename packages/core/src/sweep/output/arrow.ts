@@ -3,7 +3,9 @@
  * are kept until finish() and written as one table of several batches; prefer Parquet for very large row sets.
  */
 import { rmSync, writeFileSync } from 'node:fs';
-import { columnFromArray, columnFromValues, dictionary, float64, int32, tableFromColumns, tableToIPC, utf8, type Column as ArrowColumn } from '@uwdata/flechette';
+import type { Column as ArrowColumn } from '@uwdata/flechette';
+
+type Flechette = typeof import('@uwdata/flechette');
 import type { Column } from '../run.js';
 import { labelsOf, type TableWriter } from './table.js';
 
@@ -11,10 +13,19 @@ export class ArrowTableWriter implements TableWriter {
   private readonly batches: Map<string, ArrowColumn<unknown>>[] = [];
   private names: string[] = [];
 
-  constructor(private readonly path: string) {}
+  constructor(
+    private readonly path: string,
+    private readonly fl: Flechette,
+  ) {}
+
+  /** Loads flechette on first use. */
+  static async create(path: string): Promise<ArrowTableWriter> {
+    return new ArrowTableWriter(path, await import('@uwdata/flechette'));
+  }
 
   write(columns: readonly Column[], length: number): void {
     this.names = columns.map((c) => c.name);
+    const { columnFromArray, columnFromValues, dictionary, float64, int32, utf8 } = this.fl;
     const batch = new Map<string, ArrowColumn<unknown>>();
     for (const c of columns) {
       const data = c.data.subarray(0, length);
@@ -34,7 +45,7 @@ export class ArrowTableWriter implements TableWriter {
       const first = parts[0];
       merged[name] = parts.length === 1 ? first : (new (first.constructor as new (data: unknown[]) => ArrowColumn<unknown>)(parts.flatMap((p) => p.data)));
     }
-    const bytes = tableToIPC(tableFromColumns(merged), { format: 'file' });
+    const bytes = this.fl.tableToIPC(this.fl.tableFromColumns(merged), { format: 'file' });
     writeFileSync(this.path, bytes!);
   }
 

@@ -16,16 +16,16 @@ import { ParquetTableWriter } from './parquet.js';
 import { FORMAT_EXTENSIONS, type TableFormat, type TableWriter } from './table.js';
 import { CsvTableWriter, JsonlTableWriter } from './text.js';
 
-export function createTableWriter(format: TableFormat, path: string): TableWriter {
+export async function createTableWriter(format: TableFormat, path: string): Promise<TableWriter> {
   switch (format) {
     case 'parquet':
-      return new ParquetTableWriter(path);
+      return ParquetTableWriter.create(path);
     case 'csv':
       return new CsvTableWriter(path);
     case 'jsonl':
       return new JsonlTableWriter(path);
     case 'arrow':
-      return new ArrowTableWriter(path);
+      return ArrowTableWriter.create(path);
   }
 }
 
@@ -40,9 +40,15 @@ export interface PendingTable {
   abort(): Promise<void>;
 }
 
-export function beginTable(format: TableFormat, path: string): PendingTable {
+export async function beginTable(format: TableFormat, path: string): Promise<PendingTable> {
   const pending = beginSafeWrite(path);
-  const writer = createTableWriter(format, pending.temporaryPath);
+  let writer: TableWriter;
+  try {
+    writer = await createTableWriter(format, pending.temporaryPath);
+  } catch (error) {
+    await pending.abort();
+    throw error;
+  }
   return {
     writer,
     pending,
@@ -64,7 +70,7 @@ export function beginTable(format: TableFormat, path: string): PendingTable {
 
 /** Writes one whole table to `path` atomically. */
 export async function writeTable(format: TableFormat, path: string, columns: readonly Column[], length: number, metadata: Record<string, string>): Promise<void> {
-  const table = beginTable(format, path);
+  const table = await beginTable(format, path);
   try {
     await table.writer.write(columns, length);
   } catch (error) {
@@ -142,7 +148,7 @@ export async function writeSweepResults(run: SweepRun, options: WriteResultsOpti
   let rowCount = 0;
   try {
     if (run.withRows) {
-      rowsTable = beginTable(format, rowsPath);
+      rowsTable = await beginTable(format, rowsPath);
       for await (const chunk of run) {
         await rowsTable.writer.write(chunk.columns, chunk.length);
         rowColumns = chunk.columns;

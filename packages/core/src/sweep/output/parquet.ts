@@ -8,8 +8,8 @@
  * give the same bytes.
  */
 import { rmSync } from 'node:fs';
-import { ParquetWriter } from 'hyparquet-writer';
-import { fileWriter } from 'hyparquet-writer/src/node.js';
+import type { ParquetWriter } from 'hyparquet-writer';
+import type { fileWriter as FileWriter } from 'hyparquet-writer/src/node.js';
 import type { Column } from '../run.js';
 import { labelsOf, type TableWriter } from './table.js';
 
@@ -36,12 +36,19 @@ export class ParquetTableWriter implements TableWriter {
 
   constructor(
     private readonly path: string,
+    private readonly modules: { ParquetWriter: typeof ParquetWriter; fileWriter: typeof FileWriter },
     private readonly rowGroupRows = ROW_GROUP_ROWS,
   ) {}
 
+  /** Loads hyparquet-writer (on first use only: importing @linkcap/core does not load the writers). */
+  static async create(path: string): Promise<ParquetTableWriter> {
+    const [{ ParquetWriter: Writer }, { fileWriter }] = await Promise.all([import('hyparquet-writer'), import('hyparquet-writer/src/node.js')]);
+    return new ParquetTableWriter(path, { ParquetWriter: Writer, fileWriter });
+  }
+
   write(columns: readonly Column[], length: number): void {
     if (!this.writer) {
-      this.writer = new ParquetWriter({ writer: fileWriter(this.path), schema: schemaOf(columns), codec: 'UNCOMPRESSED', statistics: true, kvMetadata: this.kv, createdBy: 'linkcap (hyparquet-writer)' });
+      this.writer = new this.modules.ParquetWriter({ writer: this.modules.fileWriter(this.path), schema: schemaOf(columns), codec: 'UNCOMPRESSED', statistics: true, kvMetadata: this.kv, createdBy: 'linkcap (hyparquet-writer)' });
       this.staged = columns.map((c) => ({ ...c, data: new (c.data.constructor as new (n: number) => Column['data'])(this.rowGroupRows) }));
     }
     let at = 0;

@@ -6,8 +6,6 @@
 import { createReadStream, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { tableFromIPC } from '@uwdata/flechette';
-import { asyncBufferFromFile, parquetMetadataAsync, parquetRead } from 'hyparquet';
 import { LinkcapInputError } from '../../validate/errors.js';
 import { ColumnType, type PlanColumn } from '../plan.js';
 import { allocateColumn, type Column } from '../run.js';
@@ -52,6 +50,7 @@ function toColumn(spec: PlanColumn, values: ArrayLike<unknown>, length: number):
 }
 
 async function* parquetChunks(path: string, columns: readonly PlanColumn[]): AsyncGenerator<ChunkOfRows> {
+  const { asyncBufferFromFile, parquetMetadataAsync, parquetRead } = await import('hyparquet');
   const file = await asyncBufferFromFile(path);
   const metadata = await parquetMetadataAsync(file);
   let start = 0;
@@ -107,6 +106,7 @@ async function* lineChunks(path: string, columns: readonly PlanColumn[], format:
 }
 
 async function* arrowChunks(path: string, columns: readonly PlanColumn[]): AsyncGenerator<ChunkOfRows> {
+  const { tableFromIPC } = await import('@uwdata/flechette');
   const table = tableFromIPC(readFileSync(path));
   const length = table.numRows;
   yield { length, columns: columns.map((c) => toColumn(c, table.getChild(c.name)?.toArray() ?? [], length)) };
