@@ -87,6 +87,43 @@ function modelInfos(plan: StudyPlan): { models: Map<string, ModelInfo>; modelIdO
   return { models, modelIdOf };
 }
 
+/**
+ * The report folder as one result directory (docs/design/sweep-results.md) for `linkcap view REPORT`: no rows, and
+ * every reduction of every sweep and follow-up under the name "<sweep>.<reduction>", its file inside the folder.
+ */
+function folderManifest(results: Partial<Record<StudySweep, SweepResult>>, createdAt: string): Record<string, unknown> {
+  const reductions: { name: string; kind: string; file: string; by?: string[]; metric?: string }[] = [];
+  const axes = new Map<string, unknown>();
+  const metrics = new Map<string, unknown>();
+  let evaluated = 0;
+  let ok = 0;
+  for (const [name, result] of Object.entries(results)) {
+    if (!result) continue;
+    const m = result.manifest;
+    evaluated += m.points?.evaluated ?? 0;
+    ok += m.points?.ok ?? 0;
+    for (const a of (m.axes as { name: string }[] | undefined) ?? []) if (!axes.has(a.name)) axes.set(a.name, { ...a, values: undefined });
+    for (const x of (m.metrics as { name: string }[] | undefined) ?? []) if (!metrics.has(x.name)) metrics.set(x.name, x);
+    for (const r of m.files.reductions) reductions.push({ ...r, name: `${name}.${r.name}`, file: `sweeps/${name}/${r.file}` });
+    if (result.tables['same-layout']) {
+      reductions.push({ name: `${name}.same-layout`, kind: 'paired-ratio-at-baseline-best', file: `derived/${name}/reductions/same-layout.parquet`, metric: 'stepTimeS' });
+    }
+  }
+  return {
+    format: 'linkcap-sweep/1',
+    kind: 'training',
+    name: 'export-controls study',
+    producer: 'linkcap study export-controls: every reduction of the study, one table each; study.json has the sweeps',
+    complete: true,
+    points: { total: evaluated, evaluated, ok },
+    shard: null,
+    axes: [...axes.values()],
+    metrics: [...metrics.values()],
+    files: { rows: null, reductions },
+    createdAt,
+  };
+}
+
 function write(file: string, text: string): void {
   const temporary = `${file}.${process.pid}.tmp`;
   writeFileSync(temporary, text);
@@ -186,6 +223,7 @@ export async function runExportControlsStudy(options: StudyOptions = {}): Promis
       })),
     };
     write(join(work, 'study.json'), `${JSON.stringify(study, null, 2)}\n`);
+    write(join(work, 'manifest.json'), `${JSON.stringify(folderManifest(results, createdAt), null, 2)}\n`);
 
     // Swap the finished folder into place; an earlier report is removed only after the new one is complete.
     if (existsSync(dir)) {

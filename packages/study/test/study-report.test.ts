@@ -56,6 +56,16 @@ describe('the report folder', () => {
         for (const r of manifest.files.reductions) expect(existsSync(join(study.dir, d, r.file)), r.file).toBe(true);
       }
     }
+    // The folder itself is a result directory for `linkcap view REPORT`: every reduction of the study, inside it.
+    const folder = JSON.parse(readFileSync(join(study.dir, 'manifest.json'), 'utf8'));
+    expect(folder.format).toBe('linkcap-sweep/1');
+    expect(folder.files.rows).toBeNull();
+    expect(folder.files.reductions.map((r: { name: string }) => r.name)).toContain('h800-vs-h100.best');
+    expect(folder.files.reductions.map((r: { name: string }) => r.name)).toContain('link-cap-line.same-layout');
+    for (const r of folder.files.reductions) {
+      expect(r.file.startsWith('..') || r.file.startsWith('/')).toBe(false);
+      expect(existsSync(join(study.dir, r.file)), r.file).toBe(true);
+    }
     // No temporary or half-written file is left behind.
     expect(readdirSync(root)).toEqual(['report']);
     expect(readdirSync(study.dir).some((f) => f.endsWith('.tmp'))).toBe(false);

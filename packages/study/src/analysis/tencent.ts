@@ -7,7 +7,7 @@ import { extra, times } from '../report/format.js';
 import type { ChartSeriesPoint, Section, VerdictKind } from '../report/model.js';
 import { num, one, type Row } from '../results/table.js';
 import { baseVariant, errorNote, labels, modelIds, modelName, numbers, table, type StudyContext } from './context.js';
-import { acrossVariants, inVariant, median, sensitivity, variantsOf, type Variant } from './variants.js';
+import { acrossVariants, inVariant, median, sensitivity, variantsOf, type Variant, type VariantValue } from './variants.js';
 
 const SWEEP = 'tencent';
 
@@ -69,6 +69,24 @@ export function judgePoint(claimed: number, values: number[], band: number, orig
   return claimed - origin >= lo && claimed - origin <= hi ? 'supported' : 'not supported';
 }
 
+/**
+ * The same, variant by variant (each with its values over the cases): supported when every variant's range holds
+ * the claim, not supported when none does, not decided when the variants disagree (the answer then rests on the
+ * overlap or GEMM-efficiency assumption). Also says which variants hold it.
+ */
+export function judgePointByVariant(claimed: number, perVariant: VariantValue<number[]>[], band: number, origin = 1): { verdict: VerdictKind; holding: string[] } {
+  const verdicts = perVariant.map((p) => ({ label: p.label, verdict: judgePoint(claimed, p.value, band, origin) })).filter((v) => v.verdict !== 'not decided');
+  const holding = verdicts.filter((v) => v.verdict === 'supported').map((v) => v.label);
+  if (verdicts.length === 0) return { verdict: 'not decided', holding };
+  if (holding.length === verdicts.length) return { verdict: 'supported', holding };
+  return { verdict: holding.length === 0 ? 'not supported' : 'not decided', holding };
+}
+
+function holdingText(holding: string[], total: number): string {
+  if (holding.length === 0 || holding.length === total) return '';
+  return ` It is within reach only under ${holding.join('; ')}.`;
+}
+
 export function analyseTencent(ctx: StudyContext): Section {
   const base = baseVariant(ctx, SWEEP);
   const variants = variantsOf(table(ctx, SWEEP, 'best'), base);
@@ -82,9 +100,10 @@ export function analyseTencent(ctx: StudyContext): Section {
   const network = sensitivity(perVariant.map((p) => ({ ...p, value: median(bf16(p.value).map((c) => c.network)) })));
   const chip = sensitivity(perVariant.map((p) => ({ ...p, value: median(bf16(p.value).map((c) => c.chip)) })));
   const days = sensitivity(perVariant.map((p) => ({ ...p, value: claim.previousDays / median(bf16(p.value).map((c) => c.ratio)) })));
-  const allRatios = perVariant.flatMap((p) => p.value.map((c) => c.ratio));
   const allNetwork = perVariant.flatMap((p) => p.value.map((c) => c.network));
   const band = ctx.modelError?.training.all.worstAbsError ?? 0.15;
+  const ratioVerdict = judgePointByVariant(claimedRatio, perVariant.map((p) => ({ ...p, value: p.value.map((c) => c.ratio) })), band);
+  const networkVerdict = judgePointByVariant(1 + claim.networkGain, perVariant.map((p) => ({ ...p, value: p.value.map((c) => c.network) })), band);
 
   const chart: ChartSeriesPoint[] = [];
   for (const c of baseCases) {
@@ -156,10 +175,11 @@ export function analyseTencent(ctx: StudyContext): Section {
         verdict: {
           claim: `"11 days … would shorten to 4 days" on the H800 cluster (${times(claimedRatio)})`,
           source: claim.source,
-          verdict: judgePoint(claimedRatio, allRatios, band),
+          verdict: ratioVerdict.verdict,
           because:
             `the model predicts ${times(ratio.base)} with BF16 (${times(ratio.min)}–${times(ratio.max)} across variants; ${times(ratioFp8.base)} with FP8 on the H800), i.e. ${days.base.toFixed(1)} days; ` +
-            `Tencent's figure lies ${judgePoint(claimedRatio, allRatios, band) === 'supported' ? 'inside' : 'outside'} the predicted range with the effect widened by the model's worst training error (±${Math.round(band * 100)}%).`,
+            `a claimed figure counts as consistent when it lies in the range the model gives over the stand-in models, GPU counts and precisions, with the effect widened by the model's worst training error (±${Math.round(band * 100)}%).` +
+            holdingText(ratioVerdict.holding, perVariant.length),
           short: `11 → 4 days (${times(claimedRatio)}): predicted ${times(ratio.base)} [${times(ratio.min)} … ${times(ratio.max)}], ${days.base.toFixed(1)} days`,
           error: errorNote(ctx, ['training', 'collectives']),
         },
@@ -169,8 +189,10 @@ export function analyseTencent(ctx: StudyContext): Section {
         verdict: {
           claim: `3.2 Tb/s instead of 1.6 Tb/s per server gives +${Math.round(claim.networkGain * 100)}%`,
           source: claim.source,
-          verdict: judgePoint(1 + claim.networkGain, allNetwork, band),
-          because: `with each cluster's best layout the faster network is worth ${extra(network.base)} (${extra(network.min)} to ${extra(network.max)} across variants; up to ${extra(Math.max(...allNetwork.filter(Number.isFinite)))} over every case, FP8 included), even with that effect widened by ±${Math.round(band * 100)}%: the best layouts keep most traffic off the NICs.`,
+          verdict: networkVerdict.verdict,
+          because:
+            `with each cluster's best layout the faster network is worth ${extra(network.base)} in the median case (${extra(network.min)} to ${extra(network.max)} across variants; up to ${extra(Math.max(...allNetwork.filter(Number.isFinite)))} over every case, FP8 included), the effect widened by ±${Math.round(band * 100)}% for the model's error: the best layouts keep most traffic off the NICs.` +
+            holdingText(networkVerdict.holding, perVariant.length),
           short: `3.2 vs 1.6 Tb/s gives +${Math.round(claim.networkGain * 100)}%: predicted ${extra(network.base)} [${extra(network.min)} … ${extra(network.max)}]`,
           error: errorNote(ctx, ['training', 'collectives']),
         },
