@@ -60,6 +60,8 @@ export function formatValue(value: number, format: Headline['format']): string {
       return Number.isFinite(value) ? `${Math.round(value)} GB/s` : dash;
     case 'usd':
       return usd(value);
+    case 'count':
+      return count(value, true);
     default:
       return fixed(value);
   }

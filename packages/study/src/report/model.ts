@@ -23,7 +23,7 @@ export interface Verdict {
 export interface Headline {
   id: string;
   label: string;
-  format: 'percent' | 'times' | 'days' | 'number' | 'share' | 'gbps' | 'usd';
+  format: 'percent' | 'times' | 'days' | 'number' | 'count' | 'share' | 'gbps' | 'usd';
   sensitivity: Sensitivity;
 }
 
