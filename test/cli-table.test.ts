@@ -157,3 +157,32 @@ describe('linkcap: every input of issue 8 and the exit-code rule for every comma
     expect(readdirSync(work)).toEqual([]); // nothing written where the command ran
   });
 });
+
+/** Every command and subcommand listed by --help, so that commands added later are held to the rule too. */
+async function listCommands(path: string[] = []): Promise<string[][]> {
+  const help = await runCliAsync([...path, '--help'], { env: { LINKCAP_CATALOG: '' } });
+  const section = help.stdout.split(/^Commands:$/m)[1] ?? '';
+  const names = [...section.matchAll(/^ {2}([a-z][\w-]*)/gm)].map((m) => m[1]).filter((name) => name !== 'help');
+  const nested = await Promise.all(names.map((name) => listCommands([...path, name])));
+  return [...names.map((name) => [...path, name]), ...nested.flat()];
+}
+
+describe('linkcap: the exit-code rule holds for every command --help lists', () => {
+  it('--help exits 0 and an unknown option exits 2 with "unknown option", for each command', async () => {
+    const commands = await listCommands();
+    expect(commands.map((c) => c.join(' '))).toEqual(expect.arrayContaining(['collective', 'train', 'compare', 'chips', 'chips derive', 'controls', 'models']));
+    const results = await Promise.all(
+      commands.map(async (command) => ({
+        command: command.join(' '),
+        help: await runCliAsync([...command, '--help'], { env: { LINKCAP_CATALOG: '' } }),
+        bogus: await runCliAsync([...command, '--no-such-option'], { env: { LINKCAP_CATALOG: '' } }),
+      })),
+    );
+    for (const { command, help, bogus } of results) {
+      expect(help.status, command).toBe(0);
+      expect(help.stdout, command).toMatch(/^Usage: linkcap /);
+      expect(bogus.status, command).toBe(2);
+      expect(bogus.stderr, command).toMatch(/^linkcap: unknown option '--no-such-option'/);
+    }
+  });
+});

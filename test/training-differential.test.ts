@@ -6,6 +6,7 @@
  * first, so a missing addon (or one without the training entry point) fails here rather than silently skipping.
  */
 import {
+  AbortError,
   allocateTrainingOutputs,
   CLUSTER_FIELD_COUNT,
   enumerateLayouts,
@@ -59,6 +60,24 @@ function compare(native: Float64Array, reference: Float64Array, rows: number): {
     }
   }
   return { worst, evaluated };
+}
+
+/** fn throws a RangeError (the native one carries the field too) with exactly this message. */
+function expectRangeError(fn: () => unknown, message: string): void {
+  let thrown: unknown;
+  try {
+    fn();
+  } catch (error) {
+    thrown = error;
+  }
+  expect(thrown).toBeInstanceOf(RangeError);
+  expect((thrown as Error).message).toBe(message);
+}
+
+function shared(rows: Float64Array): Float64Array {
+  const copy = new Float64Array(new SharedArrayBuffer(rows.byteLength));
+  copy.set(rows);
+  return copy;
 }
 
 function sameBits(a: Float64Array, b: Float64Array): boolean {
@@ -133,7 +152,7 @@ describe('native training engine vs TypeScript reference', () => {
   it('checks rows in C++ too, naming the array, row, field and range', () => {
     const b = binding();
     expect(b.trainingFieldCounts).toEqual([22, 8, 23, 25]);
-    expect(b.trainingAbiVersion).toBe(1);
+    expect(b.trainingAbiVersion).toBe(2);
     const batch = randomTrainingBatch(11, 10);
     const out = allocateTrainingOutputs(10);
     const run = (rows: Partial<{ w: Float64Array; c: Float64Array; k: Float64Array; l: Float64Array; o: Float64Array }>) => () =>
@@ -141,26 +160,35 @@ describe('native training engine vs TypeScript reference', () => {
 
     const w = batch.workloads.slice();
     w[22 + 4] = 0; // workloads[1].heads
-    expect(run({ w })).toThrow(new RangeError('workloads[1].heads = 0: must be a whole number from 1 to 100000'));
+    expectRangeError(run({ w }), 'workloads[1].heads = 0: must be a whole number from 1 to 100000');
     // The engine validates shapes and row indices in TypeScript, workload values in C++.
     expect(() => getTrainingEngine('native').evaluate(w, batch.chips, batch.clusters, batch.layouts, out)).toThrow(/workloads\[1\]\.heads = 0/);
     const c = batch.chips.slice();
     c[3] = -1;
-    expect(run({ c })).toThrow(new RangeError('chips[0].memoryBandwidth = -1: must be a finite number > 0'));
+    expectRangeError(run({ c }), 'chips[0].memoryBandwidth = -1: must be a finite number > 0');
     const k = batch.clusters.slice();
     k[CLUSTER_FIELD_COUNT + 2] = 0;
-    expect(run({ k })).toThrow(new RangeError('clusters[1].scaleUpGBps = 0: must be > 0'));
-    const l = batch.layouts.slice();
-    l[3 * LAYOUT_FIELD_COUNT + 2] = 9;
-    expect(run({ l })).toThrow(new RangeError('layouts[3].cluster = 9: must be a row index from 0 to 3'));
-    expect(run({ o: allocateTrainingOutputs(9) })).toThrow(new RangeError('outputs: has 9 rows for 10 layouts'));
+    expectRangeError(run({ k }), 'clusters[1].scaleUpGBps = 0: must be > 0');
+    expectRangeError(run({ o: allocateTrainingOutputs(9) }), 'outputs: has 9 rows for 10 layouts');
     expect(run({ l: batch.layouts.subarray(1) })).toThrow(/layouts: length 229 is not a multiple of the row width 23/);
     expect(() => b.evaluateTraining(new Float32Array(22) as unknown as Float64Array, batch.chips, batch.clusters, batch.layouts, out, 0)).toThrow(
       new TypeError('workloads must be a Float64Array (got Float32Array)'),
     );
     expect(() => b.evaluateTraining(batch.workloads, batch.chips, batch.clusters, batch.layouts, out, 0.5)).toThrow(RangeError);
-    // Nothing was written by the failed calls.
+    // Nothing was written by the failed calls: their tables or shapes were refused before any row ran.
     expect(out.every((x) => x === 0)).toBe(true);
+    // A bad layout row is found where it is read: the rows before it are evaluated, it and the later ones
+    // read "not evaluated" (status 6), in both engines.
+    const l = batch.layouts.slice();
+    l[3 * LAYOUT_FIELD_COUNT + 2] = 9;
+    expectRangeError(run({ l }), 'layouts[3].cluster = 9: must be a row index from 0 to 3');
+    const reference = allocateTrainingOutputs(10);
+    expect(() => getTrainingEngine('reference').evaluate(batch.workloads, batch.chips, batch.clusters, l, reference)).toThrow(
+      'layouts[3].cluster = 9: must be a row index from 0 to 3',
+    );
+    compare(out, reference, 10);
+    expect([0, 1, 2].every((row) => out[row * OUTPUT_FIELD_COUNT] !== 6)).toBe(true);
+    expect([3, 4, 9].every((row) => out[row * OUTPUT_FIELD_COUNT] === 6)).toBe(true);
     // A layout value out of range is a status, as in the TypeScript, not an error.
     const bad = batch.layouts.slice();
     bad[3] = 0; // layouts[0].tp
@@ -174,27 +202,61 @@ describe('native training engine vs TypeScript reference', () => {
     const batch = randomTrainingBatch(5, rows);
     const sync = allocateTrainingOutputs(rows);
     b.evaluateTraining(batch.workloads, batch.chips, batch.clusters, batch.layouts, sync, 0);
-    const out = allocateTrainingOutputs(rows);
+    // The raw entry point needs the rows it reads and writes in place on SharedArrayBuffers.
+    const layouts = shared(batch.layouts);
+    const out = allocateTrainingOutputs(rows, { shared: true });
+    await expect(b.evaluateTrainingAsync(batch.workloads, batch.chips, batch.clusters, batch.layouts, out, 0, undefined, undefined)).rejects.toThrow(
+      /^layouts must be a Float64Array on a SharedArrayBuffer/,
+    );
     const seen: number[] = [];
-    await b.evaluateTrainingAsync(batch.workloads, batch.chips, batch.clusters, batch.layouts, out, 0, undefined, (done, total) => {
+    await b.evaluateTrainingAsync(batch.workloads, batch.chips, batch.clusters, layouts, out, 0, undefined, (done, total) => {
       expect(total).toBe(rows);
       seen.push(done);
     });
     expect(seen[seen.length - 1]).toBe(rows);
     expect(sameBits(out, sync)).toBe(true);
-    const cancelled = new Int32Array([1]);
-    await expect(b.evaluateTrainingAsync(...([batch.workloads, batch.chips, batch.clusters, batch.layouts, out] as Rows), 0, cancelled, undefined)).rejects.toThrow(
+    const cancelled = new Int32Array(new SharedArrayBuffer(4));
+    cancelled[0] = 1;
+    await expect(b.evaluateTrainingAsync(batch.workloads, batch.chips, batch.clusters, layouts, out, 0, cancelled, undefined)).rejects.toThrow(
       'cancelled after 0 of 200000 configurations',
     );
-    const cancel = new Int32Array(1);
-    const pending = b.evaluateTrainingAsync(batch.workloads, batch.chips, batch.clusters, batch.layouts, out, 1, cancel, () => {
+    // Never evaluated: status 6 and NaN, not the previous call's results.
+    expect(out[(rows - 1) * OUTPUT_FIELD_COUNT]).toBe(6);
+    expect(Number.isNaN(out[(rows - 1) * OUTPUT_FIELD_COUNT + 1])).toBe(true);
+    const cancel = new Int32Array(new SharedArrayBuffer(4));
+    const pending = b.evaluateTrainingAsync(batch.workloads, batch.chips, batch.clusters, layouts, out, 1, cancel, () => {
       cancel[0] = 1;
     });
     await expect(pending).rejects.toThrow(/^cancelled after \d+ of 200000 configurations$/);
     const w = batch.workloads.slice();
     w[0] = 0.5;
-    await expect(b.evaluateTrainingAsync(w, batch.chips, batch.clusters, batch.layouts, out, 0, undefined, undefined)).rejects.toThrow(
+    await expect(b.evaluateTrainingAsync(w, batch.chips, batch.clusters, layouts, out, 0, undefined, undefined)).rejects.toThrow(
       'workloads[0].layers = 0.5: must be a whole number from 1 to 100000',
     );
+  });
+
+  it('evaluateAsync gives the synchronous bits in both engines, from shared or ordinary arrays, and aborts alike', async () => {
+    const rows = 3_000;
+    const batch = randomTrainingBatch(9, rows);
+    const tables = [batch.workloads, batch.chips, batch.clusters] as const;
+    const sync = allocateTrainingOutputs(rows);
+    getTrainingEngine('native').evaluate(...tables, batch.layouts, sync);
+    for (const kind of ['native', 'reference'] as const) {
+      for (const sharedMemory of [true, false]) {
+        const layouts = sharedMemory ? shared(batch.layouts) : batch.layouts.slice();
+        const out = allocateTrainingOutputs(rows, { shared: sharedMemory });
+        const seen: number[] = [];
+        await getTrainingEngine(kind).evaluateAsync(...tables, layouts, out, { onProgress: (done) => seen.push(done) });
+        expect(sameBits(out, sync), `${kind}, shared ${sharedMemory}`).toBe(true);
+        expect(seen[seen.length - 1]).toBe(rows);
+      }
+      const controller = new AbortController();
+      controller.abort();
+      const out = allocateTrainingOutputs(rows);
+      const error = await getTrainingEngine(kind).evaluateAsync(...tables, batch.layouts, out, { signal: controller.signal }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(AbortError);
+      expect((error as Error).message).toBe(`cancelled after 0 of ${rows} configurations`);
+      expect(out[0]).toBe(6);
+    }
   });
 });

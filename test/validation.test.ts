@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { computeCollectiveRows, renderCollectiveTable } from './validation/collective-validation.mjs';
 import type { ValidationRow } from './validation/row.js';
+import { computeHeldOut, renderHeldOut } from './validation/calibrate-heldout.mjs';
 
 const rows = computeCollectiveRows() as ValidationRow[];
 
@@ -28,5 +29,22 @@ describe('collective model vs published measurements', () => {
   it('docs/validation.md holds the table the model produces now', () => {
     const page = readFileSync(new URL('../docs/validation.md', import.meta.url), 'utf8');
     expect(page).toContain(renderCollectiveTable(rows));
+  });
+});
+
+describe('linkcap calibrate: fit on one and two nodes, predict four (model-written logs, 3% noise)', () => {
+  const heldOut = computeHeldOut();
+
+  for (const row of heldOut.rows) {
+    it(`${row.op} on 4 × 8 GPUs: median error ≤ 4%, worst ≤ 12%, better than the unfitted preset`, () => {
+      expect(row.fittedMedian).toBeLessThanOrEqual(0.04);
+      expect(row.fittedWorst).toBeLessThanOrEqual(0.12);
+      expect(row.fittedMedian).toBeLessThan(row.presetMedian);
+    });
+  }
+
+  it('docs/validation.md holds the held-out table the fit produces now', () => {
+    const page = readFileSync(new URL('../docs/validation.md', import.meta.url), 'utf8');
+    expect(page).toContain(renderHeldOut(heldOut));
   });
 });

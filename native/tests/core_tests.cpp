@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "batch.hpp"
+#include "cluster_table.hpp"
 #include "collective.hpp"
 #include "format_number.hpp"
 #include "thread_pool.hpp"
@@ -76,7 +77,7 @@ void test_validate_cluster() {
   row[0] = 8;
   row[13] = std::numeric_limits<double>::infinity();
   check(!invalid_argument_message([&] { linkcap::validate_cluster_row(row.data(), 0); }).empty(), "infinite field");
-  check(invalid_argument_message([&] { linkcap::unpack_clusters(row.data(), 13); }) ==
+  check(invalid_argument_message([&] { linkcap::ClusterTable(row.data(), 13); }) ==
             "clusters: length 13 must be a positive multiple of 16 (fields per cluster row)",
         "packed length message");
 }
@@ -100,23 +101,45 @@ struct Columns {
   std::vector<double> up, out;
 };
 
+// Points are checked where they are read: the first bad point's message, every point before it evaluated,
+// it and every later point "not evaluated".
 void test_validate_inputs() {
+  linkcap::ParallelOptions options;
+  options.threads = 1;
+  const auto run = [&](Columns& c) {
+    return invalid_argument_message([&] { linkcap::evaluate_batch(kHgx, linkcap::kClusterFieldCount, c.view(), options); });
+  };
   Columns c(20);
   c.bytes[17] = -1;
-  check(invalid_argument_message([&] { linkcap::validate_inputs(c.view(), 1); }) ==
-            "inputs.bytes[17] = -1: must be a finite number > 0",
-        "bytes message");
-  c.bytes[17] = 1;
+  check(run(c) == "inputs.bytes[17] = -1: must be a finite number of bytes > 0 and ≤ 2^53", "bytes message");
+  check(c.status[16] == 0 && c.status[17] == 3 && c.status[19] == 3 && std::isnan(c.timeS[18]) &&
+            c.outAlgo[19] == linkcap::kAuto,
+        "evaluated before the bad point, not evaluated from it");
+  c.bytes[17] = 9007199254740992.0;  // 2^53: the largest size
   c.cluster[2] = 1;
-  check(invalid_argument_message([&] { linkcap::validate_inputs(c.view(), 1); }) ==
-            "inputs.cluster[2] = 1: must be < 1 (cluster rows)",
-        "cluster message");
+  check(run(c) == "inputs.cluster[2] = 1: must be < 1 (cluster rows)", "cluster message");
   c.cluster[2] = 0;
   c.algo[4] = linkcap::kAutoAll;
   c.proto[5] = 2;
-  check(invalid_argument_message([&] { linkcap::validate_inputs(c.view(), 1); }).empty(), "254 and 2 accepted");
+  check(run(c).empty(), "254, 2 and 2^53 accepted");
+  c.bytes[3] = 9007199254740994.0;
+  check(run(c) == "inputs.bytes[3] = 9007199254740994: must be a finite number of bytes > 0 and ≤ 2^53", "2^53 + 2 refused");
+  c.bytes[3] = 1;
   c.proto[5] = 3;
-  check(!invalid_argument_message([&] { linkcap::validate_inputs(c.view(), 1); }).empty(), "proto 3 refused");
+  check(run(c) == "inputs.proto[5] = 3: must be 0..2 or 255 (auto)", "proto 3 refused");
+  c.proto[5] = 2;
+  c.algo[6] = 8;
+  check(run(c) == "inputs.algo[6] = 8: must be 0..7, 255 (auto, NCCL's algorithms) or 254 (auto over all)",
+        "algo 8 refused");
+  c.algo[6] = linkcap::kAuto;
+  c.op[0] = 7;
+  check(run(c) == "inputs.op[0] = 7: must be 0..6", "op 7 refused");
+  // Messages name points by their place in the whole batch when the columns are a window of it.
+  linkcap::BatchColumns window = c.view();
+  window.firstIndex = 1000;
+  check(invalid_argument_message([&] { linkcap::evaluate_batch(kHgx, linkcap::kClusterFieldCount, window, options); }) ==
+            "inputs.op[1000] = 7: must be 0..6",
+        "firstIndex in messages");
 }
 
 // select_candidate (the unrolled auto loop) must agree with pricing every pair through evaluate_candidate.
@@ -265,7 +288,6 @@ void test_batch_threads_agree() {
 // protocol factor, zero hop latencies, and sizes from the smallest subnormal to DBL_MAX.
 void test_batch_fast_path_matches_evaluate_point() {
   const double tiny = std::numeric_limits<double>::denorm_min();
-  const double huge = std::numeric_limits<double>::max();
   std::vector<double> rows(kHgx, kHgx + linkcap::kClusterFieldCount);
   rows.insert(rows.end(), kMesh, kMesh + linkcap::kClusterFieldCount);
   const double degenerate[linkcap::kClusterFieldCount] = {4, 0, tiny, 0, 1, 1, tiny, 1e300, 0, 0, 1, 4, 1, 0.5, 0, 1};
@@ -273,7 +295,7 @@ void test_batch_fast_path_matches_evaluate_point() {
   const double ring[linkcap::kClusterFieldCount] = {6, 2, 120, 1.5, 0, 0.5, 200, 1e-300, 1e300, 2, 2, 1.5, 1, 1, 1e6, 0};
   rows.insert(rows.end(), ring, ring + linkcap::kClusterFieldCount);
   const std::size_t clusterCount = rows.size() / linkcap::kClusterFieldCount;
-  const double sizes[] = {tiny, 1, 3, 1024, 65536, 1e6, 3e9, 1e300, huge};
+  const double sizes[] = {tiny, 1, 3, 1024, 65536, 1e6, 3e9, 1e15, 9007199254740992.0};
   const std::uint32_t gpus[] = {0, 1, 2, 3, 4, 6, 8, 12, 16, 64, 1024, 4294967295u};
   const std::size_t n = clusterCount * linkcap::kOpCount * std::size(sizes) * std::size(gpus);
   Columns c(n);
@@ -312,17 +334,28 @@ void test_batch_fast_path_matches_evaluate_point() {
   }
   check(same, "batch fast path == evaluate_point, bit for bit");
 
-  // The screen that validates points on the pool reports the same first bad point and writes nothing.
+  // Checked on the pool: the first bad point overall is reported even when a later chunk's worker meets its
+  // own bad point first, and every point from it on reads "not evaluated".
   Columns bad(200000);
-  for (std::size_t k = 0; k < bad.op.size(); ++k) bad.timeS[k] = -7;
   bad.bytes[150001] = -0.0;
   bad.bytes[190000] = std::numeric_limits<double>::quiet_NaN();
   check(invalid_argument_message([&] { linkcap::evaluate_batch(kHgx, linkcap::kClusterFieldCount, bad.view(), options); }) ==
-            "inputs.bytes[150001] = 0: must be a finite number > 0",
-        "first bad point found by the parallel screen");
-  bool untouched = true;
-  for (double t : bad.timeS) untouched = untouched && t == -7;
-  check(untouched, "nothing written when validation fails");
+            "inputs.bytes[150001] = 0: must be a finite number of bytes > 0 and ≤ 2^53",
+        "first bad point found on the pool");
+  bool prefix = true;
+  for (std::size_t k = 0; k < bad.op.size(); ++k) prefix = prefix && (bad.status[k] == 3) == (k >= 150001);
+  check(prefix, "evaluated exactly up to the first bad point");
+
+  // A cancel stops between chunks: [0, completed) evaluated, the rest "not evaluated".
+  Columns cancelled(200000);
+  std::atomic<int> polls{0};
+  linkcap::ParallelOptions cancelling;
+  cancelling.threads = 2;
+  cancelling.cancelled = [&] { return polls.fetch_add(1) >= 3; };
+  const linkcap::ParallelResult result = linkcap::evaluate_batch(kHgx, linkcap::kClusterFieldCount, cancelled.view(), cancelling);
+  bool split = result.cancelled && result.completed < cancelled.op.size();
+  for (std::size_t k = 0; k < cancelled.op.size(); ++k) split = split && (cancelled.status[k] == 3) == (k >= result.completed);
+  check(split, "cancelled: not evaluated from `completed` on");
 }
 
 // ---- training --------------------------------------------------------------------------------------------
@@ -392,16 +425,19 @@ void test_training_validation() {
             "chips[0].gemmEfficiency = 1.5: must be a fraction in (0, 1]",
         "chip message");
 
+  const auto run = [](TrainingRows& rows) {
+    return invalid_argument_message([&] { tr::evaluate_training_batch(rows.view(), {}); });
+  };
   TrainingRows r = training_rows(4);
   r.layouts[2 * tr::kLayoutFieldCount + tr::L::workload] = 2;
-  check(invalid_argument_message([&] { tr::validate_training_batch(r.view()); }) ==
-            "layouts[2].workload = 2: must be a row index from 0 to 1",
-        "row index message");
+  check(run(r) == "layouts[2].workload = 2: must be a row index from 0 to 1", "row index message");
+  check(r.outputs[tr::O::status] != 6 && r.outputs[2 * tr::kOutputFieldCount + tr::O::status] == 6 &&
+            r.outputs[3 * tr::kOutputFieldCount + tr::O::status] == 6 &&
+            std::isnan(r.outputs[3 * tr::kOutputFieldCount + tr::O::stepS]),
+        "rows from the bad one on are not evaluated");
   r = training_rows(4);
   r.outputs.pop_back();
-  check(invalid_argument_message([&] { tr::validate_training_batch(r.view()); }) ==
-            "outputs: length 99 is not a multiple of the row width 25",
-        "outputs length message");
+  check(run(r) == "outputs: length 99 is not a multiple of the row width 25", "outputs length message");
   // A valid layout of 2^25 GPUs is refused; an invalid one is only a status.
   r = training_rows(1);
   double* lay = r.layouts.data();
@@ -410,12 +446,10 @@ void test_training_validation() {
   lay[tr::L::dp] = 16777216;
   lay[tr::L::microbatch] = 1;
   lay[tr::L::globalBatch] = 16777216;
-  check(invalid_argument_message([&] { tr::validate_training_batch(r.view()); }) ==
-            "layouts[0]: tp × cp × dp × pp = 33554432 GPUs: must be at most 16777216 (2^24)",
+  check(run(r) == "layouts[0]: tp × cp × dp × pp = 33554432 GPUs: must be at most 16777216 (2^24)",
         "GPU bound message");
   lay[tr::L::dp] = 16777216 * 2.5;
-  check(invalid_argument_message([&] { tr::validate_training_batch(r.view()); }).empty(), "invalid dp is a status");
-  tr::evaluate_training_batch(r.view(), {});
+  check(run(r).empty(), "invalid dp is a status");
   check(r.outputs[tr::O::status] == 2 && std::isnan(r.outputs[tr::O::stepS]), "invalid dp gives status 2");
 }
 

@@ -10,10 +10,10 @@
 
 namespace {
 
-constexpr int kAbiVersion = 2;
+constexpr int kAbiVersion = 3;
 // Bumped whenever the training rows' meaning, the status or problem codes, or evaluateTraining's contract
 // change; trainingFieldCounts (the row widths) is compared by the TypeScript engine as well.
-constexpr int kTrainingAbiVersion = 1;
+constexpr int kTrainingAbiVersion = 2;
 constexpr int kSweepAbiVersion = 1;
 
 Napi::Value hardware_concurrency(const Napi::CallbackInfo& info) {

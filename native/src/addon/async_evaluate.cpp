@@ -1,10 +1,15 @@
 // evaluateCollectivesAsync: the collective batch on the shared asynchronous worker (async_worker.hpp).
-// Value validation (O(points)) happens on the worker thread, off the JS thread; its errors reject the Promise.
+// The cluster table is copied and validated here, on the JS thread (its errors reject the Promise); the
+// columns must be SharedArrayBuffer views, which stay allocated while the worker holds references to them.
+#include <exception>
+#include <memory>
 #include <utility>
 
 #include "async_worker.hpp"
 #include "batch.hpp"
+#include "cluster_table.hpp"
 #include "columns.hpp"
+#include "errors.hpp"
 #include "evaluate.hpp"
 
 namespace linkcap::addon {
@@ -12,20 +17,24 @@ namespace linkcap::addon {
 Napi::Value evaluate_collectives_async(const Napi::CallbackInfo& info) {
   const Napi::Env env = info.Env();
   return reject_on_error(env, [&]() -> Napi::Value {
-    BatchArgs args = read_batch_args(info);
+    BatchArgs args = read_batch_args(info, Memory::Shared);
     const Napi::Value cancelFlag = read_cancel_flag(info[4]);
     const Napi::Value onProgress = read_on_progress(info[5]);
+    BatchColumns columns = args.columns;
+    columns.firstIndex = read_first_index(info[6]);
+    std::shared_ptr<const ClusterTable> table;
+    try {
+      table = std::make_shared<const ClusterTable>(static_cast<const double*>(args.clusters.data),
+                                                   args.clusters.length);
+    } catch (...) {
+      throw to_js_error(env, std::current_exception());
+    }
     AsyncBatch batch;
-    batch.total = args.columns.length;
+    batch.total = columns.length;
     batch.noun = "points";
     batch.threads = args.threads;
     batch.arrays = std::move(args.arrays);
-    const double* packed = args.packedClusters;
-    const std::size_t packedLength = args.packedLength;
-    const BatchColumns columns = args.columns;
-    batch.run = [packed, packedLength, columns](const ParallelOptions& options) {
-      return evaluate_batch(packed, packedLength, columns, options);
-    };
+    batch.run = [table, columns](const ParallelOptions& options) { return evaluate_batch(*table, columns, options); };
     return queue_async_batch(env, "linkcap:evaluateCollectivesAsync", std::move(batch), cancelFlag, onProgress);
   });
 }

@@ -30,12 +30,12 @@ class EvaluateWorker final : public Napi::AsyncProgressWorker<Progress> {
     // The workers read and write the typed arrays' memory after this call returns: hold a reference to
     // each array (not only to the column objects, whose properties JS could reassign meanwhile) so none
     // can be collected before the Promise settles.
-    for (const Napi::Object& array : args_.arrays) references_.push_back(Napi::Persistent(array));
+    for (napi_value array : args_.arrays) references_.push_back(Napi::Persistent(Napi::Object(env, array)));
     args_.arrays.clear();  // local handles die with this call's handle scope
     if (cancelFlag.IsTypedArray()) {
-      Napi::TypedArrayOf<std::int32_t> flag(env, cancelFlag);
-      cancelFlag_ = flag.Data();
-      references_.push_back(Napi::Persistent(static_cast<Napi::Object>(flag)));
+      const ArrayView flag = read_array(env, cancelFlag, napi_int32_array, "cancelFlag", Memory::Shared);
+      cancelFlag_ = static_cast<std::int32_t*>(flag.data);
+      references_.push_back(Napi::Persistent(cancelFlag.As<Napi::Object>()));
     }
     if (onProgress.IsFunction()) onProgress_ = Napi::Persistent(onProgress.As<Napi::Function>());
     // A Worker thread that is terminated mid-run waits for this work before freeing its memory: stop at the
@@ -113,9 +113,15 @@ class EvaluateWorker final : public Napi::AsyncProgressWorker<Progress> {
       } else if (error_) {
         deferred_.Reject(to_js_error(env, error_).Value());
       } else if (cancelled_) {
-        deferred_.Reject(Napi::Error::New(env, "cancelled after " + std::to_string(completed_) + " of " +
-                                                   std::to_string(args_.total) + " " + args_.noun)
-                             .Value());
+        // An AbortError, as Node's own cancellable APIs reject, that also says how far the run got: items
+        // [0, completed) are evaluated, the others read "not evaluated".
+        Napi::Error error = Napi::Error::New(env, "cancelled after " + std::to_string(completed_) + " of " +
+                                                      std::to_string(args_.total) + " " + args_.noun);
+        error.Set("name", Napi::String::New(env, "AbortError"));
+        error.Set("code", Napi::String::New(env, "ABORT_ERR"));
+        error.Set("completed", Napi::Number::New(env, static_cast<double>(completed_)));
+        error.Set("total", Napi::Number::New(env, static_cast<double>(args_.total)));
+        deferred_.Reject(error.Value());
       } else {
         deferred_.Resolve(env.Undefined());
       }
@@ -190,11 +196,8 @@ class EvaluateWorker final : public Napi::AsyncProgressWorker<Progress> {
 
 Napi::Value read_cancel_flag(const Napi::Value& value) {
   if (value.IsUndefined() || value.IsNull()) return value;
-  if (!value.IsTypedArray() || value.As<Napi::TypedArray>().TypedArrayType() != napi_int32_array ||
-      value.As<Napi::TypedArray>().ElementLength() < 1) {
-    throw Napi::TypeError::New(value.Env(), "cancelFlag must be an Int32Array of length ≥ 1 (got " +
-                                                describe_value(value) + ")");
-  }
+  const ArrayView flag = read_array(value.Env(), value, napi_int32_array, "cancelFlag", Memory::Shared);
+  if (flag.length < 1) throw Napi::TypeError::New(value.Env(), "cancelFlag must have length ≥ 1 (got 0)");
   return value;
 }
 

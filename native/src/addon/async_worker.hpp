@@ -19,15 +19,17 @@ namespace linkcap::addon {
 struct AsyncBatch {
   // Runs (validation included) on the worker thread with the cancel and progress hooks filled in.
   std::function<ParallelResult(const ParallelOptions&)> run;
-  // Every typed array the run reads or writes: referenced until the Promise settles.
-  std::vector<Napi::Object> arrays;
+  // Every typed array the run reads or writes (SharedArrayBuffer views): referenced until the Promise
+  // settles, which keeps their memory allocated.
+  std::vector<napi_value> arrays;
   std::size_t total = 0;  // items, for progress and the "cancelled after N of M <noun>" message
   const char* noun = "points";
   unsigned threads = 0;
 };
 
-// Checks cancelFlag (undefined, null or an Int32Array of length ≥ 1) and onProgress (undefined, null or a
-// function); throws a Napi::TypeError naming the argument otherwise.
+// Checks cancelFlag (undefined, null or an Int32Array of length ≥ 1 on a SharedArrayBuffer: the workers read
+// it while JavaScript runs) and onProgress (undefined, null or a function); throws a Napi::TypeError naming
+// the argument otherwise.
 Napi::Value read_cancel_flag(const Napi::Value& value);
 Napi::Value read_on_progress(const Napi::Value& value);
 

@@ -1,13 +1,12 @@
 #include "columns.hpp"
 
+#include <array>
 #include <cmath>
 #include <cstdint>
-#include <optional>
 
 #include "format_number.hpp"
 
 namespace linkcap::addon {
-namespace {
 
 const char* typed_array_name(napi_typedarray_type type) {
   switch (type) {
@@ -26,34 +25,16 @@ const char* typed_array_name(napi_typedarray_type type) {
   }
 }
 
-template <typename T>
-constexpr napi_typedarray_type typed_array_type_of();
-template <> constexpr napi_typedarray_type typed_array_type_of<std::uint8_t>() { return napi_uint8_array; }
-template <> constexpr napi_typedarray_type typed_array_type_of<std::uint16_t>() { return napi_uint16_array; }
-template <> constexpr napi_typedarray_type typed_array_type_of<std::uint32_t>() { return napi_uint32_array; }
-template <> constexpr napi_typedarray_type typed_array_type_of<double>() { return napi_float64_array; }
+namespace {
 
-// Reads `holder[name]` as a typed array of exactly T's kind (a Uint8ClampedArray is not a Uint8Array, as
-// with instanceof in the TypeScript validator). The first column read fixes the expected length.
-template <typename T>
-T* read_column(Napi::Object holder, const char* label, const char* name, std::optional<std::size_t>& length,
-               BatchArgs& args) {
-  const Napi::Env env = holder.Env();
-  const Napi::Value value = holder.Get(name);
-  const std::string field = std::string(label) + "." + name;
-  constexpr napi_typedarray_type expected = typed_array_type_of<T>();
-  if (!value.IsTypedArray() || value.As<Napi::TypedArray>().TypedArrayType() != expected) {
-    throw Napi::TypeError::New(env, field + " must be a " + typed_array_name(expected) + " (got " +
-                                        describe_value(value) + ")");
-  }
-  Napi::TypedArrayOf<T> array(env, value);
-  if (!length) length = array.ElementLength();
-  if (array.ElementLength() != *length) {
-    throw Napi::TypeError::New(env, field + " has length " + std::to_string(array.ElementLength()) + ", expected " +
-                                        std::to_string(*length));
-  }
-  args.arrays.push_back(array);
-  return array.Data();
+// "a Uint8Array", "an Int32Array".
+std::string with_article(napi_typedarray_type type) {
+  const std::string name = typed_array_name(type);
+  return (name[0] == 'I' ? "an " : "a ") + name;
+}
+
+void check_status(Napi::Env env, napi_status status) {
+  if (status != napi_ok) throw Napi::Error::New(env);
 }
 
 Napi::Object read_holder(const Napi::Value& value, const char* label) {
@@ -64,7 +45,45 @@ Napi::Object read_holder(const Napi::Value& value, const char* label) {
   return value.As<Napi::Object>();
 }
 
+constexpr std::array<const char*, 6> kInputNames = {"op", "bytes", "gpus", "cluster", "algo", "proto"};
+constexpr std::array<napi_typedarray_type, 6> kInputTypes = {napi_uint8_array,  napi_float64_array, napi_uint32_array,
+                                                             napi_uint16_array, napi_uint8_array,   napi_uint8_array};
+constexpr std::array<const char*, 8> kOutputNames = {"status", "timeS", "algbwGBps",    "busbwGBps",
+                                                     "algo",   "proto", "scaleUpBytes", "scaleOutBytes"};
+constexpr std::array<napi_typedarray_type, 8> kOutputTypes = {napi_uint8_array,   napi_float64_array, napi_float64_array,
+                                                              napi_float64_array, napi_uint8_array,   napi_uint8_array,
+                                                              napi_float64_array, napi_float64_array};
+
 }  // namespace
+
+ArrayView read_array(Napi::Env env, napi_value value, napi_typedarray_type type, const std::string& name,
+                     Memory memory) {
+  bool isTypedArray = false;
+  check_status(env, napi_is_typedarray(env, value, &isTypedArray));
+  ArrayView view;
+  view.value = value;
+  napi_value buffer = nullptr;
+  std::size_t offset = 0;
+  if (isTypedArray) {
+    check_status(env, napi_get_typedarray_info(env, value, &view.type, &view.length, &view.data, &buffer, &offset));
+  }
+  if (!isTypedArray || view.type != type) {
+    throw Napi::TypeError::New(env, name + " must be " + with_article(type) + " (got " +
+                                        describe_value(Napi::Value(env, value)) + ")");
+  }
+  // Node-API 8 has no "is a SharedArrayBuffer" test, but napi_is_arraybuffer is false for one: a typed
+  // array's buffer is either an ArrayBuffer or a SharedArrayBuffer.
+  bool isArrayBuffer = true;
+  check_status(env, napi_is_arraybuffer(env, buffer, &isArrayBuffer));
+  view.shared = !isArrayBuffer;
+  if (memory == Memory::Shared && !view.shared) {
+    throw Napi::TypeError::New(env, name + " must be " + with_article(type) +
+                                        " on a SharedArrayBuffer (an asynchronous call outlives its caller, and other "
+                                        "memory can be detached or freed meanwhile; engine.evaluateAsync copies it "
+                                        "through shared windows)");
+  }
+  return view;
+}
 
 unsigned read_threads(const Napi::Value& value) {
   // Absent means all cores, like the engine's default.
@@ -78,6 +97,19 @@ unsigned read_threads(const Napi::Value& value) {
                                                  ": must be a whole number from 0 (all cores) to 1024");
   }
   return static_cast<unsigned>(threads);
+}
+
+std::size_t read_first_index(const Napi::Value& value) {
+  if (value.IsUndefined()) return 0;
+  if (!value.IsNumber()) {
+    throw Napi::TypeError::New(value.Env(), "firstIndex must be a number (got " + describe_value(value) + ")");
+  }
+  const double index = value.As<Napi::Number>().DoubleValue();
+  if (!(index >= 0 && index <= 9007199254740992.0) || std::floor(index) != index) {
+    throw Napi::RangeError::New(value.Env(), "firstIndex = " + format_number(index) +
+                                                 ": must be a whole number from 0 to 2^53");
+  }
+  return static_cast<std::size_t>(index);
 }
 
 std::string describe_value(const Napi::Value& value) {
@@ -108,39 +140,59 @@ std::string describe_value(const Napi::Value& value) {
   }
 }
 
-BatchArgs read_batch_args(const Napi::CallbackInfo& info) {
+BatchArgs read_batch_args(const Napi::CallbackInfo& info, Memory memory) {
   const Napi::Env env = info.Env();
   BatchArgs args;
 
-  const Napi::Value clusters = info[0];
-  if (!clusters.IsTypedArray() || clusters.As<Napi::TypedArray>().TypedArrayType() != napi_float64_array) {
-    throw Napi::TypeError::New(env, "clusters must be a Float64Array (got " + describe_value(clusters) + ")");
-  }
-  Napi::TypedArrayOf<double> packed(env, clusters);
-  args.packedClusters = packed.Data();
-  args.packedLength = packed.ElementLength();
-  args.arrays.push_back(packed);
-
+  // 1. Every property read (may run JavaScript: getters, proxies).
   const Napi::Object inputs = read_holder(info[1], "inputs");
   const Napi::Object outputs = read_holder(info[2], "outputs");
-  std::optional<std::size_t> length;
-  BatchInputs& in = args.columns.in;
-  in.op = read_column<std::uint8_t>(inputs, "inputs", "op", length, args);
-  in.bytes = read_column<double>(inputs, "inputs", "bytes", length, args);
-  in.gpus = read_column<std::uint32_t>(inputs, "inputs", "gpus", length, args);
-  in.cluster = read_column<std::uint16_t>(inputs, "inputs", "cluster", length, args);
-  in.algo = read_column<std::uint8_t>(inputs, "inputs", "algo", length, args);
-  in.proto = read_column<std::uint8_t>(inputs, "inputs", "proto", length, args);
-  BatchOutputs& out = args.columns.out;
-  out.status = read_column<std::uint8_t>(outputs, "outputs", "status", length, args);
-  out.timeS = read_column<double>(outputs, "outputs", "timeS", length, args);
-  out.algbwGBps = read_column<double>(outputs, "outputs", "algbwGBps", length, args);
-  out.busbwGBps = read_column<double>(outputs, "outputs", "busbwGBps", length, args);
-  out.algo = read_column<std::uint8_t>(outputs, "outputs", "algo", length, args);
-  out.proto = read_column<std::uint8_t>(outputs, "outputs", "proto", length, args);
-  out.scaleUpBytes = read_column<double>(outputs, "outputs", "scaleUpBytes", length, args);
-  out.scaleOutBytes = read_column<double>(outputs, "outputs", "scaleOutBytes", length, args);
-  args.columns.length = *length;
+  std::array<napi_value, kInputNames.size()> inputValues;
+  for (std::size_t i = 0; i < kInputNames.size(); ++i) inputValues[i] = inputs.Get(kInputNames[i]);
+  std::array<napi_value, kOutputNames.size()> outputValues;
+  for (std::size_t i = 0; i < kOutputNames.size(); ++i) outputValues[i] = outputs.Get(kOutputNames[i]);
+
+  // 2. The typed arrays' memory (runs no JavaScript; a failed check throws, and then nothing is used).
+  // The cluster rows are copied by the core (or, asynchronously, before the call returns): any Float64Array.
+  args.clusters = read_array(env, info[0], napi_float64_array, "clusters", Memory::Borrowed);
+  args.arrays.push_back(args.clusters.value);
+  std::array<ArrayView, kInputNames.size()> in;
+  std::array<ArrayView, kOutputNames.size()> out;
+  std::size_t length = 0;
+  for (std::size_t i = 0; i < kInputNames.size(); ++i) {
+    in[i] = read_array(env, inputValues[i], kInputTypes[i], std::string("inputs.") + kInputNames[i], memory);
+  }
+  for (std::size_t i = 0; i < kOutputNames.size(); ++i) {
+    out[i] = read_array(env, outputValues[i], kOutputTypes[i], std::string("outputs.") + kOutputNames[i], memory);
+  }
+  length = in[0].length;
+  const auto check_length = [&](const ArrayView& view, const std::string& name) {
+    if (view.length != length) {
+      throw Napi::TypeError::New(env, name + " has length " + std::to_string(view.length) + ", expected " +
+                                          std::to_string(length));
+    }
+    args.arrays.push_back(view.value);
+  };
+  for (std::size_t i = 0; i < kInputNames.size(); ++i) check_length(in[i], std::string("inputs.") + kInputNames[i]);
+  for (std::size_t i = 0; i < kOutputNames.size(); ++i) check_length(out[i], std::string("outputs.") + kOutputNames[i]);
+
+  BatchInputs& columnsIn = args.columns.in;
+  columnsIn.op = static_cast<const std::uint8_t*>(in[0].data);
+  columnsIn.bytes = static_cast<const double*>(in[1].data);
+  columnsIn.gpus = static_cast<const std::uint32_t*>(in[2].data);
+  columnsIn.cluster = static_cast<const std::uint16_t*>(in[3].data);
+  columnsIn.algo = static_cast<const std::uint8_t*>(in[4].data);
+  columnsIn.proto = static_cast<const std::uint8_t*>(in[5].data);
+  BatchOutputs& columnsOut = args.columns.out;
+  columnsOut.status = static_cast<std::uint8_t*>(out[0].data);
+  columnsOut.timeS = static_cast<double*>(out[1].data);
+  columnsOut.algbwGBps = static_cast<double*>(out[2].data);
+  columnsOut.busbwGBps = static_cast<double*>(out[3].data);
+  columnsOut.algo = static_cast<std::uint8_t*>(out[4].data);
+  columnsOut.proto = static_cast<std::uint8_t*>(out[5].data);
+  columnsOut.scaleUpBytes = static_cast<double*>(out[6].data);
+  columnsOut.scaleOutBytes = static_cast<double*>(out[7].data);
+  args.columns.length = length;
 
   args.threads = read_threads(info[3]);
   return args;

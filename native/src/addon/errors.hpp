@@ -1,5 +1,6 @@
-// How failures of the core become JavaScript errors. The core throws std::invalid_argument for a value
-// out of range (a RangeError in JS, like the TypeScript validator's LinkcapInputError) and may throw other
+// How failures of the core become JavaScript errors. The core throws InputError (a std::invalid_argument)
+// for a value out of range: a RangeError in JS with a `field` property, which the TypeScript turns into the
+// LinkcapInputError the reference engine throws. It may throw other
 // std::exceptions (std::bad_alloc...) that become plain Errors. Nothing is allowed to reach Node as a C++
 // exception, which would abort the process.
 #pragma once

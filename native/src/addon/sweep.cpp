@@ -33,20 +33,47 @@ template <> constexpr napi_typedarray_type kind_of<std::int32_t>() { return napi
 template <> constexpr napi_typedarray_type kind_of<std::uint32_t>() { return napi_uint32_array; }
 template <> constexpr napi_typedarray_type kind_of<std::uint8_t>() { return napi_uint8_array; }
 
+// The plan's arrays are copied as they are read (no JavaScript runs between taking a data pointer and the
+// copy), so a getter or Proxy met later cannot free memory the engine still reads (columns.hpp, "Pinning").
 template <typename T>
-Napi::TypedArrayOf<T> typed(const Napi::Value& value, const std::string& name) {
-  if (!value.IsTypedArray() || value.As<Napi::TypedArray>().TypedArrayType() != kind_of<T>()) {
-    type_error(value.Env(), name + " has the wrong type (got " + describe_value(value) + ")");
-  }
-  return Napi::TypedArrayOf<T>(value.Env(), value);
+struct Owned {
+  std::vector<T> values;
+  bool present = false;
+  const T* data() const { return values.data(); }
+  std::size_t size() const { return values.size(); }
+  T operator[](std::size_t i) const { return values[i]; }
+};
+
+template <typename T>
+Owned<T> typed(const Napi::Value& value, const std::string& name) {
+  const ArrayView view = read_array(value.Env(), value, kind_of<T>(), name, Memory::Borrowed);
+  Owned<T> out;
+  const T* data = static_cast<const T*>(view.data);
+  out.values.assign(data, data + view.length);
+  out.present = true;
+  return out;
 }
 
 template <typename T>
-Napi::TypedArrayOf<T> optional_typed(const Napi::Object& o, const char* key, const std::string& name) {
+Owned<T> optional_typed(const Napi::Object& o, const char* key, const std::string& name) {
   const Napi::Value v = o.Get(key);
-  if (v.IsUndefined() || v.IsNull()) return Napi::TypedArrayOf<T>();
+  if (v.IsUndefined() || v.IsNull()) return Owned<T>();
   return typed<T>(v, name + "." + key);
 }
+
+// Storage the SweepPlan's pointers refer to until the engine has copied them.
+struct PlanStorage {
+  std::vector<std::vector<double>> doubles;
+  std::vector<std::vector<std::uint32_t>> words;
+  const double* keep(Owned<double> a) {
+    doubles.push_back(std::move(a.values));
+    return doubles.back().data();
+  }
+  const std::uint32_t* keep(Owned<std::uint32_t> a) {
+    words.push_back(std::move(a.values));
+    return words.back().data();
+  }
+};
 
 double number(const Napi::Object& o, const char* key, const std::string& name, double fallback) {
   const Napi::Value v = o.Get(key);
@@ -70,7 +97,7 @@ std::vector<std::int32_t> int_list(const Napi::Object& o, const char* key, const
 }
 
 // The plan object → SweepPlan (borrowing the typed arrays: the engine copies them before this returns).
-sweep::SweepPlan read_plan(const Napi::Value& value) {
+sweep::SweepPlan read_plan(const Napi::Value& value, PlanStorage& storage) {
   const Napi::Env env = value.Env();
   if (!value.IsObject()) type_error(env, "plan must be an object");
   const Napi::Object o = value.As<Napi::Object>();
@@ -83,59 +110,57 @@ sweep::SweepPlan read_plan(const Napi::Value& value) {
     const std::string name = "plan.axes[" + std::to_string(i) + "]";
     if (!axes.Get(i).IsObject()) type_error(env, name + " must be an object");
     const Napi::Object a = axes.Get(i).As<Napi::Object>();
-    const auto values = typed<double>(a.Get("values"), name + ".values");
+    auto values = typed<double>(a.Get("values"), name + ".values");
     sweep::AxisPlan axis;
-    axis.length = static_cast<std::uint32_t>(values.ElementLength());
-    axis.values = values.Data();
+    axis.length = static_cast<std::uint32_t>(values.size());
+    axis.values = storage.keep(std::move(values));
     axis.target = static_cast<sweep::Target>(static_cast<std::int32_t>(number(a, "target", name, 0)));
     const double target = number(a, "target", name, 0);
     if (!(target >= 0 && target <= 9)) throw Napi::RangeError::New(env, name + ".target must be 0..9");
     axis.arg = static_cast<std::int64_t>(number(a, "arg", name, 0));
     plan.axes.push_back(axis);
   }
-  const auto clusters = typed<double>(o.Get("clusters"), "plan.clusters");
-  plan.clusters = clusters.Data();
-  plan.clustersLength = clusters.ElementLength();
+  auto clusters = typed<double>(o.Get("clusters"), "plan.clusters");
+  plan.clustersLength = clusters.size();
+  plan.clusters = storage.keep(std::move(clusters));
   if (plan.kind == sweep::Kind::Training) {
-    const auto workloads = typed<double>(o.Get("workloads"), "plan.workloads");
-    const auto chips = typed<double>(o.Get("chips"), "plan.chips");
-    const auto base = typed<double>(o.Get("baseLayout"), "plan.baseLayout");
-    const auto batch = typed<double>(o.Get("workloadBatch"), "plan.workloadBatch");
-    const auto price = optional_typed<double>(o, "clusterPrice", "plan");
-    plan.workloads = workloads.Data();
-    plan.workloadsLength = workloads.ElementLength();
-    plan.chips = chips.Data();
-    plan.chipsLength = chips.ElementLength();
-    if (base.ElementLength() != training::kLayoutFieldCount) type_error(env, "plan.baseLayout must hold one layout row");
-    plan.baseLayout = base.Data();
-    if (batch.ElementLength() * training::kWorkloadFieldCount != workloads.ElementLength()) {
+    auto workloads = typed<double>(o.Get("workloads"), "plan.workloads");
+    auto chips = typed<double>(o.Get("chips"), "plan.chips");
+    auto base = typed<double>(o.Get("baseLayout"), "plan.baseLayout");
+    auto batch = typed<double>(o.Get("workloadBatch"), "plan.workloadBatch");
+    auto price = optional_typed<double>(o, "clusterPrice", "plan");
+    plan.workloadsLength = workloads.size();
+    plan.chipsLength = chips.size();
+    if (base.size() != training::kLayoutFieldCount) type_error(env, "plan.baseLayout must hold one layout row");
+    if (batch.size() * training::kWorkloadFieldCount != workloads.size()) {
       type_error(env, "plan.workloadBatch must hold one value per workload row");
     }
-    plan.workloadBatch = batch.Data();
-    if (!price.IsEmpty()) {
-      if (price.ElementLength() * kClusterFieldCount != clusters.ElementLength()) type_error(env, "plan.clusterPrice must hold one value per cluster row");
-      plan.clusterPrice = price.Data();
-    }
+    if (price.present && price.size() * kClusterFieldCount != plan.clustersLength) type_error(env, "plan.clusterPrice must hold one value per cluster row");
+    plan.workloads = storage.keep(std::move(workloads));
+    plan.chips = storage.keep(std::move(chips));
+    plan.baseLayout = storage.keep(std::move(base));
+    plan.workloadBatch = storage.keep(std::move(batch));
+    if (price.present) plan.clusterPrice = storage.keep(std::move(price));
     plan.tokens = number(o, "tokens", "plan", 0);
     const Napi::Value layouts = o.Get("layouts");
     if (!layouts.IsUndefined() && !layouts.IsNull()) {
       if (!layouts.IsObject()) type_error(env, "plan.layouts must be an object");
       const Napi::Object l = layouts.As<Napi::Object>();
-      const auto fields = typed<std::int32_t>(l.Get("fields"), "plan.layouts.fields");
-      const auto table = typed<double>(l.Get("table"), "plan.layouts.table");
-      const auto offsets = typed<std::uint32_t>(l.Get("listOffsets"), "plan.layouts.listOffsets");
-      const auto strides = typed<double>(l.Get("contextStrides"), "plan.layouts.contextStrides");
+      auto fields = typed<std::int32_t>(l.Get("fields"), "plan.layouts.fields");
+      auto table = typed<double>(l.Get("table"), "plan.layouts.table");
+      auto offsets = typed<std::uint32_t>(l.Get("listOffsets"), "plan.layouts.listOffsets");
+      auto strides = typed<double>(l.Get("contextStrides"), "plan.layouts.contextStrides");
       plan.hasLayoutLists = true;
-      plan.layouts.fields.assign(fields.Data(), fields.Data() + fields.ElementLength());
-      if (fields.ElementLength() == 0 || table.ElementLength() % fields.ElementLength() != 0) {
+      plan.layouts.fields = fields.values;
+      if (fields.size() == 0 || table.size() % fields.size() != 0) {
         type_error(env, "plan.layouts.table must hold whole entries of plan.layouts.fields");
       }
-      if (offsets.ElementLength() < 2 || offsets.ElementLength() % 2) type_error(env, "plan.layouts.listOffsets needs a (start, count) pair per context");
-      plan.layouts.table = table.Data();
-      plan.layouts.entries = table.ElementLength() / fields.ElementLength();
-      plan.layouts.listOffsets = offsets.Data();
-      plan.layouts.contexts = offsets.ElementLength() / 2;
-      for (std::size_t i = 0; i < strides.ElementLength(); ++i) {
+      if (offsets.size() < 2 || offsets.size() % 2) type_error(env, "plan.layouts.listOffsets needs a (start, count) pair per context");
+      plan.layouts.entries = table.size() / fields.size();
+      plan.layouts.contexts = offsets.size() / 2;
+      plan.layouts.table = storage.keep(std::move(table));
+      plan.layouts.listOffsets = storage.keep(std::move(offsets));
+      for (std::size_t i = 0; i < strides.size(); ++i) {
         const double s = strides[i];
         if (!(s >= 0 && s < 9007199254740992.0 && std::floor(s) == s)) throw Napi::RangeError::New(env, "plan.layouts.contextStrides must be whole numbers ≥ 0");
         plan.layouts.contextStrides.push_back(static_cast<std::uint64_t>(s));
@@ -143,17 +168,17 @@ sweep::SweepPlan read_plan(const Napi::Value& value) {
     }
   }
   const auto filter = optional_typed<double>(o, "filter", "plan");
-  if (!filter.IsEmpty()) {
-    if (filter.ElementLength() % 2) type_error(env, "plan.filter must hold (op, arg) pairs");
-    for (std::size_t i = 0; i + 1 < filter.ElementLength(); i += 2) {
+  if (filter.present) {
+    if (filter.size() % 2) type_error(env, "plan.filter must hold (op, arg) pairs");
+    for (std::size_t i = 0; i + 1 < filter.size(); i += 2) {
       const double op = filter[i];
       if (!(op >= 0 && op <= 17 && std::floor(op) == op)) throw Napi::RangeError::New(env, "plan.filter[" + std::to_string(i) + "]: unknown instruction");
       plan.filter.push_back({static_cast<sweep::FilterOp>(static_cast<int>(op)), filter[i + 1]});
     }
   }
   const auto columns = typed<std::int32_t>(o.Get("columns"), "plan.columns");
-  if (columns.ElementLength() % 3) type_error(env, "plan.columns must hold (source, arg, type) triples");
-  for (std::size_t i = 0; i < columns.ElementLength(); i += 3) {
+  if (columns.size() % 3) type_error(env, "plan.columns must hold (source, arg, type) triples");
+  for (std::size_t i = 0; i < columns.size(); i += 3) {
     const std::int32_t source = columns[i];
     const std::int32_t type = columns[i + 2];
     if (source < 0 || source > 4 || type < 0 || type > 3) throw Napi::RangeError::New(env, "plan.columns[" + std::to_string(i / 3) + "]: unknown source or type");
@@ -221,7 +246,8 @@ class SweepEngine : public Napi::ObjectWrap<SweepEngine> {
   }
 
   explicit SweepEngine(const Napi::CallbackInfo& info) : Napi::ObjectWrap<SweepEngine>(info) {
-    const sweep::SweepPlan plan = read_plan(info[0]);
+    PlanStorage storage;
+    const sweep::SweepPlan plan = read_plan(info[0], storage);
     try {
       engine_ = std::make_shared<sweep::Engine>(plan);
     } catch (...) {
@@ -260,27 +286,36 @@ class SweepEngine : public Napi::ObjectWrap<SweepEngine> {
   }
 
   // Column buffers: an array of typed arrays, one per plan column, of the column's type, each ≥ capacity.
-  sweep::RowBuffers read_buffers(const Napi::Value& value, std::size_t capacity, std::vector<Napi::Object>& keep) const {
+  // Column buffers: an array of typed arrays, one per plan column, of the column's type. Every element is read
+  // first (a getter or Proxy may run JavaScript), then the data pointers are taken (no JavaScript runs after).
+  // Asynchronous windows need SharedArrayBuffer views (Memory::Shared), which cannot be freed while they run.
+  std::vector<napi_value> read_buffer_values(const Napi::Value& value) const {
     const Napi::Env env = value.Env();
     if (!value.IsArray()) type_error(env, "columns must be an array of typed arrays");
     const Napi::Array a = value.As<Napi::Array>();
     const auto& plan = engine_->columns();
     if (a.Length() != plan.size()) type_error(env, "columns: expected " + std::to_string(plan.size()) + " buffers");
+    std::vector<napi_value> values;
+    for (std::uint32_t i = 0; i < a.Length(); ++i) values.push_back(a.Get(i));
+    return values;
+  }
+
+  sweep::RowBuffers view_buffers(Napi::Env env, const std::vector<napi_value>& values, std::size_t capacity, Memory memory) const {
+    const auto& plan = engine_->columns();
     sweep::RowBuffers rows;
     rows.capacity = capacity;
-    for (std::uint32_t i = 0; i < a.Length(); ++i) {
+    for (std::size_t i = 0; i < values.size(); ++i) {
       const std::string name = "columns[" + std::to_string(i) + "]";
-      const Napi::Value v = a.Get(i);
-      std::size_t length = 0;
-      void* data = nullptr;
+      napi_typedarray_type type = napi_float64_array;
       switch (plan[i].type) {
-        case ColumnType::F64: { auto t = typed<double>(v, name); length = t.ElementLength(); data = t.Data(); keep.push_back(t); break; }
-        case ColumnType::I32: { auto t = typed<std::int32_t>(v, name); length = t.ElementLength(); data = t.Data(); keep.push_back(t); break; }
-        case ColumnType::U32: { auto t = typed<std::uint32_t>(v, name); length = t.ElementLength(); data = t.Data(); keep.push_back(t); break; }
-        case ColumnType::U8: { auto t = typed<std::uint8_t>(v, name); length = t.ElementLength(); data = t.Data(); keep.push_back(t); break; }
+        case ColumnType::F64: type = napi_float64_array; break;
+        case ColumnType::I32: type = napi_int32_array; break;
+        case ColumnType::U32: type = napi_uint32_array; break;
+        case ColumnType::U8: type = napi_uint8_array; break;
       }
-      if (length < capacity) type_error(env, name + " holds " + std::to_string(length) + " elements, the window needs " + std::to_string(capacity));
-      rows.columns.push_back(data);
+      const ArrayView view = read_array(env, values[i], type, name, memory);
+      if (view.length < capacity) type_error(env, name + " holds " + std::to_string(view.length) + " elements, the window needs " + std::to_string(capacity));
+      rows.columns.push_back(view.data);
     }
     return rows;
   }
@@ -289,27 +324,28 @@ class SweepEngine : public Napi::ObjectWrap<SweepEngine> {
     std::uint64_t begin = 0, end = 0;
     bool withRows = false;
     sweep::RowBuffers rows;
-    std::vector<Napi::Object> arrays;
+    std::vector<napi_value> arrays;
     unsigned threads = 0;
   };
 
-  WindowArgs read_window(const Napi::CallbackInfo& info) const {
+  WindowArgs read_window(const Napi::CallbackInfo& info, Memory memory) const {
     WindowArgs w;
     w.begin = static_cast<std::uint64_t>(to_index(info[0], "begin"));
     w.end = static_cast<std::uint64_t>(to_index(info[1], "end"));
     if (w.end < w.begin) throw Napi::RangeError::New(info.Env(), "end must be ≥ begin");
+    w.threads = read_threads(info[3]);
     if (!info[2].IsNull() && !info[2].IsUndefined()) {
       w.withRows = true;
+      w.arrays = read_buffer_values(info[2]);
       const std::uint64_t need = engine_->slots(w.begin, std::min(w.end, engine_->outer_count()));
-      w.rows = read_buffers(info[2], static_cast<std::size_t>(need), w.arrays);
+      w.rows = view_buffers(info.Env(), w.arrays, static_cast<std::size_t>(need), memory);
     }
-    w.threads = read_threads(info[3]);
     return w;
   }
 
   Napi::Value run_window(const Napi::CallbackInfo& info) {
     not_busy(info.Env());
-    WindowArgs w = read_window(info);
+    WindowArgs w = read_window(info, Memory::Borrowed);
     ParallelOptions options;
     options.threads = w.threads;
     try {
@@ -325,15 +361,15 @@ class SweepEngine : public Napi::ObjectWrap<SweepEngine> {
     const Napi::Env env = info.Env();
     return reject_on_error(env, [&]() -> Napi::Value {
       not_busy(env);
-      auto w = std::make_shared<WindowArgs>(read_window(info));
       const Napi::Value cancelFlag = read_cancel_flag(info[4]);
       const Napi::Value onProgress = read_on_progress(info[5]);
+      auto w = std::make_shared<WindowArgs>(read_window(info, Memory::Shared));
       AsyncBatch batch;
       batch.total = static_cast<std::size_t>(std::min(w->end, engine_->outer_count()) - std::min(w->begin, w->end));
       batch.noun = "outer points";
       batch.threads = w->threads;
       batch.arrays = w->arrays;
-      batch.arrays.push_back(Value());  // keep this object (and its engine) alive
+      batch.arrays.push_back(static_cast<napi_value>(Value()));  // keep this object (and its engine) alive
       busy_->store(true);
       auto engine = engine_;
       auto busy = busy_;
@@ -419,9 +455,8 @@ class SweepEngine : public Napi::ObjectWrap<SweepEngine> {
 
   Napi::Value load_state(const Napi::CallbackInfo& info) {
     not_busy(info.Env());
-    const auto bytes = typed<std::uint8_t>(info[0], "state");
-    // Copy first: the caller's buffer may be shared or changed while the core reads it.
-    const std::vector<std::uint8_t> copy(bytes.Data(), bytes.Data() + bytes.ElementLength());
+    // Copied as it is read: the caller's buffer may be shared or changed while the core reads it.
+    const std::vector<std::uint8_t> copy = typed<std::uint8_t>(info[0], "state").values;
     try {
       engine_->load_state(copy.data(), copy.size());
     } catch (...) {
@@ -432,10 +467,9 @@ class SweepEngine : public Napi::ObjectWrap<SweepEngine> {
 
   Napi::Value describe(const Napi::CallbackInfo& info) {
     not_busy(info.Env());
-    const auto ids = typed<double>(info[0], "ids");
-    const std::vector<double> copy(ids.Data(), ids.Data() + ids.ElementLength());
-    std::vector<Napi::Object> keep;
-    sweep::RowBuffers rows = read_buffers(info[1], copy.size(), keep);
+    const std::vector<double> copy = typed<double>(info[0], "ids").values;
+    const std::vector<napi_value> values = read_buffer_values(info[1]);
+    sweep::RowBuffers rows = view_buffers(info.Env(), values, copy.size(), Memory::Borrowed);
     try {
       engine_->describe(copy.data(), copy.size(), rows);
     } catch (...) {
@@ -447,8 +481,7 @@ class SweepEngine : public Napi::ObjectWrap<SweepEngine> {
   Napi::Value group_digits(const Napi::CallbackInfo& info) {
     const Napi::Env env = info.Env();
     const auto reduction = static_cast<std::size_t>(to_index(info[0], "reduction"));
-    const auto groups = typed<double>(info[1], "groups");
-    const std::vector<double> copy(groups.Data(), groups.Data() + groups.ElementLength());
+    const std::vector<double> copy = typed<double>(info[1], "groups").values;
     std::vector<Napi::Uint32Array> columns;
     try {
       for (std::size_t i = 0; i < copy.size(); ++i) {

@@ -1,7 +1,11 @@
 // evaluateTraining(workloads, chips, clusters, layouts, outputs, threads) and
-// evaluateTrainingAsync(…, threads, cancelFlag, onProgress): the training-step batch (src/core/training_*).
-// Every argument is a Float64Array of packed rows; types are checked here (TypeError), values by the core
-// (RangeError naming the array, row, field and range) before any worker starts.
+// evaluateTrainingAsync(…, threads, cancelFlag, onProgress, firstIndex): the training-step batch
+// (src/core/training_*). Every argument is a Float64Array of packed rows; types are checked here (TypeError),
+// values by the core (RangeError naming the array, row, field and range). The workload, chip and cluster
+// tables are copied by the core (asynchronously: before the call returns); the layouts and outputs are read
+// and written in place, so an asynchronous call needs them on a SharedArrayBuffer (columns.hpp).
+#include <exception>
+#include <memory>
 #include <string>
 #include <utility>
 
@@ -11,6 +15,7 @@
 #include "evaluate.hpp"
 #include "training_batch.hpp"
 #include "training_fields.hpp"
+#include "training_validate.hpp"
 
 namespace linkcap::addon {
 namespace {
@@ -18,28 +23,26 @@ namespace {
 struct TrainingArgs {
   training::TrainingBatch batch;
   unsigned threads = 0;
-  std::vector<Napi::Object> arrays;
+  std::vector<napi_value> arrays;
 };
 
-const double* read_rows(const Napi::Value& value, const char* name, std::size_t& length, TrainingArgs& args) {
-  if (!value.IsTypedArray() || value.As<Napi::TypedArray>().TypedArrayType() != napi_float64_array) {
-    throw Napi::TypeError::New(value.Env(), std::string(name) + " must be a Float64Array (got " +
-                                                describe_value(value) + ")");
-  }
-  Napi::TypedArrayOf<double> array(value.Env(), value);
-  length = array.ElementLength();
-  args.arrays.push_back(array);
-  return array.Data();
+const double* read_rows(const Napi::CallbackInfo& info, std::size_t index, const char* name, Memory memory,
+                        std::size_t& length, TrainingArgs& args) {
+  const ArrayView view = read_array(info.Env(), info[index], napi_float64_array, name, memory);
+  length = view.length;
+  args.arrays.push_back(view.value);
+  return static_cast<const double*>(view.data);
 }
 
-TrainingArgs read_training_args(const Napi::CallbackInfo& info) {
+// No property is read here, so no JavaScript runs between taking the pointers and using them.
+TrainingArgs read_training_args(const Napi::CallbackInfo& info, Memory memory) {
   TrainingArgs args;
   training::TrainingBatch& b = args.batch;
-  b.workloads = read_rows(info[0], "workloads", b.workloadsLength, args);
-  b.chips = read_rows(info[1], "chips", b.chipsLength, args);
-  b.clusters = read_rows(info[2], "clusters", b.clustersLength, args);
-  b.layouts = read_rows(info[3], "layouts", b.layoutsLength, args);
-  b.outputs = const_cast<double*>(read_rows(info[4], "outputs", b.outputsLength, args));
+  b.workloads = read_rows(info, 0, "workloads", Memory::Borrowed, b.workloadsLength, args);
+  b.chips = read_rows(info, 1, "chips", Memory::Borrowed, b.chipsLength, args);
+  b.clusters = read_rows(info, 2, "clusters", Memory::Borrowed, b.clustersLength, args);
+  b.layouts = read_rows(info, 3, "layouts", memory, b.layoutsLength, args);
+  b.outputs = const_cast<double*>(read_rows(info, 4, "outputs", memory, b.outputsLength, args));
   args.threads = read_threads(info[5]);
   return args;
 }
@@ -48,7 +51,7 @@ TrainingArgs read_training_args(const Napi::CallbackInfo& info) {
 
 Napi::Value evaluate_training(const Napi::CallbackInfo& info) {
   const Napi::Env env = info.Env();
-  const TrainingArgs args = read_training_args(info);
+  const TrainingArgs args = read_training_args(info, Memory::Borrowed);
   ParallelOptions options;
   options.threads = args.threads;
   try {
@@ -62,17 +65,29 @@ Napi::Value evaluate_training(const Napi::CallbackInfo& info) {
 Napi::Value evaluate_training_async(const Napi::CallbackInfo& info) {
   const Napi::Env env = info.Env();
   return reject_on_error(env, [&]() -> Napi::Value {
-    TrainingArgs args = read_training_args(info);
+    TrainingArgs args = read_training_args(info, Memory::Shared);
     const Napi::Value cancelFlag = read_cancel_flag(info[6]);
     const Napi::Value onProgress = read_on_progress(info[7]);
+    training::TrainingBatch rows = args.batch;
+    rows.firstIndex = read_first_index(info[8]);
+    std::shared_ptr<const training::TrainingTables> tables;
+    try {
+      tables = std::make_shared<const training::TrainingTables>(training::copy_training_tables(rows));
+    } catch (...) {
+      throw to_js_error(env, std::current_exception());
+    }
+    // The tables are ours now: the worker must not read the caller's copies.
+    rows.workloads = nullptr;
+    rows.chips = nullptr;
+    rows.clusters = nullptr;
     AsyncBatch batch;
-    // Whole layout rows; a ragged array is reported by the validation, on the worker thread.
-    batch.total = args.batch.layoutsLength / training::kLayoutFieldCount;
+    batch.total = tables->layoutRows;
     batch.noun = "configurations";
     batch.threads = args.threads;
     batch.arrays = std::move(args.arrays);
-    const training::TrainingBatch rows = args.batch;
-    batch.run = [rows](const ParallelOptions& options) { return training::evaluate_training_batch(rows, options); };
+    batch.run = [tables, rows](const ParallelOptions& options) {
+      return training::evaluate_training_batch(*tables, rows, options);
+    };
     return queue_async_batch(env, "linkcap:evaluateTrainingAsync", std::move(batch), cancelFlag, onProgress);
   });
 }

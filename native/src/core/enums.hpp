@@ -49,6 +49,7 @@ enum class PointStatus : std::uint8_t {
   Ok = 0,
   BadGpuCount = 1,          // not divisible by the domain size, or under 2
   NoEligibleAlgorithm = 2,  // e.g. a forced algorithm the cluster cannot run
+  NotEvaluated = 3,         // the call stopped (cancelled, or an invalid point) before reaching this point
 };
 
 }  // namespace linkcap

@@ -1,7 +1,9 @@
 #include "selection_plan.hpp"
 
-#include <atomic>
+#include "cluster_table.hpp"
+
 #include <cmath>
+#include <cstring>
 #include <memory>
 
 namespace linkcap::plan {
@@ -82,21 +84,22 @@ void build_plan(GroupPlan& plan, const PreparedCluster& cluster, std::uint64_t k
   fill_single<A(Algo::InNetwork)>(plan.singles[1], c, p, op);
 }
 
-std::uint64_t next_generation() {
-  static std::atomic<std::uint64_t> counter{0};
-  return counter.fetch_add(1, std::memory_order_relaxed) + 1;
-}
-
-PlanCache& PlanCache::for_thread(std::uint64_t generation) {
+PlanCache& PlanCache::for_thread(const ClusterTable& table) {
   thread_local std::unique_ptr<PlanCache> cache;
   if (!cache) {
     cache = std::make_unique<PlanCache>();
     cache->plans_ = std::make_unique<GroupPlan[]>(std::size_t{1} << kBits);
-    cache->generation_ = 0;  // next_generation() never returns 0: the keys are emptied below
-  }
-  if (cache->generation_ != generation) {
     for (std::size_t i = 0; i < (std::size_t{1} << kBits); ++i) cache->plans_[i].key = kEmptyKey;
-    cache->generation_ = generation;
+  }
+  if (cache->generation_ != table.generation()) {
+    // Bit-identical, not ==: -0 and +0 compare equal but can give other doubles.
+    const std::vector<double>& rows = table.rows();
+    if (cache->rows_.size() != rows.size() ||
+        std::memcmp(cache->rows_.data(), rows.data(), rows.size() * sizeof(double)) != 0) {
+      for (std::size_t i = 0; i < (std::size_t{1} << kBits); ++i) cache->plans_[i].key = kEmptyKey;
+      cache->rows_ = table.rows();
+    }
+    cache->generation_ = table.generation();
   }
   return *cache;
 }

@@ -20,9 +20,14 @@
 #include <cstdint>
 #include <limits>
 #include <memory>
+#include <vector>
 
 #include "collective.hpp"
 #include "collective_terms.hpp"
+
+namespace linkcap {
+class ClusterTable;
+}
 
 namespace linkcap::plan {
 
@@ -104,15 +109,14 @@ inline std::uint64_t plan_key(std::uint16_t cluster, Op op, std::uint32_t gpus) 
 // Fills `plan` for the key's cluster row, op and GPU count.
 void build_plan(GroupPlan& plan, const PreparedCluster& cluster, std::uint64_t key, Op op, std::uint32_t gpus);
 
-// A unique id per batch, so that a thread's cache never serves plans built on another batch's cluster rows.
-std::uint64_t next_generation();
-
 class PlanCache {
  public:
   static constexpr unsigned kBits = 9;  // 512 plans of 448 bytes: 224 KiB per thread
 
-  // This thread's cache, emptied if it last served another batch. Allocates the first time only.
-  static PlanCache& for_thread(std::uint64_t generation);
+  // This thread's cache, valid for `table`: kept while the cluster rows are bit-identical to those its plans
+  // were built on (a sweep streams many calls over the same rows; a one-point call must not rebuild), emptied
+  // when they change. Allocates the first time only.
+  static PlanCache& for_thread(const ClusterTable& table);
 
   const GroupPlan& get(const PreparedCluster* clusters, std::uint16_t cluster, Op op, std::uint32_t gpus) {
     const std::uint64_t key = plan_key(cluster, op, gpus);
@@ -124,7 +128,8 @@ class PlanCache {
 
  private:
   std::unique_ptr<GroupPlan[]> plans_;
-  std::uint64_t generation_ = 0;
+  std::vector<double> rows_;     // the packed cluster rows the plans were built on
+  std::uint64_t generation_ = 0;  // the table that last used this cache
 };
 
 // --- per point ------------------------------------------------------------------------------------------

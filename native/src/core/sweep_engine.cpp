@@ -6,6 +6,7 @@
 #include <limits>
 #include <stdexcept>
 
+#include "cluster_table.hpp"
 #include "format_number.hpp"
 #include "selection_plan.hpp"
 #include "sweep_filter.hpp"
@@ -58,8 +59,8 @@ void add_totals(Totals& into, const Totals& from) {
 struct Engine::Impl {
   const Engine* engine = nullptr;
   const SweepPlan* plan = nullptr;
-  std::vector<PreparedCluster> prepared;
-  std::uint64_t planGeneration = 0;
+  std::unique_ptr<ClusterTable> clusterTable;  // the validated, prepared cluster rows (shared with the batch path)
+  const PreparedCluster* prepared = nullptr;
   training::PricingTable pricing;
   // Axes by role.
   int opAxis = -1, gpusAxis = -1, bytesAxis = -1, algoAxis = -1, protoAxis = -1;
@@ -166,7 +167,7 @@ struct Engine::Impl {
     const auto gpus = static_cast<std::uint32_t>(value(p.digits, gpusAxis));
     const auto algo = algoAxis < 0 ? kAuto : static_cast<std::uint8_t>(value(p.digits, algoAxis));
     const auto proto = protoAxis < 0 ? kAuto : static_cast<std::uint8_t>(value(p.digits, protoAxis));
-    price_collective(cache.get(prepared.data(), cluster, op, gpus), cluster, op, value(p.digits, bytesAxis), algo, proto, p);
+    price_collective(cache.get(prepared, cluster, op, gpus), cluster, op, value(p.digits, bytesAxis), algo, proto, p);
   }
 
   // The collective model on a placed group (the plan of select_auto, or select_candidate when forced), as
@@ -306,7 +307,7 @@ struct Engine::Impl {
     Point scratch;
     explicit Worker(const Impl& i) : impl(i) {
       if (impl.plan->kind == Kind::Collective) {
-        planCache = &plan::PlanCache::for_thread(impl.planGeneration);
+        planCache = &plan::PlanCache::for_thread(*impl.clusterTable);
       } else {
         pricingCache = &training::thread_pricing_cache(impl.pricing);
       }
@@ -376,7 +377,7 @@ struct Engine::Impl {
       const auto gpus = static_cast<std::uint32_t>(value(p.digits, gpusAxis));
       const auto algo = algoAxis < 0 ? kAuto : static_cast<std::uint8_t>(value(p.digits, algoAxis));
       const auto proto = protoAxis < 0 ? kAuto : static_cast<std::uint8_t>(value(p.digits, protoAxis));
-      const plan::GroupPlan group = worker.planCache->get(prepared.data(), cluster, op, gpus);
+      const plan::GroupPlan group = worker.planCache->get(prepared, cluster, op, gpus);
       for (; outer < runEnd; ++outer) {
         p.id = outer;
         price_collective(group, cluster, op, bytes[p.digits[last]], algo, proto, p);
@@ -548,16 +549,16 @@ Engine::Engine(const SweepPlan& input) : plan_(input), impl_(std::make_unique<Im
     for (const auto& [axis, stride] : axes) m += (lengths_[axis] - 1) * stride;
     return m;
   };
-  clusters_ = copy_of(input.clusters, input.clustersLength);
-  const std::vector<ClusterParams> rows = unpack_clusters(clusters_.data(), clusters_.size());
-  if (max_row(im.clusterAxes) >= rows.size()) bad("axes: the cluster axes index past the " + std::to_string(rows.size()) + " cluster rows");
-  for (const ClusterParams& row : rows) im.prepared.push_back(prepare_cluster(row));
+  im.clusterTable = std::make_unique<ClusterTable>(input.clusters, input.clustersLength);
+  clusters_ = im.clusterTable->rows();
+  im.prepared = im.clusterTable->prepared();
+  const std::size_t clusterCount = im.clusterTable->size();
+  if (max_row(im.clusterAxes) >= clusterCount) bad("axes: the cluster axes index past the " + std::to_string(clusterCount) + " cluster rows");
   plan_.clusters = clusters_.data();
 
   if (plan_.kind == Kind::Collective) {
     if (im.opAxis < 0 || im.gpusAxis < 0 || im.bytesAxis < 0) bad("axes: a collective sweep needs op, gpus and bytes axes");
-    if (rows.size() > 65536) bad("clusters: at most 65536 cluster rows");
-    im.planGeneration = plan::next_generation();
+
   } else {
     workloads_ = copy_of(input.workloads, input.workloadsLength);
     chips_ = copy_of(input.chips, input.chipsLength);
@@ -575,10 +576,10 @@ Engine::Engine(const SweepPlan& input) : plan_(input), impl_(std::make_unique<Im
     baseLayout_ = copy_of(input.baseLayout, training::kLayoutFieldCount);
     if (!input.workloadBatch) bad("workloadBatch: required for a training sweep");
     workloadBatch_ = copy_of(input.workloadBatch, nw);
-    clusterPrice_ = input.clusterPrice ? copy_of(input.clusterPrice, rows.size()) : std::vector<double>(rows.size(), kNaN);
-    im.pricing.clusters = im.prepared.data();
+    clusterPrice_ = input.clusterPrice ? copy_of(input.clusterPrice, clusterCount) : std::vector<double>(clusterCount, kNaN);
+    im.pricing.clusters = im.prepared;
     im.pricing.packedRows = clusters_.data();
-    im.pricing.rowCount = rows.size();
+    im.pricing.rowCount = clusterCount;
     im.pricing.generation = training::next_pricing_generation();
     if (plan_.hasLayoutLists) {
       LayoutLists& lists = plan_.layouts;

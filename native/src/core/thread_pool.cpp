@@ -146,8 +146,13 @@ Pool& pool() {
 }  // namespace
 
 unsigned hardware_threads() {
-  const unsigned n = std::thread::hardware_concurrency();
-  return n == 0 ? 1 : n;
+  // std::thread::hardware_concurrency() reads /sys on Linux (two files, ~8 µs): once per process, not per
+  // call. The CPUs a process may use rarely change while it runs; a restart picks up a change.
+  static const unsigned count = [] {
+    const unsigned n = std::thread::hardware_concurrency();
+    return n == 0 ? 1u : n;
+  }();
+  return count;
 }
 
 ParallelResult parallel_for(std::size_t count, std::size_t chunk,

@@ -20,13 +20,15 @@ struct ParallelOptions {
 };
 
 struct ParallelResult {
-  std::size_t completed = 0;  // items whose chunk ran to the end
+  // Items whose chunk ran to the end. Chunks are claimed in order and a claimed chunk always runs to its end,
+  // so after a cancel these are exactly the items [0, completed).
+  std::size_t completed = 0;
   bool cancelled = false;     // true when `cancelled` stopped the run before every item was done
 };
 
 inline constexpr unsigned kMaxThreads = 256;
 
-// Threads a request for 0 uses: std::thread::hardware_concurrency(), at least 1.
+// Threads a request for 0 uses: std::thread::hardware_concurrency(), at least 1, read once per process.
 unsigned hardware_threads();
 
 // Runs fn(begin, end) over [0, count) in chunks of `chunk` items on up to options.threads threads and blocks

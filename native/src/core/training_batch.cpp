@@ -1,10 +1,14 @@
 #include "training_batch.hpp"
 
+#include <algorithm>
+#include <atomic>
 #include <cstdint>
-#include <vector>
+#include <limits>
+#include <mutex>
 
 #include "collective.hpp"
 #include "memory_advice.hpp"
+#include "read_once.hpp"
 #include "training_fields.hpp"
 #include "training_pricing.hpp"
 #include "training_step.hpp"
@@ -13,42 +17,98 @@
 namespace linkcap::training {
 namespace {
 
-// Evaluates layout rows [begin, end). The rows are validated; may throw only std::bad_alloc (the first call
-// on a thread allocates its pricing memo).
-void evaluate_rows(const TrainingBatch& batch, const PricingTable& table, std::size_t begin, std::size_t end) {
-  PricingCache& cache = thread_pricing_cache(table);
+// The first bad layout row any worker met, with the copy it checked (the caller's row may hold other values
+// by now).
+class FirstBadRow {
+ public:
+  bool found() const { return found_.load(std::memory_order_relaxed); }
+
+  void record(std::size_t row, const double* lay) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (found_.load(std::memory_order_relaxed) && row >= row_) return;
+    row_ = row;
+    std::copy(lay, lay + kLayoutFieldCount, layout_);
+    found_.store(true, std::memory_order_relaxed);
+  }
+
+  std::size_t row() const { return row_; }
+  const double* layout() const { return layout_; }
+
+ private:
+  std::atomic<bool> found_{false};
+  std::mutex mutex_;
+  std::size_t row_ = 0;
+  double layout_[kLayoutFieldCount] = {};
+};
+
+// Evaluates layout rows [begin, end), each from the worker's own checked copy. Returns `end`, or the first
+// row that failed its check (recorded in `bad`). May throw only std::bad_alloc (the first call on a thread
+// allocates its pricing memo).
+std::size_t evaluate_rows(const TrainingBatch& batch, const TrainingTables& tables, const PricingTable& pricing,
+                          std::size_t begin, std::size_t end, FirstBadRow& bad) {
+  PricingCache& cache = thread_pricing_cache(pricing);
+  double lay[kLayoutFieldCount];
   for (std::size_t row = begin; row < end; ++row) {
-    const double* lay = batch.layouts + row * kLayoutFieldCount;
+    copy_once(lay, batch.layouts + row * kLayoutFieldCount, kLayoutFieldCount);
+    if (!layout_row_ok(lay, tables)) [[unlikely]] {
+      bad.record(row, lay);
+      return row;
+    }
     const auto workload = static_cast<std::size_t>(lay[L::workload]);
     const auto chip = static_cast<std::size_t>(lay[L::chip]);
     const auto cluster = static_cast<std::uint32_t>(lay[L::cluster]);
-    Pricer pricer(table, cache, cluster);
-    evaluate_training_row(batch.workloads + workload * kWorkloadFieldCount, batch.chips + chip * kChipFieldCount, lay,
-                          pricer, batch.outputs + row * kOutputFieldCount);
+    Pricer pricer(pricing, cache, cluster);
+    evaluate_training_row(tables.workload(workload), tables.chip(chip), lay, pricer,
+                          batch.outputs + row * kOutputFieldCount);
   }
+  return end;
 }
 
 }  // namespace
 
-ParallelResult evaluate_training_batch(const TrainingBatch& batch, const ParallelOptions& options) {
-  // All validation runs here, before any worker starts.
-  const std::size_t rows = validate_training_batch(batch, options.threads);
-  const std::size_t clusterRows = batch.clustersLength / kClusterFieldCount;
-  std::vector<PreparedCluster> clusters;
-  clusters.reserve(clusterRows);
-  for (std::size_t i = 0; i < clusterRows; ++i) {
-    clusters.push_back(prepare_cluster(unpack_cluster(batch.clusters + i * kClusterFieldCount)));
+void fill_training_not_evaluated(double* outputs, std::size_t begin, std::size_t end) noexcept {
+  if (begin >= end) return;
+  std::fill(outputs + begin * kOutputFieldCount, outputs + end * kOutputFieldCount,
+            std::numeric_limits<double>::quiet_NaN());
+  for (std::size_t row = begin; row < end; ++row) {
+    outputs[row * kOutputFieldCount + O::status] = static_cast<double>(TrainingStatus::NotEvaluated);
   }
-  PricingTable table;
-  table.clusters = clusters.data();
-  table.packedRows = batch.clusters;
-  table.rowCount = clusterRows;
-  table.generation = next_pricing_generation();
+}
+
+ParallelResult evaluate_training_batch(const TrainingBatch& batch, const ParallelOptions& options) {
+  return evaluate_training_batch(copy_training_tables(batch), batch, options);
+}
+
+ParallelResult evaluate_training_batch(const TrainingTables& tables, const TrainingBatch& batch,
+                                       const ParallelOptions& options) {
+  const std::size_t rows = tables.layoutRows;
+  PricingTable pricing;
+  pricing.clusters = tables.prepared.data();
+  pricing.packedRows = tables.clusters.data();
+  pricing.rowCount = tables.clusterRows;
+  pricing.generation = next_pricing_generation();
   // 200 bytes per configuration: a million-row output is 200 MB of pages the workers touch first.
   advise_huge_pages(batch.outputs, batch.outputsLength * sizeof(double));
-  return parallel_for(
+
+  // As in the collective batch: a bad row stops the run like a cancel, and since chunks are claimed in order
+  // and run to their end (or their own first bad row), the lowest row recorded is the batch's first bad row.
+  FirstBadRow firstBad;
+  ParallelOptions run;
+  run.threads = options.threads;
+  run.progress = options.progress;
+  run.cancelled = [&firstBad, &options] { return firstBad.found() || (options.cancelled && options.cancelled()); };
+  const ParallelResult result = parallel_for(
       rows, kTrainingChunkRows,
-      [&batch, &table](std::size_t begin, std::size_t end) { evaluate_rows(batch, table, begin, end); }, options);
+      [&batch, &tables, &pricing, &firstBad](std::size_t begin, std::size_t end) {
+        evaluate_rows(batch, tables, pricing, begin, end, firstBad);
+      },
+      run);
+  if (firstBad.found()) {
+    fill_training_not_evaluated(batch.outputs, firstBad.row(), rows);
+    throw_layout_row_error(firstBad.layout(), batch.firstIndex + firstBad.row(), tables);
+  }
+  if (result.cancelled) fill_training_not_evaluated(batch.outputs, result.completed, rows);
+  return result;
 }
 
 }  // namespace linkcap::training

@@ -122,6 +122,7 @@ enum class TrainingStatus : unsigned {
   Unplaceable = 3,
   NoCollective = 4,
   NoFp8 = 5,
+  NotEvaluated = 6,  // the call stopped (cancelled, or an invalid row) before reaching this configuration
 };
 
 // Field names in row order, for validation messages; the spelling of WORKLOAD_FIELDS / CHIP_FIELDS / LAYOUT_FIELDS.

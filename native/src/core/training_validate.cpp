@@ -1,16 +1,14 @@
 #include "training_validate.hpp"
 
-#include <atomic>
 #include <cmath>
-#include <stdexcept>
 #include <string>
 
 #include "cluster_params.hpp"
 #include "format_number.hpp"
-#include "training_fields.hpp"
+#include "input_error.hpp"
+#include "read_once.hpp"
 #include "training_layout.hpp"
 #include "training_math.hpp"
-#include "thread_pool.hpp"
 #include "validate_cluster.hpp"
 
 namespace linkcap::training {
@@ -18,14 +16,13 @@ namespace {
 
 [[noreturn]] void bad_field(const char* array, std::size_t index, const char* field, double value,
                             const std::string& range) {
-  throw std::invalid_argument(std::string(array) + "[" + std::to_string(index) + "]." + field + " = " +
-                              format_number(value) + ": " + range);
+  throw_out_of_range(std::string(array) + "[" + std::to_string(index) + "]." + field, format_number(value), range);
 }
 
 std::size_t rows_of(const char* name, std::size_t length, std::size_t width) {
   if (length % width != 0) {
-    throw std::invalid_argument(std::string(name) + ": length " + std::to_string(length) +
-                                " is not a multiple of the row width " + std::to_string(width));
+    throw InputError(name, std::string(name) + ": length " + std::to_string(length) +
+                               " is not a multiple of the row width " + std::to_string(width));
   }
   return length / width;
 }
@@ -61,31 +58,12 @@ inline bool index_ok(double v, std::size_t count) {
 inline double layout_gpus(const double* lay) { return lay[L::tp] * lay[L::cp] * lay[L::dp] * lay[L::pp]; }
 
 // Whether a valid layout of this row exceeds kMaxTrainingGpus (row indices already checked).
-bool too_many_gpus(const TrainingBatch& batch, const double* lay) {
+bool too_many_gpus(const double* lay, const TrainingTables& tables) {
   if (!(layout_gpus(lay) > kMaxTrainingGpus)) return false;
   const auto w = static_cast<std::size_t>(lay[L::workload]);
   const auto c = static_cast<std::size_t>(lay[L::chip]);
   // A layout that breaks a rule is reported as its status; only a valid one this large is refused.
-  return layout_problem(batch.workloads + w * kWorkloadFieldCount, batch.chips + c * kChipFieldCount, lay) ==
-         Problem::None;
-}
-
-inline bool layout_row_ok(const TrainingBatch& batch, std::size_t row, std::size_t nw, std::size_t nc, std::size_t nk) {
-  const double* lay = batch.layouts + row * kLayoutFieldCount;
-  return index_ok(lay[L::workload], nw) && index_ok(lay[L::chip], nc) && index_ok(lay[L::cluster], nk) &&
-         !too_many_gpus(batch, lay);
-}
-
-// Throws the message for the first problem of a layout row that layout_row_ok refused.
-void check_layout_row(const TrainingBatch& batch, std::size_t row, std::size_t nw, std::size_t nc, std::size_t nk) {
-  const double* lay = batch.layouts + row * kLayoutFieldCount;
-  row_index(lay, row, L::workload, nw);
-  row_index(lay, row, L::chip, nc);
-  row_index(lay, row, L::cluster, nk);
-  if (too_many_gpus(batch, lay)) {
-    throw std::invalid_argument("layouts[" + std::to_string(row) + "]: tp × cp × dp × pp = " +
-                                format_number(layout_gpus(lay)) + " GPUs: must be at most 16777216 (2^24)");
-  }
+  return layout_problem(tables.workload(w), tables.chip(c), lay) == Problem::None;
 }
 
 }  // namespace
@@ -145,38 +123,46 @@ void validate_chip_row(const double* c, std::size_t i) {
   }
 }
 
-std::size_t validate_training_batch(const TrainingBatch& batch, unsigned threads) {
-  const std::size_t nw = rows_of("workloads", batch.workloadsLength, kWorkloadFieldCount);
-  const std::size_t nc = rows_of("chips", batch.chipsLength, kChipFieldCount);
-  const std::size_t nk = rows_of("clusters", batch.clustersLength, kClusterFieldCount);
-  const std::size_t n = rows_of("layouts", batch.layoutsLength, kLayoutFieldCount);
-  const std::size_t no = rows_of("outputs", batch.outputsLength, kOutputFieldCount);
-  if (no != n) {
-    throw std::invalid_argument("outputs: has " + std::to_string(no) + " rows for " + std::to_string(n) + " layouts");
+TrainingTables copy_training_tables(const TrainingBatch& batch) {
+  TrainingTables t;
+  t.workloadRows = rows_of("workloads", batch.workloadsLength, kWorkloadFieldCount);
+  t.chipRows = rows_of("chips", batch.chipsLength, kChipFieldCount);
+  t.clusterRows = rows_of("clusters", batch.clustersLength, kClusterFieldCount);
+  t.layoutRows = rows_of("layouts", batch.layoutsLength, kLayoutFieldCount);
+  const std::size_t outputRows = rows_of("outputs", batch.outputsLength, kOutputFieldCount);
+  if (outputRows != t.layoutRows) {
+    throw InputError("outputs", "outputs: has " + std::to_string(outputRows) + " rows for " +
+                                    std::to_string(t.layoutRows) + " layouts");
   }
-  for (std::size_t i = 0; i < nw; ++i) validate_workload_row(batch.workloads + i * kWorkloadFieldCount, i);
-  for (std::size_t i = 0; i < nc; ++i) validate_chip_row(batch.chips + i * kChipFieldCount, i);
-  for (std::size_t i = 0; i < nk; ++i) validate_cluster_row(batch.clusters + i * kClusterFieldCount, i);
-  // The layout rows are the bulk of the batch (184 bytes each, a pass over memory): scan them on the pool
-  // with a cheap predicate, then word the first bad row (the lowest index, as a sequential scan would).
-  std::atomic<std::size_t> firstBad{n};
-  ParallelOptions scan;
-  scan.threads = threads;
-  parallel_for(
-      n, 65536,
-      [&](std::size_t begin, std::size_t end) {
-        for (std::size_t row = begin; row < end; ++row) {
-          if (!layout_row_ok(batch, row, nw, nc, nk)) {
-            std::size_t seen = firstBad.load(std::memory_order_relaxed);
-            while (row < seen && !firstBad.compare_exchange_weak(seen, row, std::memory_order_relaxed)) {
-            }
-            return;
-          }
-        }
-      },
-      scan);
-  if (firstBad.load() < n) check_layout_row(batch, firstBad.load(), nw, nc, nk);
-  return n;
+  t.workloads.resize(batch.workloadsLength);
+  copy_once(t.workloads.data(), batch.workloads, batch.workloadsLength);
+  t.chips.resize(batch.chipsLength);
+  copy_once(t.chips.data(), batch.chips, batch.chipsLength);
+  t.clusters.resize(batch.clustersLength);
+  copy_once(t.clusters.data(), batch.clusters, batch.clustersLength);
+  for (std::size_t i = 0; i < t.workloadRows; ++i) validate_workload_row(t.workload(i), i);
+  for (std::size_t i = 0; i < t.chipRows; ++i) validate_chip_row(t.chip(i), i);
+  t.prepared.reserve(t.clusterRows);
+  for (std::size_t i = 0; i < t.clusterRows; ++i) {
+    const double* row = t.clusters.data() + i * kClusterFieldCount;
+    validate_cluster_row(row, i);
+    t.prepared.push_back(prepare_cluster(unpack_cluster(row)));
+  }
+  return t;
+}
+
+bool layout_row_ok(const double* lay, const TrainingTables& tables) {
+  return index_ok(lay[L::workload], tables.workloadRows) && index_ok(lay[L::chip], tables.chipRows) &&
+         index_ok(lay[L::cluster], tables.clusterRows) && !too_many_gpus(lay, tables);
+}
+
+void throw_layout_row_error(const double* lay, std::size_t row, const TrainingTables& tables) {
+  row_index(lay, row, L::workload, tables.workloadRows);
+  row_index(lay, row, L::chip, tables.chipRows);
+  row_index(lay, row, L::cluster, tables.clusterRows);
+  throw InputError("layouts[" + std::to_string(row) + "]",
+                   "layouts[" + std::to_string(row) + "]: tp × cp × dp × pp = " + format_number(layout_gpus(lay)) +
+                       " GPUs: must be at most 16777216 (2^24)");
 }
 
 }  // namespace linkcap::training

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "format_number.hpp"
+#include "input_error.hpp"
 
 namespace linkcap {
 namespace {
@@ -50,8 +51,6 @@ constexpr Rule kRules[kClusterFieldCount] = {
     kFlag,                                                  // cudaGraph
 };
 
-constexpr std::size_t kMaxClusterRows = 65536;
-
 }  // namespace
 
 void validate_cluster_row(const double* row, std::size_t row_index) {
@@ -59,29 +58,10 @@ void validate_cluster_row(const double* row, std::size_t row_index) {
     const double value = row[field];
     const Rule& rule = kRules[field];
     if (!std::isfinite(value) || !rule.check(value)) {
-      throw std::invalid_argument("clusters[" + std::to_string(row_index) + "]." + kClusterFieldNames[field] + " = " +
-                                  format_number(value) + ": " + rule.range);
+      throw_out_of_range("clusters[" + std::to_string(row_index) + "]." + kClusterFieldNames[field],
+                         format_number(value), rule.range);
     }
   }
-}
-
-std::vector<ClusterParams> unpack_clusters(const double* packed, std::size_t length) {
-  if (length == 0 || length % kClusterFieldCount != 0) {
-    throw std::invalid_argument("clusters: length " + std::to_string(length) + " must be a positive multiple of " +
-                                std::to_string(kClusterFieldCount) + " (fields per cluster row)");
-  }
-  const std::size_t count = length / kClusterFieldCount;
-  if (count > kMaxClusterRows) {
-    throw std::invalid_argument("clusters: " + std::to_string(count) + " rows: at most " +
-                                std::to_string(kMaxClusterRows) + " (cluster indices are Uint16)");
-  }
-  std::vector<ClusterParams> clusters;
-  clusters.reserve(count);
-  for (std::size_t row = 0; row < count; ++row) {
-    validate_cluster_row(packed + row * kClusterFieldCount, row);
-    clusters.push_back(unpack_cluster(packed + row * kClusterFieldCount));
-  }
-  return clusters;
 }
 
 }  // namespace linkcap

@@ -7,20 +7,33 @@ export { CLUSTER_FIELDS, CLUSTER_FIELD_COUNT, packClusters, unpackCluster, type 
 export {
   allocateInputColumns,
   allocateOutputColumns,
+  isSharedColumn,
+  sharedMemoryAvailable,
   INPUT_COLUMN_NAMES,
   OUTPUT_COLUMN_NAMES,
+  MAX_BYTES,
+  type AllocateOptions,
   type CollectiveInputColumns,
   type CollectiveOutputColumns,
 } from './model/columns.js';
 export { evaluatePoint, evaluateCandidate, selectCandidate, placeGpus, placeRanks, busBandwidthFactor, emptyResult, type PointResult, type Placement } from './model/collective.js';
-export { evaluateBatchReference } from './model/batch-reference.js';
+export { evaluateBatchReference, fillNotEvaluated } from './model/batch-reference.js';
 export { ineligibilityReason } from './model/eligibility.js';
-export { getEngine, nativeAvailable, type CollectiveEngine, type EngineKind, type EnginePreference } from './engine/engine.js';
+export {
+  getEngine,
+  nativeAvailable,
+  type CollectiveEngine,
+  type EngineKind,
+  type EnginePreference,
+  type EvaluateOptions,
+  type EvaluateAsyncOptions,
+} from './engine/engine.js';
+export { AbortError } from './engine/abort.js';
 export { loadNativeBinding, NativeLoadError } from './engine/loader.js';
 export type { NativeBinding } from './engine/binding.js';
 export { LinkcapInputError } from './validate/errors.js';
 export { validateClusterParams } from './validate/cluster-params.js';
-export { validateBatch } from './validate/columns.js';
+export { validateBatch, checkBatchShapes } from './validate/columns.js';
 export type { ClusterInput, ClusterLike } from './api/cluster-input.js';
 export {
   predictCollective,
@@ -34,4 +47,27 @@ export * from './training/index.js';
 export * from './catalog/index.js';
 export * from './controls/index.js';
 export * from './sweep/index.js';
+export {
+  parseNcclTestsLog,
+  NcclLogError,
+  type ParsedLog,
+  type LogRun,
+  type LogRow,
+  type LogRank,
+  type LogWarning,
+  type MeasuredTime,
+  type ParseOptions,
+} from './calibrate/nccl-tests-log.js';
+export {
+  fitCluster,
+  runShape,
+  FIT_PARAMETERS,
+  TIMING_SIGMA,
+  type FitInput,
+  type FitResult,
+  type FittedParameter,
+  type FitParameter,
+  type ResidualRow,
+} from './calibrate/fit.js';
+export { calibrateCluster, type CalibrateRequest, type CalibrateResult } from './calibrate/calibrate.js';
 export * from './files/index.js';

@@ -70,10 +70,17 @@ describe('engines', () => {
     inputs.gpus.fill(8);
     inputs.bytes[2] = Number.NaN;
     const packed = packClusters([SWITCH_NODE]);
-    expect(() => getEngine('reference').evaluate(packed, inputs, outputs)).toThrow(/^inputs.bytes\[2\]: NaN: must be a finite number > 0/);
-    inputs.bytes[2] = 1;
+    expect(() => getEngine('reference').evaluate(packed, inputs, outputs)).toThrow(
+      /^inputs.bytes\[2\] = NaN: must be a finite number of bytes > 0 and ≤ 2\^53$/,
+    );
+    // The points before the bad one are evaluated; it and the later ones read "not evaluated".
+    expect([...outputs.status]).toEqual([0, 0, 3, 3]);
+    expect(Number.isNaN(outputs.timeS[3])).toBe(true);
+    inputs.bytes[2] = 2 ** 53 + 2;
+    expect(() => getEngine('reference').evaluate(packed, inputs, outputs)).toThrow(/^inputs.bytes\[2\] = 9007199254740994: must be/);
+    inputs.bytes[2] = 2 ** 53;
     inputs.cluster[3] = 1;
-    expect(() => getEngine('reference').evaluate(packed, inputs, outputs)).toThrow(/^inputs.cluster\[3\]: 1: must be < 1/);
+    expect(() => getEngine('reference').evaluate(packed, inputs, outputs)).toThrow(/^inputs.cluster\[3\] = 1: must be < 1/);
     inputs.cluster[3] = 0;
     expect(() => getEngine('reference').evaluate(packed, { ...inputs, gpus: new Float64Array(4) as never }, outputs)).toThrow(
       /^inputs.gpus: must be a Uint32Array \(got Float64Array\)/,

@@ -14,6 +14,7 @@ import {
   deriveChip,
   findChip,
   findClusterSpec,
+  isSymbolicLink,
   LinkcapInputError,
   loadCatalog,
   resolveClusterId,
@@ -263,7 +264,7 @@ async function derive(base: string, flags: DeriveFlags): Promise<void> {
   // Locked read-merge-write: entries other runs add meanwhile are kept; a concurrent run with the same name loses.
   if (!flags.dryRun) written = await writeCatalogEntries(target.path, variant.entries, { replace: flags.force ?? false });
   const relativePath = relative(process.cwd(), target.path) || target.path;
-  const shown = written && written.target !== target.path ? `${relativePath} (a link to ${written.target})` : relativePath;
+  const shown = written && isSymbolicLink(target.path) ? `${relativePath} (a link to ${written.target})` : relativePath;
   if (flags.json) {
     printJson({
       id: variant.id,

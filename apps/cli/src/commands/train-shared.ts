@@ -14,18 +14,28 @@ import {
 import type { Command } from 'commander';
 import { InputError, UsageError } from '../util/errors.js';
 import { formatNumber } from '../util/output.js';
-import { LIMITS, parseChoice, parseCount, parseFraction, parseNumber, parseWholeNumber } from '../util/values.js';
+import { LIMITS, parseChoice, parseCount as parseCountValue, parseFraction, parseNumber, parseWholeNumber } from '../util/values.js';
 
 export { parseChoice } from '../util/values.js';
 
 /** Tokens to train: "15T" → 1.5e13 (decimal units K, M, B/G, T, P). */
 export function parseTokens(text: string, flag = '--tokens'): number {
-  return parseCount(text, flag, LIMITS.tokens, 'tokens');
+  return parseCountValue(text, flag, LIMITS.tokens, 'tokens');
 }
 
 /** Price per GPU-hour in US$. */
 export function parsePrice(text: string, flag = '--price'): number {
   return parseNumber(text, flag, LIMITS.price);
+}
+
+/** Kept for commands written before util/values.ts: a count within the token limits. Prefer values.parseCount with a range. */
+export function parseCount(text: string, flag: string): number {
+  return parseCountValue(text, flag, LIMITS.tokens);
+}
+
+/** Kept for commands written before util/values.ts: a number > 0 and ≤ 10^12. Prefer values.parseNumber with the option's range. */
+export function parsePositive(text: string, flag: string): number {
+  return parseNumber(text, flag, { min: 0, minExclusive: true, max: 1e12 });
 }
 
 /** The layout and overlap flags both commands take. */
@@ -75,7 +85,7 @@ export function layoutFromOptions(options: LayoutOptions): TrainingLayoutInput {
   if (options.ep !== undefined) layout.ep = size(options.ep, '--ep');
   if (options.microbatch !== undefined) layout.microbatch = size(options.microbatch, '--microbatch');
   if (options.globalBatch !== undefined) layout.globalBatch = parseWholeNumber(options.globalBatch, '--global-batch', LIMITS.globalBatch);
-  if (options.batchTokens !== undefined) layout.globalBatchTokens = parseCount(options.batchTokens, '--batch-tokens', LIMITS.batchTokens, 'tokens');
+  if (options.batchTokens !== undefined) layout.globalBatchTokens = parseCountValue(options.batchTokens, '--batch-tokens', LIMITS.batchTokens, 'tokens');
   if (options.interleave !== undefined) layout.interleave = parseWholeNumber(options.interleave, '--interleave', LIMITS.interleave);
   if (options.recompute !== undefined) layout.recompute = parseChoice<RecomputeMode>('--recompute', options.recompute, RECOMPUTE_MODES);
   if (options.zero !== undefined) layout.zero = parseZero(options.zero);

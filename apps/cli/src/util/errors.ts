@@ -38,7 +38,7 @@ export class InputError extends Error {
 }
 
 /** Errors that carry a user-facing message: ours, @linkcap/core's (named *Error with a field), the addon loader's. */
-const EXPECTED_ERROR_NAMES = new Set(['UsageError', 'InputError', 'LinkcapInputError', 'LinkcapFileError', 'CatalogError', 'NativeLoadError', 'SweepSpecError']);
+const EXPECTED_ERROR_NAMES = new Set(['UsageError', 'InputError', 'LinkcapInputError', 'LinkcapFileError', 'CatalogError', 'NativeLoadError', 'NcclLogError', 'SweepSpecError']);
 
 /**
  * @linkcap/core names the API's fields (globalBatch, scaleUpBidirGBps); the CLI user typed options. Messages that

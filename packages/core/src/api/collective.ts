@@ -4,7 +4,7 @@
  */
 import { packClusters } from '../model/cluster-params.js';
 import { busBandwidthFactor, placeGpus } from '../model/collective.js';
-import { allocateInputColumns, allocateOutputColumns } from '../model/columns.js';
+import { allocateInputColumns, allocateOutputColumns, BYTES_RANGE, MAX_BYTES } from '../model/columns.js';
 import { ineligibilityReason } from '../model/eligibility.js';
 import {
   ALGORITHMS,
@@ -78,9 +78,10 @@ function enumCode<T extends string>(field: string, value: unknown, names: readon
   return index;
 }
 
+/** The batch engines' limit (MAX_BYTES) and words, for one request. */
 function checkBytes(bytes: unknown, field = 'bytes'): number {
-  if (typeof bytes !== 'number' || !Number.isFinite(bytes) || bytes <= 0 || bytes > 2 ** 53) {
-    throw new LinkcapInputError(field, `${describeValue(bytes)}: must be a finite number of bytes > 0 and ≤ 2^53`);
+  if (typeof bytes !== 'number' || !(bytes > 0 && bytes <= MAX_BYTES)) {
+    throw new LinkcapInputError(field, `${describeValue(bytes)}: ${BYTES_RANGE}`);
   }
   return bytes;
 }

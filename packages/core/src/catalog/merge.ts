@@ -4,7 +4,7 @@
  * or another entry of the same document); `null` removes an inherited field. After the last layer,
  * `checkCatalog` verifies references (chips, clusters, rules, source keys) across the whole catalog.
  */
-import { ASSUMPTION, USER, type Catalog, type CatalogDefaults, type ChipSpec, type ClusterSpec, type Criterion, type RuleSpec } from './schema.js';
+import { ASSUMPTION, FIT, USER, type Catalog, type CatalogDefaults, type ChipSpec, type ClusterSpec, type Criterion, type RuleSpec } from './schema.js';
 import { CatalogError, closest, describeValue, validateMergedEntry, type CatalogDocument, type CatalogIssue } from './validate-catalog.js';
 
 type Kind = 'chips' | 'clusters' | 'rules';
@@ -188,7 +188,7 @@ export function checkCatalog(catalog: Catalog, resolve: (spec: ClusterSpec, cata
   const issues: (CatalogIssue & { origin: string })[] = [];
   const push = (kind: Kind, id: string, path: string, message: string) =>
     issues.push({ origin: catalog.origins.get(`${kind}.${id}`) ?? 'catalog', path, message });
-  const knownSources = new Set([...catalog.sources.keys(), ASSUMPTION, USER]);
+  const knownSources = new Set([...catalog.sources.keys(), ASSUMPTION, USER, FIT]);
   const checkSources = (kind: Kind, id: string, entry: unknown) => {
     const found: { path: string; source: string }[] = [];
     collectFigureSources(entry, `${kind}.${id}`, found);

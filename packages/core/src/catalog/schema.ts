@@ -8,7 +8,7 @@
 /** A number with its provenance. `value: null` = not known (the catalog says so rather than guessing). */
 export interface Figure {
   value: number | null;
-  /** A key of the catalog's `sources` table, or "assumption" (a linkcap choice; see `note`) or "user". */
+  /** A key of the catalog's `sources` table, or "assumption" (a linkcap choice; see `note`), "user" or "fit". */
   source: string;
   /** The source marks the number (unconfirmed): only secondary sources were found. */
   unconfirmed?: boolean;
@@ -23,6 +23,8 @@ export interface KnownFigure extends Figure {
 /** Pseudo-source keys that need no entry in the `sources` table. */
 export const ASSUMPTION = 'assumption';
 export const USER = 'user';
+/** Figures `linkcap calibrate` fitted to nccl-tests logs (the note names the logs and the date). */
+export const FIT = 'fit';
 
 export interface SourceSpec {
   title: string;

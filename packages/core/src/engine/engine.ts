@@ -1,13 +1,26 @@
 /**
  * The engine behind every prediction: the native addon when it is built, else the TypeScript reference
  * (with one warning). LINKCAP_ENGINE=native|reference|auto or the `engine` option forces one.
+ *
+ * Both engines keep one contract (native/src/core/batch.hpp): shapes are checked here, in TypeScript, the
+ * same way for both; the cluster table is copied, then validated; every point is checked by the engine where
+ * it reads it; at the first invalid point the points before it are evaluated, it and every later point read
+ * status 3 ("not evaluated"), and a LinkcapInputError names it. An aborted evaluateAsync rejects with an
+ * AbortError "cancelled after N of M points" and leaves points [N, M) "not evaluated".
  */
-import { evaluateBatchReference } from '../model/batch-reference.js';
-import type { CollectiveInputColumns, CollectiveOutputColumns } from '../model/columns.js';
-import { validateBatch } from '../validate/columns.js';
-import { LinkcapInputError } from '../validate/errors.js';
+import { evaluateReferenceRange, fillNotEvaluated, referenceClusters } from '../model/batch-reference.js';
+import {
+  INPUT_COLUMN_NAMES,
+  OUTPUT_COLUMN_NAMES,
+  type CollectiveInputColumns,
+  type CollectiveOutputColumns,
+} from '../model/columns.js';
+import { checkBatchShapes } from '../validate/columns.js';
+import { fromNativeError, LinkcapInputError } from '../validate/errors.js';
+import { AbortError, now, REFERENCE_SLICE_MS, yieldToEventLoop } from './abort.js';
 import type { NativeBinding } from './binding.js';
 import { loadNativeBinding, NativeLoadError } from './loader.js';
+import { runInSharedWindows, type WindowedArray } from './staging.js';
 
 export type EngineKind = 'native' | 'reference';
 export type EnginePreference = EngineKind | 'auto';
@@ -18,15 +31,20 @@ export interface EvaluateOptions {
 }
 
 export interface EvaluateAsyncOptions extends EvaluateOptions {
+  /** Aborting rejects with an AbortError ("cancelled after N of M points"); points [N, M) read "not evaluated". */
   signal?: AbortSignal;
+  /** (done, total) as work completes, always ending with (total, total) on success. A throw stops the run. */
   onProgress?: (done: number, total: number) => void;
 }
 
 export interface CollectiveEngine {
   readonly kind: EngineKind;
-  /** Validates, then evaluates every point into `outputs` (preallocated; reuse them to stream chunks). */
+  /** Evaluates every point into `outputs` (preallocated; reuse them to stream chunks). */
   evaluate(packedClusters: Float64Array, inputs: CollectiveInputColumns, outputs: CollectiveOutputColumns, options?: EvaluateOptions): void;
-  /** Off the main thread (native) with progress and cancellation through an AbortSignal. */
+  /**
+   * The same without blocking the event loop (native: worker threads; reference: slices of a few
+   * milliseconds), with progress and cancellation through an AbortSignal.
+   */
   evaluateAsync(
     packedClusters: Float64Array,
     inputs: CollectiveInputColumns,
@@ -35,7 +53,7 @@ export interface CollectiveEngine {
   ): Promise<void>;
 }
 
-function checkThreads(threads: number | undefined): number {
+export function checkThreads(threads: number | undefined): number {
   const value = threads ?? 0;
   if (!Number.isInteger(value) || value < 0 || value > 1024) {
     throw new LinkcapInputError('threads', `${value}: must be a whole number from 0 (all cores) to 1024`);
@@ -43,17 +61,16 @@ function checkThreads(threads: number | undefined): number {
   return value;
 }
 
-function abortError(signal: AbortSignal): Error {
-  return signal.reason instanceof Error ? signal.reason : new Error('cancelled');
-}
+/** Points the reference evaluates between clock reads (the native engine's chunk). */
+const REFERENCE_CHUNK = 16_384;
 
 class ReferenceEngine implements CollectiveEngine {
   readonly kind = 'reference' as const;
 
   evaluate(packedClusters: Float64Array, inputs: CollectiveInputColumns, outputs: CollectiveOutputColumns, options?: EvaluateOptions): void {
     checkThreads(options?.threads);
-    validateBatch(packedClusters, inputs, outputs);
-    evaluateBatchReference(packedClusters, inputs, outputs);
+    const total = checkBatchShapes(packedClusters, inputs, outputs);
+    evaluateReferenceRange(referenceClusters(packedClusters), inputs, outputs, 0, total, total);
   }
 
   async evaluateAsync(
@@ -62,10 +79,56 @@ class ReferenceEngine implements CollectiveEngine {
     outputs: CollectiveOutputColumns,
     options?: EvaluateAsyncOptions,
   ): Promise<void> {
-    if (options?.signal?.aborted) throw abortError(options.signal);
-    this.evaluate(packedClusters, inputs, outputs, options);
-    options?.onProgress?.(inputs.op.length, inputs.op.length);
+    checkThreads(options?.threads);
+    const total = checkBatchShapes(packedClusters, inputs, outputs);
+    const clusters = referenceClusters(packedClusters);
+    const signal = options?.signal;
+    const onProgress = options?.onProgress;
+    let done = 0;
+    while (done < total) {
+      if (signal?.aborted) {
+        fillNotEvaluated(outputs, done, total);
+        throw new AbortError(done, total, 'points', signal.reason);
+      }
+      const sliceStart = now();
+      do {
+        const end = Math.min(total, done + REFERENCE_CHUNK);
+        evaluateReferenceRange(clusters, inputs, outputs, done, end, total);
+        done = end;
+      } while (done < total && now() - sliceStart < REFERENCE_SLICE_MS);
+      if (onProgress) {
+        try {
+          onProgress(done, total);
+        } catch (error) {
+          fillNotEvaluated(outputs, done, total);
+          throw error;
+        }
+      }
+      if (done < total) await yieldToEventLoop();
+    }
+    if (total === 0) onProgress?.(0, 0);
   }
+}
+
+/** The columns of a collective batch, in the order the windows hand them back. */
+function collectiveArrays(inputs: CollectiveInputColumns, outputs: CollectiveOutputColumns): WindowedArray[] {
+  return [
+    ...INPUT_COLUMN_NAMES.map((name) => ({ name: `inputs.${name}`, array: inputs[name], width: 1, output: false })),
+    ...OUTPUT_COLUMN_NAMES.map((name) => ({ name: `outputs.${name}`, array: outputs[name], width: 1, output: true })),
+  ];
+}
+
+function columnsFromViews<T>(names: readonly string[], views: ArrayBufferView[], offset: number): T {
+  return Object.fromEntries(names.map((name, k) => [name, views[offset + k]])) as T;
+}
+
+/** A native rejection in the engine's terms: the LinkcapInputError or the AbortError (counted over the whole batch). */
+export function nativeAsyncError(error: unknown, start: number, total: number, noun: 'points' | 'configurations', signal?: AbortSignal): unknown {
+  const e = error as { name?: unknown; completed?: unknown };
+  if (e !== null && typeof e === 'object' && e.name === 'AbortError' && typeof e.completed === 'number') {
+    return new AbortError(start + e.completed, total, noun, signal?.reason);
+  }
+  return fromNativeError(error);
 }
 
 class NativeEngine implements CollectiveEngine {
@@ -74,8 +137,12 @@ class NativeEngine implements CollectiveEngine {
 
   evaluate(packedClusters: Float64Array, inputs: CollectiveInputColumns, outputs: CollectiveOutputColumns, options?: EvaluateOptions): void {
     const threads = checkThreads(options?.threads);
-    validateBatch(packedClusters, inputs, outputs);
-    this.binding.evaluateCollectives(packedClusters, inputs, outputs, threads);
+    checkBatchShapes(packedClusters, inputs, outputs);
+    try {
+      this.binding.evaluateCollectives(packedClusters, inputs, outputs, threads);
+    } catch (error) {
+      throw fromNativeError(error);
+    }
   }
 
   async evaluateAsync(
@@ -85,20 +152,32 @@ class NativeEngine implements CollectiveEngine {
     options?: EvaluateAsyncOptions,
   ): Promise<void> {
     const threads = checkThreads(options?.threads);
-    validateBatch(packedClusters, inputs, outputs);
+    const total = checkBatchShapes(packedClusters, inputs, outputs);
     const signal = options?.signal;
-    if (signal?.aborted) throw abortError(signal);
-    // The workers poll this flag between chunks; it is memory shared with C++, not a message.
-    const cancelFlag = new Int32Array(1);
+    const onProgress = options?.onProgress;
+    // The workers poll this flag between chunks: shared memory, not a message.
+    const cancelFlag = new Int32Array(new SharedArrayBuffer(4));
     const onAbort = () => {
       cancelFlag[0] = 1;
     };
+    if (signal?.aborted) onAbort();
     signal?.addEventListener('abort', onAbort, { once: true });
     try {
-      await this.binding.evaluateCollectivesAsync(packedClusters, inputs, outputs, threads, cancelFlag, options?.onProgress);
-    } catch (error) {
-      if (signal?.aborted) throw abortError(signal);
-      throw error;
+      await runInSharedWindows(
+        total,
+        collectiveArrays(inputs, outputs),
+        async (views, start) => {
+          const windowInputs = columnsFromViews<CollectiveInputColumns>(INPUT_COLUMN_NAMES, views, 0);
+          const windowOutputs = columnsFromViews<CollectiveOutputColumns>(OUTPUT_COLUMN_NAMES, views, INPUT_COLUMN_NAMES.length);
+          const progress = onProgress && ((done: number) => onProgress(start + done, total));
+          try {
+            await this.binding.evaluateCollectivesAsync(packedClusters, windowInputs, windowOutputs, threads, cancelFlag, progress, start);
+          } catch (error) {
+            throw nativeAsyncError(error, start, total, 'points', signal);
+          }
+        },
+        (from) => fillNotEvaluated(outputs, from, total),
+      );
     } finally {
       signal?.removeEventListener('abort', onAbort);
     }
@@ -133,7 +212,7 @@ function referenceEngine(): CollectiveEngine {
   return engine;
 }
 
-function preferenceFromEnvironment(): EnginePreference {
+export function preferenceFromEnvironment(): EnginePreference {
   const value = typeof process !== 'undefined' ? process.env.LINKCAP_ENGINE : undefined;
   if (value === undefined || value === '') return 'auto';
   if (value === 'native' || value === 'reference' || value === 'auto') return value;

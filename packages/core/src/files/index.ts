@@ -10,6 +10,7 @@ export {
   beginSafeWrite,
   withFileLock,
   resolveWriteTarget,
+  isSymbolicLink,
   checkWritable,
   DEFAULT_LOCK_WAIT_MS,
   type SafeWriteResult,

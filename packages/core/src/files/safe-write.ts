@@ -59,9 +59,18 @@ export function resolveWriteTarget(path: string): string {
   throw new LinkcapFileError(path, 'too many levels of symbolic links');
 }
 
+/** True when `path` itself is a symbolic link (a directory on the way that is a link does not count). */
+export function isSymbolicLink(path: string): boolean {
+  try {
+    return lstatSync(path).isSymbolicLink();
+  } catch {
+    return false;
+  }
+}
+
 /** "" for a plain path, " (a link to /shared/x.yaml)" for a symbolic link: what follows the path in a message. */
 function linkNote(path: string, target: string): string {
-  return resolve(path) === target ? '' : ` (a link to ${target})`;
+  return isSymbolicLink(path) ? ` (a link to ${target})` : '';
 }
 
 /**

@@ -53,26 +53,63 @@ export const OUTPUT_COLUMN_TYPES = {
   scaleOutBytes: Float64Array,
 } as const;
 
-export function allocateInputColumns(length: number): CollectiveInputColumns {
+export interface AllocateOptions {
+  /**
+   * Back the columns with a SharedArrayBuffer (the default where one exists: Node, cross-origin-isolated
+   * pages). The native engine's evaluateAsync then reads and writes them in place; other columns it copies
+   * through shared windows, because an ordinary ArrayBuffer can be detached or freed while workers use it.
+   * Shared columns can also be handed to worker threads without copying.
+   */
+  shared?: boolean;
+}
+
+/** Whether this runtime has SharedArrayBuffer (browsers only on cross-origin-isolated pages). */
+export function sharedMemoryAvailable(): boolean {
+  return typeof SharedArrayBuffer === 'function';
+}
+
+/** A typed array of `length` elements, on a SharedArrayBuffer when `shared` (and available). */
+export function allocateArray<T extends ArrayBufferView>(
+  type: { new (buffer: ArrayBufferLike, byteOffset?: number, length?: number): T; BYTES_PER_ELEMENT: number },
+  length: number,
+  shared = sharedMemoryAvailable(),
+): T {
+  const bytes = length * type.BYTES_PER_ELEMENT;
+  const buffer = shared && sharedMemoryAvailable() ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes);
+  return new type(buffer, 0, length);
+}
+
+/** Whether a column's memory is a SharedArrayBuffer. */
+export function isSharedColumn(view: ArrayBufferView): boolean {
+  return sharedMemoryAvailable() && view.buffer instanceof SharedArrayBuffer;
+}
+
+export function allocateInputColumns(length: number, options: AllocateOptions = {}): CollectiveInputColumns {
+  const shared = options.shared ?? sharedMemoryAvailable();
   return {
-    op: new Uint8Array(length),
-    bytes: new Float64Array(length),
-    gpus: new Uint32Array(length),
-    cluster: new Uint16Array(length),
-    algo: new Uint8Array(length),
-    proto: new Uint8Array(length),
+    op: allocateArray(Uint8Array, length, shared),
+    bytes: allocateArray(Float64Array, length, shared),
+    gpus: allocateArray(Uint32Array, length, shared),
+    cluster: allocateArray(Uint16Array, length, shared),
+    algo: allocateArray(Uint8Array, length, shared),
+    proto: allocateArray(Uint8Array, length, shared),
   };
 }
 
-export function allocateOutputColumns(length: number): CollectiveOutputColumns {
+export function allocateOutputColumns(length: number, options: AllocateOptions = {}): CollectiveOutputColumns {
+  const shared = options.shared ?? sharedMemoryAvailable();
   return {
-    status: new Uint8Array(length),
-    timeS: new Float64Array(length),
-    algbwGBps: new Float64Array(length),
-    busbwGBps: new Float64Array(length),
-    algo: new Uint8Array(length),
-    proto: new Uint8Array(length),
-    scaleUpBytes: new Float64Array(length),
-    scaleOutBytes: new Float64Array(length),
+    status: allocateArray(Uint8Array, length, shared),
+    timeS: allocateArray(Float64Array, length, shared),
+    algbwGBps: allocateArray(Float64Array, length, shared),
+    busbwGBps: allocateArray(Float64Array, length, shared),
+    algo: allocateArray(Uint8Array, length, shared),
+    proto: allocateArray(Uint8Array, length, shared),
+    scaleUpBytes: allocateArray(Float64Array, length, shared),
+    scaleOutBytes: allocateArray(Float64Array, length, shared),
   };
 }
+
+/** The largest message size in bytes, in every API: 2^53, the largest integer a double holds exactly. */
+export const MAX_BYTES = 2 ** 53;
+export const BYTES_RANGE = 'must be a finite number of bytes > 0 and ≤ 2^53';

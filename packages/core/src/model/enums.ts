@@ -64,5 +64,7 @@ export const enum PointStatus {
   BadGpuCount = 1,
   /** No algorithm/protocol pair is eligible (for example a forced algorithm the cluster cannot run). */
   NoEligibleAlgorithm = 2,
+  /** The call stopped before this point (cancelled, or an invalid point at or before it): not evaluated. */
+  NotEvaluated = 3,
 }
-export const STATUS_MESSAGES = ['ok', 'gpu count does not fit the cluster', 'no eligible algorithm/protocol'] as const;
+export const STATUS_MESSAGES = ['ok', 'gpu count does not fit the cluster', 'no eligible algorithm/protocol', 'not evaluated'] as const;

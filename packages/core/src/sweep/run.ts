@@ -88,16 +88,22 @@ export function shardRange(outer: number, shard: ShardOption | undefined): { beg
   return { begin: cut(index), end: cut(index + 1) };
 }
 
-export function allocateColumn(storage: ColumnType, length: number): ColumnBuffer {
+/**
+ * A column buffer of the plan column's type. `shared`: on a SharedArrayBuffer, which the native engine requires for
+ * the buffers an asynchronous window writes (memory JavaScript cannot detach while the workers run).
+ */
+export function allocateColumn(storage: ColumnType, length: number, shared = false): ColumnBuffer {
+  const bytes = storage === ColumnType.F64 ? 8 : storage === ColumnType.U8 ? 1 : 4;
+  const buffer = shared ? new SharedArrayBuffer(length * bytes) : new ArrayBuffer(length * bytes);
   switch (storage) {
     case ColumnType.F64:
-      return new Float64Array(length);
+      return new Float64Array(buffer);
     case ColumnType.I32:
-      return new Int32Array(length);
+      return new Int32Array(buffer);
     case ColumnType.U32:
-      return new Uint32Array(length);
+      return new Uint32Array(buffer);
     default:
-      return new Uint8Array(length);
+      return new Uint8Array(buffer);
   }
 }
 
@@ -148,8 +154,8 @@ export class SweepRun implements AsyncIterable<RowChunk> {
     const threads = this.options.threads ?? 0;
     const rows = this.withRows;
     const capacity = Math.max(this.options.chunkRows ?? 262_144, this.engine.layoutsPerOuter());
-    const buffers = rows ? this.plan.columns.map((c) => allocateColumn(c.storage, capacity)) : null;
-    const cancelFlag = new Int32Array(1);
+    const buffers = rows ? this.plan.columns.map((c) => allocateColumn(c.storage, capacity, true)) : null;
+    const cancelFlag = new Int32Array(new SharedArrayBuffer(4));
     const onAbort = () => {
       cancelFlag[0] = 1;
     };

@@ -1,16 +1,27 @@
 /**
- * The engine behind training evaluations: the native addon when it exports the training batch entry point
+ * The engine behind training evaluations: the native addon when it exports the training batch entry points
  * (a thread pool over the same packed rows), else the TypeScript reference (evaluateTrainingBatch).
  * LINKCAP_ENGINE=native|reference|auto or the `engine` option chooses, as for collectives.
+ *
+ * Both engines keep one contract (native/src/core/training_batch.hpp): shapes checked here for both; the
+ * workload, chip and cluster rows copied, then validated; each layout row checked where it is read; from the
+ * first bad layout row on, rows read status 6 ("not evaluated") and a LinkcapInputError names it. An aborted
+ * evaluateAsync rejects with an AbortError "cancelled after N of M configurations".
  */
-import type { EnginePreference } from '../engine/engine.js';
+import { AbortError, now, REFERENCE_SLICE_MS, yieldToEventLoop } from '../engine/abort.js';
+import { checkThreads, nativeAsyncError, preferenceFromEnvironment, type EnginePreference, type EvaluateAsyncOptions } from '../engine/engine.js';
 import { loadNativeBinding, NativeLoadError } from '../engine/loader.js';
-import { LinkcapInputError } from '../validate/errors.js';
+import { runInSharedWindows } from '../engine/staging.js';
+import { fromNativeError, LinkcapInputError } from '../validate/errors.js';
 import { CHIP_FIELD_COUNT, LAYOUT_FIELD_COUNT, OUTPUT_FIELD_COUNT, WORKLOAD_FIELD_COUNT } from './fields.js';
-import { evaluateTrainingBatch, validateTrainingBatch } from './packing.js';
+import { checkTrainingShapes, evaluateTrainingRange, fillTrainingNotEvaluated, referenceTrainingTables } from './packing.js';
+
+/** Bumped with native/src/addon/addon.cpp's kTrainingAbiVersion when the rows' meaning, a status or the contract changes. */
+export const TRAINING_ABI_VERSION = 2;
 
 /** What the native addon exports for training (optional: older builds lack it). */
 export interface TrainingNativeBinding {
+  readonly trainingAbiVersion?: number;
   /** [workload, chip, layout, output] row widths the build was compiled with. */
   readonly trainingFieldCounts?: readonly number[];
   evaluateTraining?(
@@ -21,6 +32,23 @@ export interface TrainingNativeBinding {
     outputs: Float64Array,
     threads: number,
   ): void;
+  /**
+   * The same off the JS thread: layouts and outputs on SharedArrayBuffers (the tables may be any Float64Array,
+   * copied before the call returns), cancelFlag an Int32Array on a SharedArrayBuffer; rejects with an Error
+   * named AbortError ("cancelled after N of M configurations", `completed`, `total`) when cancelled.
+   * `firstIndex` names layout row 0 in messages.
+   */
+  evaluateTrainingAsync?(
+    workloads: Float64Array,
+    chips: Float64Array,
+    clusters: Float64Array,
+    layouts: Float64Array,
+    outputs: Float64Array,
+    threads: number,
+    cancelFlag: Int32Array | undefined,
+    onProgress: ((done: number, total: number) => void) | undefined,
+    firstIndex?: number,
+  ): Promise<void>;
 }
 
 export interface TrainingEngine {
@@ -34,14 +62,110 @@ export interface TrainingEngine {
     outputs: Float64Array,
     options?: { threads?: number },
   ): void;
+  /** The same without blocking the event loop, with progress and cancellation (see EvaluateAsyncOptions). */
+  evaluateAsync(
+    workloads: Float64Array,
+    chips: Float64Array,
+    clusters: Float64Array,
+    layouts: Float64Array,
+    outputs: Float64Array,
+    options?: EvaluateAsyncOptions,
+  ): Promise<void>;
 }
+
+/** Configurations the reference evaluates between clock reads (the native engine's chunk). */
+const REFERENCE_CHUNK = 256;
 
 const referenceEngine: TrainingEngine = {
   kind: 'reference',
-  evaluate(workloads, chips, clusters, layouts, outputs) {
-    evaluateTrainingBatch(workloads, chips, clusters, layouts, outputs);
+  evaluate(workloads, chips, clusters, layouts, outputs, options) {
+    checkThreads(options?.threads);
+    const n = checkTrainingShapes(workloads, chips, clusters, layouts, outputs);
+    evaluateTrainingRange(referenceTrainingTables(workloads, chips, clusters), layouts, outputs, 0, n, n);
+  },
+  async evaluateAsync(workloads, chips, clusters, layouts, outputs, options) {
+    checkThreads(options?.threads);
+    const total = checkTrainingShapes(workloads, chips, clusters, layouts, outputs);
+    const tables = referenceTrainingTables(workloads, chips, clusters);
+    const signal = options?.signal;
+    const onProgress = options?.onProgress;
+    let done = 0;
+    while (done < total) {
+      if (signal?.aborted) {
+        fillTrainingNotEvaluated(outputs, done, total);
+        throw new AbortError(done, total, 'configurations', signal.reason);
+      }
+      const sliceStart = now();
+      do {
+        const end = Math.min(total, done + REFERENCE_CHUNK);
+        evaluateTrainingRange(tables, layouts, outputs, done, end, total);
+        done = end;
+      } while (done < total && now() - sliceStart < REFERENCE_SLICE_MS);
+      if (onProgress) {
+        try {
+          onProgress(done, total);
+        } catch (error) {
+          fillTrainingNotEvaluated(outputs, done, total);
+          throw error;
+        }
+      }
+      if (done < total) await yieldToEventLoop();
+    }
+    if (total === 0) onProgress?.(0, 0);
   },
 };
+
+type Evaluate = NonNullable<TrainingNativeBinding['evaluateTraining']>;
+type EvaluateAsync = NonNullable<TrainingNativeBinding['evaluateTrainingAsync']>;
+
+function nativeTrainingEngine(evaluate: Evaluate, evaluateAsync: EvaluateAsync): TrainingEngine {
+  return {
+    kind: 'native',
+    evaluate(workloads, chips, clusters, layouts, outputs, options) {
+      const threads = checkThreads(options?.threads);
+      checkTrainingShapes(workloads, chips, clusters, layouts, outputs);
+      try {
+        evaluate(workloads, chips, clusters, layouts, outputs, threads);
+      } catch (error) {
+        throw fromNativeError(error);
+      }
+    },
+    async evaluateAsync(workloads, chips, clusters, layouts, outputs, options) {
+      const threads = checkThreads(options?.threads);
+      const total = checkTrainingShapes(workloads, chips, clusters, layouts, outputs);
+      const signal = options?.signal;
+      const onProgress = options?.onProgress;
+      const cancelFlag = new Int32Array(new SharedArrayBuffer(4));
+      const onAbort = () => {
+        cancelFlag[0] = 1;
+      };
+      if (signal?.aborted) onAbort();
+      signal?.addEventListener('abort', onAbort, { once: true });
+      try {
+        await runInSharedWindows(
+          total,
+          [
+            { name: 'layouts', array: layouts, width: LAYOUT_FIELD_COUNT, output: false },
+            { name: 'outputs', array: outputs, width: OUTPUT_FIELD_COUNT, output: true },
+          ],
+          async ([windowLayouts, windowOutputs], start) => {
+            const progress = onProgress && ((done: number) => onProgress(start + done, total));
+            try {
+              await evaluateAsync(workloads, chips, clusters, windowLayouts as Float64Array, windowOutputs as Float64Array, threads, cancelFlag, progress, start);
+            } catch (error) {
+              throw nativeAsyncError(error, start, total, 'configurations', signal);
+            }
+          },
+          (from) => fillTrainingNotEvaluated(outputs, from, total),
+          // ~10 MB of staged rows per window.
+          1 << 14,
+        );
+      } finally {
+        signal?.removeEventListener('abort', onAbort);
+      }
+    },
+  };
+}
 
 let nativeEngine: TrainingEngine | null | undefined;
 let nativeReason = '';
@@ -53,23 +177,14 @@ function loadNative(): TrainingEngine | null {
     const binding = loadNativeBinding() as unknown as TrainingNativeBinding;
     const counts = binding.trainingFieldCounts;
     const expected = [WORKLOAD_FIELD_COUNT, CHIP_FIELD_COUNT, LAYOUT_FIELD_COUNT, OUTPUT_FIELD_COUNT];
-    if (typeof binding.evaluateTraining !== 'function') {
-      nativeReason = 'the native addon has no training engine (evaluateTraining) yet';
+    if (typeof binding.evaluateTraining !== 'function' || typeof binding.evaluateTrainingAsync !== 'function') {
+      nativeReason = 'the native addon has no training engine (evaluateTraining, evaluateTrainingAsync) yet';
+    } else if (binding.trainingAbiVersion !== TRAINING_ABI_VERSION) {
+      nativeReason = `the native training engine is built for training ABI ${binding.trainingAbiVersion}, this package needs ${TRAINING_ABI_VERSION}: rebuild it`;
     } else if (!counts || counts.length !== 4 || counts.some((count, i) => count !== expected[i])) {
       nativeReason = `the native training rows (${String(counts)}) do not match this package (${expected.join(',')}): rebuild it`;
     } else {
-      const evaluate = binding.evaluateTraining.bind(binding);
-      nativeEngine = {
-        kind: 'native',
-        evaluate(workloads, chips, clusters, layouts, outputs, options) {
-          const threads = options?.threads ?? 0;
-          if (!Number.isInteger(threads) || threads < 0 || threads > 1024) {
-            throw new LinkcapInputError('threads', `${threads}: must be a whole number from 0 (all cores) to 1024`);
-          }
-          validateTrainingBatch(workloads, chips, clusters, layouts, outputs);
-          evaluate(workloads, chips, clusters, layouts, outputs, threads);
-        },
-      };
+      nativeEngine = nativeTrainingEngine(binding.evaluateTraining.bind(binding), binding.evaluateTrainingAsync.bind(binding));
     }
   } catch (error) {
     if (!(error instanceof NativeLoadError)) throw error;
@@ -78,14 +193,7 @@ function loadNative(): TrainingEngine | null {
   return nativeEngine;
 }
 
-function preferenceFromEnvironment(): EnginePreference {
-  const value = typeof process !== 'undefined' ? process.env.LINKCAP_ENGINE : undefined;
-  if (value === undefined || value === '') return 'auto';
-  if (value === 'native' || value === 'reference' || value === 'auto') return value;
-  throw new LinkcapInputError('LINKCAP_ENGINE', `"${value}": must be native, reference or auto`);
-}
-
-/** The training engine: 'auto' uses native when it has the training entry point, else the reference. */
+/** The training engine: 'auto' uses native when it has the training entry points, else the reference. */
 export function getTrainingEngine(preference: EnginePreference = preferenceFromEnvironment()): TrainingEngine {
   if (preference === 'reference') return referenceEngine;
   const native = loadNative();

@@ -280,6 +280,8 @@ export const enum TrainingStatus {
   NoCollective = 4,
   /** FP8 requested on a chip without FP8 (times are NaN). */
   NoFp8 = 5,
+  /** The call stopped before this configuration (cancelled, or an invalid row at or before it): not evaluated. */
+  NotEvaluated = 6,
 }
 export const TRAINING_STATUS_MESSAGES = [
   'ok',
@@ -288,6 +290,7 @@ export const TRAINING_STATUS_MESSAGES = [
   'a parallel group cannot be placed on the cluster',
   'no eligible collective algorithm',
   'FP8 requested on a chip without FP8',
+  'not evaluated',
 ] as const;
 
 export const RECOMPUTE_MODES = ['none', 'selective', 'full'] as const;

@@ -41,6 +41,9 @@ export {
   allocateTrainingOutputs,
   evaluateTrainingBatch,
   validateTrainingBatch,
+  checkTrainingShapes,
+  fillTrainingNotEvaluated,
+  MAX_TRAINING_GPUS,
   packWorkloadRows,
   readLayoutRow,
   readOutputRow,
@@ -48,7 +51,8 @@ export {
   type LayoutRow,
   type OutputRow,
 } from './packing.js';
-export { getTrainingEngine, type TrainingEngine, type TrainingNativeBinding } from './engine.js';
+export { getTrainingEngine, TRAINING_ABI_VERSION, type TrainingEngine, type TrainingNativeBinding } from './engine.js';
+export { validateWorkloadRow, validateChipRow } from './row-rules.js';
 export {
   chipRatesFromSpec,
   DEFAULT_BATCH_TOKENS,

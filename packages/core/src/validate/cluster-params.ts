@@ -40,3 +40,17 @@ export function validateClusterParams(params: ClusterParams, label = 'cluster'):
     }
   }
 }
+
+/**
+ * Checks row `row` of a packed cluster table with the rules above, worded as the native engine words it
+ * (native/src/core/validate_cluster.cpp): `clusters[0].scaleUpGBps = 0: must be > 0`.
+ */
+export function validateClusterRow(packed: Float64Array, row: number): void {
+  for (let field = 0; field < CLUSTER_FIELDS.length; field += 1) {
+    const value = packed[row * CLUSTER_FIELDS.length + field];
+    const name = CLUSTER_FIELDS[field];
+    if (!Number.isFinite(value) || !CLUSTER_FIELD_RULES[name].check(value)) {
+      throw LinkcapInputError.outOfRange(`clusters[${row}].${name}`, value, CLUSTER_FIELD_RULES[name].range);
+    }
+  }
+}

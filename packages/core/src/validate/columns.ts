@@ -1,25 +1,41 @@
-/** Checks batch columns (types, lengths, value ranges) before they are handed to an engine. */
-import { CLUSTER_FIELD_COUNT, unpackCluster } from '../model/cluster-params.js';
+/**
+ * Checks of batch columns. The shapes (types, lengths) are checked here, in front of either engine: O(1), and
+ * the same error whichever engine runs. Values are checked by the engine that evaluates them, where it reads
+ * them (native: native/src/core/batch.cpp; reference: model/batch-reference.ts with the rules below), so a
+ * column that changes during a call cannot slip an unchecked value into the model. Both word errors alike.
+ */
+import { CLUSTER_FIELD_COUNT } from '../model/cluster-params.js';
 import {
+  BYTES_RANGE,
   INPUT_COLUMN_NAMES,
   INPUT_COLUMN_TYPES,
+  MAX_BYTES,
   OUTPUT_COLUMN_NAMES,
   OUTPUT_COLUMN_TYPES,
   type CollectiveInputColumns,
   type CollectiveOutputColumns,
 } from '../model/columns.js';
 import { AUTO, AUTO_ALL, OPS, ALGORITHMS, PROTOCOLS } from '../model/enums.js';
-import { validateClusterParams } from './cluster-params.js';
+import { validateClusterRow } from './cluster-params.js';
 import { describeValue, LinkcapInputError } from './errors.js';
 
+/** At most 65536 cluster rows: cluster indices are Uint16. */
+export const MAX_CLUSTER_ROWS = 65536;
+
+/** Checks the packed cluster table's length and every row (the reference engine's check); returns the row count. */
 export function validatePackedClusters(packed: Float64Array): number {
   if (!(packed instanceof Float64Array)) throw new LinkcapInputError('clusters', `must be a Float64Array (got ${describeValue(packed)})`);
+  const count = packedClusterRows(packed);
+  for (let row = 0; row < count; row += 1) validateClusterRow(packed, row);
+  return count;
+}
+
+function packedClusterRows(packed: Float64Array): number {
   if (packed.length === 0 || packed.length % CLUSTER_FIELD_COUNT !== 0) {
     throw new LinkcapInputError('clusters', `length ${packed.length} must be a positive multiple of ${CLUSTER_FIELD_COUNT} (fields per cluster row)`);
   }
   const count = packed.length / CLUSTER_FIELD_COUNT;
-  if (count > 65536) throw new LinkcapInputError('clusters', `${count} rows: at most 65536 (cluster indices are Uint16)`);
-  for (let row = 0; row < count; row += 1) validateClusterParams(unpackCluster(packed, row), `clusters[${row}]`);
+  if (count > MAX_CLUSTER_ROWS) throw new LinkcapInputError('clusters', `${count} rows: at most ${MAX_CLUSTER_ROWS} (cluster indices are Uint16)`);
   return count;
 }
 
@@ -45,41 +61,63 @@ function checkColumns(
   return length ?? 0;
 }
 
-function pointError(inputs: CollectiveInputColumns, i: number, clusterCount: number): LinkcapInputError {
-  const { op, bytes, cluster, algo, proto } = inputs;
-  if (op[i] >= OPS.length) return new LinkcapInputError(`inputs.op[${i}]`, `${op[i]}: must be 0..${OPS.length - 1}`);
-  if (!(bytes[i] > 0) || !Number.isFinite(bytes[i])) return new LinkcapInputError(`inputs.bytes[${i}]`, `${bytes[i]}: must be a finite number > 0`);
-  if (cluster[i] >= clusterCount) return new LinkcapInputError(`inputs.cluster[${i}]`, `${cluster[i]}: must be < ${clusterCount} (cluster rows)`);
-  if (algo[i] >= ALGORITHMS.length && algo[i] !== AUTO && algo[i] !== AUTO_ALL) {
-    return new LinkcapInputError(
-      `inputs.algo[${i}]`,
-      `${algo[i]}: must be 0..${ALGORITHMS.length - 1}, ${AUTO} (auto, NCCL's algorithms) or ${AUTO_ALL} (auto over all)`,
-    );
+/** Types and lengths of the cluster table and every column; returns the point count. */
+export function checkBatchShapes(packedClusters: Float64Array, inputs: CollectiveInputColumns, outputs: CollectiveOutputColumns): number {
+  if (!(packedClusters instanceof Float64Array)) {
+    throw new LinkcapInputError('clusters', `must be a Float64Array (got ${describeValue(packedClusters)})`);
   }
-  return new LinkcapInputError(`inputs.proto[${i}]`, `${proto[i]}: must be 0..${PROTOCOLS.length - 1} or ${AUTO} (auto)`);
-}
-
-/** Validates every column and every value; returns the point count. O(points), cheap next to evaluation. */
-export function validateBatch(packedClusters: Float64Array, inputs: CollectiveInputColumns, outputs: CollectiveOutputColumns): number {
-  const clusterCount = validatePackedClusters(packedClusters);
   const length = checkColumns('inputs', inputs as unknown as Record<string, unknown>, INPUT_COLUMN_NAMES, INPUT_COLUMN_TYPES, undefined);
   checkColumns('outputs', outputs as unknown as Record<string, unknown>, OUTPUT_COLUMN_NAMES, OUTPUT_COLUMN_TYPES, length);
+  return length;
+}
+
+/**
+ * Whether one point's values pass every check. The reference engine inlines the same expression in its loop;
+ * pointError words the first failing check.
+ */
+export function pointValid(op: number, bytes: number, cluster: number, algo: number, proto: number, clusterCount: number): boolean {
+  return (
+    op < OPS.length &&
+    bytes > 0 &&
+    bytes <= MAX_BYTES &&
+    cluster < clusterCount &&
+    (algo < ALGORITHMS.length || algo === AUTO || algo === AUTO_ALL) &&
+    (proto < PROTOCOLS.length || proto === AUTO)
+  );
+}
+
+/** The error for a point pointValid refused (point `index` of the batch): its first failing check, in column order. */
+export function pointError(index: number, op: number, bytes: number, cluster: number, algo: number, proto: number, clusterCount: number): LinkcapInputError {
+  const at = `[${index}]`;
+  if (op >= OPS.length) return LinkcapInputError.outOfRange(`inputs.op${at}`, op, `must be 0..${OPS.length - 1}`);
+  if (!(bytes > 0 && bytes <= MAX_BYTES)) return LinkcapInputError.outOfRange(`inputs.bytes${at}`, bytes, BYTES_RANGE);
+  if (cluster >= clusterCount) return LinkcapInputError.outOfRange(`inputs.cluster${at}`, cluster, `must be < ${clusterCount} (cluster rows)`);
+  if (algo >= ALGORITHMS.length && algo !== AUTO && algo !== AUTO_ALL) {
+    return LinkcapInputError.outOfRange(
+      `inputs.algo${at}`,
+      algo,
+      `must be 0..${ALGORITHMS.length - 1}, ${AUTO} (auto, NCCL's algorithms) or ${AUTO_ALL} (auto over all)`,
+    );
+  }
+  return LinkcapInputError.outOfRange(`inputs.proto${at}`, proto, `must be 0..${PROTOCOLS.length - 1} or ${AUTO} (auto)`);
+}
+
+/**
+ * Validates the shapes, the cluster table and every point without evaluating anything; returns the point
+ * count. The engines do not need it (they check each point where they read it); it is for callers that
+ * want to know before they start.
+ */
+export function validateBatch(packedClusters: Float64Array, inputs: CollectiveInputColumns, outputs: CollectiveOutputColumns): number {
+  const length = checkBatchShapes(packedClusters, inputs, outputs);
+  const clusterCount = validatePackedClusters(packedClusters);
   const { op, bytes, cluster, algo, proto } = inputs;
-  // One combined test per point keeps this loop cheap (it runs before every native batch); the message is
-  // built only for the first bad point, in a separate function.
   for (let i = 0; i < length; i += 1) {
-    const size = bytes[i];
+    const o = op[i];
+    const b = bytes[i];
+    const c = cluster[i];
     const a = algo[i];
     const p = proto[i];
-    if (
-      op[i] >= OPS.length ||
-      !(size > 0 && size < Infinity) ||
-      cluster[i] >= clusterCount ||
-      (a >= ALGORITHMS.length && a !== AUTO && a !== AUTO_ALL) ||
-      (p >= PROTOCOLS.length && p !== AUTO)
-    ) {
-      throw pointError(inputs, i, clusterCount);
-    }
+    if (!pointValid(o, b, c, a, p, clusterCount)) throw pointError(i, o, b, c, a, p, clusterCount);
   }
   return length;
 }
