@@ -46,7 +46,7 @@ describe('linkcap study export-controls', () => {
     expect(r.status).toBe(0);
     expect(r.stdout).toContain('1. H800 vs H100');
     expect(r.stdout).toContain(`Report: ${out}/report.html`);
-    for (const file of ['report.md', 'report.html', 'summary.txt', 'study.json', 'sweeps/h800-vs-h100/manifest.json']) expect(existsSync(join(out, file)), file).toBe(true);
+    for (const file of ['report.md', 'report.html', 'summary.txt', 'study.json', 'sweeps/h800-vs-h100/megatron-core/manifest.json']) expect(existsSync(join(out, file)), file).toBe(true);
     // Running again replaces the earlier report.
     const again = runCli(['study', 'export-controls', '--quick', '--plan', plan, '--out', out, '--quiet']);
     expect(again.status).toBe(0);

@@ -207,6 +207,21 @@ describe('collective sweep', async () => {
     expect(t.points[t.gpus.indexOf(2)]).toBe(3 * 1 * 14 * 2);
   });
 
+  it('the sizes-innermost fast path (with where) gives the same points as the generic path', async () => {
+    const reordered = SPEC.replace('  bytes: 64B..4GiB x4\n  algorithm: [auto, best]\n', '  algorithm: [auto, best]\n  bytes: 64B..4GiB x4\n');
+    expect(reordered).not.toBe(SPEC);
+    const fast = await runSpec(reordered, { threads: 2 });
+    const key = (r: Rows, i: number) => [r.cluster[i], r.op[i], r.gpus[i], r.bytes[i], r.algorithm[i]].join('|');
+    const generic = new Map<string, string>();
+    for (let i = 0; i < n; i += 1) generic.set(key(rows, i), [rows.status[i], rows.timeS[i], rows.busbwGBps[i], rows.chosenAlgorithm[i], rows.protocol[i]].join('|'));
+    expect(rowCount(fast.rows)).toBe(n);
+    for (let i = 0; i < n; i += 1) {
+      const r = fast.rows;
+      if (generic.get(key(r, i)) !== [r.status[i], r.timeS[i], r.busbwGBps[i], r.chosenAlgorithm[i], r.protocol[i]].join('|')) expect.fail(`row ${i} (${key(r, i)}) differs`);
+    }
+    expect(fast.result.reductions.map(reductionRows).find((t) => 'count' in t && 'p50' in t)).toEqual(reductionRows(result.reductions.find((r) => r.name === 'spread')!));
+  });
+
   it('is identical with 1 thread and tiny chunks', async () => {
     const again = await runSpec(SPEC, { threads: 1, chunkRows: 777 });
     expect(again.rows).toEqual(rows);

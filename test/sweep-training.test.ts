@@ -13,6 +13,7 @@ import {
   predictCollective,
   predictTraining,
   resolveCluster,
+  LAYOUT_FIELD_COUNT,
   OUTPUT_FIELD_COUNT,
 } from '@linkcap/core';
 import { describe, expect, it } from 'vitest';
@@ -53,9 +54,9 @@ reduce:
           const expected = {
             model,
             cluster: clusterId,
-            tp: batch.layouts[k * 23 + 3],
-            pp: batch.layouts[k * 23 + 4],
-            dp: batch.layouts[k * 23 + 5],
+            tp: batch.layouts[k * LAYOUT_FIELD_COUNT + 3],
+            pp: batch.layouts[k * LAYOUT_FIELD_COUNT + 4],
+            dp: batch.layouts[k * LAYOUT_FIELD_COUNT + 5],
             status: outputs[k * OUTPUT_FIELD_COUNT],
             stepTimeS: outputs[k * OUTPUT_FIELD_COUNT + STEP],
             memoryBytes: outputs[k * OUTPUT_FIELD_COUNT + MEMORY],

@@ -14,12 +14,15 @@ import {
   loadCatalog,
   loadNativeBinding,
   resolveCluster,
+  CHIP_FIELD_COUNT,
   LAYOUT_FIELD_COUNT,
   OUTPUT_FIELD_COUNT,
   OUTPUT_FIELDS,
+  WORKLOAD_FIELD_COUNT,
   type TrainingNativeBinding,
 } from '@linkcap/core';
 import { describe, expect, it } from 'vitest';
+import { L } from '../packages/core/src/training/fields.js';
 import { randomTrainingBatch } from '../packages/core/test/training-fixtures.js';
 
 const CONFIGS = 12_000;
@@ -125,6 +128,38 @@ describe('native training engine vs TypeScript reference', () => {
     }
   });
 
+  it('agrees when rows share the memo key of a valid row but break a rule of their other fields', () => {
+    // The native engine memoises the schedule-independent costs by a key of layout fields; a later row with the
+    // same key is checked only on the fields outside the key. Spoil each of those fields in turn.
+    const batch = randomTrainingBatch(5, 400);
+    const spoilers: ((row: Float64Array, o: number) => void)[] = [
+      (row, o) => (row[o + L.globalBatch] += 1),
+      (row, o) => (row[o + L.interleave] = 0.5),
+      (row, o) => (row[o + L.zero] = 2.5),
+      (row, o) => (row[o + L.tpOverlap] = 2),
+      (row, o) => (row[o + L.overlapSlowdown] = -1),
+      (row, o) => (row[o + L.recomputeLayers] = -1),
+      (row, o) => (row[o + L.offloadOverlap] = NaN),
+      (row, o) => (row[o + L.interleave] = 1e6),
+    ];
+    const rows = 400 * (spoilers.length + 1);
+    const layouts = new Float64Array(rows * LAYOUT_FIELD_COUNT);
+    for (let r = 0; r < 400; r += 1) {
+      const source = batch.layouts.subarray(r * LAYOUT_FIELD_COUNT, (r + 1) * LAYOUT_FIELD_COUNT);
+      for (let k = 0; k <= spoilers.length; k += 1) {
+        const o = (r * (spoilers.length + 1) + k) * LAYOUT_FIELD_COUNT;
+        layouts.set(source, o);
+        if (k > 0) spoilers[k - 1](layouts, o);
+      }
+    }
+    const native = allocateTrainingOutputs(rows);
+    const reference = allocateTrainingOutputs(rows);
+    getTrainingEngine('native').evaluate(batch.workloads, batch.chips, batch.clusters, layouts, native, { threads: 1 });
+    getTrainingEngine('reference').evaluate(batch.workloads, batch.chips, batch.clusters, layouts, reference);
+    const { evaluated } = compare(native, reference, rows);
+    expect(evaluated).toBeGreaterThan(200);
+  });
+
   it('gives the same bits on 1 thread, on all cores, and again (warm pricing memo), and after the cluster rows change', () => {
     const batch = randomTrainingBatch(7, 20_000);
     const args = [batch.workloads, batch.chips, batch.clusters, batch.layouts] as const;
@@ -151,8 +186,8 @@ describe('native training engine vs TypeScript reference', () => {
 
   it('checks rows in C++ too, naming the array, row, field and range', () => {
     const b = binding();
-    expect(b.trainingFieldCounts).toEqual([22, 8, 23, 25]);
-    expect(b.trainingAbiVersion).toBe(2);
+    expect(b.trainingFieldCounts).toEqual([WORKLOAD_FIELD_COUNT, CHIP_FIELD_COUNT, LAYOUT_FIELD_COUNT, OUTPUT_FIELD_COUNT]);
+    expect(b.trainingAbiVersion).toBe(3);
     const batch = randomTrainingBatch(11, 10);
     const out = allocateTrainingOutputs(10);
     const run = (rows: Partial<{ w: Float64Array; c: Float64Array; k: Float64Array; l: Float64Array; o: Float64Array }>) => () =>
@@ -170,7 +205,10 @@ describe('native training engine vs TypeScript reference', () => {
     k[CLUSTER_FIELD_COUNT + 2] = 0;
     expectRangeError(run({ k }), 'clusters[1].scaleUpGBps = 0: must be > 0');
     expectRangeError(run({ o: allocateTrainingOutputs(9) }), 'outputs: has 9 rows for 10 layouts');
-    expect(run({ l: batch.layouts.subarray(1) })).toThrow(/layouts: length 229 is not a multiple of the row width 23/);
+    expectRangeError(
+      run({ l: batch.layouts.subarray(1) }),
+      `layouts: length ${10 * LAYOUT_FIELD_COUNT - 1} is not a multiple of the row width ${LAYOUT_FIELD_COUNT}`,
+    );
     expect(() => b.evaluateTraining(new Float32Array(22) as unknown as Float64Array, batch.chips, batch.clusters, batch.layouts, out, 0)).toThrow(
       new TypeError('workloads must be a Float64Array (got Float32Array)'),
     );

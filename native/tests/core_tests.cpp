@@ -358,6 +358,46 @@ void test_batch_fast_path_matches_evaluate_point() {
   check(split, "cancelled: not evaluated from `completed` on");
 }
 
+// evaluate_one (the sweep engine's per-point entry) gives the batch's bits; cluster_table_for reuses the
+// calling thread's table only while the packed rows are bit-identical (-0 and +0 differ).
+void test_evaluate_one_and_table_reuse() {
+  std::vector<double> rows(kHgx, kHgx + linkcap::kClusterFieldCount);
+  rows.insert(rows.end(), kMesh, kMesh + linkcap::kClusterFieldCount);
+  const auto table = linkcap::cluster_table_for(rows.data(), rows.size());
+  check(linkcap::cluster_table_for(rows.data(), rows.size()) == table, "same rows: the same table");
+  Columns c(7 * 5 * 2);
+  std::size_t i = 0;
+  for (unsigned op = 0; op < linkcap::kOpCount; ++op) {
+    for (std::uint32_t gpus : {2u, 8u, 16u, 24u, 512u}) {
+      for (std::uint16_t cluster = 0; cluster < 2; ++cluster) {
+        c.op[i] = static_cast<std::uint8_t>(op);
+        c.gpus[i] = gpus;
+        c.cluster[i] = cluster;
+        c.bytes[i] = 1024.0 * (i + 1);
+        c.algo[i] = i % 3 == 0 ? linkcap::kAutoAll : linkcap::kAuto;
+        ++i;
+      }
+    }
+  }
+  linkcap::evaluate_batch(*table, c.view(), {});
+  bool same = true;
+  for (std::size_t k = 0; k < c.op.size(); ++k) {
+    linkcap::PointResult r;
+    same = same && linkcap::evaluate_one(*table, c.op[k], c.bytes[k], c.gpus[k], c.cluster[k], c.algo[k], c.proto[k], r);
+    same = same && static_cast<std::uint8_t>(r.status) == c.status[k] && same_double(r.timeS, c.timeS[k]) &&
+           same_double(r.busbwGBps, c.busbw[k]) && r.algo == c.outAlgo[k] && same_double(r.scaleOutBytes, c.out[k]);
+  }
+  check(same, "evaluate_one == the batch, bit for bit");
+  linkcap::PointResult r;
+  check(!linkcap::evaluate_one(*table, 7, 1024, 8, 0, linkcap::kAuto, linkcap::kAuto, r), "evaluate_one refuses op 7");
+  check(!linkcap::evaluate_one(*table, 0, 1024, 8, 2, linkcap::kAuto, linkcap::kAuto, r), "evaluate_one refuses cluster 2");
+  rows[3] = 0.0;  // scaleUpHopUs 0.6 → +0
+  const auto zero = linkcap::cluster_table_for(rows.data(), rows.size());
+  check(zero != table, "changed rows: a new table");
+  rows[3] = -0.0;
+  check(linkcap::cluster_table_for(rows.data(), rows.size()) != zero, "-0 is not +0");
+}
+
 // ---- training --------------------------------------------------------------------------------------------
 
 namespace tr = linkcap::training;
@@ -523,6 +563,7 @@ int main() {
   test_thread_pool();
   test_batch_threads_agree();
   test_batch_fast_path_matches_evaluate_point();
+  test_evaluate_one_and_table_reuse();
   test_training_validation();
   test_training_placement();
   test_training_threads_and_memo();

@@ -18,7 +18,7 @@
  * Documented errors: LinkcapInputError (a value or shape), AbortError (an abort), TypeError (an array detached
  * or resized during evaluateAsync). Prints one line `FUZZ {summary}` and exits 0; the test checks the summary.
  */
-import { Worker } from 'node:worker_threads';
+import { startRewriter } from './rewriter.mjs';
 import {
   AbortError,
   allocateInputColumns,
@@ -346,26 +346,6 @@ async function asyncCase() {
 }
 
 // ---- columns rewritten by another thread while engines run ------------------------------------------
-
-function startRewriter(view, values) {
-  const stop = new SharedArrayBuffer(4);
-  const worker = new Worker(
-    `const { workerData } = require('node:worker_threads');
-     const { buffer, type, values, stop } = workerData;
-     const view = new globalThis[type](buffer);
-     const flag = new Int32Array(stop);
-     let seed = 7;
-     for (let k = 0; Atomics.load(flag, 0) === 0; k = (k + 7919) % view.length) {
-       seed = (seed * 1103515245 + 12345) >>> 0;
-       view[k] = values[seed % values.length];
-     }`,
-    { eval: true, workerData: { buffer: view.buffer, type: view.constructor.name, values, stop } },
-  );
-  return async () => {
-    Atomics.store(new Int32Array(stop), 0, 1);
-    await worker.terminate();
-  };
-}
 
 async function racingCases(rounds) {
   const n = 400_000;

@@ -7,7 +7,7 @@
  * (SIGSEGV). A scenario prints one line `RESULT {…}` with what the call did (resolved, or which error) and
  * exits 0; the test asserts the exit code, that no signal killed it, and that the outcome is a documented one.
  */
-import { Worker } from 'node:worker_threads';
+import { startRewriter } from './rewriter.mjs';
 import {
   allocateInputColumns,
   allocateOutputColumns,
@@ -16,9 +16,11 @@ import {
   enumerateLayouts,
   getEngine,
   getTrainingEngine,
+  INPUT_COLUMN_NAMES,
   LAYOUT_FIELD_COUNT,
   loadCatalog,
   loadNativeBinding,
+  OUTPUT_COLUMN_NAMES,
   packClusters,
   resolveCluster,
 } from '@linkcap/core';
@@ -38,6 +40,11 @@ function validBatch(n, shared) {
   return { inputs, outputs };
 }
 
+/** The 14 columns as the raw addon takes them (binding.ts, NativeColumns). */
+function columns({ inputs, outputs }) {
+  return [...INPUT_COLUMN_NAMES.map((name) => inputs[name]), ...OUTPUT_COLUMN_NAMES.map((name) => outputs[name])];
+}
+
 function outcome(error) {
   if (error === undefined) return { resolved: true };
   return { name: error?.name, message: String(error?.message ?? error) };
@@ -52,40 +59,28 @@ async function settle(promise) {
   }
 }
 
+/** evaluateAsync over 4M valid points whose cluster column is filled with 65535 at the first progress report. */
+async function rewriteInputsMidRun(shared) {
+  const { inputs, outputs } = validBatch(4_000_000, shared);
+  let once = false;
+  return settle(
+    getEngine('native').evaluateAsync(packed, inputs, outputs, {
+      onProgress: () => {
+        if (!once) {
+          once = true;
+          inputs.cluster.fill(65535);
+        }
+      },
+    }),
+  );
+}
+
 const scenarios = {
   /** Issue 7, case 1: inputs.cluster filled with 65535 while evaluateAsync runs (ordinary columns: staged). */
-  async 'async-input-rewritten'() {
-    const n = 4_000_000;
-    const { inputs, outputs } = validBatch(n, false);
-    let once = false;
-    return settle(
-      getEngine('native').evaluateAsync(packed, inputs, outputs, {
-        onProgress: () => {
-          if (!once) {
-            once = true;
-            inputs.cluster.fill(65535);
-          }
-        },
-      }),
-    );
-  },
+  'async-input-rewritten': () => rewriteInputsMidRun(false),
 
   /** The same on SharedArrayBuffer columns, which the workers read in place. */
-  async 'async-shared-input-rewritten'() {
-    const n = 4_000_000;
-    const { inputs, outputs } = validBatch(n, true);
-    let once = false;
-    return settle(
-      getEngine('native').evaluateAsync(packed, inputs, outputs, {
-        onProgress: () => {
-          if (!once) {
-            once = true;
-            inputs.cluster.fill(65535);
-          }
-        },
-      }),
-    );
-  },
+  'async-shared-input-rewritten': () => rewriteInputsMidRun(true),
 
   /** Issue 7, case 1 for training: a layout row's chip index set to 1e9 mid-run. */
   async 'training-async-row-rewritten'() {
@@ -135,7 +130,7 @@ const scenarios = {
   async 'raw-async-memory'() {
     const binding = loadNativeBinding();
     const plain = validBatch(1000, false);
-    const refused = await settle(binding.evaluateCollectivesAsync(packed, plain.inputs, plain.outputs, 0, undefined, undefined));
+    const refused = await settle(binding.evaluateCollectivesAsync(packed, ...columns(plain), 0, undefined, undefined));
     const shared = validBatch(1000, true);
     let transfer;
     try {
@@ -144,7 +139,7 @@ const scenarios = {
     } catch (error) {
       transfer = outcome(error);
     }
-    const flag = await settle(binding.evaluateCollectivesAsync(packed, shared.inputs, shared.outputs, 0, new Int32Array(1), undefined));
+    const flag = await settle(binding.evaluateCollectivesAsync(packed, ...columns(shared), 0, new Int32Array(1), undefined));
     return { refused, transfer, flag };
   },
 
@@ -152,7 +147,7 @@ const scenarios = {
   async 'sync-shared-rewritten-by-worker'() {
     const n = 2_000_000;
     const { inputs, outputs } = validBatch(n, true);
-    const workers = [startRewriter(inputs.cluster, 65535), startRewriter(inputs.bytes, -1), startRewriter(inputs.op, 200)];
+    const stops = [startRewriter(inputs.cluster, [65535]), startRewriter(inputs.bytes, [-1]), startRewriter(inputs.op, [200])];
     await new Promise((resolve) => setTimeout(resolve, 50));
     const results = [];
     for (let round = 0; round < 5; round += 1) {
@@ -163,7 +158,7 @@ const scenarios = {
         results.push(outcome(error));
       }
     }
-    await Promise.all(workers.map((w) => w.stop()));
+    await Promise.all(stops.map((stop) => stop()));
     return results.find((r) => !r.resolved) ?? outcome();
   },
 
@@ -173,7 +168,7 @@ const scenarios = {
     const layouts = new Float64Array(new SharedArrayBuffer(batch.layouts.byteLength));
     layouts.set(batch.layouts);
     const outputs = allocateTrainingOutputs(batch.count);
-    const worker = startRewriter(layouts, 1e300);
+    const stop = startRewriter(layouts, [1e300]);
     await new Promise((resolve) => setTimeout(resolve, 50));
     let result;
     try {
@@ -182,13 +177,15 @@ const scenarios = {
     } catch (error) {
       result = outcome(error);
     }
-    await worker.stop();
+    await stop();
     return result;
   },
 
-  /** A getter that detaches a column the addon has already read, before the call takes the data pointers. */
+  /**
+   * A getter that detaches a column already read, and a column detached before a raw call: the addon takes
+   * positional arrays (no getter runs inside it), the engine reads each column once and checks the shapes.
+   */
   async 'getter-detaches-earlier-column'() {
-    const binding = loadNativeBinding();
     const { inputs, outputs } = validBatch(100_000, false);
     const hostile = { ...inputs };
     Object.defineProperty(hostile, 'proto', {
@@ -199,12 +196,21 @@ const scenarios = {
         return inputs.proto;
       },
     });
+    let engine;
     try {
-      binding.evaluateCollectives(packed, hostile, outputs, 0);
-      return outcome();
+      getEngine('native').evaluate(packed, hostile, outputs);
+      engine = outcome();
     } catch (error) {
-      return outcome(error);
+      engine = outcome(error);
     }
+    let raw;
+    try {
+      loadNativeBinding().evaluateCollectives(packed, ...columns({ inputs, outputs }), 0);
+      raw = outcome();
+    } catch (error) {
+      raw = outcome(error);
+    }
+    return { engine, raw };
   },
 
   /** Columns on a resizable ArrayBuffer shrunk to nothing while evaluateAsync runs (staged). */
@@ -227,28 +233,6 @@ const scenarios = {
     );
   },
 };
-
-/** Rewrites `view` from another thread until stopped (a tight loop of plain stores over the shared memory). */
-function startRewriter(view, value) {
-  const stop = new SharedArrayBuffer(4);
-  const worker = new Worker(
-    `const { workerData } = require('node:worker_threads');
-     const { buffer, type, value, stop } = workerData;
-     const view = new globalThis[type](buffer);
-     const flag = new Int32Array(stop);
-     for (let k = 0; Atomics.load(flag, 0) === 0; k = (k + 7919) % view.length) {
-       view[k] = value;
-       if ((k & 65535) === 0) view.fill(value);
-     }`,
-    { eval: true, workerData: { buffer: view.buffer, type: view.constructor.name, value, stop } },
-  );
-  return {
-    stop: async () => {
-      Atomics.store(new Int32Array(stop), 0, 1);
-      await worker.terminate();
-    },
-  };
-}
 
 const name = process.argv[2];
 const scenario = scenarios[name];

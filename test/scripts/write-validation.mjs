@@ -2,7 +2,13 @@
 /** Regenerates docs/validation.md from the model (run by `npm run validation`). Writes atomically. */
 import { renameSync, writeFileSync } from 'node:fs';
 import { computeCollectiveRows, renderCollectiveTable } from '../validation/collective-validation.mjs';
-import { computeTrainingRows, renderTrainingNotes, renderTrainingTable } from '../validation/training-validation.mjs';
+import {
+  computeTrainingRows,
+  renderTrainingCalibration,
+  renderTrainingNotes,
+  renderTrainingResiduals,
+  renderTrainingTable,
+} from '../validation/training-validation.mjs';
 import { computeHeldOut, renderHeldOut } from '../validation/calibrate-heldout.mjs';
 
 const target = new URL('../../docs/validation.md', import.meta.url);
@@ -52,7 +58,12 @@ without any fit.
 ## Training
 
 ${trainingAsserted.filter((r) => r.inBand).length} of ${trainingAsserted.length} asserted rows are inside their band
-(test/validation/training-measurements.json; shared/reference/training.md).
+(test/validation/training-measurements.json; shared/reference/training.md). A row passes when the model's value is
+within its band and the published layout fits in memory.
+
+Residuals per source (|model/measured − 1|; role "calibration": the rows the constants below were fitted on):
+
+${renderTrainingResiduals(trainingRows)}
 
 ${renderTrainingTable(trainingRows)}
 
@@ -60,9 +71,20 @@ Assumptions per row:
 
 ${renderTrainingNotes(trainingRows)}
 
-Calibration: the GEMM efficiency (0.70) and per-GEMM overhead (8 µs) were fitted once, together, to the ten
-Megatron-LM Table 1 rows (role "calibration"; test/validation/calibrate-training.mjs); Korthikanti, MegaScale and
-LLaMA are out of sample. See docs/model/training.md for the formulas.
+### Calibration
+
+\`node test/validation/calibrate-training.mjs\` refits the fitted constants and prints these residuals. Each constant
+is fitted on a group of rows, never on one: Ampere's GEMM efficiency and per-kernel time on the ten Megatron-LM
+Table 1 rows; Hopper's BF16 and FP8 GEMM efficiencies and one scale on the fused-attention kernel curves, jointly, on
+the sixteen H100 rows (the Megatron-Core rows span hidden sizes 2048–18432, which separates attention from GEMM work;
+the NeMo rows add FP8); the memory reserve and fragmentation so that every published layout fits. Korthikanti,
+MegaScale and LLaMA are out of sample. Blackwell and CDNA3 have no rows here: their constants come from the cited
+measurements and are marked unconfirmed. The constants as the catalog holds them (packages/core/catalog/chips.json,
+\`defaults.trainingArchitectures\`):
+
+${renderTrainingCalibration()}
+
+See docs/model/training.md for the formulas.
 `;
 const temporary = new URL(`../../docs/validation.md.${process.pid}.tmp`, import.meta.url);
 writeFileSync(temporary, page);

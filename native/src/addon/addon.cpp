@@ -10,10 +10,10 @@
 
 namespace {
 
-constexpr int kAbiVersion = 3;
+constexpr int kAbiVersion = 4;
 // Bumped whenever the training rows' meaning, the status or problem codes, or evaluateTraining's contract
 // change; trainingFieldCounts (the row widths) is compared by the TypeScript engine as well.
-constexpr int kTrainingAbiVersion = 2;
+constexpr int kTrainingAbiVersion = 3;
 constexpr int kSweepAbiVersion = 1;
 
 Napi::Value hardware_concurrency(const Napi::CallbackInfo& info) {
@@ -24,8 +24,12 @@ Napi::Object init(Napi::Env env, Napi::Object exports) {
   exports.Set("abiVersion", Napi::Number::New(env, kAbiVersion));
   exports.Set("clusterFieldCount", Napi::Number::New(env, static_cast<double>(linkcap::kClusterFieldCount)));
   exports.Set("hardwareConcurrency", Napi::Function::New(env, hardware_concurrency, "hardwareConcurrency"));
-  exports.Set("evaluateCollectives",
-              Napi::Function::New(env, linkcap::addon::evaluate_collectives, "evaluateCollectives"));
+  napi_value evaluateCollectives = nullptr;
+  NAPI_THROW_IF_FAILED(env,
+                       napi_create_function(env, "evaluateCollectives", NAPI_AUTO_LENGTH,
+                                            linkcap::addon::evaluate_collectives, nullptr, &evaluateCollectives),
+                       exports);
+  exports.Set("evaluateCollectives", Napi::Value(env, evaluateCollectives));
   exports.Set("evaluateCollectivesAsync",
               Napi::Function::New(env, linkcap::addon::evaluate_collectives_async, "evaluateCollectivesAsync"));
   exports.Set("trainingAbiVersion", Napi::Number::New(env, kTrainingAbiVersion));

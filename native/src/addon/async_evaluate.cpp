@@ -17,15 +17,16 @@ namespace linkcap::addon {
 Napi::Value evaluate_collectives_async(const Napi::CallbackInfo& info) {
   const Napi::Env env = info.Env();
   return reject_on_error(env, [&]() -> Napi::Value {
-    BatchArgs args = read_batch_args(info, Memory::Shared);
-    const Napi::Value cancelFlag = read_cancel_flag(info[4]);
-    const Napi::Value onProgress = read_on_progress(info[5]);
+    napi_value argv[kBatchArgumentCount];
+    for (std::size_t i = 0; i < kBatchArgumentCount; ++i) argv[i] = info[i];
+    BatchArgs args = read_batch_args(env, argv, Memory::Shared);
+    const Napi::Value cancelFlag = read_cancel_flag(info[kCancelFlagArgument]);
+    const Napi::Value onProgress = read_on_progress(info[kOnProgressArgument]);
     BatchColumns columns = args.columns;
-    columns.firstIndex = read_first_index(info[6]);
+    columns.firstIndex = read_first_index(info[kFirstIndexArgument]);
     std::shared_ptr<const ClusterTable> table;
     try {
-      table = std::make_shared<const ClusterTable>(static_cast<const double*>(args.clusters.data),
-                                                   args.clusters.length);
+      table = cluster_table_for(static_cast<const double*>(args.clusters.data), args.clusters.length);
     } catch (...) {
       throw to_js_error(env, std::current_exception());
     }

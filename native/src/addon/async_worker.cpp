@@ -33,7 +33,7 @@ class EvaluateWorker final : public Napi::AsyncProgressWorker<Progress> {
     for (napi_value array : args_.arrays) references_.push_back(Napi::Persistent(Napi::Object(env, array)));
     args_.arrays.clear();  // local handles die with this call's handle scope
     if (cancelFlag.IsTypedArray()) {
-      const ArrayView flag = read_array(env, cancelFlag, napi_int32_array, "cancelFlag", Memory::Shared);
+      const ArrayView flag = read_array(env, cancelFlag, napi_int32_array, nullptr, "cancelFlag", Memory::Shared);
       cancelFlag_ = static_cast<std::int32_t*>(flag.data);
       references_.push_back(Napi::Persistent(cancelFlag.As<Napi::Object>()));
     }
@@ -196,7 +196,7 @@ class EvaluateWorker final : public Napi::AsyncProgressWorker<Progress> {
 
 Napi::Value read_cancel_flag(const Napi::Value& value) {
   if (value.IsUndefined() || value.IsNull()) return value;
-  const ArrayView flag = read_array(value.Env(), value, napi_int32_array, "cancelFlag", Memory::Shared);
+  const ArrayView flag = read_array(value.Env(), value, napi_int32_array, nullptr, "cancelFlag", Memory::Shared);
   if (flag.length < 1) throw Napi::TypeError::New(value.Env(), "cancelFlag must have length ≥ 1 (got 0)");
   return value;
 }

@@ -37,14 +37,6 @@ void check_status(Napi::Env env, napi_status status) {
   if (status != napi_ok) throw Napi::Error::New(env);
 }
 
-Napi::Object read_holder(const Napi::Value& value, const char* label) {
-  if (!value.IsObject() || value.IsArray() || value.IsTypedArray()) {
-    throw Napi::TypeError::New(value.Env(), std::string(label) + " must be an object of typed-array columns (got " +
-                                                describe_value(value) + ")");
-  }
-  return value.As<Napi::Object>();
-}
-
 constexpr std::array<const char*, 6> kInputNames = {"op", "bytes", "gpus", "cluster", "algo", "proto"};
 constexpr std::array<napi_typedarray_type, 6> kInputTypes = {napi_uint8_array,  napi_float64_array, napi_uint32_array,
                                                              napi_uint16_array, napi_uint8_array,   napi_uint8_array};
@@ -56,31 +48,33 @@ constexpr std::array<napi_typedarray_type, 8> kOutputTypes = {napi_uint8_array, 
 
 }  // namespace
 
-ArrayView read_array(Napi::Env env, napi_value value, napi_typedarray_type type, const std::string& name,
-                     Memory memory) {
-  bool isTypedArray = false;
-  check_status(env, napi_is_typedarray(env, value, &isTypedArray));
+ArrayView read_array(Napi::Env env, napi_value value, napi_typedarray_type type, const char* label,
+                     const char* field, Memory memory) {
+  // The name is built only for a message: most calls never need it.
+  const auto name = [&] { return label == nullptr ? std::string(field) : std::string(label) + "." + field; };
+  // One call answers both "is it a typed array" (napi_invalid_arg when not) and what it holds.
   ArrayView view;
   view.value = value;
   napi_value buffer = nullptr;
-  std::size_t offset = 0;
-  if (isTypedArray) {
-    check_status(env, napi_get_typedarray_info(env, value, &view.type, &view.length, &view.data, &buffer, &offset));
-  }
-  if (!isTypedArray || view.type != type) {
-    throw Napi::TypeError::New(env, name + " must be " + with_article(type) + " (got " +
+  // The buffer only when asked whether it is shared: each extra answer costs a handle.
+  const napi_status status = napi_get_typedarray_info(env, value, &view.type, &view.length, &view.data,
+                                                      memory == Memory::Shared ? &buffer : nullptr, nullptr);
+  if (status != napi_ok || view.type != type) {
+    throw Napi::TypeError::New(env, name() + " must be " + with_article(type) + " (got " +
                                         describe_value(Napi::Value(env, value)) + ")");
   }
-  // Node-API 8 has no "is a SharedArrayBuffer" test, but napi_is_arraybuffer is false for one: a typed
-  // array's buffer is either an ArrayBuffer or a SharedArrayBuffer.
-  bool isArrayBuffer = true;
-  check_status(env, napi_is_arraybuffer(env, buffer, &isArrayBuffer));
-  view.shared = !isArrayBuffer;
-  if (memory == Memory::Shared && !view.shared) {
-    throw Napi::TypeError::New(env, name + " must be " + with_article(type) +
-                                        " on a SharedArrayBuffer (an asynchronous call outlives its caller, and other "
-                                        "memory can be detached or freed meanwhile; engine.evaluateAsync copies it "
-                                        "through shared windows)");
+  if (memory == Memory::Shared) {
+    // Node-API 8 has no "is a SharedArrayBuffer" test, but napi_is_arraybuffer is false for one: a typed
+    // array's buffer is either an ArrayBuffer or a SharedArrayBuffer.
+    bool isArrayBuffer = true;
+    check_status(env, napi_is_arraybuffer(env, buffer, &isArrayBuffer));
+    view.shared = !isArrayBuffer;
+    if (!view.shared) {
+      throw Napi::TypeError::New(env, name() + " must be " + with_article(type) +
+                                          " on a SharedArrayBuffer (an asynchronous call outlives its caller, and "
+                                          "other memory can be detached or freed meanwhile; engine.evaluateAsync "
+                                          "copies it through shared windows)");
+    }
   }
   return view;
 }
@@ -140,61 +134,55 @@ std::string describe_value(const Napi::Value& value) {
   }
 }
 
-BatchArgs read_batch_args(const Napi::CallbackInfo& info, Memory memory) {
-  const Napi::Env env = info.Env();
+BatchArgs read_batch_args(Napi::Env env, const napi_value* argv, Memory memory) {
   BatchArgs args;
-
-  // 1. Every property read (may run JavaScript: getters, proxies).
-  const Napi::Object inputs = read_holder(info[1], "inputs");
-  const Napi::Object outputs = read_holder(info[2], "outputs");
-  std::array<napi_value, kInputNames.size()> inputValues;
-  for (std::size_t i = 0; i < kInputNames.size(); ++i) inputValues[i] = inputs.Get(kInputNames[i]);
-  std::array<napi_value, kOutputNames.size()> outputValues;
-  for (std::size_t i = 0; i < kOutputNames.size(); ++i) outputValues[i] = outputs.Get(kOutputNames[i]);
-
-  // 2. The typed arrays' memory (runs no JavaScript; a failed check throws, and then nothing is used).
-  // The cluster rows are copied by the core (or, asynchronously, before the call returns): any Float64Array.
-  args.clusters = read_array(env, info[0], napi_float64_array, "clusters", Memory::Borrowed);
-  args.arrays.push_back(args.clusters.value);
-  std::array<ArrayView, kInputNames.size()> in;
-  std::array<ArrayView, kOutputNames.size()> out;
+  // Positional arguments: no property is read, so no JavaScript (getter, proxy) runs while the data pointers
+  // are taken and used, and nothing is looked up by name.
+  args.clusters = read_array(env, argv[0], napi_float64_array, nullptr, "clusters", Memory::Borrowed);
+  // References are needed only by an asynchronous call (a synchronous one returns before JavaScript runs).
+  if (memory == Memory::Shared) {
+    args.arrays.reserve(1 + kInputNames.size() + kOutputNames.size());
+    args.arrays.push_back(args.clusters.value);
+  }
+  // Each column's pointer, written straight into the batch (no intermediate array of views to zero).
+  const void* inputData[kInputNames.size()];
+  void* outputData[kOutputNames.size()];
   std::size_t length = 0;
+  const auto column = [&](std::size_t argument, napi_typedarray_type type, const char* label, const char* name) {
+    const ArrayView view = read_array(env, argv[argument], type, label, name, memory);
+    if (argument == kFirstColumn) length = view.length;
+    if (view.length != length) {
+      throw Napi::TypeError::New(env, std::string(label) + "." + name + " has length " + std::to_string(view.length) +
+                                          ", expected " + std::to_string(length));
+    }
+    if (memory == Memory::Shared) args.arrays.push_back(view.value);
+    return view.data;
+  };
   for (std::size_t i = 0; i < kInputNames.size(); ++i) {
-    in[i] = read_array(env, inputValues[i], kInputTypes[i], std::string("inputs.") + kInputNames[i], memory);
+    inputData[i] = column(kFirstColumn + i, kInputTypes[i], "inputs", kInputNames[i]);
   }
   for (std::size_t i = 0; i < kOutputNames.size(); ++i) {
-    out[i] = read_array(env, outputValues[i], kOutputTypes[i], std::string("outputs.") + kOutputNames[i], memory);
+    outputData[i] = column(kFirstColumn + kInputNames.size() + i, kOutputTypes[i], "outputs", kOutputNames[i]);
   }
-  length = in[0].length;
-  const auto check_length = [&](const ArrayView& view, const std::string& name) {
-    if (view.length != length) {
-      throw Napi::TypeError::New(env, name + " has length " + std::to_string(view.length) + ", expected " +
-                                          std::to_string(length));
-    }
-    args.arrays.push_back(view.value);
-  };
-  for (std::size_t i = 0; i < kInputNames.size(); ++i) check_length(in[i], std::string("inputs.") + kInputNames[i]);
-  for (std::size_t i = 0; i < kOutputNames.size(); ++i) check_length(out[i], std::string("outputs.") + kOutputNames[i]);
-
   BatchInputs& columnsIn = args.columns.in;
-  columnsIn.op = static_cast<const std::uint8_t*>(in[0].data);
-  columnsIn.bytes = static_cast<const double*>(in[1].data);
-  columnsIn.gpus = static_cast<const std::uint32_t*>(in[2].data);
-  columnsIn.cluster = static_cast<const std::uint16_t*>(in[3].data);
-  columnsIn.algo = static_cast<const std::uint8_t*>(in[4].data);
-  columnsIn.proto = static_cast<const std::uint8_t*>(in[5].data);
+  columnsIn.op = static_cast<const std::uint8_t*>(inputData[0]);
+  columnsIn.bytes = static_cast<const double*>(inputData[1]);
+  columnsIn.gpus = static_cast<const std::uint32_t*>(inputData[2]);
+  columnsIn.cluster = static_cast<const std::uint16_t*>(inputData[3]);
+  columnsIn.algo = static_cast<const std::uint8_t*>(inputData[4]);
+  columnsIn.proto = static_cast<const std::uint8_t*>(inputData[5]);
   BatchOutputs& columnsOut = args.columns.out;
-  columnsOut.status = static_cast<std::uint8_t*>(out[0].data);
-  columnsOut.timeS = static_cast<double*>(out[1].data);
-  columnsOut.algbwGBps = static_cast<double*>(out[2].data);
-  columnsOut.busbwGBps = static_cast<double*>(out[3].data);
-  columnsOut.algo = static_cast<std::uint8_t*>(out[4].data);
-  columnsOut.proto = static_cast<std::uint8_t*>(out[5].data);
-  columnsOut.scaleUpBytes = static_cast<double*>(out[6].data);
-  columnsOut.scaleOutBytes = static_cast<double*>(out[7].data);
+  columnsOut.status = static_cast<std::uint8_t*>(outputData[0]);
+  columnsOut.timeS = static_cast<double*>(outputData[1]);
+  columnsOut.algbwGBps = static_cast<double*>(outputData[2]);
+  columnsOut.busbwGBps = static_cast<double*>(outputData[3]);
+  columnsOut.algo = static_cast<std::uint8_t*>(outputData[4]);
+  columnsOut.proto = static_cast<std::uint8_t*>(outputData[5]);
+  columnsOut.scaleUpBytes = static_cast<double*>(outputData[6]);
+  columnsOut.scaleOutBytes = static_cast<double*>(outputData[7]);
   args.columns.length = length;
 
-  args.threads = read_threads(info[3]);
+  args.threads = read_threads(Napi::Value(env, argv[kThreadsArgument]));
   return args;
 }
 

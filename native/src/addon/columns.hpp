@@ -2,10 +2,10 @@
 // is a TypeError naming the column); value ranges are the core's job, at the point of use.
 //
 // Pinning: a pointer into a typed array is only good while its memory is. JavaScript can free that memory
-// behind the addon's back (transfer or detach an ArrayBuffer, shrink a resizable one), and any property read
-// can run JavaScript (a getter, a Proxy). So every property is read first and the typed arrays' data
-// pointers are taken after the last JavaScript that can run; a synchronous call then uses them before
-// returning to JavaScript, so they stay valid. An asynchronous call outlives its JavaScript caller: its
+// behind the addon's back (transfer or detach an ArrayBuffer, shrink a resizable one). The columns are
+// therefore positional arguments (no property read, so no getter or proxy runs JavaScript between taking a
+// pointer and using it), and a synchronous call uses the pointers before returning to JavaScript, so they stay
+// valid. An asynchronous call outlives its JavaScript caller: its
 // columns must be SharedArrayBuffer views (memory that can be neither detached nor shrunk, and that stays
 // allocated while the addon holds a reference to the view); other arrays are refused with a TypeError
 // (engine.evaluateAsync copies them through shared windows).
@@ -36,10 +36,11 @@ struct ArrayView {
   bool shared = false;  // backed by a SharedArrayBuffer
 };
 
-// `value` as an array of `type`: throws a TypeError "<name> must be a <Type> (got …)" otherwise, and, when
-// `memory` is Shared, "<name> must be a <Type> on a SharedArrayBuffer (…)". Runs no JavaScript unless it
-// throws.
-ArrayView read_array(Napi::Env env, napi_value value, napi_typedarray_type type, const std::string& name, Memory memory);
+// `value` as an array of `type`: throws a TypeError "<label>.<field> must be a <Type> (got …)" otherwise
+// (label may be null), and, when `memory` is Shared, "… must be a <Type> on a SharedArrayBuffer (…)". Runs no
+// JavaScript unless it throws.
+ArrayView read_array(Napi::Env env, napi_value value, napi_typedarray_type type, const char* label, const char* field,
+                     Memory memory);
 
 struct BatchArgs {
   ArrayView clusters;  // packed cluster rows (Float64Array)
@@ -49,10 +50,19 @@ struct BatchArgs {
   std::vector<napi_value> arrays;
 };
 
-// info[0] packedClusters, info[1] inputs, info[2] outputs, info[3] threads. The cluster table may be any
-// Float64Array (the core copies it before use; an asynchronous call copies it before returning). Throws
-// Napi::TypeError or Napi::RangeError (as C++ exceptions) on a wrong argument.
-BatchArgs read_batch_args(const Napi::CallbackInfo& info, Memory memory);
+// The collective entry points' arguments: argv[0] packedClusters, argv[1..6] the input columns
+// (INPUT_COLUMN_NAMES order: op, bytes, gpus, cluster, algo, proto), argv[7..14] the output columns
+// (OUTPUT_COLUMN_NAMES order), argv[15] threads; the asynchronous call adds cancelFlag, onProgress and
+// firstIndex. The cluster table may be any Float64Array (the core copies it before use; an asynchronous call
+// copies it before returning). Throws Napi::TypeError or Napi::RangeError (as C++ exceptions) on a wrong
+// argument.
+inline constexpr std::size_t kFirstColumn = 1;
+inline constexpr std::size_t kThreadsArgument = 15;
+inline constexpr std::size_t kCancelFlagArgument = 16;
+inline constexpr std::size_t kOnProgressArgument = 17;
+inline constexpr std::size_t kFirstIndexArgument = 18;
+inline constexpr std::size_t kBatchArgumentCount = 19;
+BatchArgs read_batch_args(Napi::Env env, const napi_value* argv, Memory memory);
 
 // The thread-count argument: undefined or a whole number from 0 (all cores) to 1024.
 unsigned read_threads(const Napi::Value& value);

@@ -5,10 +5,11 @@
 
 namespace linkcap::addon {
 
-// evaluateCollectives(packedClusters, inputs, outputs, threads): blocks the calling (JS) thread.
-Napi::Value evaluate_collectives(const Napi::CallbackInfo& info);
+// evaluateCollectives(packedClusters, …14 columns, threads): blocks the calling (JS) thread. A plain Node-API
+// callback (see sync_evaluate.cpp).
+napi_value evaluate_collectives(napi_env env, napi_callback_info info);
 
-// evaluateCollectivesAsync(packedClusters, inputs, outputs, threads, cancelFlag, onProgress): a Promise.
+// evaluateCollectivesAsync(packedClusters, …14 columns, threads, cancelFlag, onProgress, firstIndex): a Promise.
 Napi::Value evaluate_collectives_async(const Napi::CallbackInfo& info);
 
 // evaluateTraining(workloads, chips, clusters, layouts, outputs, threads): blocks the calling (JS) thread.

@@ -46,7 +46,7 @@ struct Owned {
 
 template <typename T>
 Owned<T> typed(const Napi::Value& value, const std::string& name) {
-  const ArrayView view = read_array(value.Env(), value, kind_of<T>(), name, Memory::Borrowed);
+  const ArrayView view = read_array(value.Env(), value, kind_of<T>(), nullptr, name.c_str(), Memory::Borrowed);
   Owned<T> out;
   const T* data = static_cast<const T*>(view.data);
   out.values.assign(data, data + view.length);
@@ -313,7 +313,7 @@ class SweepEngine : public Napi::ObjectWrap<SweepEngine> {
         case ColumnType::U32: type = napi_uint32_array; break;
         case ColumnType::U8: type = napi_uint8_array; break;
       }
-      const ArrayView view = read_array(env, values[i], type, name, memory);
+      const ArrayView view = read_array(env, values[i], type, nullptr, name.c_str(), memory);
       if (view.length < capacity) type_error(env, name + " holds " + std::to_string(view.length) + " elements, the window needs " + std::to_string(capacity));
       rows.columns.push_back(view.data);
     }

@@ -28,7 +28,7 @@ struct TrainingArgs {
 
 const double* read_rows(const Napi::CallbackInfo& info, std::size_t index, const char* name, Memory memory,
                         std::size_t& length, TrainingArgs& args) {
-  const ArrayView view = read_array(info.Env(), info[index], napi_float64_array, name, memory);
+  const ArrayView view = read_array(info.Env(), info[index], napi_float64_array, nullptr, name, memory);
   length = view.length;
   args.arrays.push_back(view.value);
   return static_cast<const double*>(view.data);

@@ -3,12 +3,14 @@
 #include <algorithm>
 #include <atomic>
 #include <bit>
+#include <cstring>
 #include <cstdint>
 #include <limits>
-#include <mutex>
+#include <memory>
 #include <string>
 
 #include "cluster_table.hpp"
+#include "first_bad.hpp"
 #include "format_number.hpp"
 #include "input_error.hpp"
 #include "memory_advice.hpp"
@@ -20,7 +22,7 @@ namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
-// One point's inputs, each read once from its column.
+// One point's inputs, as read (once) from its columns.
 struct PointInputs {
   std::uint8_t op;
   double bytes;
@@ -29,11 +31,6 @@ struct PointInputs {
   std::uint8_t algo;
   std::uint8_t proto;
 };
-
-[[gnu::always_inline]] inline PointInputs read_point(const BatchInputs& in, std::size_t i) {
-  return {read_once(in.op + i),      read_once(in.bytes + i), read_once(in.gpus + i),
-          read_once(in.cluster + i), read_once(in.algo + i),  read_once(in.proto + i)};
-}
 
 // 0 < bytes ≤ 2^53 (so neither NaN nor infinite): the bit patterns 1 ..= bits(2^53), i.e. bits − 1 (wrapping)
 // below bits(2^53). One integer compare instead of three floating-point ones.
@@ -70,53 +67,77 @@ constexpr std::uint64_t kMaxBytesBits = std::bit_cast<std::uint64_t>(kMaxBytes);
                      "must be 0.." + std::to_string(kProtocolCount - 1) + " or " + std::to_string(kAuto) + " (auto)");
 }
 
-// The first bad point any worker met, with the values it read (the column may hold others by now).
-class FirstBadPoint {
- public:
-  bool found() const { return found_.load(std::memory_order_relaxed); }
-
-  void record(std::size_t index, const PointInputs& p) {
-    std::lock_guard<std::mutex> lock(mutex_);
-    if (found_.load(std::memory_order_relaxed) && index >= index_) return;
-    index_ = index;
-    point_ = p;
-    found_.store(true, std::memory_order_relaxed);
-  }
-
-  std::size_t index() const { return index_; }
-  const PointInputs& point() const { return point_; }
-
- private:
-  std::atomic<bool> found_{false};
-  std::mutex mutex_;
-  std::size_t index_ = 0;
-  PointInputs point_{};
-};
-
-// Points are evaluated in blocks of kBlockPoints. Pass 1 reads and checks each point, selects its candidate
-// and writes its status, algorithm, protocol and bytes, keeping its size, time and bus factor in the block;
-// pass 2 derives the bandwidths of the whole block (vector divisions, several points per instruction,
-// instead of a chain of two scalar divisions per point) and writes them with the times. Pass 1 reads every
-// input of a point before writing any of its outputs, and pass 2 reads no input column, so an output column
-// that is the very same array as an input column (in-place algo/proto) still sees each point's inputs, as in
-// the TypeScript loop.
+// Points are evaluated in blocks of kBlockPoints. Each block's inputs are first copied into the thread's own
+// memory (a snapshot: what is checked is what is used, whatever another thread writes meanwhile) and checked
+// there in one branch-free pass the compiler vectorises. Pass 1 then selects each point's candidate and writes
+// its status, algorithm, protocol and bytes, keeping its time and bus factor in the block; pass 2 derives the
+// bandwidths of the whole block (vector divisions, several points per instruction, instead of a chain of two
+// scalar divisions per point) and writes them with the times. The snapshot is taken before any output of the
+// block is written, so an output column that is the very same array as an input column (in-place algo/proto)
+// still sees each point's inputs, as in the TypeScript loop.
 constexpr std::size_t kBlockPoints = 64;
 
-struct Block {
+struct InputBlock {
   double bytes[kBlockPoints];
+  std::uint32_t gpus[kBlockPoints];
+  std::uint16_t cluster[kBlockPoints];
+  std::uint8_t op[kBlockPoints];
+  std::uint8_t algo[kBlockPoints];
+  std::uint8_t proto[kBlockPoints];
+};
+
+struct Block {
   double timeS[kBlockPoints];
   double busFactor[kBlockPoints];
 };
 
+// Copies points [first, first + count) of the columns into `b`. The compiler barrier after the copies makes
+// them a snapshot: without it the compiler could, in principle, read a value from the column again instead
+// of from the copy (it cannot know another thread writes the column).
+// Element loops, not memcpy: for these small copies GCC's memcpy becomes `rep movsq`, whose start-up costs
+// more than the copy (the loops become a few vector moves).
+[[gnu::always_inline]] inline void snapshot(const BatchInputs& in, std::size_t first, std::size_t count, InputBlock& b) {
+  for (std::size_t k = 0; k < count; ++k) b.bytes[k] = in.bytes[first + k];
+  for (std::size_t k = 0; k < count; ++k) b.gpus[k] = in.gpus[first + k];
+  for (std::size_t k = 0; k < count; ++k) b.cluster[k] = in.cluster[first + k];
+  for (std::size_t k = 0; k < count; ++k) b.op[k] = in.op[first + k];
+  for (std::size_t k = 0; k < count; ++k) b.algo[k] = in.algo[first + k];
+  for (std::size_t k = 0; k < count; ++k) b.proto[k] = in.proto[first + k];
+#if defined(__GNUC__) || defined(__clang__)
+  asm volatile("" ::: "memory");
+#else
+  std::atomic_signal_fence(std::memory_order_seq_cst);
+#endif
+}
+
+// Whether every point of the snapshot passes point_valid: the same five conditions as one pass per column of
+// OR-ed compares (16 bytes or 4 doubles per instruction), instead of five data-dependent branches per point.
+[[gnu::always_inline]] inline bool block_valid(const InputBlock& b, std::size_t count, std::size_t cluster_count) {
+  std::uint8_t badOp = 0;
+  for (std::size_t k = 0; k < count; ++k) badOp |= b.op[k] >= kOpCount;
+  std::uint64_t badBytes = 0;
+  for (std::size_t k = 0; k < count; ++k) badBytes |= std::bit_cast<std::uint64_t>(b.bytes[k]) - 1 >= kMaxBytesBits;
+  // cluster_count ≤ 65536 (ClusterTable); a count of 65536 admits every Uint16.
+  std::uint16_t badCluster = 0;
+  if (cluster_count <= 0xFFFF) {
+    const auto rows = static_cast<std::uint16_t>(cluster_count);
+    for (std::size_t k = 0; k < count; ++k) badCluster |= b.cluster[k] >= rows;
+  }
+  std::uint8_t badAlgo = 0;
+  for (std::size_t k = 0; k < count; ++k) badAlgo |= (b.algo[k] >= kAlgorithmCount) & (b.algo[k] < kAutoAll);
+  std::uint8_t badProto = 0;
+  for (std::size_t k = 0; k < count; ++k) badProto |= (b.proto[k] >= kProtocolCount) & (b.proto[k] != kAuto);
+  return (badOp | badBytes | badCluster | badAlgo | badProto) == 0;
+}
+
 // Pass 1 for one checked point into slot k. timeS and the shares are NaN (and algo/proto kAuto) unless the
 // status is Ok.
-[[gnu::always_inline]] inline void select_point(const PreparedCluster* clusters, const PointInputs& point,
-                                                const BatchOutputs& out, std::size_t i, plan::PlanCache& cache,
-                                                Block& block, std::size_t k) {
-  const Op op = static_cast<Op>(point.op);
-  const double bytes = point.bytes;
-  const plan::GroupPlan& group = cache.get(clusters, point.cluster, op, point.gpus);
-  block.bytes[k] = bytes;
+[[gnu::always_inline]] inline void select_point(const PreparedCluster* clusters, std::uint8_t opCode, double bytes,
+                                                std::uint32_t gpus, std::uint16_t cluster, std::uint8_t algo,
+                                                std::uint8_t proto, const BatchOutputs& out, std::size_t i,
+                                                plan::PlanCache& cache, Block& block, std::size_t k) {
+  const Op op = static_cast<Op>(opCode);
+  const plan::GroupPlan& group = cache.get(clusters, cluster, op, gpus);
   block.busFactor[k] = group.busFactor;  // 1 where the count cannot be placed
   PointStatus status;
   std::uint8_t chosenAlgo = kAuto;
@@ -126,7 +147,7 @@ struct Block {
   double net = kNaN;
   if (!group.placed) {
     status = PointStatus::BadGpuCount;  // evaluate_point's result
-  } else if (point.algo == kAuto && point.proto == kAuto) {
+  } else if (algo == kAuto && proto == kAuto) {
     // select_candidate's choice for (kAuto, kAuto), from the plan (selection_plan.hpp).
     const plan::Best best = plan::select_auto(group, op, bytes);
     status = best.found ? PointStatus::Ok : PointStatus::NoEligibleAlgorithm;
@@ -140,7 +161,7 @@ struct Block {
   } else {
     // Forced algorithms or protocols, and kAutoAll: the generic loop, on the cached placement.
     PointResult r;
-    select_candidate(clusters[point.cluster].params, group.placement, op, bytes, point.algo, point.proto, r);
+    select_candidate(clusters[cluster].params, group.placement, op, bytes, algo, proto, r);
     status = r.status;
     chosenAlgo = r.algo;
     chosenProto = r.proto;
@@ -166,17 +187,29 @@ struct Block {
   const PreparedCluster* clusters = table.prepared();
   const std::size_t clusterCount = table.size();
   plan::PlanCache& cache = plan::PlanCache::for_thread(table);
+  InputBlock input;
   Block block;
   for (std::size_t first = begin; first < end; first += kBlockPoints) {
-    const std::size_t count = std::min(kBlockPoints, end - first);
-    std::size_t k = 0;
-    for (; k < count; ++k) {
-      const PointInputs point = read_point(in, first + k);
-      if (!point_valid(point, clusterCount)) [[unlikely]] {
-        bad = point;
-        break;
+    std::size_t count = std::min(kBlockPoints, end - first);
+    snapshot(in, first, count, input);
+    const std::size_t blockSize = count;
+    if (!block_valid(input, count, clusterCount)) [[unlikely]] {
+      // Evaluate up to the first bad point of the block, and report it (the two checks are the same
+      // conditions, so there is one; the bound only keeps a future divergence from reading past the block).
+      std::size_t k = 0;
+      while (k < count && point_valid({input.op[k], input.bytes[k], input.gpus[k], input.cluster[k], input.algo[k],
+                                       input.proto[k]},
+                                      clusterCount)) {
+        ++k;
       }
-      select_point(clusters, point, out, first + k, cache, block, k);
+      if (k < count) {
+        bad = {input.op[k], input.bytes[k], input.gpus[k], input.cluster[k], input.algo[k], input.proto[k]};
+        count = k;
+      }
+    }
+    for (std::size_t k = 0; k < count; ++k) {
+      select_point(clusters, input.op[k], input.bytes[k], input.gpus[k], input.cluster[k], input.algo[k],
+                   input.proto[k], out, first + k, cache, block, k);
     }
     // select_candidate's algbwGBps = bytes / timeS / 1e9 and busbwGBps = algbwGBps * bus_bandwidth_factor(op, n),
     // lane by lane. Where the status is not Ok, timeS is NaN, so both come out NaN as select_candidate and
@@ -184,13 +217,13 @@ struct Block {
     double* timeOut = out.timeS + first;
     double* algbwOut = out.algbwGBps + first;
     double* busbwOut = out.busbwGBps + first;
-    for (std::size_t j = 0; j < k; ++j) {
-      const double algbw = block.bytes[j] / block.timeS[j] / 1e9;
-      timeOut[j] = block.timeS[j];
-      algbwOut[j] = algbw;
-      busbwOut[j] = algbw * block.busFactor[j];
+    for (std::size_t k = 0; k < count; ++k) {
+      const double algbw = input.bytes[k] / block.timeS[k] / 1e9;
+      timeOut[k] = block.timeS[k];
+      algbwOut[k] = algbw;
+      busbwOut[k] = algbw * block.busFactor[k];
     }
-    if (k < count) return first + k;
+    if (count < blockSize) return first + count;
   }
   return end;
 }
@@ -234,8 +267,8 @@ void fill_not_evaluated(const BatchOutputs& out, std::size_t begin, std::size_t 
 
 ParallelResult evaluate_batch(const double* packed_clusters, std::size_t packed_length, const BatchColumns& columns,
                               const ParallelOptions& options) {
-  const ClusterTable table(packed_clusters, packed_length);
-  return evaluate_batch(table, columns, options);
+  const std::shared_ptr<const ClusterTable> table = cluster_table_for(packed_clusters, packed_length);
+  return evaluate_batch(*table, columns, options);
 }
 
 ParallelResult evaluate_batch(const ClusterTable& table, const BatchColumns& columns, const ParallelOptions& options) {
@@ -252,14 +285,28 @@ ParallelResult evaluate_batch(const ClusterTable& table, const BatchColumns& col
     for (std::uint8_t* column : {out.status, out.algo, out.proto}) advise_huge_pages(column, n);
   }
 
-  // A bad point stops the run like a cancel: no chunk is claimed after it is found. Chunks are claimed in
-  // order and a claimed chunk runs to its end (or to its own first bad point), so when the run stops every
-  // point before the lowest bad point recorded has been checked: it is the first bad point of the batch.
-  FirstBadPoint firstBad;
-  ParallelOptions run;
-  run.threads = options.threads;
-  run.progress = options.progress;
-  run.cancelled = [&firstBad, &options] { return firstBad.found() || (options.cancelled && options.cancelled()); };
+  if (n <= kChunkPoints) {
+    // One chunk: run it here, without the pool's bookkeeping (what a one-point call costs is mostly this).
+    ParallelResult result;
+    if (n > 0 && options.cancelled && options.cancelled()) {
+      result.cancelled = true;
+      fill_not_evaluated(out, 0, n);
+      return result;
+    }
+    PointInputs bad;
+    const std::size_t stopped = evaluate_range(table, columns, 0, n, bad);
+    if (stopped != n) {
+      fill_not_evaluated(out, stopped, n);
+      throw_point_error(columns.firstIndex + stopped, bad, table.size());
+    }
+    result.completed = n;
+    if (options.progress && n > 0) options.progress(n);
+    return result;
+  }
+
+  // A bad point stops the run like a cancel (first_bad.hpp).
+  FirstBad<PointInputs> firstBad;
+  const ParallelOptions run = firstBad.stopping(options);
   const ParallelResult result = parallel_for(
       n, kChunkPoints,
       [&table, &columns, &firstBad](std::size_t begin, std::size_t end) {
@@ -271,7 +318,7 @@ ParallelResult evaluate_batch(const ClusterTable& table, const BatchColumns& col
   if (firstBad.found()) {
     // Later chunks may have run on other threads; the contract is simple: evaluated up to the bad point.
     fill_not_evaluated(out, firstBad.index(), n);
-    throw_point_error(columns.firstIndex + firstBad.index(), firstBad.point(), table.size());
+    throw_point_error(columns.firstIndex + firstBad.index(), firstBad.item(), table.size());
   }
   if (result.cancelled) fill_not_evaluated(out, result.completed, n);
   return result;

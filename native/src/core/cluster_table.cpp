@@ -1,6 +1,7 @@
 #include "cluster_table.hpp"
 
 #include <atomic>
+#include <cstring>
 #include <string>
 
 #include "input_error.hpp"
@@ -35,6 +36,16 @@ ClusterTable::ClusterTable(const double* packed, std::size_t length) : generatio
     validate_cluster_row(values, row);
     prepared_.push_back(prepare_cluster(unpack_cluster(values)));
   }
+}
+
+std::shared_ptr<const ClusterTable> cluster_table_for(const double* packed, std::size_t length) {
+  thread_local std::shared_ptr<const ClusterTable> last;
+  if (last && last->rows().size() == length &&
+      std::memcmp(last->rows().data(), packed, length * sizeof(double)) == 0) {
+    return last;
+  }
+  last = std::make_shared<const ClusterTable>(packed, length);
+  return last;
 }
 
 }  // namespace linkcap

@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 #include "collective.hpp"
@@ -31,5 +32,11 @@ class ClusterTable {
   std::vector<PreparedCluster> prepared_;
   std::uint64_t generation_;
 };
+
+// The table for these packed rows: the calling thread's previous table when the rows are bit-identical to it
+// (a sweep streams many calls over the same rows, and a one-point call must not copy, validate and prepare
+// them again, nor empty the plan caches), else a new one. Safe whatever the caller's array holds meanwhile:
+// a reused table is the engine's own validated copy. Throws as the constructor does.
+std::shared_ptr<const ClusterTable> cluster_table_for(const double* packed, std::size_t length);
 
 }  // namespace linkcap

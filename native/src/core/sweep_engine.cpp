@@ -363,10 +363,11 @@ struct Engine::Impl {
   // each outer point's first layout, relative to windowBegin; null: one slot per outer point).
   // The usual collective sweep: sizes innermost. Along a run of sizes the group (cluster, GPUs, op) and the
   // choices are fixed, so its selection plan is fetched once per run (a copy: partner evaluations of paired
-  // ratios may reuse the cache slot) and each size costs only select_auto.
+  // ratios may reuse the cache slot) and each size costs only select_auto (and the `where` program, if any).
   template <class Reduce>
   [[gnu::always_inline]] inline void sizes_loop(std::uint64_t begin, std::uint64_t end, std::uint64_t windowBegin, Point& p,
-                                                Worker& worker, Reduce& reduce) const {
+                                                Worker& worker, Reduce& reduce, std::uint8_t* keep) const {
+    const bool filtering = !plan->filter.empty();
     const std::size_t last = engine->lengths_.size() - 1;
     const std::uint32_t sizes = engine->lengths_[last];
     const double* bytes = values[last];
@@ -380,8 +381,14 @@ struct Engine::Impl {
       const plan::GroupPlan group = worker.planCache->get(prepared, cluster, op, gpus);
       for (; outer < runEnd; ++outer) {
         p.id = outer;
-        price_collective(group, cluster, op, bytes[p.digits[last]], algo, proto, p);
-        reduce(static_cast<std::size_t>(outer - windowBegin));
+        const auto slot = static_cast<std::size_t>(outer - windowBegin);
+        if (filtering && !passes(p)) {
+          if (keep) keep[slot] = 0;
+        } else {
+          if (keep) keep[slot] = 1;
+          price_collective(group, cluster, op, bytes[p.digits[last]], algo, proto, p);
+          reduce(slot);
+        }
         p.digits[last] += 1;
       }
       if (p.digits[last] == sizes) {
@@ -391,16 +398,17 @@ struct Engine::Impl {
     }
   }
   template <class Reduce>
-  void sizes_baseline(std::uint64_t begin, std::uint64_t end, std::uint64_t windowBegin, Point& p, Worker& worker, Reduce& reduce) const {
-    sizes_loop(begin, end, windowBegin, p, worker, reduce);
+  void sizes_baseline(std::uint64_t begin, std::uint64_t end, std::uint64_t windowBegin, Point& p, Worker& worker, Reduce& reduce,
+                      std::uint8_t* keep) const {
+    sizes_loop(begin, end, windowBegin, p, worker, reduce, keep);
   }
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 #define LINKCAP_SWEEP_AVX2 1
   // The same loop with 256-bit registers, as batch.cpp does: lane-wise IEEE divisions give the same doubles.
   template <class Reduce>
   [[gnu::target("avx2")]] void sizes_avx2(std::uint64_t begin, std::uint64_t end, std::uint64_t windowBegin, Point& p, Worker& worker,
-                                          Reduce& reduce) const {
-    sizes_loop(begin, end, windowBegin, p, worker, reduce);
+                                          Reduce& reduce, std::uint8_t* keep) const {
+    sizes_loop(begin, end, windowBegin, p, worker, reduce, keep);
   }
 #endif
 
@@ -419,16 +427,16 @@ struct Engine::Impl {
       for (auto& reducer : state.reducers) reducer->add(view, worker);
     };
     const std::size_t last = engine->lengths_.size() - 1;
-    if (plan->kind == Kind::Collective && plan->filter.empty() && bytesAxis == static_cast<int>(last)) {
+    if (plan->kind == Kind::Collective && bytesAxis == static_cast<int>(last)) {
 #ifdef LINKCAP_SWEEP_AVX2
       static const bool avx2 = __builtin_cpu_supports("avx2");
       if (avx2) {
-        sizes_avx2(begin, end, windowBegin, p, worker, reduce);
+        sizes_avx2(begin, end, windowBegin, p, worker, reduce, keep);
       } else {
-        sizes_baseline(begin, end, windowBegin, p, worker, reduce);
+        sizes_baseline(begin, end, windowBegin, p, worker, reduce, keep);
       }
 #else
-      sizes_baseline(begin, end, windowBegin, p, worker, reduce);
+      sizes_baseline(begin, end, windowBegin, p, worker, reduce, keep);
 #endif
     } else {
       const std::uint64_t maxL = engine->maxLayouts_;
@@ -518,6 +526,10 @@ Engine::Engine(const SweepPlan& input) : plan_(input), impl_(std::make_unique<Im
     if (next > 9007199254740992.0) bad("axes: the index space passes 2^53 points");
     outerCount_ *= axis.length;
     const int ai = static_cast<int>(a);
+    const bool rowTarget = axis.target == Target::ClusterRow || axis.target == Target::WorkloadRow || axis.target == Target::ChipRow;
+    if (rowTarget && !(axis.arg >= 0 && axis.arg <= (std::int64_t{1} << 32))) {
+      bad("axes[" + std::to_string(a) + "].arg = " + std::to_string(axis.arg) + ": a row stride must be from 0 to 2^32");
+    }
     const auto stride = static_cast<std::uint64_t>(axis.arg);
     switch (axis.target) {
       case Target::Op: im.opAxis = ai; break;
@@ -544,9 +556,10 @@ Engine::Engine(const SweepPlan& input) : plan_(input), impl_(std::make_unique<Im
   }
 
   // Row tables: every combination of the row axes must index an existing row.
+  // Largest row index the axes reach, in doubles: strides up to 2^32 times lengths up to 2^32 cannot wrap.
   auto max_row = [&](const std::vector<std::pair<int, std::uint64_t>>& axes) {
-    std::uint64_t m = 0;
-    for (const auto& [axis, stride] : axes) m += (lengths_[axis] - 1) * stride;
+    double m = 0;
+    for (const auto& [axis, stride] : axes) m += static_cast<double>(lengths_[axis] - 1) * static_cast<double>(stride);
     return m;
   };
   im.clusterTable = std::make_unique<ClusterTable>(input.clusters, input.clustersLength);
@@ -600,9 +613,9 @@ Engine::Engine(const SweepPlan& input) : plan_(input), impl_(std::make_unique<Im
       }
       if (lists.contextStrides.size() != plan_.axes.size()) bad("layouts.contextStrides: one per axis");
       im.contextStrides = lists.contextStrides;
-      std::uint64_t maxContext = 0;
-      for (std::size_t a = 0; a < lengths_.size(); ++a) maxContext += (lengths_[a] - 1) * im.contextStrides[a];
-      if (maxContext >= lists.contexts) bad("layouts: the context axes index past the " + std::to_string(lists.contexts) + " lists");
+      double maxContext = 0;
+      for (std::size_t a = 0; a < lengths_.size(); ++a) maxContext += static_cast<double>(lengths_[a] - 1) * static_cast<double>(im.contextStrides[a]);
+      if (maxContext >= static_cast<double>(lists.contexts)) bad("layouts: the context axes index past the " + std::to_string(lists.contexts) + " lists");
       lists.table = layoutTable_.data();
       lists.listOffsets = listOffsets_.data();
       if (static_cast<double>(outerCount_) * static_cast<double>(maxLayouts_) > 9007199254740992.0) {
@@ -661,6 +674,9 @@ Engine::Engine(const SweepPlan& input) : plan_(input), impl_(std::make_unique<Im
         if (a == red.pairAxis) bad(where + ".by: must not hold the compared axis");
       }
     }
+    double groupCount = 1;
+    for (std::int32_t a : red.groupAxes) groupCount *= lengths_[a];
+    if (groupCount > 1e9) bad(where + ".by: " + format_number(groupCount) + " groups; group by fewer axes");
     GroupIndex groups = make_group_index(red.groupAxes, lengths_);
     const double bytes = reducer_bytes(red, groups.count);
     if (bytes > kMaxStateBytes) {
@@ -727,6 +743,32 @@ std::uint64_t Engine::count_points(std::uint64_t begin, std::uint64_t end, const
   end = std::min(end, outerCount_);
   if (begin >= end) return 0;
   if (plan_.filter.empty()) return slots(begin, end);
+  // The whole index space without layout lists: `where` reads only some axes, so count the passing combinations
+  // of those axes and multiply by the product of the others (exact, and cheap however large the sweep).
+  bool layoutFields = false;
+  std::vector<bool> read(plan_.axes.size(), false);
+  for (const FilterInstruction& in : plan_.filter) {
+    if (in.op == FilterOp::LayoutField) layoutFields = true;
+    if (in.op == FilterOp::Axis) read[static_cast<std::size_t>(in.arg)] = true;
+  }
+  double combinations = 1;
+  for (std::size_t a = 0; a < read.size(); ++a) combinations *= read[a] ? lengths_[a] : 1;
+  if (begin == 0 && end == outerCount_ && !plan_.hasLayoutLists && !layoutFields && combinations <= 5e7) {
+    Point p;
+    std::memset(p.digits, 0, sizeof p.digits);
+    std::uint64_t passing = 0;
+    std::uint64_t others = 1;
+    for (std::size_t a = 0; a < read.size(); ++a) others *= read[a] ? 1 : lengths_[a];
+    for (std::uint64_t c = 0; c < static_cast<std::uint64_t>(combinations); ++c) {
+      passing += impl_->passes(p) ? 1 : 0;
+      for (std::size_t a = read.size(); a-- > 0;) {  // odometer over the read axes only
+        if (!read[a]) continue;
+        if (++p.digits[a] < lengths_[a]) break;
+        p.digits[a] = 0;
+      }
+    }
+    return passing * others;
+  }
   std::atomic<std::uint64_t> count{0};
   parallel_for(
       end - begin, impl_->chunk,

@@ -62,7 +62,7 @@ enum : int { timeS = 0, algbwGBps = 1, busbwGBps = 2, algorithm = 3, protocol = 
 inline constexpr int kCount = 7;
 }  // namespace collective_metric
 namespace training_metric {
-inline constexpr int kDerived = 25;  // == kOutputFieldCount (checked in sweep_evaluate.cpp)
+inline constexpr int kDerived = 27;  // == kOutputFieldCount (checked in sweep_engine.cpp)
 enum : int { trainDays = kDerived, gpuHours = kDerived + 1, costUsd = kDerived + 2 };
 inline constexpr int kCount = kDerived + 3;
 }  // namespace training_metric

@@ -1,12 +1,11 @@
 #include "training_batch.hpp"
 
 #include <algorithm>
-#include <atomic>
 #include <cstdint>
 #include <limits>
-#include <mutex>
 
 #include "collective.hpp"
+#include "first_bad.hpp"
 #include "memory_advice.hpp"
 #include "read_once.hpp"
 #include "training_fields.hpp"
@@ -17,48 +16,35 @@
 namespace linkcap::training {
 namespace {
 
-// The first bad layout row any worker met, with the copy it checked (the caller's row may hold other values
-// by now).
-class FirstBadRow {
- public:
-  bool found() const { return found_.load(std::memory_order_relaxed); }
-
-  void record(std::size_t row, const double* lay) {
-    std::lock_guard<std::mutex> lock(mutex_);
-    if (found_.load(std::memory_order_relaxed) && row >= row_) return;
-    row_ = row;
-    std::copy(lay, lay + kLayoutFieldCount, layout_);
-    found_.store(true, std::memory_order_relaxed);
-  }
-
-  std::size_t row() const { return row_; }
-  const double* layout() const { return layout_; }
-
- private:
-  std::atomic<bool> found_{false};
-  std::mutex mutex_;
-  std::size_t row_ = 0;
-  double layout_[kLayoutFieldCount] = {};
+// A layout row as its worker copied it, and the first bad one of a run (first_bad.hpp).
+struct LayoutCopy {
+  double values[kLayoutFieldCount];
 };
+using FirstBadRow = FirstBad<LayoutCopy>;
 
 // Evaluates layout rows [begin, end), each from the worker's own checked copy. Returns `end`, or the first
 // row that failed its check (recorded in `bad`). May throw only std::bad_alloc (the first call on a thread
-// allocates its pricing memo).
+// allocates its pricing memo and its layer-cost memo).
 std::size_t evaluate_rows(const TrainingBatch& batch, const TrainingTables& tables, const PricingTable& pricing,
                           std::size_t begin, std::size_t end, FirstBadRow& bad) {
   PricingCache& cache = thread_pricing_cache(pricing);
+  // The memo's keys hold row indices into this batch's tables: a new generation per batch empties it.
+  LayerCostMemo& memo = thread_layer_memo();
+  memo.begin(pricing.generation);
   double lay[kLayoutFieldCount];
   for (std::size_t row = begin; row < end; ++row) {
     copy_once(lay, batch.layouts + row * kLayoutFieldCount, kLayoutFieldCount);
     if (!layout_row_ok(lay, tables)) [[unlikely]] {
-      bad.record(row, lay);
+      LayoutCopy copy;
+      std::copy(lay, lay + kLayoutFieldCount, copy.values);
+      bad.record(row, copy);
       return row;
     }
     const auto workload = static_cast<std::size_t>(lay[L::workload]);
     const auto chip = static_cast<std::size_t>(lay[L::chip]);
     const auto cluster = static_cast<std::uint32_t>(lay[L::cluster]);
     Pricer pricer(pricing, cache, cluster);
-    evaluate_training_row(tables.workload(workload), tables.chip(chip), lay, pricer,
+    evaluate_training_row(tables.workload(workload), tables.chip(chip), lay, pricer, memo,
                           batch.outputs + row * kOutputFieldCount);
   }
   return end;
@@ -90,13 +76,9 @@ ParallelResult evaluate_training_batch(const TrainingTables& tables, const Train
   // 200 bytes per configuration: a million-row output is 200 MB of pages the workers touch first.
   advise_huge_pages(batch.outputs, batch.outputsLength * sizeof(double));
 
-  // As in the collective batch: a bad row stops the run like a cancel, and since chunks are claimed in order
-  // and run to their end (or their own first bad row), the lowest row recorded is the batch's first bad row.
+  // As in the collective batch: a bad row stops the run like a cancel (first_bad.hpp).
   FirstBadRow firstBad;
-  ParallelOptions run;
-  run.threads = options.threads;
-  run.progress = options.progress;
-  run.cancelled = [&firstBad, &options] { return firstBad.found() || (options.cancelled && options.cancelled()); };
+  const ParallelOptions run = firstBad.stopping(options);
   const ParallelResult result = parallel_for(
       rows, kTrainingChunkRows,
       [&batch, &tables, &pricing, &firstBad](std::size_t begin, std::size_t end) {
@@ -104,8 +86,8 @@ ParallelResult evaluate_training_batch(const TrainingTables& tables, const Train
       },
       run);
   if (firstBad.found()) {
-    fill_training_not_evaluated(batch.outputs, firstBad.row(), rows);
-    throw_layout_row_error(firstBad.layout(), batch.firstIndex + firstBad.row(), tables);
+    fill_training_not_evaluated(batch.outputs, firstBad.index(), rows);
+    throw_layout_row_error(firstBad.item().values, batch.firstIndex + firstBad.index(), tables);
   }
   if (result.cancelled) fill_training_not_evaluated(batch.outputs, result.completed, rows);
   return result;

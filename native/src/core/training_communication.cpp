@@ -66,13 +66,15 @@ void layer_communication(Pricer& pricer, const GroupShapes& groups, const TpTime
   double z3Fwd = 0;
   double z3Bwd = 0;
   if (lay[L::zero] == 3) {
-    const double dense = out.denseParams * 2;
-    const double expert = out.expertParams * 2;
-    const double gatherDense = pricer.collective_s(Op::AllGather, dense, groups.dpG, groups.dpN);
-    const double gatherExpert = pricer.collective_s(Op::AllGather, expert, groups.edpG, groups.edpN);
+    // Weights gathered in BF16; gradients reduce-scattered at gradientBytes per element.
+    const double grad = lay[L::gradientBytes];
+    const double dense = out.denseParams;
+    const double expert = out.expertParams;
+    const double gatherDense = pricer.collective_s(Op::AllGather, dense * 2, groups.dpG, groups.dpN);
+    const double gatherExpert = pricer.collective_s(Op::AllGather, expert * 2, groups.edpG, groups.edpN);
     z3Fwd = gatherDense + gatherExpert;
-    z3Bwd = z3Fwd + pricer.collective_s(Op::ReduceScatter, dense, groups.dpG, groups.dpN) +
-            pricer.collective_s(Op::ReduceScatter, expert, groups.edpG, groups.edpN);
+    z3Bwd = z3Fwd + pricer.collective_s(Op::ReduceScatter, dense * grad, groups.dpG, groups.dpN) +
+            pricer.collective_s(Op::ReduceScatter, expert * grad, groups.edpG, groups.edpN);
   }
   out.z3FwdS = z3Fwd;
   out.z3BwdS = z3Bwd;
@@ -90,9 +92,9 @@ void end_stage_communication(Pricer& pricer, const GroupShapes& groups, const Tp
   double z3Fwd = 0;
   double z3Bwd = 0;
   if (lay[L::zero] == 3) {
-    const double weights = out.denseParams * 2;
-    z3Fwd = pricer.collective_s(Op::AllGather, weights, groups.dpG, groups.dpN);
-    z3Bwd = z3Fwd + pricer.collective_s(Op::ReduceScatter, weights, groups.dpG, groups.dpN);
+    const double params = out.denseParams;
+    z3Fwd = pricer.collective_s(Op::AllGather, params * 2, groups.dpG, groups.dpN);
+    z3Bwd = z3Fwd + pricer.collective_s(Op::ReduceScatter, params * lay[L::gradientBytes], groups.dpG, groups.dpN);
   }
   out.z3FwdS = z3Fwd;
   out.z3BwdS = z3Bwd;
@@ -101,20 +103,20 @@ void end_stage_communication(Pricer& pricer, const GroupShapes& groups, const Tp
 void data_parallel_tail(Pricer& pricer, const GroupShapes& groups, const double* lay, double denseParams,
                         double expertParams, DpTail& out) {
   const double zero = lay[L::zero];
-  const double dense = denseParams * 2;
-  const double expert = expertParams * 2;
+  // Gradients travel at gradientBytes per element (fp32 or BF16); updated weights are gathered in BF16.
+  const double grad = lay[L::gradientBytes];
   if (zero == 3) {
     out.reduceS = 0;
     out.gatherS = 0;
   } else if (zero == 0) {
-    out.reduceS = pricer.collective_s(Op::AllReduce, dense, groups.dpG, groups.dpN) +
-                  pricer.collective_s(Op::AllReduce, expert, groups.edpG, groups.edpN);
+    out.reduceS = pricer.collective_s(Op::AllReduce, denseParams * grad, groups.dpG, groups.dpN) +
+                  pricer.collective_s(Op::AllReduce, expertParams * grad, groups.edpG, groups.edpN);
     out.gatherS = 0;
   } else {
-    out.reduceS = pricer.collective_s(Op::ReduceScatter, dense, groups.dpG, groups.dpN) +
-                  pricer.collective_s(Op::ReduceScatter, expert, groups.edpG, groups.edpN);
-    out.gatherS = pricer.collective_s(Op::AllGather, dense, groups.dpG, groups.dpN) +
-                  pricer.collective_s(Op::AllGather, expert, groups.edpG, groups.edpN);
+    out.reduceS = pricer.collective_s(Op::ReduceScatter, denseParams * grad, groups.dpG, groups.dpN) +
+                  pricer.collective_s(Op::ReduceScatter, expertParams * grad, groups.edpG, groups.edpN);
+    out.gatherS = pricer.collective_s(Op::AllGather, denseParams * 2, groups.dpG, groups.dpN) +
+                  pricer.collective_s(Op::AllGather, expertParams * 2, groups.edpG, groups.edpN);
   }
 }
 

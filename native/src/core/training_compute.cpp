@@ -1,6 +1,6 @@
 // Port of layerCompute, headCompute and embeddingCompute (packages/core/src/training/compute.ts), with the
-// TypeScript's operand order and parenthesisation. Time of a pass = Σ GEMM FLOPs / (peak × gemmEfficiency)
-// + (GEMM count) × gemmOverheadS + element-wise bytes / (memoryBandwidth × memoryEfficiency).
+// TypeScript's operand order and parenthesisation: GEMMs on a roofline with an epilogue, fused attention with
+// its own efficiencies, memory-bound work at HBM bandwidth, a host launch floor per pass.
 #include "training_compute.hpp"
 
 #include "training_fields.hpp"
@@ -11,6 +11,29 @@ namespace {
 
 // Element-wise kernels run at this many bytes per element (BF16 activations).
 constexpr double kActBytes = 2;
+
+// Fused-attention constants of calibration.ts (ATTENTION_TILE, ATTENTION_HALF_KEYS, ATTENTION_DROPOUT_RATIO).
+constexpr double kAttentionTile = 128;
+constexpr double kAttentionHalfKeys = 512;
+constexpr double kAttentionDropoutRatio = 1.25;
+
+// Running sums of the GEMMs of one layer (the module-level lets of compute.ts).
+struct GemmSums {
+  double fwd = 0;
+  double bwd = 0;
+  double kernels = 0;
+  double castBytes = 0;
+};
+
+// One linear layer run as `count` equal GEMMs in one kernel: forward, data gradient, weight gradient, FP8 casts.
+inline void add_linear(GemmSums& g, double count, double rows, double inDim, double outDim, double rate,
+                       double inBytes, double accBytes, double bandwidth) {
+  g.fwd += count * gemm_time_s(rows, outDim, inDim, rate, inBytes, kActBytes, bandwidth);
+  g.bwd += count * (gemm_time_s(rows, inDim, outDim, rate, inBytes, kActBytes, bandwidth) +
+                    gemm_time_s(inDim, outDim, rows, rate, inBytes, 2 * accBytes, bandwidth));
+  g.kernels += 1;
+  if (inBytes == 1) g.castBytes += count * rows * (2 * inDim + 4 * outDim);
+}
 
 }  // namespace
 
@@ -28,69 +51,120 @@ void layer_compute(const double* w, const double* chip, const double* lay, Layer
   const bool flash = lay[L::flashAttention] == 1;
   const double dropout = w[W::dropout];
   const double replicated = lay[L::sequenceParallel] == 1 && t > 1 ? 1 / t : 1;
+  const bool fp8 = lay[L::precision] == 1;
+  const double accBytes = lay[L::gradientBytes];
 
   const double peakBf16 = chip[C::peakBf16Flops];
-  const double peakLinear = lay[L::precision] == 1 ? chip[C::peakFp8Flops] : peakBf16;
-  const double eff = chip[C::gemmEfficiency];
+  const double bf16Rate = peakBf16 * chip[C::gemmEfficiency];
+  const double linearRate = fp8 ? chip[C::peakFp8Flops] * chip[C::gemmEfficiencyFp8] : bf16Rate;
+  const double linearBytes = fp8 ? 1 : 2;
   const double overhead = chip[C::gemmOverheadS];
   const double bandwidth = chip[C::memoryBandwidth] * chip[C::memoryEfficiency];
 
-  // Linear GEMMs (FLOPs and count), forward.
-  double linearFlops = 2 * tokens * attention_weights_per_rank(w, t);
-  double linearGemms = w[W::kvLoraRank] > 0 ? (w[W::qLoraRank] > 0 ? 5 : 4) : 2;
-  double bf16Flops = 0;
-  double bf16Gemms = 0;
-  // Element-wise elements per token, forward: norms, residual adds, dropout; rotary on queries and keys.
-  double elements = (10 + 2 * dropout) * h * replicated;
+  GemmSums g;
+  // Attention projections: fused QKV and output (standard/GQA); MLA's down- and up-projections.
+  const double kvLora = w[W::kvLoraRank];
+  if (kvLora > 0) {
+    const double qLora = w[W::qLoraRank];
+    const double rope = w[W::ropeHeadDim];
+    if (qLora > 0) {
+      add_linear(g, 1, tokens, h, qLora, linearRate, linearBytes, accBytes, bandwidth);
+      add_linear(g, 1, tokens, qLora, ar * dq, linearRate, linearBytes, accBytes, bandwidth);
+    } else {
+      add_linear(g, 1, tokens, h, ar * dq, linearRate, linearBytes, accBytes, bandwidth);
+    }
+    add_linear(g, 1, tokens, h, kvLora + rope, linearRate, linearBytes, accBytes, bandwidth);
+    add_linear(g, 1, tokens, kvLora, ar * (dq - rope + dv), linearRate, linearBytes, accBytes, bandwidth);
+  } else {
+    add_linear(g, 1, tokens, h, ar * dq + kv_heads_per_rank(w, t) * (dq + dv), linearRate, linearBytes, accBytes,
+               bandwidth);
+  }
+  add_linear(g, 1, tokens, ar * dv, h, linearRate, linearBytes, accBytes, bandwidth);
+
+  // Element-wise elements per token, forward: norms, residual adds, dropout; rotary on queries and keys. Eager
+  // PyTorch runs RMSNorm, rotary and SwiGLU op by op (kEager* of training_compute.hpp).
+  const bool fused = lay[L::fusedKernels] == 1;
+  const bool eagerNorm = !fused && w[W::biases] == 0;
+  double elements = (2 * (eagerNorm ? kEagerRmsnormElements : 2) + 6 + 2 * dropout) * h * replicated;
+  double kernels = 2 * (eagerNorm ? kEagerRmsnormKernels : 1) + 2 + 2 * dropout;
   if (w[W::learnedPositions] == 0) {
-    elements += w[W::kvLoraRank] > 0 ? 2 * (ar + 1) * w[W::ropeHeadDim] : 2 * (ar + kv_heads_per_rank(w, t)) * dq;
+    const double rotary =
+        kvLora > 0 ? 2 * (ar + 1) * w[W::ropeHeadDim] : 2 * (ar + kv_heads_per_rank(w, t)) * dq;
+    elements += fused ? rotary : kEagerRotaryFactor * rotary;
+    kernels += fused ? 1 : kEagerRotaryKernels;
   }
   const double mats = ffn_matrices(w);
-  const double activationElements = w[W::gatedFfn] == 1 ? 3 : 2;
+  const bool gated = w[W::gatedFfn] == 1;
+  const double activationElements = gated ? (fused ? 3 : kEagerSwigluElements) : 2;
+  const double activationKernels = gated && !fused ? 2 : 1;
+  double routerFwd = 0;
+  double routerBwd = 0;
   if (kind == LayerKind::Dense) {
-    linearFlops += (2 * tokens * mats * h * w[W::ffn]) / t;
-    linearGemms += 2;
-    elements += (activationElements * w[W::ffn]) / t;
+    const double f = w[W::ffn] / t;
+    add_linear(g, 1, tokens, h, (mats - 1) * f, linearRate, linearBytes, accBytes, bandwidth);
+    add_linear(g, 1, tokens, f, h, linearRate, linearBytes, accBytes, bandwidth);
+    elements += activationElements * f;
+    kernels += activationKernels;
   } else {
     const double experts = w[W::experts];
     const double topK = w[W::topK];
     const double ffnE = w[W::expertFfn];
     const double shared = w[W::sharedExperts];
     const double localExperts = experts / lay[L::ep];
-    const double routedTokens = (tokens / t) * topK;  // tokens arriving at this GPU's experts
-    bf16Flops += 2 * (tokens / t) * h * experts;        // router
-    bf16Gemms += 1;
-    linearFlops += 2 * routedTokens * mats * h * ffnE;
-    linearGemms += 2 * localExperts;
+    const double routerTokens = tokens / t;
+    const double perExpert = (routerTokens * topK) / localExperts;
+    routerFwd = gemm_time_s(routerTokens, experts, h, bf16Rate, 2, 4, bandwidth) + overhead;
+    routerBwd = gemm_time_s(routerTokens, h, experts, bf16Rate, 2, 2, bandwidth) +
+                gemm_time_s(h, experts, routerTokens, bf16Rate, 2, 2 * accBytes, bandwidth) + 2 * overhead;
+    add_linear(g, localExperts, perExpert, h, (mats - 1) * ffnE, linearRate, linearBytes, accBytes, bandwidth);
+    add_linear(g, localExperts, perExpert, ffnE, h, linearRate, linearBytes, accBytes, bandwidth);
     if (shared > 0) {
-      linearFlops += (2 * tokens * shared * mats * h * ffnE) / t;
-      linearGemms += 2;
+      const double fs = (shared * ffnE) / t;
+      add_linear(g, 1, tokens, h, (mats - 1) * fs, linearRate, linearBytes, accBytes, bandwidth);
+      add_linear(g, 1, tokens, fs, h, linearRate, linearBytes, accBytes, bandwidth);
     }
-    // permute + unpermute, expert and shared activations, router softmax.
     elements += (4 * topK * h) / t + (topK * activationElements * ffnE) / t + (shared * activationElements * ffnE) / t +
                 (2 * experts) / t;
+    kernels += 5 + activationKernels * (shared > 0 ? 2 : 1);
   }
-  const double fwdGemm = linearFlops / (peakLinear * eff) + linearGemms * overhead + bf16Flops / (peakBf16 * eff) +
-                         bf16Gemms * overhead;
+  const double fwdGemm = g.fwd + g.kernels * overhead + routerFwd;
+  const double bwdGemm = g.bwd + 2 * g.kernels * overhead + routerBwd;
+  kernels += g.kernels + (kind == LayerKind::Moe ? 1 : 0) + (fp8 ? 2 * g.kernels : 0);
 
-  // Attention core: QKᵀ and AV on this rank's heads; fused (flash) kernels skip the masked causal half.
-  const double coreFlops = tokens * 2 * s * ar * (dq + dv) * (flash ? 0.5 : 1);
-  const double fwdCore = coreFlops / (peakBf16 * eff) + 2 * overhead;
-  // Flash backward recomputes the scores inside (5 matmuls for the forward's 2): 2.5×; unfused: 2×.
-  const double bwdCore = flash ? (2.5 * coreFlops) / (peakBf16 * eff) + 5 * overhead
-                               : (2 * coreFlops) / (peakBf16 * eff) + 4 * overhead;
-  // Unfused softmax: scale-mask-softmax and dropout on ar × s scores per token.
-  const double softmaxElements = flash ? 0 : (2 + 2.5 * dropout) * ar * s;
-  const double elementS = (kActBytes * tokens * elements) / bandwidth;
+  // Attention core on this rank's heads.
+  double fwdCore;
+  double bwdCore;
+  double softmaxElements = 0;
+  if (flash) {
+    const double scores = b * ar * (s / cp) * ((s + kAttentionTile) / 2);
+    const double keys = s / cp;
+    const double rate = peakBf16 * (keys / (keys + kAttentionHalfKeys));
+    const double softmax = chip[C::attentionSoftmaxFlops] * (1 + kAttentionDropoutRatio * dropout);
+    fwdCore = (scores * (2 * (dq + dv) + softmax)) / (rate * chip[C::attentionFwdEfficiency]) + cp * overhead;
+    bwdCore = (scores * (2 * (3 * dq + 2 * dv) + softmax)) / (rate * chip[C::attentionBwdEfficiency]) +
+              2 * cp * overhead;
+    kernels += cp;
+  } else {
+    const double coreFlops = tokens * 2 * s * ar * (dq + dv);
+    fwdCore = coreFlops / bf16Rate + 2 * overhead;
+    bwdCore = (2 * coreFlops) / bf16Rate + 4 * overhead;
+    softmaxElements = (2 + 2.5 * dropout) * ar * s;
+    kernels += 3 + dropout;
+  }
+  const double elementS = (kActBytes * tokens * elements + g.castBytes) / bandwidth;
   const double softmaxS = (kActBytes * tokens * softmaxElements) / bandwidth;
 
-  const double fwd = fwdGemm + fwdCore + elementS + softmaxS;
+  const double launch = lay[L::launchOverheadS];
+  const double fwdGpu = fwdGemm + fwdCore + elementS + softmaxS;
+  const double bwdGpu = bwdGemm + bwdCore + 2 * (elementS + softmaxS);
+  const double fwdHost = kernels * launch;
+  const double fwd = fwdGpu > fwdHost ? fwdGpu : fwdHost;
   const double recompute = lay[L::recompute];
   out.fwdS = fwd;
-  out.bwdS = 2 * fwdGemm + bwdCore + 2 * (elementS + softmaxS);
-  out.recomputeS = recompute == 2 ? fwd : recompute == 1 && !flash ? fwdCore + softmaxS : 0;
+  out.bwdS = bwdGpu > 2 * fwdHost ? bwdGpu : 2 * fwdHost;
+  out.recomputeS = recompute == 2 ? fwd : recompute == 1 ? fwdCore + softmaxS : 0;
   out.fwdGemmS = fwdGemm;
-  out.bwdGemmS = 2 * fwdGemm;
+  out.bwdGemmS = bwdGemm;
   out.fwdCoreS = fwdCore;
   out.bwdCoreS = bwdCore;
 }
@@ -98,20 +172,34 @@ void layer_compute(const double* w, const double* chip, const double* lay, Layer
 void head_compute(const double* w, const double* chip, const double* lay, LayerCost& out) {
   const double t = lay[L::tp];
   const double tokens = (lay[L::microbatch] * w[W::seqLen]) / lay[L::cp];
-  const double logits = (tokens * w[W::vocab]) / t;
-  const double eff = chip[C::gemmEfficiency];
+  const double h = w[W::hidden];
+  const double vocab = w[W::vocab] / t;
+  const double rate = chip[C::peakBf16Flops] * chip[C::gemmEfficiency];
   const double overhead = chip[C::gemmOverheadS];
   const double bandwidth = chip[C::memoryBandwidth] * chip[C::memoryEfficiency];
-  const double gemm = (2 * logits * w[W::hidden]) / (chip[C::peakBf16Flops] * eff) + overhead;
-  // Cross-entropy: read BF16 logits, write fp32 probabilities; backward reads them and writes BF16 gradients.
-  const double loss = (6 * logits) / bandwidth;
-  out.fwdS = gemm + loss;
-  out.bwdS = 2 * gemm + loss;
+  const double accBytes = lay[L::gradientBytes];
+  const double fwdGemm = gemm_time_s(tokens, vocab, h, rate, 2, 2, bandwidth) + overhead;
+  const double bwdGemm = gemm_time_s(tokens, h, vocab, rate, 2, 2, bandwidth) +
+                         gemm_time_s(h, vocab, tokens, rate, 2, 2 * accBytes, bandwidth) + 2 * overhead;
+  // Unfused vocabulary-parallel cross-entropy in fp32 (CROSS_ENTROPY_*_BYTES of compute.ts).
+  const double logits = tokens * vocab;
+  const double lossFwd = (kCrossEntropyFwdBytes * logits) / bandwidth;
+  const double lossBwd = (kCrossEntropyBwdBytes * logits) / bandwidth;
+  const double host = 8 * lay[L::launchOverheadS];
+  out.fwdS = fwdGemm + lossFwd > host ? fwdGemm + lossFwd : host;
+  out.bwdS = bwdGemm + lossBwd > host ? bwdGemm + lossBwd : host;
   out.recomputeS = 0;
-  out.fwdGemmS = gemm;
-  out.bwdGemmS = 2 * gemm;
+  out.fwdGemmS = fwdGemm;
+  out.bwdGemmS = bwdGemm;
   out.fwdCoreS = 0;
   out.bwdCoreS = 0;
+}
+
+void add_zero3_copies(const double* chip, const double* lay, double params, LayerCost& out) {
+  const double bandwidth = chip[C::memoryBandwidth] * chip[C::memoryEfficiency];
+  const double copyOut = (4 * params) / bandwidth;
+  out.fwdS += copyOut;
+  out.bwdS += copyOut + (2 * lay[L::gradientBytes] * params) / bandwidth;
 }
 
 void embedding_compute(const double* w, const double* chip, const double* lay, LayerCost& out) {

@@ -48,9 +48,15 @@ enum : std::size_t {
   gemmOverheadS = 5,
   memoryEfficiency = 6,
   usableMemoryFraction = 7,
+  gemmEfficiencyFp8 = 8,
+  attentionFwdEfficiency = 9,
+  attentionBwdEfficiency = 10,
+  attentionSoftmaxFlops = 11,
+  hostBandwidth = 12,
+  memoryReserveBytes = 13,
 };
 }  // namespace C
-inline constexpr std::size_t kChipFieldCount = 8;
+inline constexpr std::size_t kChipFieldCount = 14;
 
 // LayoutParams: row indices, the parallel layout, the schedule and the overlaps.
 namespace L {
@@ -78,9 +84,15 @@ enum : std::size_t {
   epOverlap = 20,
   cpOverlap = 21,
   overlapSlowdown = 22,
+  gradientBytes = 23,
+  recomputeLayers = 24,
+  offloadLayers = 25,
+  offloadOverlap = 26,
+  launchOverheadS = 27,
+  fusedKernels = 28,
 };
 }  // namespace L
-inline constexpr std::size_t kLayoutFieldCount = 23;
+inline constexpr std::size_t kLayoutFieldCount = 29;
 
 // The output row of one configuration.
 namespace O {
@@ -110,9 +122,11 @@ enum : std::size_t {
   microbatches = 22,
   gpus = 23,
   criticalStage = 24,
+  offloadS = 25,
+  offloadedBytes = 26,
 };
 }  // namespace O
-inline constexpr std::size_t kOutputFieldCount = 25;
+inline constexpr std::size_t kOutputFieldCount = 27;
 
 // Per-configuration status written to O::status. Append only.
 enum class TrainingStatus : unsigned {
@@ -134,12 +148,15 @@ inline constexpr std::array<const char*, kWorkloadFieldCount> kWorkloadFieldName
 inline constexpr std::array<const char*, kChipFieldCount> kChipFieldNames = {
     "peakBf16Flops",  "peakFp8Flops",  "memoryBytes",      "memoryBandwidth",
     "gemmEfficiency", "gemmOverheadS", "memoryEfficiency", "usableMemoryFraction",
+    "gemmEfficiencyFp8", "attentionFwdEfficiency", "attentionBwdEfficiency", "attentionSoftmaxFlops",
+    "hostBandwidth", "memoryReserveBytes",
 };
 inline constexpr std::array<const char*, kLayoutFieldCount> kLayoutFieldNames = {
     "workload",  "chip",          "cluster",          "tp",            "pp",        "dp",
     "ep",        "cp",            "microbatch",       "globalBatch",   "interleave", "recompute",
     "zero",      "precision",     "commPrecision",    "sequenceParallel", "flashAttention", "tpOverlap",
     "dpOverlap", "ppOverlap",     "epOverlap",        "cpOverlap",     "overlapSlowdown",
+    "gradientBytes", "recomputeLayers", "offloadLayers", "offloadOverlap", "launchOverheadS", "fusedKernels",
 };
 
 }  // namespace linkcap::training

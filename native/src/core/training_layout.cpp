@@ -35,13 +35,21 @@ Problem layout_problem(const double* w, const double* chip, const double* lay) {
   if (!code(lay[L::commPrecision], 1)) return Problem::CommPrecision;
   if (!code(lay[L::sequenceParallel], 1)) return Problem::SequenceParallel;
   if (!code(lay[L::flashAttention], 1)) return Problem::FlashAttention;
-  if (!fraction(lay[L::tpOverlap])) return Problem::TpOverlap;
+  if (!fraction(lay[L::tpOverlap]) && lay[L::tpOverlap] != kOverlapRule) return Problem::TpOverlap;
   if (!fraction(lay[L::dpOverlap])) return Problem::DpOverlap;
-  if (!fraction(lay[L::ppOverlap])) return Problem::PpOverlap;
+  if (!fraction(lay[L::ppOverlap]) && lay[L::ppOverlap] != kOverlapRule) return Problem::PpOverlap;
   if (!fraction(lay[L::epOverlap])) return Problem::EpOverlap;
   if (!fraction(lay[L::cpOverlap])) return Problem::CpOverlap;
   const double slowdown = lay[L::overlapSlowdown];
   if (!(slowdown >= 0 && slowdown <= 10)) return Problem::OverlapSlowdown;
+  const double gradientBytes = lay[L::gradientBytes];
+  if (gradientBytes != 2 && gradientBytes != 4) return Problem::GradientBytes;
+  if (!code(lay[L::recomputeLayers], kMaxLayoutSize)) return Problem::RecomputeLayers;
+  if (!code(lay[L::offloadLayers], kMaxLayoutSize)) return Problem::OffloadLayers;
+  if (!fraction(lay[L::offloadOverlap])) return Problem::OffloadOverlap;
+  const double launch = lay[L::launchOverheadS];
+  if (!(launch >= 0 && launch <= 0.01)) return Problem::LaunchOverhead;
+  if (!code(lay[L::fusedKernels], 1)) return Problem::FusedKernels;
 
   const double heads = w[W::heads];
   if (js_mod(heads, t) != 0) return Problem::HeadsPerTp;
@@ -61,6 +69,32 @@ Problem layout_problem(const double* w, const double* chip, const double* lay) {
   if (js_mod(t * c * d, e) != 0) return Problem::EpDividesRanks;
   if (experts > 0 && t > 1 && lay[L::sequenceParallel] != 1) return Problem::MoeTpNeedsSp;
   if (lay[L::precision] == 1 && !(chip[C::peakFp8Flops] > 0)) return Problem::NoFp8;
+  return Problem::None;
+}
+
+Problem schedule_problem(const double* w, const double* lay) {
+  const double p = lay[L::pp];
+  const double d = lay[L::dp];
+  const double b = lay[L::microbatch];
+  const double batch = lay[L::globalBatch];
+  const double v = lay[L::interleave];
+  if (!whole(batch, 1099511627776.0)) return Problem::GlobalBatch;
+  if (!whole(v, 1024)) return Problem::Interleave;
+  if (!code(lay[L::zero], 3)) return Problem::Zero;
+  if (!fraction(lay[L::tpOverlap]) && lay[L::tpOverlap] != kOverlapRule) return Problem::TpOverlap;
+  if (!fraction(lay[L::dpOverlap])) return Problem::DpOverlap;
+  if (!fraction(lay[L::ppOverlap]) && lay[L::ppOverlap] != kOverlapRule) return Problem::PpOverlap;
+  if (!fraction(lay[L::epOverlap])) return Problem::EpOverlap;
+  if (!fraction(lay[L::cpOverlap])) return Problem::CpOverlap;
+  const double slowdown = lay[L::overlapSlowdown];
+  if (!(slowdown >= 0 && slowdown <= 10)) return Problem::OverlapSlowdown;
+  if (!code(lay[L::recomputeLayers], kMaxLayoutSize)) return Problem::RecomputeLayers;
+  if (!code(lay[L::offloadLayers], kMaxLayoutSize)) return Problem::OffloadLayers;
+  if (!fraction(lay[L::offloadOverlap])) return Problem::OffloadOverlap;
+  if (js_mod(batch, b * d) != 0) return Problem::BatchDivides;
+  if (w[W::layers] < p * v) return Problem::LayersPerChunk;
+  if (v > 1 && p == 1) return Problem::InterleaveNeedsPp;
+  if (v > 1 && js_mod(batch / (b * d), p) != 0) return Problem::InterleaveMicrobatches;
   return Problem::None;
 }
 

@@ -32,23 +32,23 @@ void layer_activation_bytes(const double* w, const double* lay, LayerKind kind, 
   const bool flash = lay[L::flashAttention] == 1;
   const bool gated = w[W::gatedFfn] == 1;
 
-  double perToken = (8 + 2 * dropout) * h * r;
-  perToken += 2 * ar * dq + 2 * kv * (dq + dv) + 2 * ar * dv;
+  // FP8 runs keep FP8 copies of the linear layers' weight-gradient inputs (see memory.ts).
+  const double fp8 = lay[L::precision] == 1 ? 1 : 0;
+  double perToken = (8 + 2 * dropout - 2 * fp8) * h * r;
+  perToken += 2 * ar * dq + 2 * kv * (dq + dv) + (2 + fp8) * ar * dv;
   const double scores = flash ? 4 * ar : (2 + 3 * dropout) * ar * s;
   if (kind == LayerKind::Dense) {
-    perToken += ((gated ? 6 : 4) * w[W::ffn]) / t;
+    perToken += ((gated ? 6 : 4) - fp8) * w[W::ffn] / t;
   } else {
     const double ffnE = w[W::expertFfn];
-    perToken += (w[W::topK] * (2 * h + (gated ? 6 : 4) * ffnE)) / t;
-    perToken += (w[W::sharedExperts] * (gated ? 6 : 4) * ffnE) / t;
+    perToken += (w[W::topK] * (2 * h + ((gated ? 6 : 4) - fp8) * ffnE)) / t;
+    perToken += (w[W::sharedExperts] * ((gated ? 6 : 4) - fp8) * ffnE) / t;
     perToken += (4 * w[W::experts]) / t;
   }
   const double full = tokens * (perToken + scores);
   const double recompute = lay[L::recompute];
   out.fullActBytes = full;
-  out.actBytes = recompute == 2   ? tokens * 2 * h * r
-                 : recompute == 1 ? tokens * (perToken + (flash ? scores : 0))
-                                  : full;
+  out.actBytes = recompute == 2 ? tokens * 2 * h * r : recompute == 1 ? tokens * perToken : full;
 }
 
 }  // namespace linkcap::training

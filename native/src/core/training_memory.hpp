@@ -30,11 +30,15 @@ inline void stage_memory(const double* lay, double denseParams, double expertPar
                          double dpExpert, double layerActivations, double inFlight, double extraActivations,
                          double gatheredParams, StageMemory& out) {
   const double zero = lay[L::zero];
-  const double optimizerShard = denseParams / (zero >= 1 ? dpDense : 1) + expertParams / (zero >= 1 ? dpExpert : 1);
-  const double gradientShard = denseParams / (zero >= 2 ? dpDense : 1) + expertParams / (zero >= 2 ? dpExpert : 1);
-  const double weightShard = denseParams / (zero >= 3 ? dpDense : 1) + expertParams / (zero >= 3 ? dpExpert : 1);
+  // memory.ts divides by (zero ≥ k ? group : 1) for each part; x / 1 is x and the quotients repeat, so they are
+  // computed once here (the same doubles).
+  const double denseShard = zero >= 1 ? denseParams / dpDense : denseParams;
+  const double expertShard = zero >= 1 ? (expertParams == 0 ? 0 : expertParams / dpExpert) : expertParams;
+  const double optimizerShard = denseShard + expertShard;
+  const double gradientShard = zero >= 2 ? denseShard + expertShard : denseParams + expertParams;
+  const double weightShard = zero >= 3 ? denseShard + expertShard : denseParams + expertParams;
   out.weights = 2 * weightShard + (zero >= 3 ? 2 * 2 * gatheredParams : 0);
-  out.gradients = 2 * gradientShard;
+  out.gradients = lay[L::gradientBytes] * gradientShard;
   out.optimizer = 12 * optimizerShard;
   out.activations = layerActivations * inFlight + extraActivations;
   out.total = out.weights + out.gradients + out.optimizer + out.activations;

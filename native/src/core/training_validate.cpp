@@ -115,7 +115,18 @@ void validate_chip_row(const double* c, std::size_t i) {
       case C::gemmEfficiency:
       case C::memoryEfficiency:
       case C::usableMemoryFraction:
+      case C::gemmEfficiencyFp8:
+      case C::attentionFwdEfficiency:
+      case C::attentionBwdEfficiency:
         if (!(v > 0 && v <= 1)) bad_field("chips", i, name, v, "must be a fraction in (0, 1]");
+        break;
+      case C::attentionSoftmaxFlops:
+        if (!(v >= 0 && v <= 1e6)) bad_field("chips", i, name, v, "must be a number from 0 to 1000000");
+        break;
+      case C::memoryReserveBytes:
+        if (!(v >= 0 && v < c[C::memoryBytes])) {
+          bad_field("chips", i, name, v, "must be from 0 to below memoryBytes (" + format_number(c[C::memoryBytes]) + ")");
+        }
         break;
       default:
         if (!(std::isfinite(v) && v > 0)) bad_field("chips", i, name, v, "must be a finite number > 0");

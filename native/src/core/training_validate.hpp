@@ -4,7 +4,7 @@
 //
 // The workload, chip and cluster tables are small: they are copied into memory the engine owns (each value
 // read once) and validated on the copy before any worker starts. The layout rows are the bulk of a batch:
-// each is copied by the worker that evaluates it and checked there (check_layout_row), so what is checked is
+// each is copied by the worker that evaluates it and checked there (layout_row_ok), so what is checked is
 // what is used even if the caller's array changes during the call. Values inside a layout row (sizes, codes,
 // fractions) are not errors: each configuration reports them as its status, as the TypeScript does, except a
 // valid layout of more than 2^24 GPUs, which the collective model cannot place exactly (rank counts are

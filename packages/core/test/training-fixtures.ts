@@ -33,8 +33,9 @@ export const A100_NODE: ClusterParams = {
 export const H100_NODE: ClusterParams = { ...A100_NODE, scaleUpGBps: 370.8, inSwitchReduction: 1, llCapGBps: 141, scaleOutGBps: 48 };
 export const H800_NODE: ClusterParams = { ...H100_NODE, scaleUpGBps: 164.8 };
 
-export const A100_CHIP: ChipParams = chipParams({ bf16Tflops: 312, memoryGB: 80, memoryTBps: 2.04 });
-export const H100_CHIP: ChipParams = chipParams({ bf16Tflops: 989, fp8Tflops: 1979, memoryGB: 80, memoryTBps: 3.35 });
+export const A100_CHIP: ChipParams = chipParams({ bf16Tflops: 312, memoryGB: 80, memoryTBps: 2.04, architecture: 'ampere', hostLinkBidirGBps: 64 });
+export const H100_CHIP: ChipParams = chipParams({ bf16Tflops: 989, fp8Tflops: 1979, memoryGB: 80, memoryTBps: 3.35, architecture: 'hopper' });
+export const GB200_CHIP: ChipParams = chipParams({ bf16Tflops: 2500, fp8Tflops: 5000, memoryGB: 186, memoryTBps: 8, architecture: 'blackwell', hostLinkBidirGBps: 900 });
 
 export const A100 = { id: 'test-a100', params: A100_NODE };
 export const H100 = { id: 'test-h100', params: H100_NODE };
@@ -49,9 +50,9 @@ function divisorsOf(n: number): number[] {
 }
 
 /**
- * A batch of random configurations over every preset model, three clusters and two chips: layouts drawn so
+ * A batch of random configurations over every preset model, four clusters and three chips: layouts drawn so
  * that most are valid (sizes that divide), with random schedules, recompute modes, ZeRO stages, precisions,
- * flags and overlap fractions. Some come out out-of-memory or invalid, which the differential test also covers.
+ * flags, overlap fractions, partial recompute, activation offload and framework costs. Some come out out-of-memory or invalid, which the differential test also covers.
  */
 export function randomTrainingBatch(seed: number, count: number) {
   const random = seededRandom(seed);
@@ -60,7 +61,7 @@ export function randomTrainingBatch(seed: number, count: number) {
   const workloads = new Float64Array(models.length * WORKLOAD_FIELD_COUNT);
   models.forEach((model, i) => workloads.set(model.row, i * WORKLOAD_FIELD_COUNT));
   const clusters = packClusters([A100_NODE, H100_NODE, H800_NODE, { ...H100_NODE, gpusPerDomain: 72, leafDomains: 4, oversubscription: 2 }]);
-  const chips = packChips([A100_CHIP, H100_CHIP]);
+  const chips = packChips([A100_CHIP, H100_CHIP, GB200_CHIP]);
   const layouts = new Float64Array(count * LAYOUT_FIELD_COUNT);
   for (let row = 0; row < count; row += 1) {
     const o = row * LAYOUT_FIELD_COUNT;
@@ -80,7 +81,7 @@ export function randomTrainingBatch(seed: number, count: number) {
     const m = pick([1, 2, 4, 8, 16, 32]) * pp;
     const v = pp > 1 && w[W.layers] >= pp * 2 ? pick([1, 1, 2, 3]) : 1;
     layouts[o + L.workload] = wi;
-    layouts[o + L.chip] = Math.floor(random() * 2);
+    layouts[o + L.chip] = Math.floor(random() * 3);
     layouts[o + L.cluster] = cluster;
     layouts[o + L.tp] = tp;
     layouts[o + L.pp] = pp;
@@ -92,16 +93,22 @@ export function randomTrainingBatch(seed: number, count: number) {
     layouts[o + L.interleave] = w[W.layers] >= pp * v ? v : 1;
     layouts[o + L.recompute] = pick([0, 1, 2]);
     layouts[o + L.zero] = pick([0, 1, 2, 3]);
-    layouts[o + L.precision] = layouts[o + L.chip] === 1 ? pick([0, 1]) : 0;
+    layouts[o + L.precision] = layouts[o + L.chip] >= 1 ? pick([0, 1]) : 0;
     layouts[o + L.commPrecision] = pick([0, 1]);
     layouts[o + L.sequenceParallel] = experts > 0 && tp > 1 ? 1 : pick([0, 1]);
     layouts[o + L.flashAttention] = pick([0, 1]);
-    layouts[o + L.tpOverlap] = pick([0, 0.5, 1]);
+    layouts[o + L.tpOverlap] = pick([0, 0.5, 1, -1]);
     layouts[o + L.dpOverlap] = pick([0, 1]);
-    layouts[o + L.ppOverlap] = pick([0, 0.5]);
+    layouts[o + L.ppOverlap] = pick([0, 0.5, -1]);
     layouts[o + L.epOverlap] = pick([0, 1]);
     layouts[o + L.cpOverlap] = pick([0, 1]);
     layouts[o + L.overlapSlowdown] = pick([0, 0.1, 0.3]);
+    layouts[o + L.gradientBytes] = pick([2, 4]);
+    layouts[o + L.recomputeLayers] = pick([0, 1, 2, 3, w[W.layers]]);
+    layouts[o + L.offloadLayers] = pick([0, 0, 1, 2, 5]);
+    layouts[o + L.offloadOverlap] = pick([0, 0.5, 1]);
+    layouts[o + L.launchOverheadS] = pick([0, 5e-6, 2e-5]);
+    layouts[o + L.fusedKernels] = pick([0, 1, 1]);
   }
   return { workloads, chips, clusters, layouts, count };
 }

@@ -9,7 +9,7 @@ import { A100, A100_CHIP } from './training-fixtures.js';
 
 function layoutRow(fields: Partial<Record<string, number>>): Float64Array {
   const row = new Float64Array(LAYOUT_FIELD_COUNT);
-  const defaults: Record<string, number> = { tp: 1, pp: 1, dp: 1, ep: 1, cp: 1, microbatch: 1, globalBatch: 1, interleave: 1 };
+  const defaults: Record<string, number> = { tp: 1, pp: 1, dp: 1, ep: 1, cp: 1, microbatch: 1, globalBatch: 1, interleave: 1, gradientBytes: 2 };
   const index: Record<string, number> = {
     tp: L.tp,
     pp: L.pp,
@@ -23,6 +23,8 @@ function layoutRow(fields: Partial<Record<string, number>>): Float64Array {
     zero: L.zero,
     sequenceParallel: L.sequenceParallel,
     flashAttention: L.flashAttention,
+    precision: L.precision,
+    gradientBytes: L.gradientBytes,
   };
   for (const [key, value] of Object.entries({ ...defaults, ...fields })) row[index[key]] = value!;
   return row;
@@ -103,6 +105,13 @@ describe('weights, gradients and optimizer states under ZeRO', () => {
     expect(at(1)[M.total]).toBe(4 * P + (12 * P) / 8);
     expect(at(2)[M.total]).toBe(2 * P + (14 * P) / 8);
     expect(at(3)[M.total]).toBe((16 * P) / 8);
+  });
+  it('fp32 gradient buffers (gradientBytes 4) take 4 bytes per parameter, sharded from ZeRO-2 on', () => {
+    lay[L.gradientBytes] = 4;
+    expect(at(0)[M.gradients]).toBe(4 * P);
+    expect(at(1)[M.total]).toBe(6 * P + (12 * P) / 8);
+    expect(at(2)[M.gradients]).toBe((4 * P) / 8);
+    lay[L.gradientBytes] = 2;
   });
 });
 

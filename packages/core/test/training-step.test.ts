@@ -6,7 +6,7 @@ import { packClusters } from '../src/model/cluster-params.js';
 import { packChips } from '../src/training/chip.js';
 import { L, LAYOUT_FIELD_COUNT, O, OUTPUT_FIELD_COUNT, TrainingStatus, W } from '../src/training/fields.js';
 import { resolveModel } from '../src/training/models.js';
-import { denseLayersOnDevice, layersOnDevice } from '../src/training/step.js';
+import { denseLayersOnDevice, devicesWithDenseLayers, layersOnDevice, pipelineRunEnd } from '../src/training/step.js';
 import { allocateTrainingOutputs, evaluateTrainingBatch } from '../src/training/packing.js';
 import { predictTraining, type TrainingRequest } from '../src/training/predict.js';
 import { countParameters } from '../src/training/workload.js';
@@ -15,8 +15,9 @@ import { A100, A100_CHIP, A100_NODE, H100, H100_CHIP, H800, randomTrainingBatch 
 
 const FLAT = { id: 'flat', layers: 16, hidden: 4096, ffn: 16384, heads: 32, vocab: 8, seqLen: 2048 };
 
+/** Blocking TP and pipeline communication (the megatron-lm-2021 profile), so the formulas below are exact. */
 function run(partial: Partial<TrainingRequest> & { layout: TrainingRequest['layout'] }) {
-  return predictTraining({ model: FLAT, cluster: A100, chip: A100_CHIP, gpus: 8, engine: 'reference', ...partial } as TrainingRequest);
+  return predictTraining({ model: FLAT, cluster: A100, chip: A100_CHIP, gpus: 8, engine: 'reference', profile: 'megatron-lm-2021', ...partial } as TrainingRequest);
 }
 
 function timeOf(op: number, bytes: number, g: number, n: number): number {
@@ -72,9 +73,10 @@ describe('breakdown', () => {
     for (let row = 0; row < count; row += 1) {
       const o = row * OUTPUT_FIELD_COUNT;
       if (out[o + O.status] > TrainingStatus.OutOfMemory) continue;
-      const sum = [O.computeS, O.tpS, O.cpS, O.epS, O.dpS, O.ppS, O.bubbleS, O.optimizerS, O.slowdownS].reduce((s, f) => s + out[o + f], 0);
+      const terms = [O.computeS, O.tpS, O.cpS, O.epS, O.dpS, O.ppS, O.bubbleS, O.optimizerS, O.slowdownS, O.offloadS];
+      const sum = terms.reduce((s, f) => s + out[o + f], 0);
       expect(Math.abs(sum / out[o + O.stepS] - 1)).toBeLessThan(1e-12);
-      for (const f of [O.computeS, O.tpS, O.cpS, O.epS, O.dpS, O.ppS, O.bubbleS, O.optimizerS, O.slowdownS]) expect(out[o + f]).toBeGreaterThanOrEqual(0);
+      for (const f of terms) expect(out[o + f]).toBeGreaterThanOrEqual(0);
       expect(out[o + O.mfu]).toBeGreaterThan(0);
       expect(out[o + O.mfu]).toBeLessThan(1);
       expect(out[o + O.hfu]).toBeGreaterThanOrEqual(out[o + O.mfu]);
@@ -202,7 +204,7 @@ describe('batch statuses', () => {
   it('invalid rows get a status and NaN times; valid rows are unaffected', () => {
     const w = resolveModel('llama3-70b').row;
     const layouts = new Float64Array(4 * LAYOUT_FIELD_COUNT);
-    const base = [0, 0, 0, 8, 1, 1, 1, 1, 1, 8, 1, 1, 1, 0, 0, 1, 1, 0, 1, 0, 0, 1, 0.1];
+    const base = [0, 0, 0, 8, 1, 1, 1, 1, 1, 8, 1, 1, 1, 0, 0, 1, 1, 0, 1, 0, 0, 1, 0.1, 2, 80, 0, 1, 0, 1];
     for (let r = 0; r < 4; r += 1) layouts.set(base, r * LAYOUT_FIELD_COUNT);
     layouts[1 * LAYOUT_FIELD_COUNT + L.tp] = 3; // heads
     layouts[2 * LAYOUT_FIELD_COUNT + L.precision] = 1; // A100 has no FP8
@@ -228,6 +230,38 @@ describe('batch statuses', () => {
 });
 
 describe('layer assignment to pipeline devices', () => {
+  it('runs of devices that cost the same share their layer counts and hold no end stage', () => {
+    for (let layers = 1; layers <= 70; layers += 3) {
+      for (const p of [1, 2, 3, 4, 5, 8, 16]) {
+        for (const v of [1, 2, 3, 6]) {
+          if (p * v > layers) continue;
+          const base = Math.floor(layers / (p * v));
+          const rem = layers - base * p * v;
+          const longer = rem - Math.floor(rem / p) * p;
+          for (const firstDense of [0, 1, 3, 10]) {
+            const denseDevices = devicesWithDenseLayers(p, v, base, rem, firstDense);
+            let covered = 0;
+            for (let dev = 0; dev < p; ) {
+              const end = pipelineRunEnd(dev, p, longer, denseDevices);
+              expect(end).toBeGreaterThan(dev);
+              if (end - dev > 1) {
+                expect(dev).toBeGreaterThan(0);
+                expect(end).toBeLessThanOrEqual(p - 1);
+              }
+              for (let k = dev; k < end; k += 1) {
+                expect(layersOnDevice(k, p, v, base, rem)).toBe(layersOnDevice(dev, p, v, base, rem));
+                expect(denseLayersOnDevice(k, p, v, base, rem, firstDense)).toBe(denseLayersOnDevice(dev, p, v, base, rem, firstDense));
+              }
+              covered += end - dev;
+              dev = end;
+            }
+            expect(covered).toBe(p);
+          }
+        }
+      }
+    }
+  });
+
   it('closed forms match chunk-by-chunk counting', () => {
     for (let layers = 1; layers <= 70; layers += 3) {
       for (const p of [1, 2, 3, 4, 8, 16]) {

@@ -8,12 +8,15 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, w
 import { basename, dirname, join, resolve } from 'node:path';
 import { countParameters, getTrainingEngine, LinkcapInputError, resolveModel } from '@linkcap/core';
 import { axisList, loadPlan, STUDY_SWEEPS, type StudyPlan, type StudySweep } from './plan/load-plan.js';
-import { readResultDir, type SweepResult } from './results/result-dir.js';
+import { efficiencyScales, profilesOf } from './plan/sensitivity.js';
+import { readResultDir } from './results/result-dir.js';
+import type { Row } from './results/table.js';
 import { runSweep } from './sweeps/run-sweep.js';
 import { evaluateSameLayout } from './sweeps/same-layout.js';
-import { withVariant } from './analysis/profiles.js';
+import { efficiencyTable, sensitivitySpec, unpricedReason } from './sweeps/sensitivity-axes.js';
+import { pricedProfile, profileAliases, withVariant, type EfficiencyTable } from './analysis/profiles.js';
 import { findValidationPage, readModelError } from './validation/model-error.js';
-import type { ModelInfo, StudyContext } from './analysis/context.js';
+import type { ModelInfo, StudyContext, StudySweepResult } from './analysis/context.js';
 import { analyseSections } from './analysis/sections.js';
 import { renderChart } from './report/charts.js';
 import { assumptionsMarkdown, filesMarkdown, generatedLine, unsupportedMarkdown } from './report/front.js';
@@ -91,7 +94,7 @@ function modelInfos(plan: StudyPlan): { models: Map<string, ModelInfo>; modelIdO
  * The report folder as one result directory (docs/design/sweep-results.md) for `linkcap view REPORT`: no rows, and
  * every reduction of every sweep and follow-up under the name "<sweep>.<reduction>", its file inside the folder.
  */
-function folderManifest(results: Partial<Record<StudySweep, SweepResult>>, createdAt: string): Record<string, unknown> {
+function folderManifest(results: Partial<Record<StudySweep, StudySweepResult>>, createdAt: string): Record<string, unknown> {
   const reductions: { name: string; kind: string; file: string; by?: string[]; metric?: string }[] = [];
   const axes = new Map<string, unknown>();
   const metrics = new Map<string, unknown>();
@@ -99,12 +102,14 @@ function folderManifest(results: Partial<Record<StudySweep, SweepResult>>, creat
   let ok = 0;
   for (const [name, result] of Object.entries(results)) {
     if (!result) continue;
-    const m = result.manifest;
-    evaluated += m.points?.evaluated ?? 0;
-    ok += m.points?.ok ?? 0;
-    for (const a of (m.axes as { name: string }[] | undefined) ?? []) if (!axes.has(a.name)) axes.set(a.name, { ...a, values: undefined });
-    for (const x of (m.metrics as { name: string }[] | undefined) ?? []) if (!metrics.has(x.name)) metrics.set(x.name, x);
-    for (const r of m.files.reductions) reductions.push({ ...r, name: `${name}.${r.name}`, file: `sweeps/${name}/${r.file}` });
+    for (const run of result.runs) {
+      const m = run.result.manifest;
+      evaluated += m.points?.evaluated ?? 0;
+      ok += m.points?.ok ?? 0;
+      for (const a of (m.axes as { name: string }[] | undefined) ?? []) if (!axes.has(a.name)) axes.set(a.name, { ...a, values: undefined });
+      for (const x of (m.metrics as { name: string }[] | undefined) ?? []) if (!metrics.has(x.name)) metrics.set(x.name, x);
+      for (const r of m.files.reductions) reductions.push({ ...r, name: `${name}.${run.profile}.${r.name}`, file: `${run.dir}/${r.file}` });
+    }
     if (result.tables['same-layout']) {
       reductions.push({ name: `${name}.same-layout`, kind: 'paired-ratio-at-baseline-best', file: `derived/${name}/reductions/same-layout.parquet`, metric: 'stepTimeS' });
     }
@@ -140,18 +145,37 @@ export async function runExportControlsStudy(options: StudyOptions = {}): Promis
   rmSync(work, { recursive: true, force: true });
   mkdirSync(join(work, 'sweeps'), { recursive: true });
   try {
-    const results: Partial<Record<StudySweep, SweepResult>> = {};
+    const results: Partial<Record<StudySweep, StudySweepResult>> = {};
     const ran: StudySweep[] = [];
     const derived: StudySweep[] = [];
+    const scales = efficiencyScales(plan.sensitivity);
+    const etas: EfficiencyTable = new Map();
     for (const name of STUDY_SWEEPS) {
       const planned = plan.sweeps[name];
       if (planned.skipped) continue;
-      const out = join(work, 'sweeps', name);
-      await runSweep(planned.spec, dirname(planned.file), out, (p) => options.onProgress?.({ phase: 'sweep', sweep: name, fraction: p.fraction }));
-      const result = await readResultDir(out, { rows: planned.spec.output?.rows === 'all' });
-      for (const rows of Object.values(result.tables)) withVariant(rows);
+      const baseDir = dirname(planned.file);
+      efficiencyTable(planned.spec, baseDir, etas);
+      // One run per profile of the sweep; a profile that prices exactly as an earlier one is not run again.
+      const profiles = profilesOf(plan.sensitivity, name);
+      const aliases = profileAliases(profiles);
+      const result: StudySweepResult = { runs: [], tables: {}, unpriced: [] };
+      const toRun = profiles.filter((p) => {
+        if (aliases.has(p.id)) return false;
+        const why = unpricedReason(planned.spec, pricedProfile(p));
+        if (why) result.unpriced.push({ profile: p.id, why });
+        return why === undefined;
+      });
+      for (const [i, profile] of toRun.entries()) {
+        const dir = `sweeps/${name}/${profile.id}`;
+        const spec = sensitivitySpec(planned.spec, baseDir, name, pricedProfile(profile), scales);
+        await runSweep(spec, baseDir, join(work, dir), (p) => options.onProgress?.({ phase: 'sweep', sweep: `${name} (${profile.id})`, fraction: (i + p.fraction) / toRun.length }));
+        const run = await readResultDir(join(work, dir), { rows: planned.spec.output?.rows === 'all' });
+        result.runs.push({ profile: profile.id, dir, result: run });
+        for (const [table, rows] of Object.entries(run.tables)) (result.tables[table] ??= []).push(...withVariant(rows, profile.id, etas, scales));
+      }
       if (planned.sameLayout) {
-        result.tables['same-layout'] = withVariant(evaluateSameLayout(name, planned.spec, dirname(planned.file), planned.sameLayout, result.tables.best ?? [], work));
+        const priced = new Map(toRun.map((p) => [p.id, pricedProfile(p)]));
+        result.tables['same-layout'] = evaluateSameLayout(name, planned.spec, baseDir, planned.sameLayout, result.tables.best ?? [], priced, work).map((row: Row) => withVariant([row], String(row.profile), etas, scales)[0]);
         derived.push(name);
       }
       results[name] = result;
@@ -205,7 +229,13 @@ export async function runExportControlsStudy(options: StudyOptions = {}): Promis
       linkcapVersion: '0.1.0',
       plan: plan.file,
       validationPage: page ?? null,
-      sweeps: ran.map((name) => ({ name, dir: `sweeps/${name}`, spec: plan.sweeps[name].file, ...(derived.includes(name) ? { sameLayout: `derived/${name}` } : {}) })),
+      sweeps: ran.map((name) => ({
+        name,
+        spec: plan.sweeps[name].file,
+        runs: results[name]!.runs.map((r) => ({ profile: r.profile, dir: r.dir })),
+        ...(results[name]!.unpriced.length ? { unpricedProfiles: results[name]!.unpriced } : {}),
+        ...(derived.includes(name) ? { sameLayout: `derived/${name}` } : {}),
+      })),
       sections: sections.map((s) => ({
         id: s.id,
         title: s.title,
@@ -216,7 +246,7 @@ export async function runExportControlsStudy(options: StudyOptions = {}): Promis
           base: h.sensitivity.base,
           min: h.sensitivity.min,
           max: h.sensitivity.max,
-          variants: h.sensitivity.values.map((v) => ({ label: v.label, overlap: v.variant.overlap, gemmEfficiency: v.variant.gemmEfficiency, value: v.value })),
+          variants: h.sensitivity.values.map((v) => ({ label: v.label, profile: v.variant.profile, efficiency: v.variant.efficiency, value: v.value })),
         })),
         verdicts: s.blocks.flatMap((b) => (b.kind === 'verdict' ? [b.verdict] : [])),
         limits: s.limits,

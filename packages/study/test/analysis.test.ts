@@ -8,22 +8,23 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { parse, stringify } from 'yaml';
-import { profileOf } from '../src/analysis/profiles.js';
+import { efficiencyOf, pricedProfile, profileAliases } from '../src/analysis/profiles.js';
+import { efficiencyScales, parseSensitivity, profilesOf } from '../src/plan/sensitivity.js';
 import { defaultPlanFile, loadPlan, STUDY_SWEEPS } from '../src/plan/load-plan.js';
 
-const v = (holds: number, total: number, label = 'base') => ({ variant: { overlap: 'default', gemmEfficiency: 0.7 }, label, base: label === 'base', value: { holds, total } });
+const v = (holds: number, total: number, label = 'base') => ({ variant: { profile: 'megatron-core', efficiency: 1 }, label, base: label === 'base', value: { holds, total } });
 
 describe('verdicts', () => {
   it('supported only when the claim holds in every case of every variant', () => {
-    expect(judge([v(4, 4), v(4, 4, 'overlap none')])).toBe('supported');
-    expect(judge([v(2, 4), v(4, 4, 'overlap none')])).toBe('partly supported');
-    expect(judge([v(0, 4), v(0, 4, 'η 0.55')])).toBe('not supported');
+    expect(judge([v(4, 4), v(4, 4, 'profile megatron-lm-2021')])).toBe('supported');
+    expect(judge([v(2, 4), v(4, 4, 'profile megatron-lm-2021')])).toBe('partly supported');
+    expect(judge([v(0, 4), v(0, 4, 'η −15%')])).toBe('not supported');
   });
 
   it('not decided when the variants disagree on whether the claim holds at all', () => {
-    expect(judge([v(0, 4), v(1, 4, 'overlap full')])).toBe('not decided');
+    expect(judge([v(0, 4), v(1, 4, 'profile ideal')])).toBe('not decided');
     expect(judge([v(0, 0)])).toBe('not decided');
-    expect(disagreements([v(0, 4), v(1, 4, 'overlap full'), v(0, 4, 'η 0.85')])).toBe('overlap full: 1 of 4');
+    expect(disagreements([v(0, 4), v(1, 4, 'profile ideal'), v(0, 4, 'η +15%')])).toBe('profile ideal: 1 of 4');
   });
 
   it('judges a claimed ratio by its effect, widened by the model error', () => {
@@ -79,14 +80,63 @@ describe('rule lines placed by the classifier', () => {
   });
 });
 
-describe('overlap profiles', () => {
-  it('names the fractions of a row, and calls anything else custom', () => {
-    expect(profileOf({ tpOverlap: 0, dpOverlap: 1, ppOverlap: 0, epOverlap: 0, cpOverlap: 1 })).toBe('default');
-    expect(profileOf({ tpOverlap: 1, dpOverlap: 1, ppOverlap: 1, epOverlap: 1, cpOverlap: 1 })).toBe('full');
-    expect(profileOf({ tpOverlap: 0, dpOverlap: 1, ppOverlap: 1, epOverlap: 1, cpOverlap: 1 })).toBe('dualpipe');
-    expect(profileOf({ tpOverlap: 0.5 })).toBe('custom');
-    // Fractions a sweep does not vary are linkcap's defaults.
-    expect(profileOf({})).toBe('default');
+describe('implementation profiles as the study prices them', () => {
+  const plan = parseSensitivity(
+    {
+      profiles: {
+        base: 'megatron-core',
+        vary: ['nemo', 'megatron-lm-2021', 'ideal'],
+        custom: { dualpipe: { profile: 'megatron-core', overlap: { ep: 1, pp: 1 } } },
+        sweeps: { 'deepseek-v3': ['dualpipe', 'megatron-core'] },
+      },
+      efficiency: { band: 0.15 },
+    },
+    'plan.yaml',
+  );
+  const byId = (id: string) => plan.profiles.find((p) => p.id === id)!;
+
+  it('states each profile as its departures from the engine’s default (megatron-core)', () => {
+    expect(pricedProfile(byId('megatron-core'))).toEqual({ id: 'megatron-core', overlap: {}, notPriced: [] });
+    // 2021's Megatron-LM: blocking TP and PP, no distributed optimizer.
+    const old = pricedProfile(byId('megatron-lm-2021'));
+    expect(old.overlap).toEqual({ tp: 0, pp: 0 });
+    expect(old.zeroStages).toEqual([0]);
+    // ideal: every overlap 1, no slowdown; its CUDA-graph launch cost is not a sweep axis yet, and says so.
+    const ideal = pricedProfile(byId('ideal'));
+    expect(ideal.overlap).toEqual({ tp: 1, pp: 1, ep: 1 });
+    expect(ideal.slowdown).toBe(0);
+    expect(ideal.notPriced.join(' ')).toMatch(/launch/);
+    expect(pricedProfile(byId('dualpipe')).overlap).toEqual({ pp: 1, ep: 1 });
+  });
+
+  it('finds profiles that price exactly as an earlier one, and runs each sweep under its own list', () => {
+    // NeMo's recipes and Megatron-Core share every priced field today (docs/model/training.md).
+    expect(profileAliases(plan.profiles).get('nemo')).toBe('megatron-core');
+    expect(profileAliases(plan.profiles).has('ideal')).toBe(false);
+    expect(profilesOf(plan, 'deepseek-v3').map((p) => p.id)).toEqual(['dualpipe', 'megatron-core']);
+    expect(profilesOf(plan, 'cost').map((p) => p.id)).toEqual(['megatron-core', 'nemo', 'megatron-lm-2021', 'ideal']);
+  });
+
+  it('names a row’s efficiency as a multiple of its chip’s calibrated η, and drops other architectures’ values', () => {
+    const scales = efficiencyScales(plan);
+    expect(scales).toEqual([1, 0.85, 1.15]);
+    const etas = new Map([
+      ['dgx-h100', { bf16: 0.67, fp8: 0.63 }],
+      ['a800-node', { bf16: 0.73, fp8: 0.5 }],
+    ]);
+    expect(efficiencyOf({ cluster: 'dgx-h100', 'chip.gemmEfficiency': 0.67 * 0.85 }, etas, scales)).toBe(0.85);
+    expect(efficiencyOf({ cluster: 'a800-node', 'chip.gemmEfficiency': 0.73 * 1.15 }, etas, scales)).toBe(1.15);
+    // A Hopper value priced on an Ampere chip (a sweep mixing the two) is no variant of the study.
+    expect(efficiencyOf({ cluster: 'a800-node', 'chip.gemmEfficiency': 0.67 }, etas, scales)).toBeNaN();
+    // BF16 and FP8 efficiencies move together.
+    expect(efficiencyOf({ cluster: 'dgx-h100', 'chip.gemmEfficiency': 0.67, 'chip.gemmEfficiencyFp8': 0.63 * 1.15 }, etas, scales)).toBeNaN();
+    expect(efficiencyOf({ cluster: 'dgx-h100', 'chip.gemmEfficiency': 0.67 * 1.15, 'chip.gemmEfficiencyFp8': 0.63 * 1.15 }, etas, scales)).toBe(1.15);
+  });
+
+  it('names the field of a bad sensitivity plan', () => {
+    expect(() => parseSensitivity({ profiles: { base: 'megatron', vary: [] }, efficiency: { band: 0.1 } }, 'p.yaml')).toThrow(/p\.yaml: sensitivity\.profiles\.base.*megatron-core/);
+    expect(() => parseSensitivity({ profiles: { base: 'ideal', vary: [] }, efficiency: { band: 0.7 } }, 'p.yaml')).toThrow(/sensitivity\.efficiency\.band.*from 0 to 0\.5/);
+    expect(() => parseSensitivity({ profiles: { base: 'ideal', vary: [], sweeps: { cost: ['x'] } }, efficiency: { band: 0.1 } }, 'p.yaml')).toThrow(/sweeps\.cost\[0\].*not a profile/);
   });
 });
 

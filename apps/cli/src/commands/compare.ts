@@ -9,8 +9,9 @@ import { InputError, UsageError } from '../util/errors.js';
 import { formatNumber, printJson, renderTable } from '../util/output.js';
 import { LIMITS, parseChoice, parseCount, parseWholeNumber } from '../util/values.js';
 import { checkTrainingUsage, formatDuration, humanCount, parsePrice, parseTokens, percent, shortLayout } from './train-shared.js';
+import { addFrameworkOptions, frameworkFromOptions, profileFromOptions, type FrameworkOptions } from './train-framework.js';
 
-interface CompareOptions {
+interface CompareOptions extends FrameworkOptions {
   clusters?: string;
   model?: string;
   gpus?: string;
@@ -50,6 +51,8 @@ async function run(options: CompareOptions): Promise<void> {
     globalBatch,
     globalBatchTokens,
     precision,
+    profile: profileFromOptions(options),
+    framework: frameworkFromOptions(options),
     tokens,
     pricePerGpuHour: price,
     engine: parseEngine(options.engine),
@@ -64,7 +67,7 @@ async function run(options: CompareOptions): Promise<void> {
     return;
   }
   const name = result.clusters.find((c) => c.best)?.best?.model.name ?? result.model;
-  process.stdout.write(`${name} on ${gpus} GPUs, global batch ${result.globalBatch} sequences; baseline ${result.baseline}\n\n`);
+  process.stdout.write(`${name} on ${gpus} GPUs, global batch ${result.globalBatch} sequences; baseline ${result.baseline}; profile ${result.profile}\n\n`);
   process.stdout.write('Each cluster with its own best layout:\n');
   process.stdout.write(
     `${renderTable(
@@ -135,6 +138,7 @@ export function register(program: Command): void {
     .option('--tokens <count>', 'tokens to train, 1 to 10^18 (15T, 300B): adds the training time')
     .option('--price <dollars>', 'US$ per GPU-hour, > 0 and ≤ 10,000')
     .option('--json', 'machine-readable output');
+  addFrameworkOptions(command);
   addCatalogOption(command);
   addEngineOption(command);
   command.action(run);

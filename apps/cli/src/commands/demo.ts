@@ -3,10 +3,10 @@
  * collectives, and the same training step, on H800 (NVLink capped at 400 GB/s) than on H100 (900 GB/s), and how
  * much of it does re-tuning the parallel layout win back?
  */
-import { compareClusters, loadCatalog, predictCollective, predictTraining, resolveCluster, type Op, type ResolvedCluster } from '@linkcap/core';
+import { loadCatalog, predictCollective, resolveCluster, type Op } from '@linkcap/core';
 import type { Command } from 'commander';
 import { formatNumber, renderTable } from '../util/output.js';
-import { shortLayout } from './train-shared.js';
+import { seedClaimsText } from './seed-claims.js';
 import { formatBytesHuman } from '../util/units.js';
 
 const CASES: { op: Op; bytes: number; gpus: number }[] = [
@@ -18,35 +18,6 @@ const CASES: { op: Op; bytes: number; gpus: number }[] = [
   { op: 'all-to-all', bytes: 2 ** 28, gpus: 8 },
   { op: 'all-to-all', bytes: 2 ** 28, gpus: 64 },
 ];
-
-/** Training: a classic Megatron layout (TP 8 inside the node) on both clusters, then each cluster's best layout. */
-function printTraining(h100: ResolvedCluster, h800: ResolvedCluster): void {
-  const model = 'llama3-70b';
-  const gpus = 1024;
-  const layout = { tp: 8, pp: 4, globalBatch: 512 };
-  const fast = predictTraining({ model, cluster: h100, gpus, layout });
-  const capped = predictTraining({ model, cluster: h800, gpus, layout });
-  const tuned = compareClusters({ model, clusters: [h100, h800], gpus, globalBatch: 512 });
-  const [base, other] = tuned.clusters;
-  const rows = [
-    ['TP8 PP4 (classic)', formatNumber(fast.stepS, 3), formatNumber(capped.stepS, 3), `${formatNumber(capped.stepS / fast.stepS, 3)}×`],
-    [
-      'best layout per cluster',
-      `${formatNumber(base.best?.stepS ?? NaN, 3)}`,
-      `${formatNumber(other.best?.stepS ?? NaN, 3)}`,
-      `${formatNumber(other.slowdownBest, 3)}×`,
-    ],
-  ];
-  process.stdout.write(`\nTraining ${model} on ${gpus} GPUs, 512 sequences per step (step time in s):\n`);
-  const table = renderTable(
-    [{ header: 'layout', align: 'left' }, { header: h100.id }, { header: h800.id }, { header: 'slowdown' }],
-    rows,
-  );
-  process.stdout.write(`${table}\n`);
-  process.stdout.write(
-    `  best on ${h100.id}: ${base.best ? shortLayout(base.best) : '-'}; best on ${h800.id}: ${other.best ? shortLayout(other.best) : '-'}\n`,
-  );
-}
 
 function run(): void {
   const catalog = loadCatalog();
@@ -81,11 +52,14 @@ function run(): void {
     rows,
   );
   process.stdout.write(`${table}\nbusbw in decimal GB/s (nccl-tests conventions).\n`);
-  printTraining(h100, h800);
+  process.stdout.write(
+    `\n${seedClaimsText(h100, h800, resolveCluster('tencent-hcc-previous', catalog), resolveCluster('tencent-hcc-h800-2023', catalog))}\n`,
+  );
   process.stdout.write('\nTry:\n');
   process.stdout.write('  linkcap collective all-reduce --cluster hgx-h800 --gpus 16 --sweep-bytes 8B:8GiB\n');
   process.stdout.write('  linkcap collective all-reduce --cluster dgx-h100 --gpus 8 --bytes 1MiB --candidates\n');
   process.stdout.write('  linkcap compare --clusters dgx-h100,hgx-h800 --model gpt3-175b --gpus 1024\n');
+  process.stdout.write('  linkcap train --model llama3-70b --cluster hgx-h800 --gpus 1024 --best --profile torchtitan-fsdp2\n');
   process.stdout.write('  linkcap controls --chip h800\n');
 }
 

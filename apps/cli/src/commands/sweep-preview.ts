@@ -13,19 +13,27 @@ function cellText(c: Column, i: number): string {
   return a !== 0 && (a < 1e-3 || a >= 1e7) ? v.toExponential(3) : String(Number(v.toPrecision(4)));
 }
 
-/** The columns worth a glance: group keys, the reduced metric(s), the layout or point identity, the extras. */
+/**
+ * The columns worth a glance, at most 14, chosen by priority (group keys, the reduced metric(s) and their
+ * baseline, the reduction's own figures, then the point's identity) and shown in the table's own order.
+ */
 function pick(r: ReductionResult): Column[] {
-  const wanted = new Set<string>([...r.by]);
-  if (r.metric) wanted.add(r.metric);
-  for (const m of r.metrics ?? []) wanted.add(m);
-  if (r.pair) {
-    wanted.add(r.pair.axis);
-    if (r.metric) wanted.add(`baseline${r.metric[0].toUpperCase()}${r.metric.slice(1)}`);
-  }
-  const identity = ['cluster', 'model', 'gpus', 'op', 'bytes', 'tp', 'pp', 'dp', 'ep', 'cp', 'microbatch', 'recompute', 'zero', 'algorithm'];
+  const capital = (name: string) => `${name[0].toUpperCase()}${name.slice(1)}`;
+  const metrics = [...(r.metric ? [r.metric] : []), ...(r.metrics ?? [])];
   const extras = ['rank', 'count', 'min', 'p50', 'max', 'pairs', 'ratioMedian', 'ratio', 'numeratorBest', 'denominatorBest', 'bin', 'lower', 'upper', 'points', 'ok'];
-  const point = r.kind === 'argmin' || r.kind === 'argmax' || r.kind === 'top-k' || r.kind === 'pareto' || r.kind === 'ratio' || r.kind === 'best-ratio';
-  return r.columns.filter((c) => wanted.has(c.name) || (point && identity.includes(c.name)) || extras.includes(c.name)).slice(0, 14);
+  const identity = ['cluster', 'model', 'gpus', 'op', 'bytes', 'tp', 'pp', 'dp', 'ep', 'cp', 'microbatch', 'recompute', 'zero', 'algorithm', 'scaleUpGBps'];
+  const keepsPoints = ['argmin', 'argmax', 'top-k', 'pareto', 'ratio', 'best-ratio'].includes(r.kind);
+  const priority = [
+    ...r.by,
+    ...(r.pair ? [r.pair.axis] : []),
+    ...metrics,
+    ...(r.pair ? metrics.map((m) => `baseline${capital(m)}`) : []),
+    ...extras,
+    ...(keepsPoints ? identity : []),
+  ];
+  const names = new Set(r.columns.map((c) => c.name));
+  const chosen = new Set(priority.filter((n) => names.has(n)).slice(0, 14));
+  return r.columns.filter((c) => chosen.has(c.name));
 }
 
 export function printReductionPreviews(reductions: readonly ReductionResult[]): void {

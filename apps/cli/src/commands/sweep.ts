@@ -135,8 +135,9 @@ async function run(specPath: string, options: SweepCommandOptions): Promise<void
   const controller = new AbortController();
   const runner = sweep(plan, { signal: controller.signal, threads, shard });
   const { begin, end } = runner.range;
-  // Exact when it is cheap (no filter, or a filter over at most 5e8 outer points); else an upper bound.
-  const exact = !plan.hasFilter || end - begin <= 5e8;
+  // Exact when it is cheap: no filter, an unsharded run (the engine counts the combinations of the axes `where`
+  // reads), or a shard of at most 5e8 outer points; else an upper bound.
+  const exact = !plan.hasFilter || !shard || end - begin <= 5e8;
   const total = exact ? runner.countPoints() : (end - begin) * runner.engine.layoutsPerOuter();
   const rate = total > 0 ? measureRate(plan, begin, end, threads) : 1;
   const etaS = total / rate;
@@ -160,19 +161,22 @@ async function run(specPath: string, options: SweepCommandOptions): Promise<void
     throw new UsageError(`${total.toLocaleString('en-US')} points is more than --max-points ${maxPoints.toLocaleString('en-US')} (estimate ${formatSeconds(etaS)}, ~${formatBytes(size)}); pass --yes or a larger --max-points to run it`);
   }
 
-  // Ctrl-C: the first stops the workers and writes what was done; the second exits at once.
+  // Ctrl-C (or SIGTERM, as scancel and Kubernetes send): the first stops the workers and writes what was done;
+  // the second exits at once. The exit code is 128 + the signal's number (130 for SIGINT, 143 for SIGTERM).
   let interrupts = 0;
-  const onSigint = () => {
+  let exitCode = EXIT_INTERRUPTED;
+  const onSignal = (signal: NodeJS.Signals) => {
     interrupts += 1;
+    exitCode = signal === 'SIGTERM' ? 143 : EXIT_INTERRUPTED;
     if (interrupts === 1) {
-      say('\nlinkcap sweep: stopping (Ctrl-C again to quit at once); writing what was done…');
+      say(`\nlinkcap sweep: stopping (${signal === 'SIGINT' ? 'Ctrl-C' : signal} again to quit at once); writing what was done…`);
       controller.abort();
     } else {
-      process.exit(EXIT_INTERRUPTED);
+      process.exit(exitCode);
     }
   };
-  process.on('SIGINT', onSigint);
-  process.on('SIGTERM', onSigint);
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
   const reporter = new ProgressReporter(mode, `linkcap sweep ${name}`);
   const started = performance.now();
   let written;
@@ -191,8 +195,8 @@ async function run(specPath: string, options: SweepCommandOptions): Promise<void
     written = await writeSweepResults(runWithProgress, { dir: out, format, overwrite: options.overwrite, shard, total });
   } finally {
     reporter.stop();
-    process.off('SIGINT', onSigint);
-    process.off('SIGTERM', onSigint);
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
   }
   const { manifest, result } = written;
   const seconds = (performance.now() - started) / 1000;
@@ -205,7 +209,7 @@ async function run(specPath: string, options: SweepCommandOptions): Promise<void
     process.stderr.write(`results: ${out}/ (manifest.json${manifest.files.rows ? `, ${manifest.files.rows} ${manifest.files.rowCount.toLocaleString('en-US')} rows` : ''}${manifest.files.reductions.map((r) => `, ${r.file}`).join('')})\n`);
     printReductionPreviews(result.reductions);
   }
-  if (!manifest.complete && controller.signal.aborted) process.exitCode = EXIT_INTERRUPTED;
+  if (!manifest.complete && controller.signal.aborted) process.exitCode = exitCode;
 }
 
 export function register(program: Command): void {

@@ -60,7 +60,10 @@ export interface LayoutOptions {
   overlapPp?: string;
   overlapEp?: string;
   overlapCp?: string;
+  overlapOffload?: string;
   overlapSlowdown?: string;
+  recomputeLayers?: string;
+  offloadLayers?: string;
 }
 
 /** Options that cannot be combined, or that need another (exit 2, before any value is read). */
@@ -93,6 +96,8 @@ export function layoutFromOptions(options: LayoutOptions): TrainingLayoutInput {
   if (options.commPrecision !== undefined) layout.commPrecision = parseChoice<Precision>('--comm-precision', options.commPrecision, PRECISIONS);
   if (options.sequenceParallel === false) layout.sequenceParallel = false;
   if (options.flashAttention === false) layout.flashAttention = false;
+  if (options.recomputeLayers !== undefined) layout.recomputeLayers = parseWholeNumber(options.recomputeLayers, '--recompute-layers', LIMITS.layerCount);
+  if (options.offloadLayers !== undefined) layout.offloadLayers = parseWholeNumber(options.offloadLayers, '--offload-layers', LIMITS.layerCount);
   return layout;
 }
 
@@ -103,6 +108,7 @@ export function overlapFromOptions(options: LayoutOptions): OverlapInput {
   if (options.overlapPp !== undefined) overlap.pp = parseFraction(options.overlapPp, '--overlap-pp');
   if (options.overlapEp !== undefined) overlap.ep = parseFraction(options.overlapEp, '--overlap-ep');
   if (options.overlapCp !== undefined) overlap.cp = parseFraction(options.overlapCp, '--overlap-cp');
+  if (options.overlapOffload !== undefined) overlap.offload = parseFraction(options.overlapOffload, '--overlap-offload');
   if (options.overlapSlowdown !== undefined) overlap.slowdown = parseFraction(options.overlapSlowdown, '--overlap-slowdown', 10);
   return overlap;
 }
@@ -120,18 +126,21 @@ export function addLayoutOptions(command: Command, forSearch = false): Command {
     .option('--global-batch <n>', 'sequences per step (default: the model’s batch, else 4M tokens)')
     .option('--batch-tokens <count>', 'tokens per step instead of --global-batch (e.g. 4M)')
     .option('--interleave <v>', `interleaved pipeline chunks per GPU (default 1 = 1F1B)${narrow}`)
-    .option('--recompute <mode>', `activation recompute: none, selective (default), full${narrow}`)
+    .option('--recompute <mode>', `activation recompute: none (default with flash attention), selective (default without), full${narrow}`)
     .option('--zero <stage>', `ZeRO stage 0, 1 (default), 2, 3 or fsdp${narrow}`)
     .option('--precision <p>', 'GEMM precision: bf16 (default) or fp8')
     .option('--comm-precision <p>', 'activation communication precision: bf16 (default) or fp8')
     .option('--no-sequence-parallel', 'tensor parallelism without sequence parallelism')
     .option('--no-flash-attention', 'unfused attention (s × s scores in memory)')
-    .option('--overlap-tp <f>', 'fraction of TP communication hidden behind GEMMs (default 0)')
-    .option('--overlap-dp <f>', 'fraction of DP communication hidden behind backward/forward (default 1)')
-    .option('--overlap-pp <f>', 'fraction of pipeline send/recv hidden (default 0)')
-    .option('--overlap-ep <f>', 'fraction of expert all-to-all hidden (default 0)')
-    .option('--overlap-cp <f>', 'fraction of context-parallel KV exchange hidden (default 1)')
-    .option('--overlap-slowdown <x>', 'compute slowdown per second of hidden communication (default 0.1)')
+    .option('--recompute-layers <n>', 'layers of each pipeline chunk that recompute (default: all; the rest keep their activations)')
+    .option('--offload-layers <n>', 'layers of each pipeline chunk whose activations go to host memory (default 0)')
+    .option('--overlap-tp <f>', 'fraction of TP communication hidden behind GEMMs (default: the profile’s; megatron-core (tp−1)/tp)')
+    .option('--overlap-dp <f>', 'fraction of DP communication hidden behind backward/forward (default: the profile’s)')
+    .option('--overlap-pp <f>', 'fraction of pipeline send/recv hidden (default: the profile’s; megatron-core 1 when interleaved)')
+    .option('--overlap-ep <f>', 'fraction of expert all-to-all hidden (default: the profile’s)')
+    .option('--overlap-cp <f>', 'fraction of context-parallel KV exchange hidden (default: the profile’s)')
+    .option('--overlap-offload <f>', 'fraction of activation-offload copies hidden (default 1)')
+    .option('--overlap-slowdown <x>', 'compute slowdown per second of hidden communication (default: the profile’s, 0.1)')
     .option('--tokens <count>', 'tokens to train, 1 to 10^18 (15T, 300B): prints time, GPU-hours and cost')
     .option('--price <dollars>', 'US$ per GPU-hour for the cost, > 0 and ≤ 10,000 (e.g. 2)')
     .option('--json', 'machine-readable output');
@@ -167,7 +176,11 @@ export function describeLayout(p: TrainingPrediction): string {
   if (l.cp > 1) parts.push(`cp ${l.cp}`);
   if (l.ep > 1) parts.push(`ep ${l.ep}`);
   const schedule = l.pp === 1 ? 'no pipeline' : l.interleave > 1 ? `interleaved 1F1B ×${l.interleave}` : '1F1B';
-  return `${parts.join(' × ')}; microbatch ${l.microbatch}, ${p.microbatches} per pipeline, ${schedule}; recompute ${l.recompute}; ZeRO-${l.zero}; ${l.precision.toUpperCase()}`;
+  const chunk = Math.ceil(p.model.layers / (l.pp * l.interleave));
+  const layersText = (n: number) => `${n} layer${n === 1 ? '' : 's'}`;
+  const partial = l.recompute !== 'none' && l.recomputeLayers < chunk ? ` (${layersText(l.recomputeLayers)} per chunk)` : '';
+  const offload = l.offloadLayers > 0 ? `; ${layersText(Math.min(l.offloadLayers, chunk))} per chunk offloaded to host` : '';
+  return `${parts.join(' × ')}; microbatch ${l.microbatch}, ${p.microbatches} per pipeline, ${schedule}; recompute ${l.recompute}${partial}${offload}; ZeRO-${l.zero}; ${l.precision.toUpperCase()}`;
 }
 
 /** Compact one-cell layout: "tp8 pp4 dp32 mb1 v1 sel z1". */
@@ -208,11 +221,19 @@ export function renderPrediction(p: TrainingPrediction, clusterLabel: string): s
     ['pipeline bubble', b.bubbleS],
     ['optimizer step', b.optimizerS],
     ['overlap slowdown', b.slowdownS],
+    ['exposed offload copies', b.offloadS],
   ];
   const width = Math.max(...rows.map(([name]) => name.length));
   const lines = [
     `${p.model.name} (${humanCount(p.model.totalParams)} parameters${p.model.activeParams < p.model.totalParams ? `, ${humanCount(p.model.activeParams)} active` : ''}) on ${p.gpus} GPUs of ${clusterLabel}`,
     `  layout      ${describeLayout(p)}`,
+    `  profile     ${p.profile}: overlap TP ${formatNumber(p.overlap.tp, 3)}, DP ${formatNumber(p.overlap.dp, 3)}, PP ${formatNumber(p.overlap.pp, 3)}, EP ${formatNumber(
+      p.overlap.ep,
+      3,
+    )}, CP ${formatNumber(p.overlap.cp, 3)}; ${p.framework.gradientBytes === 4 ? 'fp32' : 'BF16'} gradients; ${p.framework.fusedKernels ? 'fused' : 'eager'} kernels; launch ${formatNumber(
+      p.framework.launchOverheadUs,
+      1,
+    )} µs`,
     `  batch       ${p.layout.globalBatch} sequences = ${humanCount(p.tokensPerStep)} tokens per step`,
     `  step        ${formatNumber(p.stepS, 3)} s   MFU ${percent(p.mfu)}   HFU ${percent(p.hfu)}`,
     `  throughput  ${humanCount(p.tokensPerS)} tokens/s total, ${formatNumber(p.tokensPerSPerGpu, 1)} tokens/s per GPU`,
@@ -220,7 +241,9 @@ export function renderPrediction(p: TrainingPrediction, clusterLabel: string): s
     ...rows.map(([name, value]) => `    ${name.padEnd(width)}  ${formatNumber(value, 3).padStart(10)} s  ${share(value).padStart(6)}`),
     `  memory/GPU  ${gib(p.memory.totalBytes)} GiB of ${gib(p.memory.usableBytes)} GiB usable (${gib(p.memory.capacityBytes)} GiB): weights ${gib(
       p.memory.weightBytes,
-    )}, gradients ${gib(p.memory.gradientBytes)}, optimizer ${gib(p.memory.optimizerBytes)}, activations ${gib(p.memory.activationBytes)}`,
+    )}, gradients ${gib(p.memory.gradientBytes)}, optimizer ${gib(p.memory.optimizerBytes)}, activations ${gib(p.memory.activationBytes)}${
+      p.memory.offloadedBytes > 0 ? ` (+ ${gib(p.memory.offloadedBytes)} GiB in host memory)` : ''
+    }`,
     `  feasible    ${p.feasible ? 'yes' : `NO: ${p.status}`}`,
   ];
   if (p.training) {

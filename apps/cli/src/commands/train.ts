@@ -7,6 +7,7 @@ import { predictTraining, searchLayouts, type SearchSpace } from '@linkcap/core'
 import type { Command } from 'commander';
 import { addCatalogOption, addEngineOption, parseEngine, resolveClusterOption } from '../util/cluster-option.js';
 import { addCudaGraphOption, withCudaGraph } from '../util/cuda-graph.js';
+import { addFrameworkOptions, frameworkFromOptions, profileFromOptions, type FrameworkOptions } from './train-framework.js';
 import { InputError, UsageError } from '../util/errors.js';
 import { formatNumber, printJson, renderTable } from '../util/output.js';
 import { LIMITS, parseWholeNumber } from '../util/values.js';
@@ -24,7 +25,7 @@ import {
   type LayoutOptions,
 } from './train-shared.js';
 
-interface TrainOptions extends LayoutOptions {
+interface TrainOptions extends LayoutOptions, FrameworkOptions {
   model?: string;
   cluster?: string;
   gpus?: string;
@@ -65,11 +66,13 @@ async function run(options: TrainOptions): Promise<void> {
   const tokens = options.tokens !== undefined ? parseTokens(options.tokens) : undefined;
   const price = options.price !== undefined ? parsePrice(options.price) : undefined;
   const top = options.top !== undefined ? parseWholeNumber(options.top, '--top', LIMITS.top) : 5;
+  const profile = profileFromOptions(options);
+  const framework = frameworkFromOptions(options);
   const cluster = withCudaGraph(resolveClusterOption(options.cluster, options.catalog), options.cudaGraph);
   const label = `${cluster.id} (${cluster.name})`;
 
   if (!options.best) {
-    const prediction = predictTraining({ model: options.model, cluster, gpus, layout, overlap, tokens, pricePerGpuHour: price, engine });
+    const prediction = predictTraining({ model: options.model, cluster, gpus, layout, profile, overlap, framework, tokens, pricePerGpuHour: price, engine });
     if (options.json) printJson(prediction);
     else process.stdout.write(`${renderPrediction(prediction, label)}\n`);
     return;
@@ -86,7 +89,11 @@ async function run(options: TrainOptions): Promise<void> {
     commPrecision: layout.commPrecision,
     flashAttention: layout.flashAttention,
     sequenceParallel: layout.sequenceParallel,
+    profile,
     overlap,
+    framework,
+    recomputeLayers: layout.recomputeLayers,
+    offloadLayers: layout.offloadLayers,
     top,
     tokens,
     pricePerGpuHour: price,
@@ -103,7 +110,7 @@ async function run(options: TrainOptions): Promise<void> {
   const first = result.best[0] ?? result.fastestInfeasible[0];
   const name = first ? first.model.name : result.model;
   process.stdout.write(
-    `Best layouts of ${name} on ${gpus} GPUs of ${label}, global batch ${result.globalBatch} sequences\n` +
+    `Best layouts of ${name} on ${gpus} GPUs of ${label}, global batch ${result.globalBatch} sequences, profile ${result.profile}\n` +
       `${result.evaluated} configurations evaluated: ${result.feasible} feasible, ${result.outOfMemory} out of memory, ${result.invalid} invalid for this model/cluster\n\n`,
   );
   const columns = [
@@ -149,6 +156,7 @@ export function register(program: Command): void {
   addCatalogOption(command);
   addEngineOption(command);
   addCudaGraphOption(command);
+  addFrameworkOptions(command);
   command.action(run);
 }
 

@@ -219,6 +219,8 @@ export const LIMITS = {
   /** tp, pp, dp, cp, ep, microbatch: the training model's limit. */
   parallelSize: { min: 1, max: 2 ** 24 },
   interleave: { min: 1, max: 1024 },
+  /** Layers per pipeline chunk (recomputed, offloaded): 0 to the training model's limit. */
+  layerCount: { min: 0, max: 2 ** 24 },
   globalBatch: { min: 1, max: 2 ** 40 },
   batchTokens: { min: 1, max: 2 ** 50 },
   /** Tokens to train: 10^18 is 50,000 times Llama 3's 15T. */

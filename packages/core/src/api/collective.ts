@@ -4,7 +4,14 @@
  */
 import { packClusters } from '../model/cluster-params.js';
 import { busBandwidthFactor, placeGpus } from '../model/collective.js';
-import { allocateInputColumns, allocateOutputColumns, BYTES_RANGE, MAX_BYTES } from '../model/columns.js';
+import {
+  allocateInputColumns,
+  allocateOutputColumns,
+  BYTES_RANGE,
+  MAX_BYTES,
+  type CollectiveInputColumns,
+  type CollectiveOutputColumns,
+} from '../model/columns.js';
 import { ineligibilityReason } from '../model/eligibility.js';
 import {
   ALGORITHMS,
@@ -121,13 +128,26 @@ function noEligibleMessage(checked: CheckedRequest): string {
   } (${reasons.slice(0, 3).join('; ')})`;
 }
 
+/**
+ * Columns for a call of `length` points. A one-point call (predictCollective) reuses one private set: the
+ * evaluation is synchronous and calls nothing back, so no other call can use it meanwhile, and allocating
+ * fourteen arrays would cost more than evaluating the point.
+ */
+let onePoint: { inputs: CollectiveInputColumns; outputs: CollectiveOutputColumns } | undefined;
+function columnsFor(length: number): { inputs: CollectiveInputColumns; outputs: CollectiveOutputColumns } {
+  if (length === 1) {
+    onePoint ??= { inputs: allocateInputColumns(1, { shared: false }), outputs: allocateOutputColumns(1, { shared: false }) };
+    return onePoint;
+  }
+  return { inputs: allocateInputColumns(length, { shared: false }), outputs: allocateOutputColumns(length, { shared: false }) };
+}
+
 /** Predicts many sizes of one collective in one engine call (the nccl-tests sweep). */
 export function predictCollectiveSizes(request: Omit<CollectiveRequest, 'bytes'>, sizes: readonly number[]): CollectivePrediction[] {
   const checked = checkRequest(request);
   if (!Array.isArray(sizes) || sizes.length === 0) throw new LinkcapInputError('sizes', 'must be a non-empty array of byte counts');
   sizes.forEach((size, i) => checkBytes(size, `sizes[${i}]`));
-  const inputs = allocateInputColumns(sizes.length);
-  const outputs = allocateOutputColumns(sizes.length);
+  const { inputs, outputs } = columnsFor(sizes.length);
   inputs.op.fill(checked.op);
   inputs.bytes.set(sizes);
   inputs.gpus.fill(checked.gpus);
@@ -170,8 +190,8 @@ export function collectiveCandidates(request: CollectiveRequest): CollectiveCand
   const checked = checkRequest({ ...request, algorithm: 'auto', protocol: 'auto' });
   const bytes = checkBytes(request.bytes);
   const pairs = ALGORITHMS.length * PROTOCOLS.length;
-  const inputs = allocateInputColumns(pairs + 2);
-  const outputs = allocateOutputColumns(pairs + 2);
+  const inputs = allocateInputColumns(pairs + 2, { shared: false });
+  const outputs = allocateOutputColumns(pairs + 2, { shared: false });
   inputs.op.fill(checked.op);
   inputs.bytes.fill(bytes);
   inputs.gpus.fill(checked.gpus);

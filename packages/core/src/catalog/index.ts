@@ -22,6 +22,7 @@ export type {
   RuleOutcome,
   RuleSpec,
   SourceSpec,
+  TrainingArchitectureDefaults,
 } from './schema.js';
 export { ASSUMPTION, USER, FIT, CHIP_TOPOLOGIES, CLUSTER_TOPOLOGIES, ARCHITECTURES, COMPARISON_OPS } from './schema.js';
 export { CatalogError, validateCatalogDocument, type CatalogIssue, type CatalogDocument, type ValidateOptions } from './validate-catalog.js';

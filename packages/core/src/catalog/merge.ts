@@ -201,6 +201,14 @@ export function checkCatalog(catalog: Catalog, resolve: (spec: ClusterSpec, cata
     if (defaults[key] === undefined) issues.push({ origin: 'catalog', path: `defaults.${key}`, message: ': is required (the built-in catalog sets it)' });
   }
   if (!catalog.defaults.architectures?.other) issues.push({ origin: 'catalog', path: 'defaults.architectures.other', message: ': is required (scale-up defaults for chips of other architectures)' });
+  if (!catalog.defaults.trainingArchitectures?.other) {
+    issues.push({ origin: 'catalog', path: 'defaults.trainingArchitectures.other', message: ': is required (training-model constants for chips of other architectures)' });
+  }
+  const trainingFigures: { path: string; source: string }[] = [];
+  collectFigureSources(catalog.defaults.trainingArchitectures ?? {}, 'defaults.trainingArchitectures', trainingFigures);
+  for (const { path, source } of trainingFigures) {
+    if (!knownSources.has(source)) issues.push({ origin: 'catalog', path, message: ` = ${describeValue(source)}: unknown source key` });
+  }
   for (const chip of catalog.chips.values()) {
     checkSources('chips', chip.id, chip);
     if (chip.defaultCluster !== undefined && !findClusterSpec(catalog, chip.defaultCluster)) {

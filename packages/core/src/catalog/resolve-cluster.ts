@@ -14,7 +14,16 @@
 import type { ClusterParams } from '../model/cluster-params.js';
 import { validateClusterParams } from '../validate/cluster-params.js';
 import { findChip, findClusterSpec, knownNames } from './merge.js';
-import { ASSUMPTION, CLUSTER_TOPOLOGIES, type Catalog, type ChipSpec, type ClusterSpec, type ClusterTopology, type Figure } from './schema.js';
+import {
+  ASSUMPTION,
+  CLUSTER_TOPOLOGIES,
+  type Catalog,
+  type ChipSpec,
+  type ClusterSpec,
+  type ClusterTopology,
+  type Figure,
+  type TrainingArchitectureDefaults,
+} from './schema.js';
 import { CatalogError, closest, describeValue } from './validate-catalog.js';
 import { LinkcapInputError } from '../validate/errors.js';
 
@@ -43,6 +52,8 @@ export interface ResolvedCluster {
   notes: string[];
   /** Formula and sources of every parameter. */
   provenance: Record<keyof ClusterParams, ParamProvenance>;
+  /** The training model's constants for the chip's architecture, from this catalog (user overrides included). */
+  trainingDefaults?: TrainingArchitectureDefaults;
 }
 
 /** Rounds away binary noise (450 × 0.824 = 370.79999999999995 → 370.8). */
@@ -229,6 +240,7 @@ export function resolveClusterSpec(spec: ClusterSpec, catalog: Catalog): Resolve
     spec,
     notes: [...new Set(notes)],
     provenance,
+    trainingDefaults: defaults.trainingArchitectures?.[chip.architecture] ?? defaults.trainingArchitectures?.other,
   };
 }
 

@@ -83,6 +83,11 @@ export interface ChipSpec {
   scaleUp: ChipScaleUp;
   /** Host PCIe bandwidth, bidirectional GB/s (Gen5 x16 = 128). Counts toward the 2022 rule's I/O. */
   pcieBidirGBps?: Figure;
+  /**
+   * GPU–host link when it is not PCIe (NVLink-C2C of Grace-attached GPUs), bidirectional GB/s. The training
+   * model's activation offload uses it, else pcieBidirGBps.
+   */
+  hostLinkBidirGBps?: Figure;
   /** Scale-out NIC line rate per GPU, Gb/s per direction. */
   scaleOutGbps?: Figure;
   /** Thermal design power, W. */
@@ -171,6 +176,19 @@ export interface ArchitectureDefaults {
   llCapGBps: Figure;
 }
 
+/** The training model's calibrated constants of one architecture (docs/model/training.md, "Calibration"). */
+export interface TrainingArchitectureDefaults {
+  gemmEfficiency: Figure;
+  gemmEfficiencyFp8: Figure;
+  gemmOverheadUs: Figure;
+  attentionFwdEfficiency: Figure;
+  attentionBwdEfficiency: Figure;
+  attentionSoftmaxFlops: Figure;
+  memoryEfficiency: Figure;
+  usableMemoryFraction: Figure;
+  memoryReserveGB: Figure;
+}
+
 export interface FabricDefaults {
   hopLatencyUs: Figure;
   tierHopLatencyUs: Figure;
@@ -178,6 +196,8 @@ export interface FabricDefaults {
 
 export interface CatalogDefaults {
   architectures: Record<string, ArchitectureDefaults>;
+  /** Training-model constants by chip architecture; `other` for the rest. */
+  trainingArchitectures: Record<string, TrainingArchitectureDefaults>;
   fabrics: Record<string, FabricDefaults>;
   /** Fabric of clusters that do not name one. */
   fabric: string;

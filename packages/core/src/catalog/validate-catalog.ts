@@ -91,6 +91,7 @@ export const CHIP_SCHEMA: Record<string, Field> = {
     },
   },
   pcieBidirGBps: chipFigure(positive),
+  hostLinkBidirGBps: chipFigure(positive),
   scaleOutGbps: chipFigure(positive),
   tdpW: chipFigure(positive),
   logicDieAreaMm2: chipFigure(positive),
@@ -173,6 +174,25 @@ const ARCHITECTURE_DEFAULTS: Field = {
   },
 };
 
+/**
+ * Calibrated constants of the training model per architecture (docs/model/training.md, "Calibration"). Every
+ * field is optional in a document: a user file may override one constant; the rest come from the built-ins.
+ */
+const TRAINING_ARCHITECTURE_DEFAULTS: Field = {
+  kind: 'object',
+  fields: {
+    gemmEfficiency: figure(fraction),
+    gemmEfficiencyFp8: figure(fraction),
+    gemmOverheadUs: figure(nonNegative),
+    attentionFwdEfficiency: figure(fraction),
+    attentionBwdEfficiency: figure(fraction),
+    attentionSoftmaxFlops: figure(nonNegative),
+    memoryEfficiency: figure(fraction),
+    usableMemoryFraction: figure(fraction),
+    memoryReserveGB: figure(nonNegative),
+  },
+};
+
 const FABRIC_DEFAULTS: Field = {
   kind: 'object',
   fields: { hopLatencyUs: figure(nonNegative, { required: true }), tierHopLatencyUs: figure(nonNegative, { required: true }) },
@@ -181,6 +201,7 @@ const FABRIC_DEFAULTS: Field = {
 /** Catalog-wide defaults; a document may give any subset (later documents override single fields). */
 export const DEFAULTS_SCHEMA: Record<string, Field> = {
   architectures: { kind: 'record', of: ARCHITECTURE_DEFAULTS },
+  trainingArchitectures: { kind: 'record', of: TRAINING_ARCHITECTURE_DEFAULTS },
   fabrics: { kind: 'record', of: FABRIC_DEFAULTS },
   fabric: text(),
   nicEfficiency: figure(fraction),

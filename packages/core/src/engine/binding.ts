@@ -9,7 +9,28 @@
  * memory that cannot be detached or freed while the addon references it; the small tables (cluster, workload
  * and chip rows) may be any Float64Array and are copied before the call returns.
  */
-import type { CollectiveInputColumns, CollectiveOutputColumns } from '../model/columns.js';
+/**
+ * The 14 columns of a collective batch as positional arguments: the input columns in INPUT_COLUMN_NAMES order
+ * (op, bytes, gpus, cluster, algo, proto), then the output columns in OUTPUT_COLUMN_NAMES order (status,
+ * timeS, algbwGBps, busbwGBps, algo, proto, scaleUpBytes, scaleOutBytes). Positional, not objects: the addon
+ * reads no property (no getter can run while it holds the arrays' memory) and looks nothing up by name.
+ */
+export type NativeColumns = [
+  op: Uint8Array,
+  bytes: Float64Array,
+  gpus: Uint32Array,
+  cluster: Uint16Array,
+  algo: Uint8Array,
+  proto: Uint8Array,
+  status: Uint8Array,
+  timeS: Float64Array,
+  algbwGBps: Float64Array,
+  busbwGBps: Float64Array,
+  outAlgo: Uint8Array,
+  outProto: Uint8Array,
+  scaleUpBytes: Float64Array,
+  scaleOutBytes: Float64Array,
+];
 
 export interface NativeBinding {
   /** Bumped whenever the column layout, a status code or an entry point's contract changes; the loader refuses a stale build. */
@@ -23,12 +44,7 @@ export interface NativeBinding {
    * first invalid point it throws (after evaluating every point before it; that point and the later ones read
    * status 3, not evaluated).
    */
-  evaluateCollectives(
-    packedClusters: Float64Array,
-    inputs: CollectiveInputColumns,
-    outputs: CollectiveOutputColumns,
-    threads: number,
-  ): void;
+  evaluateCollectives(packedClusters: Float64Array, ...columnsAndThreads: [...NativeColumns, threads: number]): void;
   /**
    * Same work off the JS thread (AsyncWorker); columns on SharedArrayBuffers. `onProgress(done, total)` is
    * called from the JS thread as chunks finish; setting cancelFlag[0] = 1 (an Int32Array on a
@@ -38,13 +54,14 @@ export interface NativeBinding {
    */
   evaluateCollectivesAsync(
     packedClusters: Float64Array,
-    inputs: CollectiveInputColumns,
-    outputs: CollectiveOutputColumns,
-    threads: number,
-    cancelFlag: Int32Array | undefined,
-    onProgress: ((done: number, total: number) => void) | undefined,
-    firstIndex?: number,
+    ...rest: [
+      ...NativeColumns,
+      threads: number,
+      cancelFlag: Int32Array | undefined,
+      onProgress: ((done: number, total: number) => void) | undefined,
+      firstIndex?: number,
+    ]
   ): Promise<void>;
 }
 
-export const NATIVE_ABI_VERSION = 3;
+export const NATIVE_ABI_VERSION = 4;

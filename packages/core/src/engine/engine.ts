@@ -9,16 +9,11 @@
  * AbortError "cancelled after N of M points" and leaves points [N, M) "not evaluated".
  */
 import { evaluateReferenceRange, fillNotEvaluated, referenceClusters } from '../model/batch-reference.js';
-import {
-  INPUT_COLUMN_NAMES,
-  OUTPUT_COLUMN_NAMES,
-  type CollectiveInputColumns,
-  type CollectiveOutputColumns,
-} from '../model/columns.js';
-import { checkBatchShapes } from '../validate/columns.js';
+import { INPUT_COLUMN_NAMES, OUTPUT_COLUMN_NAMES, type CollectiveInputColumns, type CollectiveOutputColumns } from '../model/columns.js';
+import { readBatchColumns } from '../validate/columns.js';
 import { fromNativeError, LinkcapInputError } from '../validate/errors.js';
-import { AbortError, now, REFERENCE_SLICE_MS, yieldToEventLoop } from './abort.js';
-import type { NativeBinding } from './binding.js';
+import { AbortError, evaluateInSlices, withCancelFlag } from './abort.js';
+import type { NativeBinding, NativeColumns } from './binding.js';
 import { loadNativeBinding, NativeLoadError } from './loader.js';
 import { runInSharedWindows, type WindowedArray } from './staging.js';
 
@@ -69,8 +64,8 @@ class ReferenceEngine implements CollectiveEngine {
 
   evaluate(packedClusters: Float64Array, inputs: CollectiveInputColumns, outputs: CollectiveOutputColumns, options?: EvaluateOptions): void {
     checkThreads(options?.threads);
-    const total = checkBatchShapes(packedClusters, inputs, outputs);
-    evaluateReferenceRange(referenceClusters(packedClusters), inputs, outputs, 0, total, total);
+    const columns = readBatchColumns(packedClusters, inputs, outputs);
+    evaluateReferenceRange(referenceClusters(packedClusters), columns.inputs, columns.outputs, 0, columns.length, columns.length);
   }
 
   async evaluateAsync(
@@ -80,33 +75,16 @@ class ReferenceEngine implements CollectiveEngine {
     options?: EvaluateAsyncOptions,
   ): Promise<void> {
     checkThreads(options?.threads);
-    const total = checkBatchShapes(packedClusters, inputs, outputs);
+    const { inputs: i, outputs: o, length: total } = readBatchColumns(packedClusters, inputs, outputs);
     const clusters = referenceClusters(packedClusters);
-    const signal = options?.signal;
-    const onProgress = options?.onProgress;
-    let done = 0;
-    while (done < total) {
-      if (signal?.aborted) {
-        fillNotEvaluated(outputs, done, total);
-        throw new AbortError(done, total, 'points', signal.reason);
-      }
-      const sliceStart = now();
-      do {
-        const end = Math.min(total, done + REFERENCE_CHUNK);
-        evaluateReferenceRange(clusters, inputs, outputs, done, end, total);
-        done = end;
-      } while (done < total && now() - sliceStart < REFERENCE_SLICE_MS);
-      if (onProgress) {
-        try {
-          onProgress(done, total);
-        } catch (error) {
-          fillNotEvaluated(outputs, done, total);
-          throw error;
-        }
-      }
-      if (done < total) await yieldToEventLoop();
-    }
-    if (total === 0) onProgress?.(0, 0);
+    await evaluateInSlices(
+      total,
+      REFERENCE_CHUNK,
+      'points',
+      options,
+      (begin, end) => evaluateReferenceRange(clusters, i, o, begin, end, total),
+      (from) => fillNotEvaluated(o, from, total),
+    );
   }
 }
 
@@ -116,10 +94,6 @@ function collectiveArrays(inputs: CollectiveInputColumns, outputs: CollectiveOut
     ...INPUT_COLUMN_NAMES.map((name) => ({ name: `inputs.${name}`, array: inputs[name], width: 1, output: false })),
     ...OUTPUT_COLUMN_NAMES.map((name) => ({ name: `outputs.${name}`, array: outputs[name], width: 1, output: true })),
   ];
-}
-
-function columnsFromViews<T>(names: readonly string[], views: ArrayBufferView[], offset: number): T {
-  return Object.fromEntries(names.map((name, k) => [name, views[offset + k]])) as T;
 }
 
 /** A native rejection in the engine's terms: the LinkcapInputError or the AbortError (counted over the whole batch). */
@@ -137,9 +111,11 @@ class NativeEngine implements CollectiveEngine {
 
   evaluate(packedClusters: Float64Array, inputs: CollectiveInputColumns, outputs: CollectiveOutputColumns, options?: EvaluateOptions): void {
     const threads = checkThreads(options?.threads);
-    checkBatchShapes(packedClusters, inputs, outputs);
+    const { inputs: i, outputs: o } = readBatchColumns(packedClusters, inputs, outputs);
     try {
-      this.binding.evaluateCollectives(packedClusters, inputs, outputs, threads);
+      // prettier-ignore
+      this.binding.evaluateCollectives(packedClusters, i.op, i.bytes, i.gpus, i.cluster, i.algo, i.proto,
+        o.status, o.timeS, o.algbwGBps, o.busbwGBps, o.algo, o.proto, o.scaleUpBytes, o.scaleOutBytes, threads);
     } catch (error) {
       throw fromNativeError(error);
     }
@@ -152,35 +128,26 @@ class NativeEngine implements CollectiveEngine {
     options?: EvaluateAsyncOptions,
   ): Promise<void> {
     const threads = checkThreads(options?.threads);
-    const total = checkBatchShapes(packedClusters, inputs, outputs);
+    const columns = readBatchColumns(packedClusters, inputs, outputs);
+    const total = columns.length;
     const signal = options?.signal;
     const onProgress = options?.onProgress;
-    // The workers poll this flag between chunks: shared memory, not a message.
-    const cancelFlag = new Int32Array(new SharedArrayBuffer(4));
-    const onAbort = () => {
-      cancelFlag[0] = 1;
-    };
-    if (signal?.aborted) onAbort();
-    signal?.addEventListener('abort', onAbort, { once: true });
-    try {
-      await runInSharedWindows(
+    await withCancelFlag(signal, (cancelFlag) =>
+      runInSharedWindows(
         total,
-        collectiveArrays(inputs, outputs),
+        collectiveArrays(columns.inputs, columns.outputs),
         async (views, start) => {
-          const windowInputs = columnsFromViews<CollectiveInputColumns>(INPUT_COLUMN_NAMES, views, 0);
-          const windowOutputs = columnsFromViews<CollectiveOutputColumns>(OUTPUT_COLUMN_NAMES, views, INPUT_COLUMN_NAMES.length);
           const progress = onProgress && ((done: number) => onProgress(start + done, total));
           try {
-            await this.binding.evaluateCollectivesAsync(packedClusters, windowInputs, windowOutputs, threads, cancelFlag, progress, start);
+            // The window's 14 columns, in INPUT_COLUMN_NAMES then OUTPUT_COLUMN_NAMES order.
+            await this.binding.evaluateCollectivesAsync(packedClusters, ...(views as NativeColumns), threads, cancelFlag, progress, start);
           } catch (error) {
             throw nativeAsyncError(error, start, total, 'points', signal);
           }
         },
-        (from) => fillNotEvaluated(outputs, from, total),
-      );
-    } finally {
-      signal?.removeEventListener('abort', onAbort);
-    }
+        (from) => fillNotEvaluated(columns.outputs, from, total),
+      ),
+    );
   }
 }
 

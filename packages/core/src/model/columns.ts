@@ -84,29 +84,68 @@ export function isSharedColumn(view: ArrayBufferView): boolean {
   return sharedMemoryAvailable() && view.buffer instanceof SharedArrayBuffer;
 }
 
+/**
+ * Views of one new buffer, laid out in the order given (widest elements first, so every view is aligned): one
+ * allocation instead of one per column, which is most of what a small call costs (a SharedArrayBuffer
+ * allocation costs microseconds). Shared memory only: an ordinary column set keeps one buffer per column, so
+ * that transferring one column does not detach the others.
+ */
+function sharedViews(length: number, types: readonly { BYTES_PER_ELEMENT: number }[]): { buffer: SharedArrayBuffer; offsets: number[] } {
+  let bytes = 0;
+  const offsets = types.map((type) => {
+    const offset = bytes;
+    bytes += length * type.BYTES_PER_ELEMENT;
+    return offset;
+  });
+  return { buffer: new SharedArrayBuffer(bytes), offsets };
+}
+
 export function allocateInputColumns(length: number, options: AllocateOptions = {}): CollectiveInputColumns {
-  const shared = options.shared ?? sharedMemoryAvailable();
+  if ((options.shared ?? true) && sharedMemoryAvailable()) {
+    const { buffer, offsets } = sharedViews(length, [Float64Array, Uint32Array, Uint16Array, Uint8Array, Uint8Array, Uint8Array]);
+    return {
+      bytes: new Float64Array(buffer, offsets[0], length),
+      gpus: new Uint32Array(buffer, offsets[1], length),
+      cluster: new Uint16Array(buffer, offsets[2], length),
+      op: new Uint8Array(buffer, offsets[3], length),
+      algo: new Uint8Array(buffer, offsets[4], length),
+      proto: new Uint8Array(buffer, offsets[5], length),
+    };
+  }
   return {
-    op: allocateArray(Uint8Array, length, shared),
-    bytes: allocateArray(Float64Array, length, shared),
-    gpus: allocateArray(Uint32Array, length, shared),
-    cluster: allocateArray(Uint16Array, length, shared),
-    algo: allocateArray(Uint8Array, length, shared),
-    proto: allocateArray(Uint8Array, length, shared),
+    op: new Uint8Array(length),
+    bytes: new Float64Array(length),
+    gpus: new Uint32Array(length),
+    cluster: new Uint16Array(length),
+    algo: new Uint8Array(length),
+    proto: new Uint8Array(length),
   };
 }
 
 export function allocateOutputColumns(length: number, options: AllocateOptions = {}): CollectiveOutputColumns {
-  const shared = options.shared ?? sharedMemoryAvailable();
+  if ((options.shared ?? true) && sharedMemoryAvailable()) {
+    const types = [Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Uint8Array, Uint8Array, Uint8Array];
+    const { buffer, offsets } = sharedViews(length, types);
+    return {
+      timeS: new Float64Array(buffer, offsets[0], length),
+      algbwGBps: new Float64Array(buffer, offsets[1], length),
+      busbwGBps: new Float64Array(buffer, offsets[2], length),
+      scaleUpBytes: new Float64Array(buffer, offsets[3], length),
+      scaleOutBytes: new Float64Array(buffer, offsets[4], length),
+      status: new Uint8Array(buffer, offsets[5], length),
+      algo: new Uint8Array(buffer, offsets[6], length),
+      proto: new Uint8Array(buffer, offsets[7], length),
+    };
+  }
   return {
-    status: allocateArray(Uint8Array, length, shared),
-    timeS: allocateArray(Float64Array, length, shared),
-    algbwGBps: allocateArray(Float64Array, length, shared),
-    busbwGBps: allocateArray(Float64Array, length, shared),
-    algo: allocateArray(Uint8Array, length, shared),
-    proto: allocateArray(Uint8Array, length, shared),
-    scaleUpBytes: allocateArray(Float64Array, length, shared),
-    scaleOutBytes: allocateArray(Float64Array, length, shared),
+    status: new Uint8Array(length),
+    timeS: new Float64Array(length),
+    algbwGBps: new Float64Array(length),
+    busbwGBps: new Float64Array(length),
+    algo: new Uint8Array(length),
+    proto: new Uint8Array(length),
+    scaleUpBytes: new Float64Array(length),
+    scaleOutBytes: new Float64Array(length),
   };
 }
 

@@ -19,7 +19,9 @@ import type { ResolvedCluster } from '../catalog/resolve-cluster.js';
 import { CHIP_FIELDS, CHIP_FIELD_COUNT, L, LAYOUT_FIELDS, LAYOUT_FIELD_COUNT, PRECISIONS, RECOMPUTE_MODES, W, WORKLOAD_FIELDS, WORKLOAD_FIELD_COUNT } from '../training/fields.js';
 import { chipParams, packChips, type ChipParams } from '../training/chip.js';
 import { resolveModel } from '../training/models.js';
-import { chipRatesFromSpec, resolveGlobalBatch, resolveLayout, resolveOverlap, writeLayout, type ResolvedContext } from '../training/request.js';
+import { chipRatesFromSpec, resolveFramework, resolveGlobalBatch, resolveLayout, resolveOverlap, writeLayout, type ResolvedContext } from '../training/request.js';
+import { PROFILES } from '../training/profiles.js';
+import { OVERLAP_RULE } from '../training/layout.js';
 import { SEARCH_LAYOUT_FIELDS, searchLayoutRows } from '../training/search.js';
 import type { Workload } from '../training/workload.js';
 import { compileWhereList, FilterOp, type FilterVariable } from './expression.js';
@@ -389,10 +391,17 @@ export function buildSweepPlan(spec: SweepSpec, options: PlanOptions = {}): Swee
     const chipAxes = axes.filter((a) => a.target === Target.ChipRow);
     if (chipAxes.length > 0) fail(['axes'], 'chip axes are not supported; sweep clusters (each brings its chip)');
     const chips = packChips(variants.map((v) => v.chip!));
-    // Defaults of a prediction (resolveLayout, resolveOverlap); globalBatch comes per model (workloadBatch).
-    const layout = resolveLayout({ workload: workloadRows[0], gpus: 1 } as ResolvedContext, {});
+    // Defaults of a prediction (resolveLayout, resolveOverlap, resolveFramework) under the default profile
+    // (megatron-core); globalBatch comes per model (workloadBatch). Layout lists (`layouts: all`) carry the
+    // profile's overlap fractions per layout; explicit layout axes keep these base values unless the overlap
+    // fields are swept too.
+    const profile = PROFILES['megatron-core'];
+    const layout = resolveLayout({ workload: workloadRows[0], gpus: 1, profile } as ResolvedContext, {});
     baseLayout = new Float64Array(LAYOUT_FIELD_COUNT);
-    writeLayout(baseLayout, 0, [0, 0, 0], layout, resolveOverlap({}));
+    writeLayout(baseLayout, 0, [0, 0, 0], layout, resolveOverlap({}, profile, workloadRows[0].row, layout), resolveFramework({}, profile));
+    // The profile's per-layout rules, resolved by the engine for each point (tp and interleave vary by axis).
+    baseLayout[L.tpOverlap] = OVERLAP_RULE;
+    baseLayout[L.ppOverlap] = OVERLAP_RULE;
     native.workloads = packed;
     native.chips = chips;
     native.baseLayout = baseLayout;

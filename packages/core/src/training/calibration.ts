@@ -1,41 +1,102 @@
 /**
- * The training model's constants: each either calibrated once (stated with its procedure) or taken from a
- * published figure. Defaults, never tuned per data point; docs/model/training.md ("Calibration") and
- * test/validation/calibrate-training.mjs reproduce the fit.
+ * The training model's constants. Per-architecture ones (GEMM and attention efficiencies, per-kernel time,
+ * memory reserve) are data: chips.json `defaults.trainingArchitectures`, each figure with its source or the fit
+ * that produced it (test/validation/calibrate-training.mjs refits them on shared/reference/training.md and
+ * prints the residuals). The few global ones below are kernel facts, documented with their sources in
+ * docs/model/training.md ("Compute" and "Calibration").
  */
+import chipsJson from '../../catalog/chips.json';
+
+/** The calibrated constants of one architecture, in the units chips.json states them. */
+export interface TrainingConstants {
+  /** Fraction of the dense BF16 peak a large BF16 GEMM sustains in training. */
+  gemmEfficiency: number;
+  /** Fraction of the dense FP8 peak a large FP8 GEMM sustains in training. */
+  gemmEfficiencyFp8: number;
+  /** Fixed time per GEMM or attention kernel (launch latency, ramp-up, tail wave), µs. */
+  gemmOverheadUs: number;
+  /** Fraction of the BF16 peak fused-attention forward matmuls reach on long sequences. */
+  attentionFwdEfficiency: number;
+  attentionBwdEfficiency: number;
+  /** Non-matmul attention work per score element (exponent, scaling, masking), in FLOP equivalents. */
+  attentionSoftmaxFlops: number;
+  /** Fraction of HBM bandwidth memory-bound kernels reach. */
+  memoryEfficiency: number;
+  /** Fraction of the memory left after the reserve that the allocator can fill (fragmentation). */
+  usableMemoryFraction: number;
+  /** Device memory the runtime keeps (CUDA context, NCCL buffers, library workspaces), GiB. */
+  memoryReserveGB: number;
+}
+
+export const TRAINING_CONSTANT_KEYS = [
+  'gemmEfficiency',
+  'gemmEfficiencyFp8',
+  'gemmOverheadUs',
+  'attentionFwdEfficiency',
+  'attentionBwdEfficiency',
+  'attentionSoftmaxFlops',
+  'memoryEfficiency',
+  'usableMemoryFraction',
+  'memoryReserveGB',
+] as const satisfies readonly (keyof TrainingConstants)[];
+
+/** A figure of the catalog ({ value, source, note }) or a plain number. */
+type FigureLike = { value: number | null } | number;
+
+function numberOf(figure: FigureLike | undefined): number | undefined {
+  if (typeof figure === 'number') return figure;
+  if (figure && typeof figure.value === 'number') return figure.value;
+  return undefined;
+}
+
+/** Turns one architecture entry of the catalog (figures) into numbers; missing keys come from `fallback`. */
+export function trainingConstantsOf(entry: object | undefined, fallback?: TrainingConstants): TrainingConstants {
+  const figures = entry as Partial<Record<keyof TrainingConstants, FigureLike>> | undefined;
+  const out = {} as TrainingConstants;
+  for (const key of TRAINING_CONSTANT_KEYS) {
+    const value = numberOf(figures?.[key]) ?? fallback?.[key];
+    if (value === undefined) throw new Error(`chips.json defaults.trainingArchitectures: ${key} has no value`);
+    out[key] = value;
+  }
+  return out;
+}
+
+const BUILTIN_TABLE = (chipsJson as unknown as { defaults: { trainingArchitectures: Record<string, Partial<Record<keyof TrainingConstants, FigureLike>>> } }).defaults
+  .trainingArchitectures;
+const BUILTIN_OTHER = trainingConstantsOf(BUILTIN_TABLE.other);
+const builtin = new Map<string, TrainingConstants>();
+
+/** The built-in constants of an architecture (`other` for one the table does not list). */
+export function trainingDefaultsFor(architecture: string | undefined): TrainingConstants {
+  const key = architecture !== undefined && architecture in BUILTIN_TABLE ? architecture : 'other';
+  let constants = builtin.get(key);
+  if (!constants) {
+    constants = trainingConstantsOf(BUILTIN_TABLE[key], BUILTIN_OTHER);
+    builtin.set(key, constants);
+  }
+  return { ...constants };
+}
 
 /**
- * Fraction of dense peak a large GEMM reaches, and the fixed time each GEMM costs on top (kernel launch,
- * tail wave). Calibrated together ONCE by least squares on log(model / measured) over the ten rows of
- * Megatron-LM 2021 Table 1 (A100 80GB, full recompute); every other published row is out of sample.
+ * Fused-attention tile (query and key block), tokens: a causal kernel computes the diagonal tiles whole, so a
+ * query sees (s + 128)/2 keys on average. FlashAttention-2/3 and cuDNN use 128-token blocks for d ≤ 128.
  */
-export const GEMM_EFFICIENCY = 0.7;
-export const GEMM_OVERHEAD_S = 8e-6;
+export const ATTENTION_TILE = 128;
 
 /**
- * Fraction of HBM bandwidth element-wise kernels reach. Not fitted: streaming kernels on A100/H100 reach
- * about 80–90% of the datasheet bandwidth (STREAM-like copy figures); 0.8 allows for the less regular ones.
+ * Key length at which a fused-attention kernel reaches half its long-sequence efficiency: per query block it
+ * pays a fixed prologue and epilogue (load Q, rescale and write O) besides the work proportional to the keys.
+ * From the sequence-length curves of FlashAttention-2 (A100) and FlashAttention-3 (H100): causal forward at
+ * 512 keys runs at about half the rate of 16K keys.
  */
-export const MEMORY_EFFICIENCY = 0.8;
+export const ATTENTION_HALF_KEYS = 512;
 
-/** Fraction of device memory a step may use; the rest is CUDA context, library workspaces and fragmentation. */
-export const USABLE_MEMORY_FRACTION = 0.92;
+/**
+ * Attention dropout inside a fused kernel draws its mask from Philox: one 4×32-bit draw serves 16 score
+ * elements, about 5 integer operations per element at 64 per clock per SM, against one exponent per element at
+ * 16 per clock per SM for the softmax: the mask costs 1.25 × the softmax's non-matmul work.
+ */
+export const ATTENTION_DROPOUT_RATIO = 1.25;
 
-/** Overlap defaults (fractions of each communication allowed to hide behind its compute window). */
-export const DEFAULT_OVERLAP = {
-  /** TP: off, as Megatron-LM runs by default (TransformerEngine's userbuffer overlap is opt-in). */
-  tp: 0,
-  /** DP: on, as PyTorch DDP, Megatron (overlap-grad-reduce) and FSDP bucket gradients behind backward. */
-  dp: 1,
-  /** PP: off (blocking send/recv between stages). */
-  pp: 0,
-  /** EP: off (dispatch and combine wait for the experts; DualPipe-style schedules reach 1). */
-  ep: 0,
-  /** CP: on; ring attention exchanges the next KV block while it computes on the current one. */
-  cp: 1,
-  /**
-   * Compute slowdown per second of hidden communication: NCCL kernels take about a tenth of the SMs
-   * (8–16 channels of 108–132 SMs) and part of the memory bandwidth while they run.
-   */
-  slowdown: 0.1,
-} as const;
+/** Fraction of the host link's line rate that pinned-memory copies reach (PCIe Gen5 x16: ~52 of 64 GB/s). */
+export const HOST_LINK_EFFICIENCY = 0.8;

@@ -11,7 +11,8 @@
  *    them again and reduce-scatters their gradients.
  *  - EP [training.md]: forward dispatch + combine all-to-all of (T/t) × top-k × h (dispatch in the
  *    communication precision, combine in BF16), backward the same two in BF16.
- *  - ZeRO-3/FSDP: forward all-gather of the layer's weights; backward all-gather plus gradient reduce-scatter.
+ *  - ZeRO-3/FSDP: forward all-gather of the layer's weights (BF16); backward all-gather plus gradient
+ *    reduce-scatter (gradientBytes per element).
  */
 import { OpCode } from '../model/enums.js';
 import { K, LayerKind } from './compute.js';
@@ -108,15 +109,17 @@ export function layerCommunication(
   let z3Fwd = 0;
   let z3Bwd = 0;
   if (lay[lo + L.zero] === 3) {
-    const dense = out[oo + K.denseParams] * 2;
-    const expert = out[oo + K.expertParams] * 2;
-    const gatherDense = collectiveS(ctx, OpCode.AllGather, dense, groups[G.dpG], groups[G.dpN]);
-    const gatherExpert = collectiveS(ctx, OpCode.AllGather, expert, groups[G.edpG], groups[G.edpN]);
+    // Weights gathered in BF16; gradients reduce-scattered at gradientBytes per element.
+    const grad = lay[lo + L.gradientBytes];
+    const dense = out[oo + K.denseParams];
+    const expert = out[oo + K.expertParams];
+    const gatherDense = collectiveS(ctx, OpCode.AllGather, dense * 2, groups[G.dpG], groups[G.dpN]);
+    const gatherExpert = collectiveS(ctx, OpCode.AllGather, expert * 2, groups[G.edpG], groups[G.edpN]);
     z3Fwd = gatherDense + gatherExpert;
     z3Bwd =
       z3Fwd +
-      collectiveS(ctx, OpCode.ReduceScatter, dense, groups[G.dpG], groups[G.dpN]) +
-      collectiveS(ctx, OpCode.ReduceScatter, expert, groups[G.edpG], groups[G.edpN]);
+      collectiveS(ctx, OpCode.ReduceScatter, dense * grad, groups[G.dpG], groups[G.dpN]) +
+      collectiveS(ctx, OpCode.ReduceScatter, expert * grad, groups[G.edpG], groups[G.edpN]);
   }
   out[oo + K.z3FwdS] = z3Fwd;
   out[oo + K.z3BwdS] = z3Bwd;
@@ -149,9 +152,9 @@ export function endStageCommunication(
   let z3Fwd = 0;
   let z3Bwd = 0;
   if (lay[lo + L.zero] === 3) {
-    const weights = out[oo + K.denseParams] * 2;
-    z3Fwd = collectiveS(ctx, OpCode.AllGather, weights, groups[G.dpG], groups[G.dpN]);
-    z3Bwd = z3Fwd + collectiveS(ctx, OpCode.ReduceScatter, weights, groups[G.dpG], groups[G.dpN]);
+    const params = out[oo + K.denseParams];
+    z3Fwd = collectiveS(ctx, OpCode.AllGather, params * 2, groups[G.dpG], groups[G.dpN]);
+    z3Bwd = z3Fwd + collectiveS(ctx, OpCode.ReduceScatter, params * lay[lo + L.gradientBytes], groups[G.dpG], groups[G.dpN]);
   }
   out[oo + K.z3FwdS] = z3Fwd;
   out[oo + K.z3BwdS] = z3Bwd;
@@ -175,23 +178,23 @@ export function dataParallelTail(
   out: Float64Array,
 ): void {
   const zero = lay[lo + L.zero];
-  const dense = denseParams * 2;
-  const expert = expertParams * 2;
+  // Gradients travel at gradientBytes per element (fp32 or BF16); updated weights are gathered in BF16.
+  const grad = lay[lo + L.gradientBytes];
   if (zero === 3) {
     out[DpTail.reduceS] = 0;
     out[DpTail.gatherS] = 0;
   } else if (zero === 0) {
     out[DpTail.reduceS] =
-      collectiveS(ctx, OpCode.AllReduce, dense, groups[G.dpG], groups[G.dpN]) +
-      collectiveS(ctx, OpCode.AllReduce, expert, groups[G.edpG], groups[G.edpN]);
+      collectiveS(ctx, OpCode.AllReduce, denseParams * grad, groups[G.dpG], groups[G.dpN]) +
+      collectiveS(ctx, OpCode.AllReduce, expertParams * grad, groups[G.edpG], groups[G.edpN]);
     out[DpTail.gatherS] = 0;
   } else {
     out[DpTail.reduceS] =
-      collectiveS(ctx, OpCode.ReduceScatter, dense, groups[G.dpG], groups[G.dpN]) +
-      collectiveS(ctx, OpCode.ReduceScatter, expert, groups[G.edpG], groups[G.edpN]);
+      collectiveS(ctx, OpCode.ReduceScatter, denseParams * grad, groups[G.dpG], groups[G.dpN]) +
+      collectiveS(ctx, OpCode.ReduceScatter, expertParams * grad, groups[G.edpG], groups[G.edpN]);
     out[DpTail.gatherS] =
-      collectiveS(ctx, OpCode.AllGather, dense, groups[G.dpG], groups[G.dpN]) +
-      collectiveS(ctx, OpCode.AllGather, expert, groups[G.edpG], groups[G.edpN]);
+      collectiveS(ctx, OpCode.AllGather, denseParams * 2, groups[G.dpG], groups[G.dpN]) +
+      collectiveS(ctx, OpCode.AllGather, expertParams * 2, groups[G.edpG], groups[G.edpN]);
   }
 }
 

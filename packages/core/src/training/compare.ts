@@ -6,6 +6,7 @@
 import { LinkcapInputError } from '../validate/errors.js';
 import { predictTraining, type TrainingPrediction } from './predict.js';
 import type { TrainingCluster } from './request.js';
+import type { ProfileId } from './profiles.js';
 import { searchLayouts, type SearchRequest } from './search.js';
 
 export interface CompareRequest extends Omit<SearchRequest, 'cluster' | 'chip' | 'top'> {
@@ -31,6 +32,8 @@ export interface ClusterComparison {
 
 export interface CompareResult {
   model: string;
+  /** The implementation profile every cluster's layouts were priced with. */
+  profile: ProfileId;
   gpus: number;
   globalBatch: number;
   baseline: string;
@@ -56,7 +59,9 @@ export function compareClusters(request: CompareRequest): CompareResult {
           cluster: request.clusters[i],
           gpus: request.gpus,
           layout: baseBest.layout,
+          profile: request.profile,
           overlap: request.overlap,
+          framework: request.framework,
           tokens: request.tokens,
           pricePerGpuHour: request.pricePerGpuHour,
           engine: request.engine,
@@ -80,5 +85,5 @@ export function compareClusters(request: CompareRequest): CompareResult {
       ...(search.noLayoutReason ? { noLayoutReason: search.noLayoutReason } : {}),
     };
   });
-  return { model: baseline.model, gpus: baseline.gpus, globalBatch: baseline.globalBatch, baseline: baseline.cluster, clusters };
+  return { model: baseline.model, profile: baseline.profile, gpus: baseline.gpus, globalBatch: baseline.globalBatch, baseline: baseline.cluster, clusters };
 }

@@ -3,13 +3,20 @@
  * GPU, split into the parts the overlap rules need. Pure arithmetic over the packed rows; results go into a
  * caller-owned Float64Array at an offset (LayerCost fields), so nothing is allocated per configuration.
  *
- * Time of a pass = Σ GEMM FLOPs / (peak × gemmEfficiency) + (GEMM count) × gemmOverheadS
- *                 + element-wise bytes / (memoryBandwidth × memoryEfficiency).
- * The first two terms are GEMM efficiency as a function of size: a GEMM of F FLOPs runs at
- * peak × gemmEfficiency × F / (F + F½), F½ = peak × gemmEfficiency × gemmOverheadS. docs/model/training.md.
+ * Work is priced by operation class (docs/model/training.md, "Compute"):
+ *  - linear-layer GEMMs: a roofline per GEMM — the slower of its FLOPs at peak × efficiency (FP8 peak and FP8
+ *    efficiency for the linear layers of FP8 runs) and its bytes at the achievable HBM bandwidth — plus a fixed
+ *    time per kernel (launch, ramp, tail wave). Forward, data-gradient and weight-gradient GEMMs each have their
+ *    own shape; the weight gradient accumulates into the gradient buffer (gradientBytes, read and written).
+ *  - fused attention: its own forward and backward efficiency, the causal half of the score tiles executed, a
+ *    softmax cost per score element that does not shrink with the head dimension, and a sequence-length
+ *    factor (short key blocks per kernel reach less of peak); one kernel per context-parallel ring step.
+ *  - memory-bound work (norms, residuals, rotary, activations, MoE permutes, FP8 casts): bytes at HBM bandwidth.
+ *  - a pass costs at least its kernel count × launchOverheadS (host-bound eager frameworks; 0 with CUDA graphs).
  */
+import { ATTENTION_DROPOUT_RATIO, ATTENTION_HALF_KEYS, ATTENTION_TILE } from './calibration.js';
 import { C, L, W } from './fields.js';
-import { attentionWeightsPerRank, ffnMatrices, kvHeadsPerRank } from './workload.js';
+import { ffnMatrices, kvHeadsPerRank } from './workload.js';
 
 /** Fields of one layer-cost record (per microbatch, per GPU). */
 export const enum K {
@@ -17,7 +24,7 @@ export const enum K {
   fwdS = 0,
   /** Backward compute. */
   bwdS = 1,
-  /** Extra compute in backward for activation recompute (full: the forward; selective: attention core). */
+  /** Extra compute in backward when this layer is recomputed (full: the forward; selective: attention core). */
   recomputeS = 2,
   /** GEMM part of the forward (the window TP communication may hide behind). */
   fwdGemmS = 3,
@@ -38,7 +45,7 @@ export const enum K {
   /** Parameters per GPU in this layer: replicated-over-DP part and expert part. */
   denseParams = 15,
   expertParams = 16,
-  /** Activation bytes kept per microbatch under the recompute mode, and with no recompute. */
+  /** Activation bytes kept per microbatch when the layer is recomputed, and when it is not. */
   actBytes = 17,
   fullActBytes = 18,
 }
@@ -54,8 +61,61 @@ export const enum LayerKind {
 const ACT_BYTES = 2;
 
 /**
+ * Eager PyTorch, op by op (fusedKernels = 0), in 2-byte elements per element of the tensor:
+ *  - RMSNorm (as Llama's reference code and torchtitan write it): cast to fp32 (read 2, write 4), square
+ *    (read 4, write 4), mean (read 4), scale (read 4, write 4), cast back (read 4, write 2), weight product
+ *    (read 2, write 2): 34 bytes = 17 elements and 7 kernels, against 2 elements fused;
+ *  - rotary: split halves and concatenate (read 2, write 2), two products (read 2, write 2 each), a sum (read 4,
+ *    write 2): 5 × the fused kernel's read + write, in 6 kernels;
+ *  - SwiGLU: silu (read 2, write 2) and the product (read 4, write 2): 5 elements against 3 fused.
+ */
+export const EAGER_RMSNORM_ELEMENTS = 17;
+export const EAGER_RMSNORM_KERNELS = 7;
+export const EAGER_ROTARY_FACTOR = 5;
+export const EAGER_ROTARY_KERNELS = 6;
+export const EAGER_SWIGLU_ELEMENTS = 5;
+
+/** Bytes moved per logit by the unfused fp32 cross-entropy, forward and backward (headCompute). */
+export const CROSS_ENTROPY_FWD_BYTES = 38;
+export const CROSS_ENTROPY_BWD_BYTES = 14;
+
+/**
+ * Running sums of the GEMMs of one layer. Module-level (one layer is priced at a time) so that nothing is
+ * allocated per configuration; the native port keeps the same sums in a struct.
+ */
+let gemmFwd = 0;
+let gemmBwd = 0;
+let gemmKernels = 0;
+let castBytes = 0;
+
+/**
+ * Time of one GEMM (M×K by K×N): a roofline on the operands — the slower of its FLOPs at `rate` (FLOP/s) and
+ * its operand bytes at `bandwidth` (loads are pipelined with the tensor-core work) — plus the epilogue that
+ * writes the M×N output (`outBytes` per element; read and written when it accumulates), which follows each
+ * tile's reduction loop. Small or skinny GEMMs (a short reduction, a large output) reach less of peak.
+ */
+export function gemmTimeS(m: number, n: number, k: number, rate: number, inBytes: number, outBytes: number, bandwidth: number): number {
+  const compute = (2 * m * n * k) / rate;
+  const operands = (inBytes * (m * k + k * n)) / bandwidth;
+  return (compute > operands ? compute : operands) + (outBytes * m * n) / bandwidth;
+}
+
+/**
+ * Adds one linear layer, run as `count` equal GEMMs in one kernel (count > 1: a grouped expert GEMM), each of
+ * `rows` tokens from `inDim` to `outDim`: forward, data gradient and weight gradient (accumulated into a buffer
+ * of `accBytes` per element, read and written). FP8 (inBytes 1) adds the casts: a quantised copy and its
+ * transpose of the input in forward, and the cast-transpose of the output gradient in backward.
+ */
+function addLinear(count: number, rows: number, inDim: number, outDim: number, rate: number, inBytes: number, accBytes: number, bandwidth: number): void {
+  gemmFwd += count * gemmTimeS(rows, outDim, inDim, rate, inBytes, ACT_BYTES, bandwidth);
+  gemmBwd += count * (gemmTimeS(rows, inDim, outDim, rate, inBytes, ACT_BYTES, bandwidth) + gemmTimeS(inDim, outDim, rows, rate, inBytes, 2 * accBytes, bandwidth));
+  gemmKernels += 1;
+  if (inBytes === 1) castBytes += count * rows * (2 * inDim + 4 * outDim);
+}
+
+/**
  * Fills the compute fields (fwdS … bwdCoreS) of one transformer layer of `kind` for one microbatch.
- * `tokens` = b × s / c (the tokens one GPU's sequence shard holds).
+ * Tokens per GPU T = b × s / c (the sequence shard a context-parallel rank holds).
  */
 export function layerCompute(
   w: Float64Array,
@@ -81,72 +141,138 @@ export function layerCompute(
   const flash = lay[lo + L.flashAttention] === 1;
   const dropout = w[wo + W.dropout];
   const replicated = lay[lo + L.sequenceParallel] === 1 && t > 1 ? 1 / t : 1;
+  const fp8 = lay[lo + L.precision] === 1;
+  const accBytes = lay[lo + L.gradientBytes];
 
   const peakBf16 = chips[co + C.peakBf16Flops];
-  const peakLinear = lay[lo + L.precision] === 1 ? chips[co + C.peakFp8Flops] : peakBf16;
-  const eff = chips[co + C.gemmEfficiency];
+  const bf16Rate = peakBf16 * chips[co + C.gemmEfficiency];
+  const linearRate = fp8 ? chips[co + C.peakFp8Flops] * chips[co + C.gemmEfficiencyFp8] : bf16Rate;
+  const linearBytes = fp8 ? 1 : 2;
   const overhead = chips[co + C.gemmOverheadS];
   const bandwidth = chips[co + C.memoryBandwidth] * chips[co + C.memoryEfficiency];
 
-  // Linear GEMMs (FLOPs and count), forward.
-  let linearFlops = 2 * tokens * attentionWeightsPerRank(w, wo, t);
-  let linearGemms = w[wo + W.kvLoraRank] > 0 ? (w[wo + W.qLoraRank] > 0 ? 5 : 4) : 2;
-  let bf16Flops = 0;
-  let bf16Gemms = 0;
+  gemmFwd = 0;
+  gemmBwd = 0;
+  gemmKernels = 0;
+  castBytes = 0;
+  // Attention projections: fused QKV and output (standard/GQA); MLA's down- and up-projections [DSV3].
+  const kvLora = w[wo + W.kvLoraRank];
+  if (kvLora > 0) {
+    const qLora = w[wo + W.qLoraRank];
+    const rope = w[wo + W.ropeHeadDim];
+    if (qLora > 0) {
+      addLinear(1, tokens, h, qLora, linearRate, linearBytes, accBytes, bandwidth);
+      addLinear(1, tokens, qLora, ar * dq, linearRate, linearBytes, accBytes, bandwidth);
+    } else {
+      addLinear(1, tokens, h, ar * dq, linearRate, linearBytes, accBytes, bandwidth);
+    }
+    addLinear(1, tokens, h, kvLora + rope, linearRate, linearBytes, accBytes, bandwidth);
+    addLinear(1, tokens, kvLora, ar * (dq - rope + dv), linearRate, linearBytes, accBytes, bandwidth);
+  } else {
+    addLinear(1, tokens, h, ar * dq + kvHeadsPerRank(w, wo, t) * (dq + dv), linearRate, linearBytes, accBytes, bandwidth);
+  }
+  addLinear(1, tokens, ar * dv, h, linearRate, linearBytes, accBytes, bandwidth);
+
   // Element-wise elements per token, forward: two norms (read + write), two residual adds (2 reads + 1 write),
-  // dropout (read + write) when present; rotary on queries and keys.
-  let elements = (10 + 2 * dropout) * h * replicated;
+  // dropout (read + write) when present; rotary on queries and keys. Eager PyTorch runs RMSNorm, rotary and
+  // SwiGLU op by op (EAGER_* below); LayerNorm and GELU are single kernels either way.
+  const fused = lay[lo + L.fusedKernels] === 1;
+  const eagerNorm = !fused && w[wo + W.biases] === 0;
+  let elements = (2 * (eagerNorm ? EAGER_RMSNORM_ELEMENTS : 2) + 6 + 2 * dropout) * h * replicated;
+  let kernels = 2 * (eagerNorm ? EAGER_RMSNORM_KERNELS : 1) + 2 + 2 * dropout;
   if (w[wo + W.learnedPositions] === 0) {
-    elements += w[wo + W.kvLoraRank] > 0 ? 2 * (ar + 1) * w[wo + W.ropeHeadDim] : 2 * (ar + kvHeadsPerRank(w, wo, t)) * dq;
+    const rotary = kvLora > 0 ? 2 * (ar + 1) * w[wo + W.ropeHeadDim] : 2 * (ar + kvHeadsPerRank(w, wo, t)) * dq;
+    elements += fused ? rotary : EAGER_ROTARY_FACTOR * rotary;
+    kernels += fused ? 1 : EAGER_ROTARY_KERNELS;
   }
   const mats = ffnMatrices(w, wo);
-  const activationElements = w[wo + W.gatedFfn] === 1 ? 3 : 2; // SwiGLU reads 2 writes 1; GELU reads 1 writes 1
+  const gated = w[wo + W.gatedFfn] === 1;
+  // SwiGLU fused reads 2 writes 1 (eager: silu, then the product); GELU reads 1 writes 1.
+  const activationElements = gated ? (fused ? 3 : EAGER_SWIGLU_ELEMENTS) : 2;
+  const activationKernels = gated && !fused ? 2 : 1;
+  let routerFwd = 0;
+  let routerBwd = 0;
   if (kind === LayerKind.Dense) {
-    linearFlops += (2 * tokens * mats * h * w[wo + W.ffn]) / t;
-    linearGemms += 2;
-    elements += (activationElements * w[wo + W.ffn]) / t;
+    const f = w[wo + W.ffn] / t;
+    addLinear(1, tokens, h, (mats - 1) * f, linearRate, linearBytes, accBytes, bandwidth);
+    addLinear(1, tokens, f, h, linearRate, linearBytes, accBytes, bandwidth);
+    elements += activationElements * f;
+    kernels += activationKernels;
   } else {
     const experts = w[wo + W.experts];
     const topK = w[wo + W.topK];
     const ffnE = w[wo + W.expertFfn];
     const shared = w[wo + W.sharedExperts];
     const localExperts = experts / lay[lo + L.ep];
-    const routedTokens = (tokens / t) * topK; // tokens arriving at this GPU's experts (balanced routing)
-    bf16Flops += 2 * (tokens / t) * h * experts; // router
-    bf16Gemms += 1;
-    linearFlops += 2 * routedTokens * mats * h * ffnE;
-    linearGemms += 2 * localExperts;
+    const routerTokens = tokens / t; // the router runs on this rank's sequence shard
+    // Balanced routing: this GPU's experts receive (T/t) × top-k tokens in all, split evenly among them; each
+    // expert FFN is one grouped GEMM over the local experts (Megatron-Core's grouped GEMM, DeepSeek-V3).
+    const perExpert = (routerTokens * topK) / localExperts;
+    routerFwd = gemmTimeS(routerTokens, experts, h, bf16Rate, 2, 4, bandwidth) + overhead;
+    routerBwd = gemmTimeS(routerTokens, h, experts, bf16Rate, 2, 2, bandwidth) + gemmTimeS(h, experts, routerTokens, bf16Rate, 2, 2 * accBytes, bandwidth) + 2 * overhead;
+    addLinear(localExperts, perExpert, h, (mats - 1) * ffnE, linearRate, linearBytes, accBytes, bandwidth);
+    addLinear(localExperts, perExpert, ffnE, h, linearRate, linearBytes, accBytes, bandwidth);
     if (shared > 0) {
-      linearFlops += (2 * tokens * shared * mats * h * ffnE) / t;
-      linearGemms += 2;
+      const fs = (shared * ffnE) / t;
+      addLinear(1, tokens, h, (mats - 1) * fs, linearRate, linearBytes, accBytes, bandwidth);
+      addLinear(1, tokens, fs, h, linearRate, linearBytes, accBytes, bandwidth);
     }
     // permute + unpermute (read + write top-k copies), expert and shared activations, router softmax.
     elements += (4 * topK * h) / t + (topK * activationElements * ffnE) / t + (shared * activationElements * ffnE) / t + (2 * experts) / t;
+    kernels += 5 + activationKernels * (shared > 0 ? 2 : 1);
   }
-  const fwdGemm = linearFlops / (peakLinear * eff) + linearGemms * overhead + bf16Flops / (peakBf16 * eff) + bf16Gemms * overhead;
+  const fwdGemm = gemmFwd + gemmKernels * overhead + routerFwd;
+  const bwdGemm = gemmBwd + 2 * gemmKernels * overhead + routerBwd;
+  kernels += gemmKernels + (kind === LayerKind.Moe ? 1 : 0) + (fp8 ? 2 * gemmKernels : 0);
 
-  // Attention core: QKᵀ and AV on this rank's heads; fused (flash) kernels skip the masked causal half.
-  const coreFlops = tokens * 2 * s * ar * (dq + dv) * (flash ? 0.5 : 1);
-  const fwdCore = coreFlops / (peakBf16 * eff) + 2 * overhead;
-  // Flash backward recomputes the scores inside (5 matmuls for the forward's 2): 2.5×; unfused: 2×.
-  const bwdCore = flash ? (2.5 * coreFlops) / (peakBf16 * eff) + 5 * overhead : (2 * coreFlops) / (peakBf16 * eff) + 4 * overhead;
-  // Unfused softmax: scale-mask-softmax (read + write) and dropout (read + write + mask) on ar × s scores per token.
-  const softmaxElements = flash ? 0 : (2 + 2.5 * dropout) * ar * s;
-  const elementS = (ACT_BYTES * tokens * elements) / bandwidth;
+  // Attention core on this rank's heads.
+  let fwdCore: number;
+  let bwdCore: number;
+  let softmaxElements = 0;
+  if (flash) {
+    // Causal: the score tiles above the diagonal are skipped, the diagonal ones computed whole. Each query sees
+    // (s + tile)/2 keys on average, also under load-balanced context parallelism. One kernel per ring step,
+    // each over a key block of s/c: shorter blocks reach less of peak (per-tile prologue and epilogue).
+    const scores = b * ar * (s / cp) * ((s + ATTENTION_TILE) / 2);
+    const keys = s / cp;
+    const rate = peakBf16 * (keys / (keys + ATTENTION_HALF_KEYS));
+    // Non-matmul work per score element: the softmax, and with attention dropout the mask's random numbers.
+    const softmax = chips[co + C.attentionSoftmaxFlops] * (1 + ATTENTION_DROPOUT_RATIO * dropout);
+    fwdCore = (scores * (2 * (dq + dv) + softmax)) / (rate * chips[co + C.attentionFwdEfficiency]) + cp * overhead;
+    // Backward: recomputes QKᵀ and the softmax, then dV, dP, dQ, dK (five matmuls for the forward's two).
+    bwdCore = (scores * (2 * (3 * dq + 2 * dv) + softmax)) / (rate * chips[co + C.attentionBwdEfficiency]) + 2 * cp * overhead;
+    kernels += cp;
+  } else {
+    // Unfused: two batched GEMMs over the full s × s scores (masked afterwards) at the GEMM efficiency, and
+    // scale-mask-softmax and dropout (read + write + mask) on ar × s scores per token.
+    const coreFlops = tokens * 2 * s * ar * (dq + dv);
+    fwdCore = coreFlops / bf16Rate + 2 * overhead;
+    bwdCore = (2 * coreFlops) / bf16Rate + 4 * overhead;
+    softmaxElements = (2 + 2.5 * dropout) * ar * s;
+    kernels += 3 + dropout;
+  }
+  const elementS = (ACT_BYTES * tokens * elements + castBytes) / bandwidth;
   const softmaxS = (ACT_BYTES * tokens * softmaxElements) / bandwidth;
 
-  const fwd = fwdGemm + fwdCore + elementS + softmaxS;
+  // A pass costs at least the host time to launch its kernels (backward: about twice as many).
+  const launch = lay[lo + L.launchOverheadS];
+  const fwdGpu = fwdGemm + fwdCore + elementS + softmaxS;
+  const bwdGpu = bwdGemm + bwdCore + 2 * (elementS + softmaxS);
+  const fwdHost = kernels * launch;
+  const fwd = fwdGpu > fwdHost ? fwdGpu : fwdHost;
   const recompute = lay[lo + L.recompute];
   out[oo + K.fwdS] = fwd;
-  out[oo + K.bwdS] = 2 * fwdGemm + bwdCore + 2 * (elementS + softmaxS);
-  out[oo + K.recomputeS] = recompute === 2 ? fwd : recompute === 1 && !flash ? fwdCore + softmaxS : 0;
+  out[oo + K.bwdS] = bwdGpu > 2 * fwdHost ? bwdGpu : 2 * fwdHost;
+  // Selective recompute repeats the attention core in backward: the fused kernel's forward (Megatron-Core
+  // checkpoints core attention whatever its implementation), or the unfused core and its softmax.
+  out[oo + K.recomputeS] = recompute === 2 ? fwd : recompute === 1 ? fwdCore + softmaxS : 0;
   out[oo + K.fwdGemmS] = fwdGemm;
-  out[oo + K.bwdGemmS] = 2 * fwdGemm;
+  out[oo + K.bwdGemmS] = bwdGemm;
   out[oo + K.fwdCoreS] = fwdCore;
   out[oo + K.bwdCoreS] = bwdCore;
 }
 
-/** Compute of the LM head stage for one microbatch: the vocabulary GEMM (BF16) and the fp32 cross-entropy. */
+/** Compute of the LM head stage for one microbatch: the vocabulary GEMMs (BF16) and the fp32 cross-entropy. */
 export function headCompute(
   w: Float64Array,
   wo: number,
@@ -159,18 +285,27 @@ export function headCompute(
 ): void {
   const t = lay[lo + L.tp];
   const tokens = (lay[lo + L.microbatch] * w[wo + W.seqLen]) / lay[lo + L.cp];
-  const logits = (tokens * w[wo + W.vocab]) / t;
-  const eff = chips[co + C.gemmEfficiency];
+  const h = w[wo + W.hidden];
+  const vocab = w[wo + W.vocab] / t;
+  const rate = chips[co + C.peakBf16Flops] * chips[co + C.gemmEfficiency];
   const overhead = chips[co + C.gemmOverheadS];
   const bandwidth = chips[co + C.memoryBandwidth] * chips[co + C.memoryEfficiency];
-  const gemm = (2 * logits * w[wo + W.hidden]) / (chips[co + C.peakBf16Flops] * eff) + overhead;
-  // Cross-entropy: read BF16 logits, write fp32 probabilities; backward reads them and writes BF16 gradients.
-  const loss = (6 * logits) / bandwidth;
-  out[oo + K.fwdS] = gemm + loss;
-  out[oo + K.bwdS] = 2 * gemm + loss;
+  const accBytes = lay[lo + L.gradientBytes];
+  const fwdGemm = gemmTimeS(tokens, vocab, h, rate, 2, 2, bandwidth) + overhead;
+  const bwdGemm = gemmTimeS(tokens, h, vocab, rate, 2, 2, bandwidth) + gemmTimeS(h, vocab, tokens, rate, 2, 2 * accBytes, bandwidth) + 2 * overhead;
+  // Vocabulary-parallel cross-entropy in fp32, unfused (Megatron-Core's): forward casts the BF16 logits to fp32
+  // (read 2, write 4), then max (read 4), subtract and exp in place (read 4 + write 4 each), sum (read 4) and
+  // normalise in place (read 4, write 4), keeping the softmax for backward: 38 bytes per logit; backward scales
+  // it in place (read 4, write 4) and casts the gradient to BF16 (read 4, write 2): 14 bytes per logit.
+  const logits = tokens * vocab;
+  const lossFwd = (CROSS_ENTROPY_FWD_BYTES * logits) / bandwidth;
+  const lossBwd = (CROSS_ENTROPY_BWD_BYTES * logits) / bandwidth;
+  const host = 8 * lay[lo + L.launchOverheadS];
+  out[oo + K.fwdS] = fwdGemm + lossFwd > host ? fwdGemm + lossFwd : host;
+  out[oo + K.bwdS] = bwdGemm + lossBwd > host ? bwdGemm + lossBwd : host;
   out[oo + K.recomputeS] = 0;
-  out[oo + K.fwdGemmS] = gemm;
-  out[oo + K.bwdGemmS] = 2 * gemm;
+  out[oo + K.fwdGemmS] = fwdGemm;
+  out[oo + K.bwdGemmS] = bwdGemm;
   out[oo + K.fwdCoreS] = 0;
   out[oo + K.bwdCoreS] = 0;
 }
@@ -198,4 +333,17 @@ export function embeddingCompute(
   out[oo + K.bwdGemmS] = 0;
   out[oo + K.fwdCoreS] = 0;
   out[oo + K.bwdCoreS] = 0;
+}
+
+/**
+ * ZeRO-3/FSDP copies on the compute stream, per layer and microbatch, for `params` parameters per GPU: the
+ * gathered flat buffer is copied into the layer's weights in forward and again in backward (FSDP2 copy-out,
+ * DeepSpeed's partition fetch; BF16 read + write), and the gradients into the reduce-scatter buffer in backward
+ * (copy-in, gradientBytes read + write). Adds to `out`'s fwdS and bwdS.
+ */
+export function addZero3Copies(chips: Float64Array, co: number, lay: Float64Array, lo: number, params: number, out: Float64Array, oo: number): void {
+  const bandwidth = chips[co + C.memoryBandwidth] * chips[co + C.memoryEfficiency];
+  const copyOut = (4 * params) / bandwidth;
+  out[oo + K.fwdS] += copyOut;
+  out[oo + K.bwdS] += copyOut + (2 * lay[lo + L.gradientBytes] * params) / bandwidth;
 }

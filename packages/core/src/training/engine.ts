@@ -8,7 +8,7 @@
  * first bad layout row on, rows read status 6 ("not evaluated") and a LinkcapInputError names it. An aborted
  * evaluateAsync rejects with an AbortError "cancelled after N of M configurations".
  */
-import { AbortError, now, REFERENCE_SLICE_MS, yieldToEventLoop } from '../engine/abort.js';
+import { evaluateInSlices, withCancelFlag } from '../engine/abort.js';
 import { checkThreads, nativeAsyncError, preferenceFromEnvironment, type EnginePreference, type EvaluateAsyncOptions } from '../engine/engine.js';
 import { loadNativeBinding, NativeLoadError } from '../engine/loader.js';
 import { runInSharedWindows } from '../engine/staging.js';
@@ -17,7 +17,7 @@ import { CHIP_FIELD_COUNT, LAYOUT_FIELD_COUNT, OUTPUT_FIELD_COUNT, WORKLOAD_FIEL
 import { checkTrainingShapes, evaluateTrainingRange, fillTrainingNotEvaluated, referenceTrainingTables } from './packing.js';
 
 /** Bumped with native/src/addon/addon.cpp's kTrainingAbiVersion when the rows' meaning, a status or the contract changes. */
-export const TRAINING_ABI_VERSION = 2;
+export const TRAINING_ABI_VERSION = 3;
 
 /** What the native addon exports for training (optional: older builds lack it). */
 export interface TrainingNativeBinding {
@@ -87,31 +87,14 @@ const referenceEngine: TrainingEngine = {
     checkThreads(options?.threads);
     const total = checkTrainingShapes(workloads, chips, clusters, layouts, outputs);
     const tables = referenceTrainingTables(workloads, chips, clusters);
-    const signal = options?.signal;
-    const onProgress = options?.onProgress;
-    let done = 0;
-    while (done < total) {
-      if (signal?.aborted) {
-        fillTrainingNotEvaluated(outputs, done, total);
-        throw new AbortError(done, total, 'configurations', signal.reason);
-      }
-      const sliceStart = now();
-      do {
-        const end = Math.min(total, done + REFERENCE_CHUNK);
-        evaluateTrainingRange(tables, layouts, outputs, done, end, total);
-        done = end;
-      } while (done < total && now() - sliceStart < REFERENCE_SLICE_MS);
-      if (onProgress) {
-        try {
-          onProgress(done, total);
-        } catch (error) {
-          fillTrainingNotEvaluated(outputs, done, total);
-          throw error;
-        }
-      }
-      if (done < total) await yieldToEventLoop();
-    }
-    if (total === 0) onProgress?.(0, 0);
+    await evaluateInSlices(
+      total,
+      REFERENCE_CHUNK,
+      'configurations',
+      options,
+      (begin, end) => evaluateTrainingRange(tables, layouts, outputs, begin, end, total),
+      (from) => fillTrainingNotEvaluated(outputs, from, total),
+    );
   },
 };
 
@@ -135,14 +118,8 @@ function nativeTrainingEngine(evaluate: Evaluate, evaluateAsync: EvaluateAsync):
       const total = checkTrainingShapes(workloads, chips, clusters, layouts, outputs);
       const signal = options?.signal;
       const onProgress = options?.onProgress;
-      const cancelFlag = new Int32Array(new SharedArrayBuffer(4));
-      const onAbort = () => {
-        cancelFlag[0] = 1;
-      };
-      if (signal?.aborted) onAbort();
-      signal?.addEventListener('abort', onAbort, { once: true });
-      try {
-        await runInSharedWindows(
+      await withCancelFlag(signal, (cancelFlag) =>
+        runInSharedWindows(
           total,
           [
             { name: 'layouts', array: layouts, width: LAYOUT_FIELD_COUNT, output: false },
@@ -159,10 +136,8 @@ function nativeTrainingEngine(evaluate: Evaluate, evaluateAsync: EvaluateAsync):
           (from) => fillTrainingNotEvaluated(outputs, from, total),
           // ~10 MB of staged rows per window.
           1 << 14,
-        );
-      } finally {
-        signal?.removeEventListener('abort', onAbort);
-      }
+        ),
+      );
     },
   };
 }

@@ -92,6 +92,12 @@ export const CHIP_FIELDS = [
   'gemmOverheadS',
   'memoryEfficiency',
   'usableMemoryFraction',
+  'gemmEfficiencyFp8',
+  'attentionFwdEfficiency',
+  'attentionBwdEfficiency',
+  'attentionSoftmaxFlops',
+  'hostBandwidth',
+  'memoryReserveBytes',
 ] as const;
 
 export const enum C {
@@ -109,8 +115,23 @@ export const enum C {
   gemmOverheadS = 5,
   /** Fraction of memoryBandwidth element-wise kernels reach. */
   memoryEfficiency = 6,
-  /** Fraction of memoryBytes a training step may use (the rest: CUDA context, workspaces, fragmentation). */
+  /** Fraction of (memoryBytes − memoryReserveBytes) the allocator can fill (the rest: fragmentation). */
   usableMemoryFraction = 7,
+  /** Fraction of the FP8 peak a large FP8 GEMM reaches (calibrated per architecture; unused without FP8). */
+  gemmEfficiencyFp8 = 8,
+  /** Fraction of the BF16 peak the fused-attention forward matmuls reach on long sequences (per architecture). */
+  attentionFwdEfficiency = 9,
+  /** The same for the fused-attention backward (five matmuls and the softmax recomputation). */
+  attentionBwdEfficiency = 10,
+  /**
+   * Non-matmul work of fused attention per score element (softmax exponent, scaling, masking), in FLOP
+   * equivalents at the attention matmul rate: what makes small head dimensions slower per FLOP.
+   */
+  attentionSoftmaxFlops = 11,
+  /** GPU ↔ host memory bandwidth per direction, bytes/s (PCIe or C2C): activation offload. */
+  hostBandwidth = 12,
+  /** Device memory the runtime keeps before the allocator sees any (CUDA context, NCCL buffers, workspaces), bytes. */
+  memoryReserveBytes = 13,
 }
 export const CHIP_FIELD_COUNT = CHIP_FIELDS.length;
 
@@ -139,6 +160,12 @@ export const LAYOUT_FIELDS = [
   'epOverlap',
   'cpOverlap',
   'overlapSlowdown',
+  'gradientBytes',
+  'recomputeLayers',
+  'offloadLayers',
+  'offloadOverlap',
+  'launchOverheadS',
+  'fusedKernels',
 ] as const;
 
 export const enum L {
@@ -188,10 +215,34 @@ export const enum L {
   cpOverlap = 21,
   /** Compute slowdown per second of hidden communication (SMs and memory bandwidth the collectives take). */
   overlapSlowdown = 22,
+  /**
+   * Bytes per gradient element in the gradient buffer and on the data-parallel wire: 4 (fp32 accumulation and
+   * reduction, Megatron's and FSDP's default) or 2 (BF16).
+   */
+  gradientBytes = 23,
+  /**
+   * Layers of each pipeline chunk that use the recompute mode (Megatron's --recompute-num-layers); the other
+   * layers keep all their activations. A value ≥ the layers of a chunk recomputes every layer.
+   */
+  recomputeLayers = 24,
+  /** Layers of each pipeline chunk whose activations are offloaded to host memory (0: none). */
+  offloadLayers = 25,
+  /** Fraction 0–1 of the offload copies that may hide behind the offloaded layer's own compute. */
+  offloadOverlap = 26,
+  /**
+   * Host time to launch one kernel, s (0: CUDA graphs). A pass costs at least its kernel count × this: small
+   * layers become launch-bound in eager frameworks.
+   */
+  launchOverheadS = 27,
+  /**
+   * 1: norms, rotary embedding and the gated activation run as fused kernels (Transformer Engine, Apex,
+   * torch.compile); 0: op by op as eager PyTorch runs them (more passes over memory, more kernels).
+   */
+  fusedKernels = 28,
 }
 export const LAYOUT_FIELD_COUNT = LAYOUT_FIELDS.length;
 
-/** What one configuration costs. Times in seconds per step; stepS is the sum of the nine breakdown terms. */
+/** What one configuration costs. Times in seconds per step; stepS is the sum of the ten breakdown terms. */
 export const OUTPUT_FIELDS = [
   'status',
   'stepS',
@@ -218,6 +269,8 @@ export const OUTPUT_FIELDS = [
   'microbatches',
   'gpus',
   'criticalStage',
+  'offloadS',
+  'offloadedBytes',
 ] as const;
 
 export const enum O {
@@ -263,6 +316,10 @@ export const enum O {
   gpus = 23,
   /** Pipeline stage (0-based) that sets the pace. */
   criticalStage = 24,
+  /** Exposed activation offload copies (GPU ↔ host) of the critical stage; a term of stepS. */
+  offloadS = 25,
+  /** Activation bytes per GPU held in host memory on the most loaded stage (offload). */
+  offloadedBytes = 26,
 }
 export const OUTPUT_FIELD_COUNT = OUTPUT_FIELDS.length;
 

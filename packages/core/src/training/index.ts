@@ -30,12 +30,15 @@ export {
 export { listModels, parseModels, resolveModel, MODEL_SOURCES } from './models.js';
 export { chipParams, packChips, validateChipParams, type ChipParams, type ChipRates } from './chip.js';
 export {
-  GEMM_EFFICIENCY,
-  GEMM_OVERHEAD_S,
-  MEMORY_EFFICIENCY,
-  USABLE_MEMORY_FRACTION,
-  DEFAULT_OVERLAP,
+  ATTENTION_HALF_KEYS,
+  ATTENTION_TILE,
+  HOST_LINK_EFFICIENCY,
+  TRAINING_CONSTANT_KEYS,
+  trainingDefaultsFor,
+  trainingConstantsOf,
+  type TrainingConstants,
 } from './calibration.js';
+export { PROFILES, PROFILE_IDS, resolveProfile, profileOverlap, type ProfileId, type ImplementationProfile, type OverlapRule } from './profiles.js';
 export {
   allocateLayouts,
   allocateTrainingOutputs,
@@ -62,6 +65,8 @@ export {
   type TrainingLayoutInput,
   type Overlap,
   type OverlapInput,
+  type Framework,
+  type FrameworkInput,
 } from './request.js';
 export {
   predictTraining,

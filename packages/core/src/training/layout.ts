@@ -5,6 +5,13 @@
  */
 import { C, L, W, TrainingStatus } from './fields.js';
 
+/**
+ * tpOverlap and ppOverlap may hold this instead of a fraction: the layout's own rule of the megatron-core
+ * profile, resolved by the step model ((tp − 1)/tp for TP's ring decomposition; 1 with the interleaved
+ * schedule, else 0, for pipeline p2p). Callers that fix a layout axis but not the overlap (sweeps) use it.
+ */
+export const OVERLAP_RULE = -1;
+
 /** Rule codes; 0 = valid. The order is part of the native interface: append only. */
 export const enum Problem {
   None = 0,
@@ -42,6 +49,12 @@ export const enum Problem {
   EpDividesRanks,
   MoeTpNeedsSp,
   NoFp8,
+  GradientBytes,
+  RecomputeLayers,
+  OffloadLayers,
+  OffloadOverlap,
+  LaunchOverhead,
+  FusedKernels,
 }
 
 const MAX_SIZE = 1 << 24;
@@ -82,13 +95,21 @@ export function layoutProblem(w: Float64Array, wo: number, chips: Float64Array, 
   if (!code(lay[lo + L.commPrecision], 1)) return Problem.CommPrecision;
   if (!code(lay[lo + L.sequenceParallel], 1)) return Problem.SequenceParallel;
   if (!code(lay[lo + L.flashAttention], 1)) return Problem.FlashAttention;
-  if (!fraction(lay[lo + L.tpOverlap])) return Problem.TpOverlap;
+  if (!fraction(lay[lo + L.tpOverlap]) && lay[lo + L.tpOverlap] !== OVERLAP_RULE) return Problem.TpOverlap;
   if (!fraction(lay[lo + L.dpOverlap])) return Problem.DpOverlap;
-  if (!fraction(lay[lo + L.ppOverlap])) return Problem.PpOverlap;
+  if (!fraction(lay[lo + L.ppOverlap]) && lay[lo + L.ppOverlap] !== OVERLAP_RULE) return Problem.PpOverlap;
   if (!fraction(lay[lo + L.epOverlap])) return Problem.EpOverlap;
   if (!fraction(lay[lo + L.cpOverlap])) return Problem.CpOverlap;
   const slowdown = lay[lo + L.overlapSlowdown];
   if (!(slowdown >= 0 && slowdown <= 10)) return Problem.OverlapSlowdown;
+  const gradientBytes = lay[lo + L.gradientBytes];
+  if (gradientBytes !== 2 && gradientBytes !== 4) return Problem.GradientBytes;
+  if (!code(lay[lo + L.recomputeLayers], MAX_SIZE)) return Problem.RecomputeLayers;
+  if (!code(lay[lo + L.offloadLayers], MAX_SIZE)) return Problem.OffloadLayers;
+  if (!fraction(lay[lo + L.offloadOverlap])) return Problem.OffloadOverlap;
+  const launch = lay[lo + L.launchOverheadS];
+  if (!(launch >= 0 && launch <= 0.01)) return Problem.LaunchOverhead;
+  if (!code(lay[lo + L.fusedKernels], 1)) return Problem.FusedKernels;
 
   const heads = w[wo + W.heads];
   if (heads % t !== 0) return Problem.HeadsPerTp;
@@ -162,11 +183,11 @@ export function describeProblem(problem: number, w: Float64Array, wo: number, la
     case Problem.FlashAttention:
       return { field: 'flashAttention', message: 'must be true or false' };
     case Problem.TpOverlap:
-      return unit('overlap.tp', lay[lo + L.tpOverlap]);
+      return { field: 'overlap.tp', message: `${lay[lo + L.tpOverlap]}: must be a fraction from 0 to 1, or -1 (the ring rule (tp − 1)/tp)` };
     case Problem.DpOverlap:
       return unit('overlap.dp', lay[lo + L.dpOverlap]);
     case Problem.PpOverlap:
-      return unit('overlap.pp', lay[lo + L.ppOverlap]);
+      return { field: 'overlap.pp', message: `${lay[lo + L.ppOverlap]}: must be a fraction from 0 to 1, or -1 (1 with the interleaved schedule, else 0)` };
     case Problem.EpOverlap:
       return unit('overlap.ep', lay[lo + L.epOverlap]);
     case Problem.CpOverlap:
@@ -204,6 +225,18 @@ export function describeProblem(problem: number, w: Float64Array, wo: number, la
       return { field: 'sequenceParallel', message: 'must be true for an MoE model with tp > 1 (tokens are dispatched from sequence shards)' };
     case Problem.NoFp8:
       return { field: 'precision', message: 'fp8: the chip has no FP8 rate; use bf16' };
+    case Problem.GradientBytes:
+      return { field: 'gradientBytes', message: `${lay[lo + L.gradientBytes]}: must be 2 (BF16) or 4 (fp32)` };
+    case Problem.RecomputeLayers:
+      return { field: 'recomputeLayers', message: `${lay[lo + L.recomputeLayers]}: must be a whole number from 0 to ${MAX_SIZE}` };
+    case Problem.OffloadLayers:
+      return { field: 'offloadLayers', message: `${lay[lo + L.offloadLayers]}: must be a whole number from 0 to ${MAX_SIZE}` };
+    case Problem.OffloadOverlap:
+      return unit('overlap.offload', lay[lo + L.offloadOverlap]);
+    case Problem.LaunchOverhead:
+      return { field: 'launchOverheadS', message: `${lay[lo + L.launchOverheadS]}: must be a number of seconds from 0 to 0.01` };
+    case Problem.FusedKernels:
+      return { field: 'fusedKernels', message: 'must be true (fused kernels) or false (eager PyTorch)' };
     default:
       return { field: 'layout', message: 'valid' };
   }

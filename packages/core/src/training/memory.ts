@@ -2,8 +2,9 @@
  * Memory per GPU: weights, gradients and optimizer states under the ZeRO stage, and activations under the
  * recompute mode and the pipeline schedule's in-flight microbatches.
  *
- *  - Mixed-precision Adam: 2 (BF16 weights) + 2 (BF16 gradients) + 12 (fp32 master, m, v) bytes per parameter
- *    [training.md; ZeRO paper]. ZeRO-1 shards the 12 over the data-parallel group, ZeRO-2 also the gradients,
+ *  - Mixed-precision Adam: 2 (BF16 weights) + gradientBytes (4 with fp32 accumulation, 2 in BF16) + 12 (fp32
+ *    master, m, v) bytes per parameter [training.md; ZeRO paper]. ZeRO-1 shards the 12 over the data-parallel
+ *    group, ZeRO-2 also the gradients,
  *    ZeRO-3/FSDP also the weights (and keeps two gathered layers live: the current one and the prefetched one).
  *  - Activations per layer [Korthikanti et al. 2022, generalised to GQA/MLA, gated FFNs and MoE]: see
  *    layerActivationBytes. Full recompute keeps only each layer's input; selective drops the s × s scores.
@@ -42,7 +43,7 @@ export function layerParams(w: Float64Array, wo: number, lay: Float64Array, lo: 
  *   unfused scores: (2 + 3·dropout) ar s (softmax output, mask, dropout output) — flash keeps 4 ar (row stats)
  *   dense FFN: 2·ffn/t per input matrix output (1 or 2) + 2·ffn/t (activation output)
  *   MoE: top-k × (2h + (gated ? 6 : 4) ffn_e)/t for routed copies, shared experts as a dense FFN, 4E/t probs.
- * With GPT's shape (GELU, 4h FFN, MHA, dropout, t = 1) this is Korthikanti's 34 s b h + 5 a s² b.
+ * With GPT's shape (GELU, 4h FFN, MHA, dropout, t = 1) this is Korthikanti's 34 s b h + 5 a s² b (BF16).
  * Writes actBytes (under the recompute mode) and fullActBytes (without recompute).
  */
 export function layerActivationBytes(w: Float64Array, wo: number, lay: Float64Array, lo: number, kind: number, out: Float64Array, oo: number): void {
@@ -59,21 +60,26 @@ export function layerActivationBytes(w: Float64Array, wo: number, lay: Float64Ar
   const flash = lay[lo + L.flashAttention] === 1;
   const gated = w[wo + W.gatedFfn] === 1;
 
-  let perToken = (8 + 2 * dropout) * h * r;
-  perToken += 2 * ar * dq + 2 * kv * (dq + dv) + 2 * ar * dv;
+  // FP8 runs (Transformer Engine) keep the inputs of the linear layers' weight gradients as FP8 copies: the QKV
+  // and FFN inputs and the FFN activation output take 1 byte instead of 2, and the output projection keeps an
+  // FP8 copy of the attention output besides the BF16 one the fused attention saves.
+  const fp8 = lay[lo + L.precision] === 1 ? 1 : 0;
+  let perToken = (8 + 2 * dropout - 2 * fp8) * h * r;
+  perToken += 2 * ar * dq + 2 * kv * (dq + dv) + (2 + fp8) * ar * dv;
   const scores = flash ? 4 * ar : (2 + 3 * dropout) * ar * s;
   if (kind === LayerKind.Dense) {
-    perToken += ((gated ? 6 : 4) * w[wo + W.ffn]) / t;
+    perToken += ((gated ? 6 : 4) - fp8) * w[wo + W.ffn] / t;
   } else {
     const ffnE = w[wo + W.expertFfn];
-    perToken += (w[wo + W.topK] * (2 * h + (gated ? 6 : 4) * ffnE)) / t;
-    perToken += (w[wo + W.sharedExperts] * (gated ? 6 : 4) * ffnE) / t;
+    perToken += (w[wo + W.topK] * (2 * h + ((gated ? 6 : 4) - fp8) * ffnE)) / t;
+    perToken += (w[wo + W.sharedExperts] * ((gated ? 6 : 4) - fp8) * ffnE) / t;
     perToken += (4 * w[wo + W.experts]) / t;
   }
   const full = tokens * (perToken + scores);
   const recompute = lay[lo + L.recompute];
   out[oo + K.fullActBytes] = full;
-  out[oo + K.actBytes] = recompute === 2 ? tokens * 2 * h * r : recompute === 1 ? tokens * (perToken + (flash ? scores : 0)) : full;
+  // Selective recompute drops the scores (unfused) or the row statistics (fused) of the checkpointed core.
+  out[oo + K.actBytes] = recompute === 2 ? tokens * 2 * h * r : recompute === 1 ? tokens * perToken : full;
 }
 
 /** Memory of one pipeline stage, written by stageMemory. */
@@ -109,7 +115,7 @@ export function stageMemory(
   const gradientShard = denseParams / (zero >= 2 ? dpDense : 1) + expertParams / (zero >= 2 ? dpExpert : 1);
   const weightShard = denseParams / (zero >= 3 ? dpDense : 1) + expertParams / (zero >= 3 ? dpExpert : 1);
   out[M.weights] = 2 * weightShard + (zero >= 3 ? 2 * 2 * gatheredParams : 0);
-  out[M.gradients] = 2 * gradientShard;
+  out[M.gradients] = lay[lo + L.gradientBytes] * gradientShard;
   out[M.optimizer] = 12 * optimizerShard;
   out[M.activations] = layerActivations * inFlight + extraActivations;
   out[M.total] = out[M.weights] + out[M.gradients] + out[M.optimizer] + out[M.activations];

@@ -145,7 +145,7 @@ function rowIndexError(lay: Float64Array, row: number, field: number, count: num
 
 /**
  * The error for one layout row (a copy): a row index out of range, or a valid layout of more than 2^24 GPUs.
- * Other values are each configuration's status, not errors. Native: check_layout_row.
+ * Other values are each configuration's status, not errors. Native: layout_row_ok and throw_layout_row_error.
  */
 export function layoutRowError(lay: Float64Array, row: number, tables: TrainingTables): LinkcapInputError | null {
   const index =

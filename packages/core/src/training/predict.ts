@@ -15,8 +15,11 @@ import {
   readLayout,
   resolveContext,
   resolveLayout,
+  resolveFramework,
   resolveOverlap,
   writeLayout,
+  type Framework,
+  type FrameworkInput,
   type Overlap,
   type OverlapInput,
   type ResolvedContext,
@@ -24,6 +27,7 @@ import {
   type TrainingLayout,
   type TrainingLayoutInput,
 } from './request.js';
+import type { ProfileId } from './profiles.js';
 import { countParameters, type Workload, type WorkloadSpec } from './workload.js';
 
 export interface TrainingRequest {
@@ -35,7 +39,13 @@ export interface TrainingRequest {
   chip?: ChipParams | ChipRates;
   gpus: number;
   layout?: TrainingLayoutInput;
+  /**
+   * Implementation profile (default megatron-core): the framework's overlap fractions, ZeRO stage, gradient
+   * precision and launch cost, each overridable by `overlap`, `layout.zero` and `framework`.
+   */
+  profile?: ProfileId;
   overlap?: OverlapInput;
+  framework?: FrameworkInput;
   /** Tokens to train, for time, GPU-hours and cost. */
   tokens?: number;
   /** $ per GPU-hour, for cost. */
@@ -53,6 +63,8 @@ export interface TrainingBreakdown {
   bubbleS: number;
   optimizerS: number;
   slowdownS: number;
+  /** Exposed activation-offload copies. */
+  offloadS: number;
 }
 
 export interface TrainingMemory {
@@ -62,17 +74,22 @@ export interface TrainingMemory {
   gradientBytes: number;
   optimizerBytes: number;
   activationBytes: number;
-  /** Device memory and the part a step may use (usableMemoryFraction). */
+  /** Activations held in host memory (offload), per GPU. */
+  offloadedBytes: number;
+  /** Device memory, and the part a step may use: (capacity − runtime reserve) × usableMemoryFraction. */
   capacityBytes: number;
   usableBytes: number;
 }
 
 export interface TrainingPrediction {
-  model: { id: string; name: string; totalParams: number; activeParams: number };
+  model: { id: string; name: string; totalParams: number; activeParams: number; layers: number };
   cluster: string;
   gpus: number;
   layout: TrainingLayout;
+  /** The implementation profile the defaults came from. */
+  profile: ProfileId;
   overlap: Overlap;
+  framework: Framework;
   /** 'ok' or why not: 'out of memory' still carries every time figure. */
   status: (typeof TRAINING_STATUS_MESSAGES)[number];
   feasible: boolean;
@@ -103,6 +120,7 @@ export function decodePrediction(
   context: ResolvedContext,
   layout: TrainingLayout,
   overlap: Overlap,
+  framework: Framework,
   outputs: Float64Array,
   row: number,
   extras: { tokens?: number; pricePerGpuHour?: number } = {},
@@ -112,11 +130,13 @@ export function decodePrediction(
   const counts = countParameters(context.workload.row);
   const tokensPerStep = layout.globalBatch * context.workload.row[W.seqLen];
   const prediction: TrainingPrediction = {
-    model: { id: context.workload.id, name: context.workload.name, totalParams: counts.total, activeParams: counts.active },
+    model: { id: context.workload.id, name: context.workload.name, totalParams: counts.total, activeParams: counts.active, layers: context.workload.row[W.layers] },
     cluster: context.clusterId,
     gpus: context.gpus,
     layout,
+    profile: context.profile.id,
     overlap,
+    framework,
     status: TRAINING_STATUS_MESSAGES[status],
     feasible: status === TrainingStatus.Ok,
     stepS: outputs[o + O.stepS],
@@ -130,6 +150,7 @@ export function decodePrediction(
       bubbleS: outputs[o + O.bubbleS],
       optimizerS: outputs[o + O.optimizerS],
       slowdownS: outputs[o + O.slowdownS],
+      offloadS: outputs[o + O.offloadS],
     },
     mfu: outputs[o + O.mfu],
     hfu: outputs[o + O.hfu],
@@ -146,8 +167,9 @@ export function decodePrediction(
       gradientBytes: outputs[o + O.gradientBytes],
       optimizerBytes: outputs[o + O.optimizerBytes],
       activationBytes: outputs[o + O.activationBytes],
+      offloadedBytes: outputs[o + O.offloadedBytes],
       capacityBytes: context.chip.memoryBytes,
-      usableBytes: context.chip.memoryBytes * context.chip.usableMemoryFraction,
+      usableBytes: (context.chip.memoryBytes - context.chip.memoryReserveBytes) * context.chip.usableMemoryFraction,
     },
   };
   if (extras.tokens !== undefined) {
@@ -182,17 +204,18 @@ export function packContext(context: ResolvedContext): { workloads: Float64Array
 export function predictTraining(request: TrainingRequest): TrainingPrediction {
   const context = resolveContext(request);
   const layout = resolveLayout(context, request.layout);
-  const overlap = resolveOverlap(request.overlap);
+  const overlap = resolveOverlap(request.overlap ?? {}, context.profile, context.workload.row, layout);
+  const framework = resolveFramework(request.framework, context.profile);
   const tokens = request.tokens === undefined ? undefined : positiveNumber('tokens', request.tokens);
   const price = request.pricePerGpuHour === undefined ? undefined : positiveNumber('pricePerGpuHour', request.pricePerGpuHour);
   const packed = packContext(context);
-  const layouts = allocateLayouts(1);
-  writeLayout(layouts, 0, [0, 0, 0], layout, overlap);
+  const layouts = allocateLayouts(1, { shared: false });
+  writeLayout(layouts, 0, [0, 0, 0], layout, overlap, framework);
   checkLayoutRow(context, layouts, packed.chips, layout);
-  const outputs = allocateTrainingOutputs(1);
+  const outputs = allocateTrainingOutputs(1, { shared: false });
   getTrainingEngine(request.engine).evaluate(packed.workloads, packed.chips, packed.clusters, layouts, outputs);
   if (outputs[O.status] === TrainingStatus.NoCollective) {
     throw new LinkcapInputError('cluster', 'the collective model found no eligible algorithm for one of the layout’s communications');
   }
-  return decodePrediction(context, readLayout(layouts, 0), overlap, outputs, 0, { tokens, pricePerGpuHour: price });
+  return decodePrediction(context, readLayout(layouts, 0), overlap, framework, outputs, 0, { tokens, pricePerGpuHour: price });
 }

@@ -3,10 +3,12 @@
  * defaults, overlap parameters. Every error is a LinkcapInputError naming the field and the allowed range.
  */
 import type { ClusterParams } from '../model/cluster-params.js';
+import type { TrainingArchitectureDefaults } from '../catalog/schema.js';
 import { checkGpuCount, normaliseCluster, type ClusterLike } from '../api/cluster-input.js';
 import { describeValue, LinkcapInputError } from '../validate/errors.js';
-import { DEFAULT_OVERLAP } from './calibration.js';
+import { trainingConstantsOf, trainingDefaultsFor } from './calibration.js';
 import { chipParams, validateChipParams, type ChipParams, type ChipRates } from './chip.js';
+import { profileOverlap, resolveProfile, type ImplementationProfile, type ProfileId } from './profiles.js';
 import { L, LAYOUT_FIELD_COUNT, PRECISIONS, RECOMPUTE_MODES, W, type Precision, type RecomputeMode } from './fields.js';
 import { describeProblem, layoutProblem } from './layout.js';
 import { resolveModel } from './models.js';
@@ -20,16 +22,21 @@ export const DEFAULT_BATCH_TOKENS = 4_194_304;
 export interface ChipSpecLike {
   id?: string;
   name?: string;
+  architecture?: string;
   bf16Tflops?: unknown;
   fp8Tflops?: unknown;
   memoryGB?: unknown;
   memoryTBps?: unknown;
+  pcieBidirGBps?: unknown;
+  hostLinkBidirGBps?: unknown;
 }
 
-/** A cluster: its numeric parameters and, from the catalog, its chip. */
+/** A cluster: its numeric parameters and, from the catalog, its chip and its architecture's training constants. */
 export interface TrainingCluster extends ClusterLike {
   name?: string;
   chip?: ChipSpecLike;
+  /** Figures of the catalog's defaults.trainingArchitectures entry for the chip (resolveCluster sets it). */
+  trainingDefaults?: TrainingArchitectureDefaults;
 }
 
 export interface TrainingLayoutInput {
@@ -46,6 +53,14 @@ export interface TrainingLayoutInput {
   globalBatchTokens?: number;
   interleave?: number;
   recompute?: RecomputeMode;
+  /**
+   * Layers of each pipeline chunk that use the recompute mode (Megatron's --recompute-num-layers with the block
+   * method); the rest keep every activation. Default: all of them.
+   */
+  recomputeLayers?: number;
+  /** Layers of each pipeline chunk whose activations are offloaded to host memory. Default 0. */
+  offloadLayers?: number;
+  /** Default: the profile's (megatron-core: 1). */
   zero?: 0 | 1 | 2 | 3 | 'fsdp';
   precision?: Precision;
   commPrecision?: Precision;
@@ -59,7 +74,27 @@ export interface OverlapInput {
   pp?: number;
   ep?: number;
   cp?: number;
+  /** Fraction of the activation-offload copies that may hide behind the offloaded layer's compute. */
+  offload?: number;
   slowdown?: number;
+}
+
+/** Framework costs a profile sets; each overridable. */
+export interface FrameworkInput {
+  /** Bytes per gradient element in the gradient buffer and on the data-parallel wire: 4 (fp32) or 2 (BF16). */
+  gradientBytes?: 2 | 4;
+  /** Host time to launch one kernel, µs (eager frameworks 4–10). */
+  launchOverheadUs?: number;
+  /** The step is CUDA-graph captured: no host launch cost (launchOverheadUs = 0). */
+  cudaGraph?: boolean;
+  /** Norms, rotary and SwiGLU as fused kernels (Transformer Engine, Apex, torch.compile); false: eager PyTorch. */
+  fusedKernels?: boolean;
+}
+
+export interface Framework {
+  gradientBytes: 2 | 4;
+  launchOverheadUs: number;
+  fusedKernels: boolean;
 }
 
 /** A layout with every default filled, in names users read. */
@@ -73,6 +108,9 @@ export interface TrainingLayout {
   globalBatch: number;
   interleave: number;
   recompute: RecomputeMode;
+  /** Layers per pipeline chunk that recompute (≥ the chunk's layers: all). */
+  recomputeLayers: number;
+  offloadLayers: number;
   zero: 0 | 1 | 2 | 3;
   precision: Precision;
   commPrecision: Precision;
@@ -82,12 +120,15 @@ export interface TrainingLayout {
 
 export type Overlap = Required<OverlapInput>;
 
+export type { ProfileId };
+
 export interface ResolvedContext {
   workload: Workload;
   cluster: TrainingCluster & { params: ClusterParams };
   clusterId: string;
   chip: ChipParams;
   gpus: number;
+  profile: ImplementationProfile;
 }
 
 /** A catalog Figure ({ value, source }) or a plain number; undefined when absent or not known (null). */
@@ -113,7 +154,15 @@ export function chipRatesFromSpec(chip: ChipSpecLike, label = 'chip'): ChipRates
   if (bf16 === undefined) throw new LinkcapInputError(`${name}.bf16Tflops`, 'not known: the training model needs the dense BF16 TFLOP/s');
   if (memoryGB === undefined) throw new LinkcapInputError(`${name}.memoryGB`, 'not known: the training model needs the memory capacity');
   if (memoryTBps === undefined) throw new LinkcapInputError(`${name}.memoryTBps`, 'not known: the training model needs the memory bandwidth');
-  return { bf16Tflops: bf16, fp8Tflops: fp8 ?? 0, memoryGB, memoryTBps };
+  const hostLink = figureValue(chip.hostLinkBidirGBps) ?? figureValue(chip.pcieBidirGBps);
+  return {
+    bf16Tflops: bf16,
+    fp8Tflops: fp8 ?? 0,
+    memoryGB,
+    memoryTBps,
+    ...(chip.architecture !== undefined ? { architecture: chip.architecture } : {}),
+    ...(hostLink !== undefined ? { hostLinkBidirGBps: hostLink } : {}),
+  };
 }
 
 function resolveChip(chip: ChipParams | ChipRates | undefined, cluster: TrainingCluster): ChipParams {
@@ -125,7 +174,11 @@ function resolveChip(chip: ChipParams | ChipRates | undefined, cluster: Training
     }
     return chipParams(chip as ChipRates);
   }
-  if (cluster.chip) return chipParams(chipRatesFromSpec(cluster.chip));
+  if (cluster.chip) {
+    const rates = chipRatesFromSpec(cluster.chip);
+    const defaults = cluster.trainingDefaults ? trainingConstantsOf(cluster.trainingDefaults, trainingDefaultsFor(rates.architecture)) : undefined;
+    return chipParams(rates, 'chip', defaults);
+  }
   throw new LinkcapInputError('chip', `required: the cluster${cluster.id ? ` ${cluster.id}` : ''} does not name a chip`);
 }
 
@@ -134,6 +187,7 @@ export function resolveContext(request: {
   cluster: TrainingCluster | ClusterParams;
   chip?: ChipParams | ChipRates;
   gpus: number;
+  profile?: ProfileId;
 }): ResolvedContext {
   if (request === null || typeof request !== 'object') throw new LinkcapInputError('request', 'must be an object');
   if (request.model === undefined) throw new LinkcapInputError('model', 'required: a preset id, a YAML/JSON file or a model object');
@@ -142,13 +196,22 @@ export function resolveContext(request: {
   const cluster = normaliseCluster(request.cluster) as TrainingCluster & { params: ClusterParams };
   const chip = resolveChip(request.chip, cluster);
   const gpus = checkGpuCount(cluster, request.gpus, 1);
-  return { workload, cluster, clusterId: cluster.id ?? 'custom', chip, gpus };
+  const profile = resolveProfile(request.profile);
+  return { workload, cluster, clusterId: cluster.id ?? 'custom', chip, gpus, profile };
 }
 
 function size(field: string, value: unknown, fallback: number): number {
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > 1 << 24) {
     throw new LinkcapInputError(field, `${describeValue(value)}: must be a whole number from 1 to ${1 << 24}`);
+  }
+  return value;
+}
+
+function count(field: string, value: unknown, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > 1 << 24) {
+    throw new LinkcapInputError(field, `${describeValue(value)}: must be a whole number from 0 to ${1 << 24}`);
   }
   return value;
 }
@@ -198,6 +261,11 @@ export function resolveLayout(context: ResolvedContext, input: TrainingLayoutInp
   const multiple = microbatch * dp * (interleave > 1 ? pp : 1);
   const globalBatch = resolveGlobalBatch(context.workload, input, multiple);
   const zeroInput = input.zero === 'fsdp' ? 3 : input.zero;
+  const layers = context.workload.row[W.layers];
+  const flashAttention = flag('flashAttention', input.flashAttention, true);
+  // Selective recompute pays off for unfused attention (it drops the s × s scores); with fused attention it would
+  // recompute the kernel to save only its row statistics, so the default there is none.
+  const recomputeDefault: RecomputeMode = flashAttention ? 'none' : 'selective';
   return {
     tp,
     pp,
@@ -207,12 +275,14 @@ export function resolveLayout(context: ResolvedContext, input: TrainingLayoutInp
     microbatch,
     globalBatch,
     interleave,
-    recompute: pick('recompute', input.recompute, RECOMPUTE_MODES, 'selective'),
-    zero: pick('zero', zeroInput, [0, 1, 2, 3] as const, 1),
+    recompute: pick('recompute', input.recompute, RECOMPUTE_MODES, recomputeDefault),
+    recomputeLayers: count('recomputeLayers', input.recomputeLayers, layers),
+    offloadLayers: count('offloadLayers', input.offloadLayers, 0),
+    zero: pick('zero', zeroInput, [0, 1, 2, 3] as const, context.profile.zero),
     precision: pick('precision', input.precision, PRECISIONS, 'bf16'),
     commPrecision: pick('commPrecision', input.commPrecision, PRECISIONS, 'bf16'),
     sequenceParallel: flag('sequenceParallel', input.sequenceParallel, true),
-    flashAttention: flag('flashAttention', input.flashAttention, true),
+    flashAttention,
   };
 }
 
@@ -222,20 +292,66 @@ function fraction(field: string, value: unknown, fallback: number, max = 1): num
   return value;
 }
 
-export function resolveOverlap(input: OverlapInput = {}): Overlap {
-  if (input === null || typeof input !== 'object') throw new LinkcapInputError('overlap', 'must be an object { tp, dp, pp, ep, cp, slowdown }');
+/** Checks the user's overlap fractions (undefined ones stay undefined: the profile fills them per layout). */
+export function checkOverlapInput(input: OverlapInput = {}): OverlapInput {
+  if (input === null || typeof input !== 'object') throw new LinkcapInputError('overlap', 'must be an object { tp, dp, pp, ep, cp, offload, slowdown }');
+  const out: OverlapInput = {};
+  for (const key of ['tp', 'dp', 'pp', 'ep', 'cp', 'offload'] as const) {
+    if (input[key] !== undefined) out[key] = fraction(`overlap.${key}`, input[key], 0);
+  }
+  if (input.slowdown !== undefined) out.slowdown = fraction('overlap.slowdown', input.slowdown, 0, 10);
+  return out;
+}
+
+/**
+ * The overlap fractions of one layout: the user's where given, else the profile's rule for this layout
+ * (profiles.ts: ring-decomposed TP overlap (t − 1)/t, p2p overlap in the interleaved schedule, …).
+ */
+export function resolveOverlap(
+  input: OverlapInput,
+  profile: ImplementationProfile,
+  w: Float64Array,
+  layout: { tp: number; interleave: number; ep: number },
+): Overlap {
+  const checked = checkOverlapInput(input);
+  const rule = profile.overlap;
+  const value = (key: 'tp' | 'dp' | 'pp' | 'ep' | 'cp') =>
+    checked[key] ?? profileOverlap(profile, rule[key], w, layout.tp, layout.interleave, layout.ep);
   return {
-    tp: fraction('overlap.tp', input.tp, DEFAULT_OVERLAP.tp),
-    dp: fraction('overlap.dp', input.dp, DEFAULT_OVERLAP.dp),
-    pp: fraction('overlap.pp', input.pp, DEFAULT_OVERLAP.pp),
-    ep: fraction('overlap.ep', input.ep, DEFAULT_OVERLAP.ep),
-    cp: fraction('overlap.cp', input.cp, DEFAULT_OVERLAP.cp),
-    slowdown: fraction('overlap.slowdown', input.slowdown, DEFAULT_OVERLAP.slowdown, 10),
+    tp: value('tp'),
+    dp: value('dp'),
+    pp: value('pp'),
+    ep: value('ep'),
+    cp: value('cp'),
+    offload: checked.offload ?? rule.offload,
+    slowdown: checked.slowdown ?? rule.slowdown,
   };
 }
 
+/** Gradient bytes and launch cost: the user's where given, else the profile's. */
+export function resolveFramework(input: FrameworkInput = {}, profile: ImplementationProfile): Framework {
+  if (input === null || typeof input !== 'object') {
+    throw new LinkcapInputError('framework', 'must be an object { gradientBytes, launchOverheadUs, cudaGraph, fusedKernels }');
+  }
+  const gradientBytes = pick('framework.gradientBytes', input.gradientBytes, [2, 4] as const, profile.gradientBytes);
+  const cudaGraph = flag('framework.cudaGraph', input.cudaGraph, false);
+  const launch = fraction('framework.launchOverheadUs', input.launchOverheadUs, profile.launchOverheadUs, 10000);
+  if (cudaGraph && input.launchOverheadUs !== undefined && input.launchOverheadUs > 0) {
+    throw new LinkcapInputError('framework.cudaGraph', 'CUDA graphs remove the launch cost: give either cudaGraph or launchOverheadUs > 0');
+  }
+  const fusedKernels = flag('framework.fusedKernels', input.fusedKernels, profile.fusedKernels);
+  return { gradientBytes, launchOverheadUs: cudaGraph ? 0 : launch, fusedKernels };
+}
+
 /** Writes one layout row (row indices: workload, chip, cluster). */
-export function writeLayout(layouts: Float64Array, row: number, indices: [number, number, number], layout: TrainingLayout, overlap: Overlap): void {
+export function writeLayout(
+  layouts: Float64Array,
+  row: number,
+  indices: [number, number, number],
+  layout: TrainingLayout,
+  overlap: Overlap,
+  framework: Framework,
+): void {
   const o = row * LAYOUT_FIELD_COUNT;
   layouts[o + L.workload] = indices[0];
   layouts[o + L.chip] = indices[1];
@@ -260,6 +376,12 @@ export function writeLayout(layouts: Float64Array, row: number, indices: [number
   layouts[o + L.epOverlap] = overlap.ep;
   layouts[o + L.cpOverlap] = overlap.cp;
   layouts[o + L.overlapSlowdown] = overlap.slowdown;
+  layouts[o + L.gradientBytes] = framework.gradientBytes;
+  layouts[o + L.recomputeLayers] = layout.recomputeLayers;
+  layouts[o + L.offloadLayers] = layout.offloadLayers;
+  layouts[o + L.offloadOverlap] = overlap.offload;
+  layouts[o + L.launchOverheadS] = framework.launchOverheadUs * 1e-6;
+  layouts[o + L.fusedKernels] = framework.fusedKernels ? 1 : 0;
 }
 
 /** Reads a layout row back into names. */
@@ -275,11 +397,27 @@ export function readLayout(layouts: Float64Array, row: number): TrainingLayout {
     globalBatch: layouts[o + L.globalBatch],
     interleave: layouts[o + L.interleave],
     recompute: RECOMPUTE_MODES[layouts[o + L.recompute]],
+    recomputeLayers: layouts[o + L.recomputeLayers],
+    offloadLayers: layouts[o + L.offloadLayers],
     zero: layouts[o + L.zero] as 0 | 1 | 2 | 3,
     precision: PRECISIONS[layouts[o + L.precision]],
     commPrecision: PRECISIONS[layouts[o + L.commPrecision]],
     sequenceParallel: layouts[o + L.sequenceParallel] === 1,
     flashAttention: layouts[o + L.flashAttention] === 1,
+  };
+}
+
+/** Reads a layout row's overlap fractions back into names. */
+export function readOverlap(layouts: Float64Array, row: number): Overlap {
+  const o = row * LAYOUT_FIELD_COUNT;
+  return {
+    tp: layouts[o + L.tpOverlap],
+    dp: layouts[o + L.dpOverlap],
+    pp: layouts[o + L.ppOverlap],
+    ep: layouts[o + L.epOverlap],
+    cp: layouts[o + L.cpOverlap],
+    offload: layouts[o + L.offloadOverlap],
+    slowdown: layouts[o + L.overlapSlowdown],
   };
 }
 

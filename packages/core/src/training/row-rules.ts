@@ -4,7 +4,7 @@
  * (native/src/core/training_validate.cpp), so both engines refuse a bad row with the same error:
  * `workloads[1].heads = 0: must be a whole number from 1 to 100000`.
  */
-import { LinkcapInputError } from '../validate/errors.js';
+import { describeValue, LinkcapInputError } from '../validate/errors.js';
 import { C, CHIP_FIELDS, CHIP_FIELD_COUNT, W, WORKLOAD_FIELDS, WORKLOAD_FIELD_COUNT } from './fields.js';
 
 function wholeIn(v: number, min: number, max: number): boolean {
@@ -68,8 +68,19 @@ export function validateChipRow(chips: Float64Array, index: number): void {
       case C.gemmEfficiency:
       case C.memoryEfficiency:
       case C.usableMemoryFraction:
+      case C.gemmEfficiencyFp8:
+      case C.attentionFwdEfficiency:
+      case C.attentionBwdEfficiency:
         if (!(v > 0 && v <= 1)) throw LinkcapInputError.outOfRange(name, v, 'must be a fraction in (0, 1]');
         break;
+      case C.attentionSoftmaxFlops:
+        if (!(v >= 0 && v <= 1e6)) throw LinkcapInputError.outOfRange(name, v, 'must be a number from 0 to 1000000');
+        break;
+      case C.memoryReserveBytes: {
+        const memory = chips[index * CHIP_FIELD_COUNT + C.memoryBytes];
+        if (!(v >= 0 && v < memory)) throw LinkcapInputError.outOfRange(name, v, `must be from 0 to below memoryBytes (${describeValue(memory)})`);
+        break;
+      }
       default:
         if (!(Number.isFinite(v) && v > 0)) throw LinkcapInputError.outOfRange(name, v, 'must be a finite number > 0');
     }

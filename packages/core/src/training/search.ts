@@ -13,7 +13,9 @@
  *   microbatch 1, 2, 4, 8 dividing the sequences per DP rank
  *   interleave 1, and 2, 3, 4, 6 chunks when pp > 1
  *   recompute none, selective, full (selective is skipped with flash attention, where it equals none)
- *   zero      0, 1, 2, 3
+ *   zero      the stages the profile's framework offers (megatron-core: 0, 1; torchtitan-fsdp2: 3; …)
+ * Overlap fractions follow the profile for each layout (e.g. TP overlap (t − 1)/t with ring-decomposed
+ * userbuffers), never perfect overlap unless the profile is `ideal` or the request says so.
  * Rules the layout breaks (layout.ts) or groups that cannot be placed are counted as invalid.
  */
 import type { ClusterParams } from '../model/cluster-params.js';
@@ -26,14 +28,19 @@ import { allocateLayouts, allocateTrainingOutputs } from './packing.js';
 import { decodePrediction, packContext, type TrainingPrediction } from './predict.js';
 import {
   checkLayoutRow,
+  checkOverlapInput,
   readLayout,
+  readOverlap,
   resolveContext,
+  resolveFramework,
   resolveGlobalBatch,
   resolveOverlap,
+  type FrameworkInput,
   type OverlapInput,
   type ResolvedContext,
   type TrainingCluster,
 } from './request.js';
+import { resolveProfile, type ProfileId } from './profiles.js';
 import type { Workload, WorkloadSpec } from './workload.js';
 
 export interface SearchSpace {
@@ -60,7 +67,15 @@ export interface SearchRequest {
   commPrecision?: Precision;
   flashAttention?: boolean;
   sequenceParallel?: boolean;
+  /** Implementation profile (default megatron-core): overlap fractions, ZeRO stages tried, framework costs. */
+  profile?: ProfileId;
+  /** Overrides of the profile's overlap fractions, applied to every layout. */
   overlap?: OverlapInput;
+  framework?: FrameworkInput;
+  /** Layers per pipeline chunk that use the recompute mode (default all), for every layout tried. */
+  recomputeLayers?: number;
+  /** Layers per pipeline chunk whose activations are offloaded to host memory (default 0), for every layout. */
+  offloadLayers?: number;
   /** How many layouts to return (default 5). */
   top?: number;
   tokens?: number;
@@ -70,6 +85,8 @@ export interface SearchRequest {
 
 export interface SearchResult {
   model: string;
+  /** The implementation profile whose defaults every layout used. */
+  profile: ProfileId;
   cluster: string;
   gpus: number;
   globalBatch: number;
@@ -181,7 +198,7 @@ function searchAxes(context: ResolvedContext, space: SearchSpace, flash: boolean
   const recompute =
     listOption<RecomputeMode>('recompute', space.recompute, (v) => RECOMPUTE_MODES.includes(v as RecomputeMode), RECOMPUTE_MODES.join(', ')) ??
     (flash ? (['none', 'full'] as RecomputeMode[]) : [...RECOMPUTE_MODES]);
-  const zero = listOption<0 | 1 | 2 | 3>('zero', space.zero, (v) => v === 0 || v === 1 || v === 2 || v === 3, '0, 1, 2, 3') ?? [0, 1, 2, 3];
+  const zero = listOption<0 | 1 | 2 | 3>('zero', space.zero, (v) => v === 0 || v === 1 || v === 2 || v === 3, '0, 1, 2, 3') ?? context.profile.zeroStages;
   return { tp, cp, pp, ep, microbatch, interleave, recompute, zero };
 }
 
@@ -202,6 +219,7 @@ function enumerate(
   context: ResolvedContext,
   axes: ReturnType<typeof searchAxes>,
   globalBatch: number,
+  overlap: OverlapInput,
   emit: (fill: (row: Float64Array, o: number) => void) => void,
   funnel: Funnel = { tpCp: 0, pp: 0, ep: 0, batch: 0, minDp: Infinity },
 ): void {
@@ -228,6 +246,8 @@ function enumerate(
             const m = globalBatch / (b * d);
             for (const v of axes.interleave) {
               if (v > 1 && (p === 1 || layers < p * v || m % p !== 0)) continue;
+              // The profile's overlap fractions for this layout (they depend on tp, interleave and ep).
+              const f = resolveOverlap(overlap, context.profile, w, { tp: t, interleave: v, ep: e });
               for (const recompute of axes.recompute) {
                 for (const zero of axes.zero) {
                   emit((row, o) => {
@@ -241,6 +261,13 @@ function enumerate(
                     row[o + L.interleave] = v;
                     row[o + L.recompute] = RECOMPUTE_MODES.indexOf(recompute);
                     row[o + L.zero] = zero;
+                    row[o + L.tpOverlap] = f.tp;
+                    row[o + L.dpOverlap] = f.dp;
+                    row[o + L.ppOverlap] = f.pp;
+                    row[o + L.epOverlap] = f.ep;
+                    row[o + L.cpOverlap] = f.cp;
+                    row[o + L.offloadOverlap] = f.offload;
+                    row[o + L.overlapSlowdown] = f.slowdown;
                   });
                 }
               }
@@ -276,7 +303,8 @@ function explainEmpty(context: ResolvedContext, axes: ReturnType<typeof searchAx
 
 interface PreparedSearch {
   context: ResolvedContext;
-  overlap: ReturnType<typeof resolveOverlap>;
+  overlap: OverlapInput;
+  framework: ReturnType<typeof resolveFramework>;
   globalBatch: number;
   axes: ReturnType<typeof searchAxes>;
   /** Writes the fields every configuration of the search shares (row indices 0, precision, flags, overlaps). */
@@ -285,7 +313,8 @@ interface PreparedSearch {
 
 function prepareSearch(request: SearchRequest): PreparedSearch {
   const context = resolveContext(request);
-  const overlap = resolveOverlap(request.overlap);
+  const overlap = checkOverlapInput(request.overlap);
+  const framework = resolveFramework(request.framework, context.profile);
   const precision = request.precision ?? 'bf16';
   const commPrecision = request.commPrecision ?? 'bf16';
   if (!PRECISIONS.includes(precision)) throw new LinkcapInputError('precision', `${describeValue(precision)}: must be bf16 or fp8`);
@@ -299,6 +328,15 @@ function prepareSearch(request: SearchRequest): PreparedSearch {
   if (space === null || typeof space !== 'object') throw new LinkcapInputError('space', 'must be an object of lists { tp, pp, … }');
   const globalBatch = resolveGlobalBatch(context.workload, request, 1);
   const axes = searchAxes(context, space, flash);
+  const layerCount = (field: string, value: unknown, fallback: number): number => {
+    if (value === undefined) return fallback;
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > 1 << 24) {
+      throw new LinkcapInputError(field, `${describeValue(value)}: must be a whole number from 0 to ${1 << 24}`);
+    }
+    return value;
+  };
+  const recomputeLayers = layerCount('recomputeLayers', request.recomputeLayers, context.workload.row[W.layers]);
+  const offloadLayers = layerCount('offloadLayers', request.offloadLayers, 0);
   const constant = (row: Float64Array, o: number) => {
     row[o + L.workload] = 0;
     row[o + L.chip] = 0;
@@ -307,14 +345,13 @@ function prepareSearch(request: SearchRequest): PreparedSearch {
     row[o + L.commPrecision] = PRECISIONS.indexOf(commPrecision);
     row[o + L.sequenceParallel] = sp ? 1 : 0;
     row[o + L.flashAttention] = flash ? 1 : 0;
-    row[o + L.tpOverlap] = overlap.tp;
-    row[o + L.dpOverlap] = overlap.dp;
-    row[o + L.ppOverlap] = overlap.pp;
-    row[o + L.epOverlap] = overlap.ep;
-    row[o + L.cpOverlap] = overlap.cp;
-    row[o + L.overlapSlowdown] = overlap.slowdown;
+    row[o + L.gradientBytes] = framework.gradientBytes;
+    row[o + L.recomputeLayers] = recomputeLayers;
+    row[o + L.offloadLayers] = offloadLayers;
+    row[o + L.launchOverheadS] = framework.launchOverheadUs * 1e-6;
+    row[o + L.fusedKernels] = framework.fusedKernels ? 1 : 0;
   };
-  return { context, overlap, globalBatch, axes, constant };
+  return { context, overlap, framework, globalBatch, axes, constant };
 }
 
 /** Every configuration a search would evaluate, as a packed batch (one workload, chip and cluster row). */
@@ -331,14 +368,14 @@ export interface LayoutBatch {
  * benchmark and the differential test use it).
  */
 export function enumerateLayouts(request: SearchRequest): LayoutBatch {
-  const { context, globalBatch, axes, constant } = prepareSearch(request);
+  const { context, overlap, globalBatch, axes, constant } = prepareSearch(request);
   let count = 0;
-  enumerate(context, axes, globalBatch, () => {
+  enumerate(context, axes, globalBatch, overlap, () => {
     count += 1;
   });
   const layouts = allocateLayouts(count);
   let row = 0;
-  enumerate(context, axes, globalBatch, (fill) => {
+  enumerate(context, axes, globalBatch, overlap, (fill) => {
     const o = row * LAYOUT_FIELD_COUNT;
     constant(layouts, o);
     fill(layouts, o);
@@ -348,19 +385,43 @@ export function enumerateLayouts(request: SearchRequest): LayoutBatch {
 }
 
 /** The layout fields each enumerated layout sets, in the order searchLayoutRows packs them. */
-export const SEARCH_LAYOUT_FIELDS = [L.tp, L.pp, L.dp, L.ep, L.cp, L.microbatch, L.globalBatch, L.interleave, L.recompute, L.zero] as const;
+export const SEARCH_LAYOUT_FIELDS = [
+  L.tp,
+  L.pp,
+  L.dp,
+  L.ep,
+  L.cp,
+  L.microbatch,
+  L.globalBatch,
+  L.interleave,
+  L.recompute,
+  L.zero,
+  L.tpOverlap,
+  L.dpOverlap,
+  L.ppOverlap,
+  L.epOverlap,
+  L.cpOverlap,
+] as const;
 
 /**
  * The layouts a search enumerates for one model on a cluster with this domain size, GPU count and batch, as
- * rows of SEARCH_LAYOUT_FIELDS (the same enumeration as searchLayouts; sweeps with `layouts: all` pack these
- * lists for the native engine).
+ * rows of SEARCH_LAYOUT_FIELDS (the same enumeration as searchLayouts, with the implementation profile's
+ * overlap fractions for each layout; sweeps with `layouts: all` pack these lists for the native engine).
  */
-export function searchLayoutRows(workload: Workload, gpusPerDomain: number, gpus: number, globalBatch: number, flashAttention: boolean, space: SearchSpace = {}): Float64Array {
-  const context = { workload, gpus, cluster: { params: { gpusPerDomain } } } as unknown as ResolvedContext;
+export function searchLayoutRows(
+  workload: Workload,
+  gpusPerDomain: number,
+  gpus: number,
+  globalBatch: number,
+  flashAttention: boolean,
+  space: SearchSpace = {},
+  profile: ProfileId = 'megatron-core',
+): Float64Array {
+  const context = { workload, gpus, cluster: { params: { gpusPerDomain } }, profile: resolveProfile(profile) } as unknown as ResolvedContext;
   const axes = searchAxes(context, space, flashAttention);
   const rows: number[] = [];
   const row = new Float64Array(LAYOUT_FIELD_COUNT);
-  enumerate(context, axes, globalBatch, (fill) => {
+  enumerate(context, axes, globalBatch, {}, (fill) => {
     fill(row, 0);
     for (const field of SEARCH_LAYOUT_FIELDS) rows.push(row[field]);
   });
@@ -371,7 +432,7 @@ export function searchLayoutRows(workload: Workload, gpusPerDomain: number, gpus
  * Searches every valid layout of the model on the cluster and returns the fastest feasible ones.
  */
 export function searchLayouts(request: SearchRequest): SearchResult {
-  const { context, overlap, globalBatch, axes, constant } = prepareSearch(request);
+  const { context, overlap, framework, globalBatch, axes, constant } = prepareSearch(request);
   const top = request.top === undefined ? 5 : request.top;
   if (!Number.isInteger(top) || top < 1 || top > 1000) throw new LinkcapInputError('top', `${describeValue(top)}: must be a whole number from 1 to 1000`);
 
@@ -415,6 +476,7 @@ export function searchLayouts(request: SearchRequest): SearchResult {
     context,
     axes,
     globalBatch,
+    overlap,
     (fill) => {
       const o = filled * LAYOUT_FIELD_COUNT;
       constant(layouts, o);
@@ -432,10 +494,12 @@ export function searchLayouts(request: SearchRequest): SearchResult {
   }
 
   const extras = { tokens: request.tokens, pricePerGpuHour: request.pricePerGpuHour };
-  const decode = (candidate: Candidate) => decodePrediction(context, readLayout(candidate.layout, 0), overlap, candidate.output, 0, extras);
+  const decode = (candidate: Candidate) =>
+    decodePrediction(context, readLayout(candidate.layout, 0), readOverlap(candidate.layout, 0), framework, candidate.output, 0, extras);
   const bestStep = best.items.length > 0 ? best.items[0].stepS : Infinity;
   return {
     model: context.workload.id,
+    profile: context.profile.id,
     cluster: context.clusterId,
     gpus: context.gpus,
     globalBatch,

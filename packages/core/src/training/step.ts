@@ -13,16 +13,19 @@
  * exposed data-parallel gradient reduction and parameter gather, and the optimizer update.
  */
 import { CLUSTER_FIELD_COUNT } from '../model/cluster-params.js';
-import { K, LAYER_COST_SIZE, LayerKind, embeddingCompute, headCompute, layerCompute } from './compute.js';
+import { K, LAYER_COST_SIZE, LayerKind, addZero3Copies, embeddingCompute, headCompute, layerCompute } from './compute.js';
 import { dataParallelTail, DpTail, endStageCommunication, layerCommunication, pipelineP2pS, tensorParallelCollectives } from './communication.js';
 import { C, L, O, OUTPUT_FIELD_COUNT, TrainingStatus, W, WORKLOAD_FIELD_COUNT, CHIP_FIELD_COUNT, LAYOUT_FIELD_COUNT } from './fields.js';
-import { layoutProblem, problemStatus } from './layout.js';
+import { layoutProblem, OVERLAP_RULE, problemStatus } from './layout.js';
 import { inFlightMicrobatches, layerActivationBytes, layerParams, M, stageMemory } from './memory.js';
 import { GROUP_FIELDS, placeGroups, type ClusterContext } from './placement.js';
 import { attentionCoreFlopsPerToken, embeddingParamsPerRank, forwardFlopsPerToken, headParamsPerRank, layerForwardFlopsPerToken, moeLayerCount } from './workload.js';
 
-/** Adam update: reads fp32 master, m, v and the BF16 gradient, writes master, m, v and BF16 weights. */
-export const OPTIMIZER_BYTES_PER_PARAM = 28;
+/**
+ * Adam update: reads fp32 master, m, v and the gradient (gradientBytes), writes master, m, v and BF16 weights:
+ * 26 + gradientBytes bytes per parameter.
+ */
+export const OPTIMIZER_BYTES_PER_PARAM = 26;
 
 const KINDS = 4;
 const DENSE = 0;
@@ -42,12 +45,28 @@ const enum P {
 const PARTS = 6;
 
 const costs = new Float64Array(KINDS * LAYER_COST_SIZE);
+/** Per kind: the components of a layer that is not recomputed. */
 const parts = new Float64Array(KINDS * PARTS);
+/** Per transformer kind: what recomputing one layer adds to its components. */
+const recParts = new Float64Array(2 * PARTS);
 const totals = new Float64Array(KINDS);
+const recTotals = new Float64Array(2);
 const groups = new Float64Array(GROUP_FIELDS);
 const memory = new Float64Array(5);
 const tail = new Float64Array(2);
 const tpTimes = new Float64Array(2);
+
+/** The TP overlap fraction, OVERLAP_RULE resolved: (t − 1)/t (Transformer Engine's ring decomposition). */
+export function tpOverlapOf(lay: Float64Array, lo: number): number {
+  const f = lay[lo + L.tpOverlap];
+  return f === OVERLAP_RULE ? (lay[lo + L.tp] - 1) / lay[lo + L.tp] : f;
+}
+
+/** The pipeline p2p overlap fraction, OVERLAP_RULE resolved: 1 with the interleaved schedule, else 0. */
+export function ppOverlapOf(lay: Float64Array, lo: number): number {
+  const f = lay[lo + L.ppOverlap];
+  return f === OVERLAP_RULE ? (lay[lo + L.interleave] > 1 ? 1 : 0) : f;
+}
 
 function hidden(comm: number, fraction: number, window: number): number {
   const cap = fraction * window;
@@ -58,9 +77,7 @@ function hidden(comm: number, fraction: number, window: number): number {
 function exposeKind(lay: Float64Array, lo: number, kind: number): void {
   const c = kind * LAYER_COST_SIZE;
   const o = kind * PARTS;
-  // Full recompute repeats the forward of transformer layers (and its communication), not of the end stages.
-  const full = lay[lo + L.recompute] === 2 && kind < EMBED ? 1 : 0;
-  const fTp = lay[lo + L.tpOverlap];
+  const fTp = tpOverlapOf(lay, lo);
   const fCp = lay[lo + L.cpOverlap];
   const fEp = lay[lo + L.epOverlap];
   const fDp = lay[lo + L.dpOverlap];
@@ -75,15 +92,30 @@ function exposeKind(lay: Float64Array, lo: number, kind: number): void {
   const epHb = hidden(costs[c + K.epBwdS], fEp, bwd);
   const z3Hf = hidden(costs[c + K.z3FwdS], fDp, fwd);
   const z3Hb = hidden(costs[c + K.z3BwdS], fDp, bwd);
-  parts[o + P.compute] = fwd + bwd + costs[c + K.recomputeS];
-  parts[o + P.tp] = (costs[c + K.tpFwdS] - tpHf) * (1 + full) + (costs[c + K.tpBwdS] - tpHb);
-  parts[o + P.cp] = (costs[c + K.cpFwdS] - cpHf) * (1 + full) + (costs[c + K.cpBwdS] - cpHb);
-  parts[o + P.ep] = (costs[c + K.epFwdS] - epHf) * (1 + full) + (costs[c + K.epBwdS] - epHb);
+  const tpXf = costs[c + K.tpFwdS] - tpHf;
+  const cpXf = costs[c + K.cpFwdS] - cpHf;
+  const epXf = costs[c + K.epFwdS] - epHf;
+  parts[o + P.compute] = fwd + bwd;
+  parts[o + P.tp] = tpXf + (costs[c + K.tpBwdS] - tpHb);
+  parts[o + P.cp] = cpXf + (costs[c + K.cpBwdS] - cpHb);
+  parts[o + P.ep] = epXf + (costs[c + K.epBwdS] - epHb);
   parts[o + P.dp] = costs[c + K.z3FwdS] - z3Hf + (costs[c + K.z3BwdS] - z3Hb);
-  parts[o + P.slowdown] = sigma * ((tpHf + cpHf + epHf) * (1 + full) + tpHb + cpHb + epHb + z3Hf + z3Hb);
+  parts[o + P.slowdown] = sigma * (tpHf + cpHf + epHf + tpHb + cpHb + epHb + z3Hf + z3Hb);
   let sum = 0;
   for (let i = 0; i < PARTS; i += 1) sum += parts[o + i];
   totals[kind] = sum;
+  if (kind >= EMBED) return;
+  // A recomputed layer runs its recompute work in backward; full recompute repeats the forward's TP, CP and EP
+  // communication with the same exposure.
+  const full = lay[lo + L.recompute] === 2 ? 1 : 0;
+  const r = kind * PARTS;
+  recParts[r + P.compute] = costs[c + K.recomputeS];
+  recParts[r + P.tp] = full * tpXf;
+  recParts[r + P.cp] = full * cpXf;
+  recParts[r + P.ep] = full * epXf;
+  recParts[r + P.dp] = 0;
+  recParts[r + P.slowdown] = full * sigma * (tpHf + cpHf + epHf);
+  recTotals[kind] = recParts[r + P.compute] + recParts[r + P.tp] + recParts[r + P.cp] + recParts[r + P.ep] + recParts[r + P.slowdown];
 }
 
 /**
@@ -109,9 +141,46 @@ export function denseLayersOnDevice(dev: number, p: number, v: number, base: num
   return dense;
 }
 
-/** One component of a device's τ: its layers' parts plus the end stages it holds. */
-function stagePart(i: number, nDense: number, nMoe: number, first: number, last: number): number {
-  return nDense * parts[DENSE * PARTS + i] + nMoe * parts[MOE * PARTS + i] + first * parts[EMBED * PARTS + i] + last * parts[HEAD * PARTS + i];
+/**
+ * Devices (of the p − 2 between the end stages) that hold dense layers of an MoE model: those with a chunk k
+ * starting before the first MoE layer (chunk k holds base + [k < rem] layers from k·base + min(k, rem)).
+ */
+export function devicesWithDenseLayers(p: number, v: number, base: number, rem: number, firstDense: number): number {
+  let chunks = 0;
+  while (chunks < p * v && chunks * base + (chunks < rem ? chunks : rem) < firstDense) chunks += 1;
+  return chunks < p ? chunks : p;
+}
+
+/**
+ * End (exclusive) of the run of devices starting at `dev` that cost the same: device 0 (embedding) and device
+ * p − 1 (head) stand alone, devices holding dense layers of an MoE model (dev < denseDevices) stand alone, and the
+ * others share a layer count — v·base + ⌊rem/p⌋ + 1 below `longer` = rem mod p, v·base + ⌊rem/p⌋ from it on.
+ */
+export function pipelineRunEnd(dev: number, p: number, longer: number, denseDevices: number): number {
+  if (dev === 0 || dev >= p - 1 || dev < denseDevices) return dev + 1;
+  return dev < longer && longer < p - 1 ? longer : p - 1;
+}
+
+/**
+ * Layers of a device with v chunks (`layersHere` in all: the chunks hold base or base + 1) that a per-chunk
+ * count `perChunk` selects (recomputed or offloaded layers: the first perChunk of each chunk, as Megatron's
+ * block method and Transformer Engine's CPU offload choose them).
+ */
+export function selectedLayers(perChunk: number, layersHere: number, v: number, base: number): number {
+  const longer = layersHere - v * base;
+  return (v - longer) * (perChunk < base ? perChunk : base) + longer * (perChunk < base + 1 ? perChunk : base + 1);
+}
+
+/** One component of a device's τ: its layers' parts (recomputed layers' extra included) plus its end stages. */
+function stagePart(i: number, nDense: number, nMoe: number, rDense: number, rMoe: number, first: number, last: number): number {
+  return (
+    nDense * parts[DENSE * PARTS + i] +
+    nMoe * parts[MOE * PARTS + i] +
+    rDense * recParts[DENSE * PARTS + i] +
+    rMoe * recParts[MOE * PARTS + i] +
+    first * parts[EMBED * PARTS + i] +
+    last * parts[HEAD * PARTS + i]
+  );
 }
 
 function fillInvalid(out: Float64Array, oo: number, status: number, gpus: number): void {
@@ -169,12 +238,17 @@ export function evaluateTrainingRow(
     if ((kind === DENSE && !hasDense) || (kind === MOE && !hasMoe)) {
       for (let i = 0; i < LAYER_COST_SIZE; i += 1) costs[c + i] = 0;
       totals[kind] = 0;
-      for (let i = 0; i < PARTS; i += 1) parts[kind * PARTS + i] = 0;
+      recTotals[kind] = 0;
+      for (let i = 0; i < PARTS; i += 1) {
+        parts[kind * PARTS + i] = 0;
+        recParts[kind * PARTS + i] = 0;
+      }
       continue;
     }
     const layerKind = kind === DENSE ? LayerKind.Dense : LayerKind.Moe;
     layerCompute(w, wo, chips, co, lay, lo, layerKind, costs, c);
     layerParams(w, wo, lay, lo, layerKind, costs, c);
+    if (lay[lo + L.zero] === 3) addZero3Copies(chips, co, lay, lo, costs[c + K.denseParams] + costs[c + K.expertParams], costs, c);
     layerActivationBytes(w, wo, lay, lo, layerKind, costs, c);
     layerCommunication(ctx, groups, tpTimes, w, wo, lay, lo, layerKind, costs, c);
     exposeKind(lay, lo, kind);
@@ -183,12 +257,14 @@ export function evaluateTrainingRow(
   embeddingCompute(w, wo, chips, co, lay, lo, costs, ce);
   costs[ce + K.denseParams] = embeddingParamsPerRank(w, wo, t);
   costs[ce + K.expertParams] = 0;
+  if (lay[lo + L.zero] === 3) addZero3Copies(chips, co, lay, lo, costs[ce + K.denseParams], costs, ce);
   endStageCommunication(ctx, groups, tpTimes, lay, lo, false, costs, ce);
   exposeKind(lay, lo, EMBED);
   const ch = HEAD * LAYER_COST_SIZE;
   headCompute(w, wo, chips, co, lay, lo, costs, ch);
   costs[ch + K.denseParams] = headParamsPerRank(w, wo, t, p);
   costs[ch + K.expertParams] = 0;
+  if (lay[lo + L.zero] === 3) addZero3Copies(chips, co, lay, lo, costs[ch + K.denseParams], costs, ch);
   endStageCommunication(ctx, groups, tpTimes, lay, lo, true, costs, ch);
   exposeKind(lay, lo, HEAD);
 
@@ -200,7 +276,11 @@ export function evaluateTrainingRow(
   const tokens = (b * w[wo + W.seqLen]) / cp;
   const dpDense = cp * d;
   const dpExpert = (t * cp * d) / e;
-  const capacity = chips[co + C.memoryBytes] * chips[co + C.usableMemoryFraction];
+  const capacity = (chips[co + C.memoryBytes] - chips[co + C.memoryReserveBytes]) * chips[co + C.usableMemoryFraction];
+  const recomputeLayers = lay[lo + L.recompute] === 0 ? 0 : lay[lo + L.recomputeLayers];
+  const offloadLayers = lay[lo + L.offloadLayers];
+  const fOff = lay[lo + L.offloadOverlap];
+  const hostBandwidth = chips[co + C.hostBandwidth];
   const workingSet =
     lay[lo + L.recompute] === 2
       ? Math.max(hasDense ? costs[DENSE * LAYER_COST_SIZE + K.fullActBytes] : 0, hasMoe ? costs[MOE * LAYER_COST_SIZE + K.fullActBytes] : 0)
@@ -218,28 +298,67 @@ export function evaluateTrainingRow(
   let critical = 0;
   let criticalDense = 0;
   let criticalMoe = 0;
+  let criticalRecDense = 0;
+  let criticalRecMoe = 0;
+  let criticalOffload = 0;
   let memMax = -1;
   let memWeights = 0;
   let memGradients = 0;
   let memOptimizer = 0;
   let memActivations = 0;
+  let memOffloaded = 0;
   let heaviest = 0;
   let heaviestDense = 0;
   let heaviestMoe = 0;
+  let heaviestRecDense = 0;
+  let heaviestRecMoe = 0;
   let heaviestParams = -1;
-  for (let dev = 0; dev < p; dev += 1) {
+  // Devices fall into runs that cost the same (see pipelineRunEnd): each run is priced once, at its first device,
+  // which also has the most microbatches in flight (the run's memory peak); sums weigh it by its length.
+  const longer = rem - Math.floor(rem / p) * p;
+  const denseDevices = hasMoe ? devicesWithDenseLayers(p, v, base, rem, firstDense) : 0;
+  for (let dev = 0; dev < p; ) {
+    const end = pipelineRunEnd(dev, p, longer, denseDevices);
+    const count = end - dev;
     const layersHere = layersOnDevice(dev, p, v, base, rem);
     const nDense = hasMoe ? denseLayersOnDevice(dev, p, v, base, rem, firstDense) : layersHere;
     const nMoe = layersHere - nDense;
+    // Recomputed and offloaded layers, shared between the kinds in proportion to their counts.
+    const recFraction = selectedLayers(recomputeLayers, layersHere, v, base) / layersHere;
+    const offFraction = selectedLayers(offloadLayers, layersHere, v, base) / layersHere;
+    const rDense = nDense * recFraction;
+    const rMoe = nMoe * recFraction;
     const isFirst = dev === 0;
     const isLast = dev === p - 1;
-    const tau = nDense * totals[DENSE] + nMoe * totals[MOE] + (isFirst ? totals[EMBED] : 0) + (isLast ? totals[HEAD] : 0);
-    tauSum += tau;
+    const perMicrobatch =
+      (nDense - rDense) * costs[cd + K.fullActBytes] + rDense * costs[cd + K.actBytes] + (nMoe - rMoe) * costs[cm + K.fullActBytes] + rMoe * costs[cm + K.actBytes];
+    // Offload: the selected layers' activations go to host memory during forward and come back for backward,
+    // each copy hiding behind this device's compute of the same pass.
+    const offBytes = perMicrobatch * offFraction;
+    let offExposed = 0;
+    if (offBytes > 0) {
+      const copy = offBytes / hostBandwidth;
+      const fwdWindow = nDense * costs[cd + K.fwdS] + nMoe * costs[cm + K.fwdS];
+      const bwdWindow = nDense * costs[cd + K.bwdS] + nMoe * costs[cm + K.bwdS] + rDense * costs[cd + K.recomputeS] + rMoe * costs[cm + K.recomputeS];
+      offExposed = copy - hidden(copy, fOff, fwdWindow) + (copy - hidden(copy, fOff, bwdWindow));
+    }
+    const tau =
+      nDense * totals[DENSE] +
+      nMoe * totals[MOE] +
+      rDense * recTotals[DENSE] +
+      rMoe * recTotals[MOE] +
+      (isFirst ? totals[EMBED] : 0) +
+      (isLast ? totals[HEAD] : 0) +
+      offExposed;
+    tauSum += count * tau;
     if (tau > tauMax) {
       tauMax = tau;
       critical = dev;
       criticalDense = nDense;
       criticalMoe = nMoe;
+      criticalRecDense = rDense;
+      criticalRecMoe = rMoe;
+      criticalOffload = offExposed;
     }
     const denseParams =
       nDense * costs[cd + K.denseParams] +
@@ -247,7 +366,9 @@ export function evaluateTrainingRow(
       (isFirst ? costs[ce + K.denseParams] : 0) +
       (isLast ? costs[ch + K.denseParams] : 0);
     const expertParams = nMoe * costs[cm + K.expertParams];
-    const layerActivations = nDense * costs[cd + K.actBytes] + nMoe * costs[cm + K.actBytes];
+    const inFlight = inFlightMicrobatches(dev, p, m, v);
+    // Working set: one layer being recomputed (full), two layers' staging buffers for the offload copies.
+    const staging = offBytes > 0 ? (2 * perMicrobatch) / layersHere : 0;
     stageMemory(
       lay,
       lo,
@@ -255,9 +376,9 @@ export function evaluateTrainingRow(
       expertParams,
       dpDense,
       dpExpert,
-      layerActivations,
-      inFlightMicrobatches(dev, p, m, v),
-      workingSet + (isLast ? logits : 0),
+      perMicrobatch - offBytes,
+      inFlight,
+      (rDense + rMoe > 0 ? workingSet : 0) + staging + (isLast ? logits : 0),
       gathered,
       memory,
     );
@@ -267,13 +388,17 @@ export function evaluateTrainingRow(
       memGradients = memory[M.gradients];
       memOptimizer = memory[M.optimizer];
       memActivations = memory[M.activations];
+      memOffloaded = offBytes * inFlight;
     }
     if (denseParams + expertParams > heaviestParams) {
       heaviestParams = denseParams + expertParams;
       heaviest = dev;
       heaviestDense = nDense;
       heaviestMoe = nMoe;
+      heaviestRecDense = rDense;
+      heaviestRecMoe = rMoe;
     }
+    dev = end;
   }
 
   // After the pipeline: data-parallel reduction and gather, and the optimizer, on the stage with the most
@@ -292,8 +417,10 @@ export function evaluateTrainingRow(
   const tailExpert = heaviestMoe * costs[cm + K.expertParams];
   const fwdWindow = heaviestDense * costs[cd + K.fwdS] + heaviestMoe * costs[cm + K.fwdS] + tailFirst * costs[ce + K.fwdS] + tailLast * costs[ch + K.fwdS];
   const bwdWindow =
-    heaviestDense * (costs[cd + K.bwdS] + costs[cd + K.recomputeS]) +
-    heaviestMoe * (costs[cm + K.bwdS] + costs[cm + K.recomputeS]) +
+    heaviestDense * costs[cd + K.bwdS] +
+    heaviestMoe * costs[cm + K.bwdS] +
+    heaviestRecDense * costs[cd + K.recomputeS] +
+    heaviestRecMoe * costs[cm + K.recomputeS] +
     tailFirst * costs[ce + K.bwdS] +
     tailLast * costs[ch + K.bwdS];
   dataParallelTail(ctx, groups, lay, lo, tailDense, tailExpert, tail);
@@ -302,33 +429,39 @@ export function evaluateTrainingRow(
   const tailDp = tail[DpTail.reduceS] - hiddenReduce + (tail[DpTail.gatherS] - hiddenGather);
   const tailSlow = sigma * (hiddenReduce + hiddenGather);
   const tailOptimizer =
-    (OPTIMIZER_BYTES_PER_PARAM * (tailDense / (zero >= 1 ? dpDense : 1) + tailExpert / (zero >= 1 ? dpExpert : 1))) / bandwidth;
+    ((OPTIMIZER_BYTES_PER_PARAM + lay[lo + L.gradientBytes]) * (tailDense / (zero >= 1 ? dpDense : 1) + tailExpert / (zero >= 1 ? dpExpert : 1))) /
+    bandwidth;
 
   // Pipeline schedule and point-to-point.
   const bubble = (tauSum - tauMax) / v;
   const p2p = pipelineP2pS(ctx, groups, w, wo, lay, lo);
   const ppRaw = p > 1 ? 2 * p2p * (m * v + p - 1) : 0;
-  const ppHidden = lay[lo + L.ppOverlap] * ppRaw;
+  const ppHidden = ppOverlapOf(lay, lo) * ppRaw;
   const ppExposed = ppRaw - ppHidden;
   const first = critical === 0 ? 1 : 0;
   const last = critical === p - 1 ? 1 : 0;
-  const computeS = m * stagePart(P.compute, criticalDense, criticalMoe, first, last);
-  const tpS = m * stagePart(P.tp, criticalDense, criticalMoe, first, last);
-  const cpS = m * stagePart(P.cp, criticalDense, criticalMoe, first, last);
-  const epS = m * stagePart(P.ep, criticalDense, criticalMoe, first, last);
-  const dpS = m * stagePart(P.dp, criticalDense, criticalMoe, first, last) + tailDp;
-  const slowdownS = m * stagePart(P.slowdown, criticalDense, criticalMoe, first, last) + sigma * ppHidden + tailSlow;
-  const stepS = computeS + tpS + cpS + epS + dpS + ppExposed + bubble + tailOptimizer + slowdownS;
+  const computeS = m * stagePart(P.compute, criticalDense, criticalMoe, criticalRecDense, criticalRecMoe, first, last);
+  const tpS = m * stagePart(P.tp, criticalDense, criticalMoe, criticalRecDense, criticalRecMoe, first, last);
+  const cpS = m * stagePart(P.cp, criticalDense, criticalMoe, criticalRecDense, criticalRecMoe, first, last);
+  const epS = m * stagePart(P.ep, criticalDense, criticalMoe, criticalRecDense, criticalRecMoe, first, last);
+  const dpS = m * stagePart(P.dp, criticalDense, criticalMoe, criticalRecDense, criticalRecMoe, first, last) + tailDp;
+  const slowdownS = m * stagePart(P.slowdown, criticalDense, criticalMoe, criticalRecDense, criticalRecMoe, first, last) + sigma * ppHidden + tailSlow;
+  const offloadS = m * criticalOffload;
+  const stepS = computeS + tpS + cpS + epS + dpS + ppExposed + bubble + tailOptimizer + slowdownS + offloadS;
 
   const seq = w[wo + W.seqLen];
   const tokensPerStep = lay[lo + L.globalBatch] * seq;
   const modelFlops = tokensPerStep * 3 * forwardFlopsPerToken(w, wo);
   const recompute = lay[lo + L.recompute];
+  // Recompute FLOPs in proportion to the layers that recompute: the first recomputeLayers of each of the p·v
+  // chunks (rem of them hold base + 1 layers).
+  const recomputedLayers =
+    (p * v - rem) * (recomputeLayers < base ? recomputeLayers : base) + rem * (recomputeLayers < base + 1 ? recomputeLayers : base + 1);
   const recomputeFlops =
     recompute === 2
-      ? tokensPerStep * layerForwardFlopsPerToken(w, wo)
-      : recompute === 1 && lay[lo + L.flashAttention] === 0
-        ? tokensPerStep * layers * attentionCoreFlopsPerToken(w, wo)
+      ? (tokensPerStep * layerForwardFlopsPerToken(w, wo) * recomputedLayers) / layers
+      : recompute === 1
+        ? tokensPerStep * recomputedLayers * attentionCoreFlopsPerToken(w, wo)
         : 0;
   // MFU and HFU against the dense peak of the GEMM precision (FP8 runs against the FP8 peak).
   const peak = lay[lo + L.precision] === 1 ? chips[co + C.peakFp8Flops] : chips[co + C.peakBf16Flops];
@@ -357,6 +490,8 @@ export function evaluateTrainingRow(
   out[oo + O.microbatches] = m;
   out[oo + O.gpus] = gpus;
   out[oo + O.criticalStage] = critical;
+  out[oo + O.offloadS] = offloadS;
+  out[oo + O.offloadedBytes] = memOffloaded;
   let status: number = TrainingStatus.Ok;
   if (!(stepS === stepS)) status = TrainingStatus.NoCollective;
   else if (memMax > capacity) status = TrainingStatus.OutOfMemory;

@@ -63,12 +63,85 @@ function checkColumns(
 
 /** Types and lengths of the cluster table and every column; returns the point count. */
 export function checkBatchShapes(packedClusters: Float64Array, inputs: CollectiveInputColumns, outputs: CollectiveOutputColumns): number {
+  // The common case in straight-line code (monomorphic property reads, no loops over names): a one-point call
+  // pays for this on every call.
+  if (packedClusters instanceof Float64Array && inputs !== null && typeof inputs === 'object' && outputs !== null && typeof outputs === 'object') {
+    const { op, bytes, gpus, cluster, algo, proto } = inputs;
+    if (
+      op instanceof Uint8Array &&
+      bytes instanceof Float64Array &&
+      gpus instanceof Uint32Array &&
+      cluster instanceof Uint16Array &&
+      algo instanceof Uint8Array &&
+      proto instanceof Uint8Array
+    ) {
+      const n = op.length;
+      const o = outputs;
+      if (
+        bytes.length === n &&
+        gpus.length === n &&
+        cluster.length === n &&
+        algo.length === n &&
+        proto.length === n &&
+        o.status instanceof Uint8Array &&
+        o.status.length === n &&
+        o.timeS instanceof Float64Array &&
+        o.timeS.length === n &&
+        o.algbwGBps instanceof Float64Array &&
+        o.algbwGBps.length === n &&
+        o.busbwGBps instanceof Float64Array &&
+        o.busbwGBps.length === n &&
+        o.algo instanceof Uint8Array &&
+        o.algo.length === n &&
+        o.proto instanceof Uint8Array &&
+        o.proto.length === n &&
+        o.scaleUpBytes instanceof Float64Array &&
+        o.scaleUpBytes.length === n &&
+        o.scaleOutBytes instanceof Float64Array &&
+        o.scaleOutBytes.length === n
+      ) {
+        return n;
+      }
+    }
+  }
+  // Something is wrong: find it and say what, in column order.
   if (!(packedClusters instanceof Float64Array)) {
     throw new LinkcapInputError('clusters', `must be a Float64Array (got ${describeValue(packedClusters)})`);
   }
   const length = checkColumns('inputs', inputs as unknown as Record<string, unknown>, INPUT_COLUMN_NAMES, INPUT_COLUMN_TYPES, undefined);
   checkColumns('outputs', outputs as unknown as Record<string, unknown>, OUTPUT_COLUMN_NAMES, OUTPUT_COLUMN_TYPES, length);
   return length;
+}
+
+/**
+ * The columns as plain objects, each property read once, with their shapes checked: what an engine then reads
+ * is what was checked, even if `inputs` or `outputs` are objects with getters. Returns them and the point count.
+ */
+export function readBatchColumns(
+  packedClusters: Float64Array,
+  inputs: CollectiveInputColumns,
+  outputs: CollectiveOutputColumns,
+): { inputs: CollectiveInputColumns; outputs: CollectiveOutputColumns; length: number } {
+  const i = isObject(inputs)
+    ? { op: inputs.op, bytes: inputs.bytes, gpus: inputs.gpus, cluster: inputs.cluster, algo: inputs.algo, proto: inputs.proto }
+    : inputs;
+  const o = isObject(outputs)
+    ? {
+        status: outputs.status,
+        timeS: outputs.timeS,
+        algbwGBps: outputs.algbwGBps,
+        busbwGBps: outputs.busbwGBps,
+        algo: outputs.algo,
+        proto: outputs.proto,
+        scaleUpBytes: outputs.scaleUpBytes,
+        scaleOutBytes: outputs.scaleOutBytes,
+      }
+    : outputs;
+  return { inputs: i, outputs: o, length: checkBatchShapes(packedClusters, i, o) };
+}
+
+function isObject(value: unknown): boolean {
+  return value !== null && typeof value === 'object';
 }
 
 /**

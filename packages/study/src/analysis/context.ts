@@ -4,11 +4,10 @@
  */
 import { axisList, type StudyPlan, type StudySweep } from '../plan/load-plan.js';
 import type { SweepResult } from '../results/result-dir.js';
+import { profilesOf } from '../plan/sensitivity.js';
 import type { Row } from '../results/table.js';
-import type { ModelError, ErrorStat } from '../validation/model-error.js';
+import type { ModelError, ErrorStat, PartError } from '../validation/model-error.js';
 import { share } from '../report/format.js';
-import { GEMM_EFFICIENCY } from '@linkcap/core';
-import { profileOf } from './profiles.js';
 import type { Variant } from './variants.js';
 
 export interface ModelInfo {
@@ -19,10 +18,19 @@ export interface ModelInfo {
   moe: boolean;
 }
 
+/** One sweep of the study as it ran: one result directory per profile, and its tables merged over them. */
+export interface StudySweepResult {
+  runs: { profile: string; dir: string; result: SweepResult }[];
+  /** Profiles of the plan the engine could not price on this sweep, and why (the report says so). */
+  unpriced: { profile: string; why: string }[];
+  /** Reduction tables by name, every row with its `profile` and `efficiency` (variants.ts); `same-layout` is the follow-up. */
+  tables: Record<string, Row[]>;
+}
+
 export interface StudyContext {
   plan: StudyPlan;
-  /** Result directories of the sweeps that ran (a sweep --quick skips is absent); `same-layout` tables are the follow-ups. */
-  results: Partial<Record<StudySweep, SweepResult>>;
+  /** The sweeps that ran (a sweep --quick skips is absent). */
+  results: Partial<Record<StudySweep, StudySweepResult>>;
   models: Map<string, ModelInfo>;
   /** Model id of each model reference on the specs' axes (preset id or models.yaml#id). */
   modelIdOf: Map<string, string>;
@@ -43,16 +51,9 @@ export function table(ctx: StudyContext, sweeps: StudySweep | StudySweep[], name
   return out;
 }
 
-/** The base variant of a sweep: the profile of the first values of its overlap axes and its first GEMM efficiency. */
+/** The base variant of a sweep: its first profile (the plan's base unless the sweep names others) at the catalog's η. */
 export function baseVariant(ctx: StudyContext, sweep: StudySweep): Variant {
-  const spec = ctx.plan.sweeps[sweep].spec;
-  const first: Row = {};
-  for (const axis of ['tpOverlap', 'dpOverlap', 'ppOverlap', 'epOverlap', 'cpOverlap']) {
-    const v = axisList(spec, axis)[0];
-    if (typeof v === 'number') first[axis] = v;
-  }
-  const eta = axisList(spec, 'chip.gemmEfficiency')[0];
-  return { overlap: profileOf(first), gemmEfficiency: typeof eta === 'number' ? eta : GEMM_EFFICIENCY };
+  return { profile: profilesOf(ctx.plan.sensitivity, sweep)[0].id, efficiency: 1 };
 }
 
 /** Model ids of the sweeps' model axes, in axis order, without repeats. */
@@ -92,22 +93,50 @@ function describeStat(label: string, s: ErrorStat | undefined): string {
   return `${label} median ${share(s.medianAbsError)}, worst ${share(s.worstAbsError)} over ${s.rows} published runs`;
 }
 
+/** Rows no constant was fitted on (validation and held-out), by architecture or overall. */
+export function outOfSample(part: PartError, arch?: string): ErrorStat | undefined {
+  const groups = arch === undefined ? part.byRole : part.byArchitectureRole[arch] ?? {};
+  const stats = Object.entries(groups).filter(([role]) => role !== 'calibration').map(([, s]) => s);
+  if (stats.length === 0) return undefined;
+  if (stats.length === 1) return stats[0];
+  // Several out-of-sample roles: the worst of their worst, the rows added, the median of the larger group.
+  const rows = stats.reduce((n, s) => n + s.rows, 0);
+  const big = [...stats].sort((a, b) => b.rows - a.rows)[0];
+  return { rows, medianAbsError: big.medianAbsError, worstAbsError: Math.max(...stats.map((s) => s.worstAbsError)), medianRatio: big.medianRatio };
+}
+
 /**
- * The model's measured error next to a conclusion, from docs/validation.md: the training and collective rows,
- * with the Hopper rows singled out (H100/H800 conclusions lean on them).
+ * The model's measured error next to a conclusion, from docs/validation.md: the training and collective rows, the
+ * rows no constant was fitted on apart from the calibration rows, and the Hopper rows singled out (H100/H800
+ * conclusions lean on them).
  */
 export function errorNote(ctx: StudyContext, parts: ('training' | 'collectives')[]): string {
   const error = ctx.modelError;
   if (!error) return 'Model error: docs/validation.md was not found, so the measured error cannot be quoted here.';
   const out: string[] = [];
   if (parts.includes('training')) {
-    const hopper = error.training.byArchitecture.hopper;
-    const archs = Object.entries(error.training.byArchitecture)
+    const t = error.training;
+    const archs = Object.entries(t.byArchitecture)
       .map(([arch, s]) => `${arch} ${s.rows}`)
       .join(', ');
+    const oos = outOfSample(t);
+    const hopper = t.byArchitectureRole.hopper ?? {};
+    const hopperFit = hopper.calibration;
+    const hopperOos = outOfSample(t, 'hopper');
+    const hopperText =
+      hopperFit || hopperOos
+        ? `; on Hopper (H100/H800): ` +
+          [
+            hopperFit ? `median ${share(hopperFit.medianAbsError)}, worst ${share(hopperFit.worstAbsError)} over the ${hopperFit.rows} runs its constants were fitted on` : '',
+            hopperOos ? `median ${share(hopperOos.medianAbsError)}, worst ${share(hopperOos.worstAbsError)} over ${hopperOos.rows} runs out of sample` : 'no out-of-sample Hopper run yet, so the out-of-sample error is Ampere’s',
+          ]
+            .filter(Boolean)
+            .join('; ')
+        : '; no H100/H800 training run is validated yet, so step times on Hopper rest on the other architectures’ calibration';
     out.push(
-      `${describeStat('training step', error.training.all)} (${archs})` +
-        (hopper && hopper.rows > 0 ? `; on Hopper: median ${share(hopper.medianAbsError)}, worst ${share(hopper.worstAbsError)} over ${hopper.rows}` : '; no H100/H800 training run is validated yet, so step times on Hopper rest on an A100 calibration'),
+      `${describeStat('training step', t.all)} (${archs})` +
+        (oos ? `; out of sample (no constant fitted on them): median ${share(oos.medianAbsError)}, worst ${share(oos.worstAbsError)} over ${oos.rows}` : '') +
+        hopperText,
     );
   }
   if (parts.includes('collectives')) {
@@ -118,4 +147,14 @@ export function errorNote(ctx: StudyContext, parts: ('training' | 'collectives')
     );
   }
   return `Model error (docs/validation.md): ${out.join('. ')}.`;
+}
+
+/**
+ * The relative band a claimed figure is judged with: the worst training error out of sample (what a prediction the
+ * constants were not fitted on should expect), else the worst over every row, else 15%.
+ */
+export function errorBand(ctx: StudyContext): number {
+  const t = ctx.modelError?.training;
+  if (!t) return 0.15;
+  return outOfSample(t)?.worstAbsError ?? t.all.worstAbsError;
 }

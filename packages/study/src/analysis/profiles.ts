@@ -1,43 +1,110 @@
 /**
- * Overlap profiles: named sets of the five overlap fractions (the share of TP, DP, PP, EP and CP communication that
- * may hide behind its compute window; docs/model/training.md, Overlap). The specs sweep the fractions as axes and
- * keep only these combinations with `where`; the study names each result row's combination.
+ * Implementation profiles as the study prices them. A study profile is one of @linkcap/core's PROFILES (with
+ * overlap fractions overridden or not, as DualPipe overrides Megatron-Core's EP and PP). This file says what each
+ * profile changes against the sweep engine's default (megatron-core), so that the runner can price it as layout
+ * axes (sweeps/sensitivity-axes.ts) and the follow-ups with predictTraining exactly as the engine did; it finds
+ * profiles that price identically (NeMo's recipes and Megatron-Core today), and it names each result row's variant.
  */
-import type { OverlapInput } from '@linkcap/core';
+import { PROFILES, type ImplementationProfile, type OverlapRule, type ProfileId } from '@linkcap/core';
+import type { SensitivityPlan, StudyProfile, OverlapKey } from '../plan/sensitivity.js';
 import type { Row } from '../results/table.js';
 
-export const OVERLAP_PROFILES: Record<string, Required<Omit<OverlapInput, 'slowdown'>>> = {
-  default: { tp: 0, dp: 1, pp: 0, ep: 0, cp: 1 },
-  none: { tp: 0, dp: 0, pp: 0, ep: 0, cp: 0 },
-  full: { tp: 1, dp: 1, pp: 1, ep: 1, cp: 1 },
-  dualpipe: { tp: 0, dp: 1, pp: 1, ep: 1, cp: 1 },
-};
+/** The profile the sweep engine prices with when a spec names none. */
+export const ENGINE_PROFILE: ProfileId = 'megatron-core';
 
-const FRACTION_COLUMNS = { tp: 'tpOverlap', dp: 'dpOverlap', pp: 'ppOverlap', ep: 'epOverlap', cp: 'cpOverlap' } as const;
+const OVERLAP_KEYS: OverlapKey[] = ['tp', 'dp', 'pp', 'ep', 'cp'];
 
-/** The profile a row's fractions form (missing fractions take the default's), or "custom". */
-export function profileOf(row: Row): string {
-  const fractions = Object.fromEntries(
-    Object.entries(FRACTION_COLUMNS).map(([key, column]) => [key, typeof row[column] === 'number' ? (row[column] as number) : OVERLAP_PROFILES.default[key as keyof typeof FRACTION_COLUMNS]]),
-  );
-  for (const [name, profile] of Object.entries(OVERLAP_PROFILES)) {
-    if ((Object.keys(FRACTION_COLUMNS) as (keyof typeof FRACTION_COLUMNS)[]).every((k) => profile[k] === fractions[k])) return name;
+/** What a study profile changes against the engine's default, in the terms a sweep spec can state. */
+export interface PricedProfile {
+  id: string;
+  /** Overlap fractions that differ from the engine profile's (as numbers: the sweep's tpOverlap … cpOverlap). */
+  overlap: Partial<Record<OverlapKey, number>>;
+  /** Compute slowdown while communication hides (the sweep's overlapSlowdown), when it differs. */
+  slowdown?: number;
+  /** ZeRO stages the framework offers, when they differ (the layout search's `zero` list). */
+  zeroStages?: number[];
+  /** Fields of the profile a sweep spec cannot state yet, left at the engine profile's values (said in the report). */
+  notPriced: string[];
+}
+
+function ruleText(rule: OverlapRule): string {
+  return typeof rule === 'number' ? String(rule) : rule;
+}
+
+/**
+ * What `p` changes against the engine's profile. A per-layout rule (ring TP overlap, interleaved-only PP overlap,
+ * ZeRO-3 prefetch) that differs from the engine's cannot be a fixed axis value: it is listed in notPriced.
+ */
+export function pricedProfile(p: StudyProfile): PricedProfile {
+  const target = PROFILES[p.profile];
+  const engine = PROFILES[ENGINE_PROFILE];
+  const out: PricedProfile = { id: p.id, overlap: {}, notPriced: [] };
+  for (const k of OVERLAP_KEYS) {
+    const wanted: OverlapRule = p.overlap[k] ?? target.overlap[k];
+    if (wanted === engine.overlap[k]) continue;
+    if (typeof wanted === 'number') out.overlap[k] = wanted;
+    else out.notPriced.push(`${k.toUpperCase()} overlap rule ${ruleText(wanted)} (priced as ${ruleText(engine.overlap[k])})`);
   }
-  return 'custom';
+  if (target.overlap.slowdown !== engine.overlap.slowdown) out.slowdown = target.overlap.slowdown;
+  if (JSON.stringify(target.zeroStages) !== JSON.stringify(engine.zeroStages)) out.zeroStages = [...target.zeroStages];
+  if (target.gradientBytes !== engine.gradientBytes) out.notPriced.push(`${target.gradientBytes}-byte gradients (priced with ${engine.gradientBytes})`);
+  if (target.launchOverheadUs !== engine.launchOverheadUs) out.notPriced.push(`${target.launchOverheadUs} µs per kernel launch (priced with ${engine.launchOverheadUs} µs)`);
+  if (target.fusedKernels !== engine.fusedKernels) out.notPriced.push(`${target.fusedKernels ? 'fused' : 'eager'} kernels (priced ${engine.fusedKernels ? 'fused' : 'eager'})`);
+  return out;
 }
 
-/** The fractions of a row, for re-evaluating it. */
-export function overlapOf(row: Row): Required<Omit<OverlapInput, 'slowdown'>> {
-  const base = OVERLAP_PROFILES.default;
-  const pick = (k: keyof typeof FRACTION_COLUMNS) => (typeof row[FRACTION_COLUMNS[k]] === 'number' ? (row[FRACTION_COLUMNS[k]] as number) : base[k]);
-  return { tp: pick('tp'), dp: pick('dp'), pp: pick('pp'), ep: pick('ep'), cp: pick('cp') };
+/** The fields of a profile that a prediction prices (not its name, description or sources). */
+function pricedFields(p: StudyProfile): string {
+  const t: ImplementationProfile = PROFILES[p.profile];
+  const overlap = Object.fromEntries([...OVERLAP_KEYS.map((k) => [k, p.overlap[k] ?? t.overlap[k]]), ['offload', t.overlap.offload], ['slowdown', t.overlap.slowdown]]);
+  return JSON.stringify([overlap, t.zero, t.zeroStages, t.gradientBytes, t.launchOverheadUs, t.fusedKernels, t.prefetchParams ?? null]);
 }
 
-/** Adds the study's two variant columns to every row: `overlap` (the profile name) and `gemmEfficiency`. */
-export function withVariant(rows: Row[]): Row[] {
+/**
+ * Profiles of a list that price exactly as an earlier one (every overlap rule, ZeRO stages, gradient bytes, launch
+ * cost and kernels equal): they are not run again, and the report says so. Maps the alias to the profile it equals.
+ */
+export function profileAliases(profiles: StudyProfile[]): Map<string, string> {
+  const aliases = new Map<string, string>();
+  profiles.forEach((p, i) => {
+    const same = profiles.slice(0, i).find((q) => !aliases.has(q.id) && pricedFields(q) === pricedFields(p));
+    if (same) aliases.set(p.id, same.id);
+  });
+  return aliases;
+}
+
+/** GEMM efficiencies (BF16 and FP8) the engine uses for each cluster of the study, by cluster id. */
+export type EfficiencyTable = Map<string, { bf16: number; fp8: number }>;
+
+/**
+ * The efficiency scale of a row: its chip.gemmEfficiency over the catalog's for its chip; NaN when the FP8 one
+ * disagrees or the scale is not one the plan prices (a sweep mixing architectures prices every cluster at every
+ * architecture's values, and keeps only its own).
+ */
+export function efficiencyOf(row: Row, etas: EfficiencyTable, scales: readonly number[]): number {
+  const eta = etas.get(String(row.cluster));
+  if (!eta) return 1;
+  const round = (x: number) => Math.round(x * 1e6) / 1e6;
+  const bf16 = typeof row['chip.gemmEfficiency'] === 'number' ? round((row['chip.gemmEfficiency'] as number) / eta.bf16) : 1;
+  const fp8 = typeof row['chip.gemmEfficiencyFp8'] === 'number' ? round((row['chip.gemmEfficiencyFp8'] as number) / eta.fp8) : bf16;
+  return bf16 === fp8 && scales.includes(bf16) ? bf16 : NaN;
+}
+
+/**
+ * Adds the study's two variant columns to every row: `profile` (kept when the row has it: the runner sets it) and
+ * `efficiency` (the GEMM efficiency as a multiple of the catalog's for the row's chip; NaN for a combination of
+ * BF16 and FP8 efficiencies off the band, which no variant reads).
+ */
+export function withVariant(rows: Row[], profile: string, etas: EfficiencyTable, scales: readonly number[]): Row[] {
   for (const row of rows) {
-    row.overlap = profileOf(row);
-    if (typeof row['chip.gemmEfficiency'] === 'number') row.gemmEfficiency = row['chip.gemmEfficiency'];
+    if (row.profile === undefined) row.profile = profile;
+    row.efficiency = efficiencyOf(row, etas, scales);
   }
   return rows;
+}
+
+/** The plan's profiles with what each changes, for the report. */
+export function describeProfiles(plan: SensitivityPlan): { profile: StudyProfile; core: ImplementationProfile; priced: PricedProfile; alias?: string }[] {
+  const aliases = profileAliases(plan.profiles);
+  return plan.profiles.map((p) => ({ profile: p, core: PROFILES[p.profile], priced: pricedProfile(p), alias: aliases.get(p.id) }));
 }

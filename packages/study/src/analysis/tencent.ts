@@ -6,7 +6,7 @@
 import { extra, times } from '../report/format.js';
 import type { ChartSeriesPoint, Section, VerdictKind } from '../report/model.js';
 import { num, one, type Row } from '../results/table.js';
-import { baseVariant, errorNote, labels, modelIds, modelName, numbers, table, type StudyContext } from './context.js';
+import { baseVariant, errorBand, errorNote, labels, modelIds, modelName, numbers, table, type StudyContext } from './context.js';
 import { acrossVariants, inVariant, median, sensitivity, variantsOf, type Variant, type VariantValue } from './variants.js';
 
 const SWEEP = 'tencent';
@@ -101,7 +101,7 @@ export function analyseTencent(ctx: StudyContext): Section {
   const chip = sensitivity(perVariant.map((p) => ({ ...p, value: median(bf16(p.value).map((c) => c.chip)) })));
   const days = sensitivity(perVariant.map((p) => ({ ...p, value: claim.previousDays / median(bf16(p.value).map((c) => c.ratio)) })));
   const allNetwork = perVariant.flatMap((p) => p.value.map((c) => c.network));
-  const band = ctx.modelError?.training.all.worstAbsError ?? 0.15;
+  const band = errorBand(ctx);
   const ratioVerdict = judgePointByVariant(claimedRatio, perVariant.map((p) => ({ ...p, value: p.value.map((c) => c.ratio) })), band);
   const networkVerdict = judgePointByVariant(1 + claim.networkGain, perVariant.map((p) => ({ ...p, value: p.value.map((c) => c.network) })), band);
 

@@ -1,13 +1,15 @@
 /**
- * Sensitivity variants: every headline number is computed once per variant present in the results (the base case
- * and each one-at-a-time departure: another overlap profile, another GEMM efficiency) so the report can show how
- * far it moves.
+ * Sensitivity variants: every headline number is computed once per variant present in the results (the base case,
+ * each one-at-a-time departure — another implementation profile, the GEMM efficiency at either edge of its band —
+ * and their combinations) so the report can show how far it moves.
  */
 import type { Row } from '../results/table.js';
 
 export interface Variant {
-  overlap: string;
-  gemmEfficiency: number;
+  /** Study profile id (an @linkcap/core profile, or one the plan defines on top of one). */
+  profile: string;
+  /** GEMM efficiency as a multiple of the catalog's for each chip (1 = the calibrated value). */
+  efficiency: number;
 }
 
 export interface VariantValue<T> {
@@ -27,30 +29,31 @@ export interface Sensitivity {
 
 export function variantLabel(v: Variant, base: Variant): string {
   const parts: string[] = [];
-  if (v.overlap !== base.overlap) parts.push(`overlap ${v.overlap}`);
-  if (v.gemmEfficiency !== base.gemmEfficiency) parts.push(`η ${v.gemmEfficiency.toFixed(2)}`);
+  if (v.profile !== base.profile) parts.push(`profile ${v.profile}`);
+  if (v.efficiency !== base.efficiency) parts.push(`η ${v.efficiency > base.efficiency ? '+' : '−'}${Math.round(Math.abs(v.efficiency / base.efficiency - 1) * 100)}%`);
   return parts.length === 0 ? 'base' : parts.join(' · ');
 }
 
 /**
- * The (overlap, gemmEfficiency) pairs present in the rows: the base first, then the one-at-a-time departures
- * (overlap first), then the combinations.
+ * The (profile, efficiency) pairs present in the rows: the base first, then the one-at-a-time departures (profiles
+ * first), then the combinations.
  */
 export function variantsOf(rows: readonly Row[], base: Variant): Variant[] {
   const seen = new Map<string, Variant>();
   for (const row of rows) {
-    if (row.overlap === undefined || row.gemmEfficiency === undefined) continue;
-    const v = { overlap: String(row.overlap), gemmEfficiency: Number(row.gemmEfficiency) };
-    seen.set(`${v.overlap}|${v.gemmEfficiency}`, v);
+    if (row.profile === undefined || typeof row.efficiency !== 'number' || !Number.isFinite(row.efficiency)) continue;
+    const v = { profile: String(row.profile), efficiency: row.efficiency };
+    if (!seen.has(`${v.profile}|${v.efficiency}`)) seen.set(`${v.profile}|${v.efficiency}`, v);
   }
-  const departures = (v: Variant) => Number(v.overlap !== base.overlap) + Number(v.gemmEfficiency !== base.gemmEfficiency);
+  const departures = (v: Variant) => Number(v.profile !== base.profile) + Number(v.efficiency !== base.efficiency);
   const list = [...seen.values()].filter((v) => departures(v) > 0);
-  list.sort((a, b) => departures(a) - departures(b) || Number(a.overlap === base.overlap) - Number(b.overlap === base.overlap));
+  // Stable: profiles and efficiencies keep the order the rows first show them in (the plan's order).
+  list.sort((a, b) => departures(a) - departures(b) || Number(a.profile === base.profile) - Number(b.profile === base.profile));
   return [base, ...list];
 }
 
 export function inVariant(rows: readonly Row[], v: Variant): Row[] {
-  return rows.filter((row) => row.overlap === v.overlap && row.gemmEfficiency === v.gemmEfficiency);
+  return rows.filter((row) => row.profile === v.profile && row.efficiency === v.efficiency);
 }
 
 /** Computes `f` for every variant; the base case is the first. */

@@ -6,7 +6,7 @@ import { COMM_TERMS } from '../sweeps/columns.js';
 import { count, extra, layoutText, share, times } from '../report/format.js';
 import type { ChartSeriesPoint, Section } from '../report/model.js';
 import { num, one, type Row } from '../results/table.js';
-import { baseVariant, errorNote, labels, modelIds, modelName, numbers, table, type StudyContext } from './context.js';
+import { baseVariant, errorBand, errorNote, labels, modelIds, modelName, numbers, table, type StudyContext } from './context.js';
 import { H100, H800 } from './h800-vs-h100.js';
 import { acrossVariants, inVariant, median, sensitivity, variantsOf, type Variant } from './variants.js';
 import { judgePointByVariant } from './tencent.js';
@@ -15,13 +15,16 @@ import { disagreements, judge, type Tally } from './verdict.js';
 const SWEEP = 'workarounds';
 const LEVERS = ['classic', 'best', 'no-tp', 'overlap', 'fp8-comm', 'all'] as const;
 
+/** The profile that stands for "overlap every communication" as a lever: an upper bound, not a framework. */
+export const OVERLAP_LEVER_PROFILE = 'ideal';
+
 /**
  * The rows behind each lever in variant v: the classic and no-TP levers are their own sweeps (restricted layouts);
- * the others are the free search with BF16 or FP8 communication, and full overlap for `overlap` and `all` (whatever
- * the variant's overlap profile: overlap is the lever there).
+ * the others are the free search with BF16 or FP8 communication, and the `ideal` profile for `overlap` and `all`
+ * (whatever the variant's profile: overlap is the lever there).
  */
 function leverRows(ctx: StudyContext, v: Variant): Record<string, Row[]> {
-  const full = { overlap: 'full', gemmEfficiency: v.gemmEfficiency };
+  const full = { profile: OVERLAP_LEVER_PROFILE, efficiency: v.efficiency };
   const free = table(ctx, SWEEP, 'best');
   const comm = (rows: Row[], p: string) => rows.filter((r) => (r.commPrecision ?? 'bf16') === p);
   return {
@@ -119,7 +122,7 @@ export function analyseWorkarounds(ctx: StudyContext): Section {
   const dsRatio = sensitivity(dsBase.map((p) => ({ ...p, value: p.value.ratio })));
   const dsHours = sensitivity(dsBase.map((p) => ({ ...p, value: p.value.gpuHours })));
   const published = ctx.plan.claims.deepseekV3.gpuHoursPerTrillionTokens;
-  const band = ctx.modelError?.training.all.worstAbsError ?? 0.15;
+  const band = errorBand(ctx);
   const memoryGiB = num(ds.h800, 'memoryBytes') / 2 ** 30;
   const dsComm = (r: Row | undefined) => COMM_TERMS.filter((t) => num(r, t.column) > 0).map((t) => `${t.label} ${num(r, t.column).toFixed(2)} s`).join(', ');
 

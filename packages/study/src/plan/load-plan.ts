@@ -8,6 +8,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { checkSweepSpec, LinkcapInputError, parseSweepSpec, SpecSource, type SweepSpec } from '@linkcap/core';
 import { parse as parseYaml } from 'yaml';
+import { parseSensitivity, type SensitivityPlan } from './sensitivity.js';
 
 /** The sweeps the export-control study runs, by the name the analysis reads them under. */
 export const STUDY_SWEEPS = [
@@ -60,7 +61,8 @@ export interface StudyPlan {
   title: string;
   quick: boolean;
   sweeps: Record<StudySweep, PlannedSweep>;
-  sensitivity: { overlap: Record<string, string>; gemmEfficiency: { note: string } };
+  /** The profiles and the GEMM-efficiency band every headline number is recomputed under. */
+  sensitivity: SensitivityPlan;
   claims: StudyClaims;
   prices: StudyPrices;
 }
@@ -146,7 +148,10 @@ export function loadPlan(options: { file?: string; quick?: boolean } = {}): Stud
     }
     sweeps[name] = { file: specFile, spec, skipped, sameLayout };
   }
-  const sensitivity = need(data.sensitivity as StudyPlan['sensitivity'] | undefined, file, 'sensitivity', 'what each sensitivity value means');
+  const sensitivity = parseSensitivity(data.sensitivity, file);
+  for (const sweep of Object.keys(sensitivity.perSweep)) {
+    if (!(STUDY_SWEEPS as readonly string[]).includes(sweep)) throw new LinkcapInputError(`${file}: sensitivity.profiles.sweeps.${sweep}`, `not a sweep of the study (${STUDY_SWEEPS.join(', ')})`);
+  }
   const claims = need(data.claims as StudyClaims | undefined, file, 'claims', 'the claims the report tests');
   const prices = need(data.prices as StudyPrices | undefined, file, 'prices', 'prices per GPU-hour');
   return { dir, file, title: typeof data.title === 'string' ? data.title : 'The export-control study', quick: options.quick === true, sweeps, sensitivity, claims, prices };

@@ -1,8 +1,9 @@
 /**
- * The study's one follow-up evaluation: in every group of a sweep's `best` reduction (all axes but one), the
- * baseline's best layout evaluated unchanged on every other value of that axis — "H100's best layout on the H800".
- * The sweep engine has paired ratios of the same point and of the best points, not this one, so the study evaluates
- * these few configurations (one per group and side) with @linkcap/core's predictTraining and writes them as a
+ * The study's one follow-up evaluation: in every group of a sweep's `best` reduction (all axes but one, each
+ * profile and GEMM efficiency apart), the baseline's best layout evaluated unchanged on every other value of that
+ * axis — "H100's best layout on the H800". The sweep engine has paired ratios of the same point and of the best
+ * points, not this one, so the study evaluates these few configurations (one per group and side) with
+ * @linkcap/core's predictTraining, priced exactly as the engine priced the profile's run, and writes them as a
  * result directory of their own (derived/<sweep>/: manifest.json, reductions/same-layout.parquet).
  */
 import { mkdirSync } from 'node:fs';
@@ -21,7 +22,7 @@ import {
   type TrainingLayoutInput,
   type Workload,
 } from '@linkcap/core';
-import { overlapOf } from '../analysis/profiles.js';
+import { ENGINE_PROFILE, type PricedProfile } from '../analysis/profiles.js';
 import { axisList, type SameLayoutFollowUp } from '../plan/load-plan.js';
 import { writeParquet } from '../results/parquet.js';
 import { writeFileAtomic } from '../results/write.js';
@@ -95,10 +96,12 @@ export function evaluateSameLayout(
   baseDir: string,
   follow: SameLayoutFollowUp,
   best: Row[],
+  profiles: Map<string, PricedProfile>,
   root: string,
 ): Row[] {
   const resolver = new Resolver(spec, baseDir);
-  const axes = Object.keys(spec.axes).filter((a) => !(spec.layouts !== undefined && LAYOUT_FIELDS.includes(a as (typeof LAYOUT_FIELDS)[number])));
+  const efficiencyAxes = ['chip.gemmEfficiency', 'chip.gemmEfficiencyFp8'].filter((a) => best.some((r) => typeof r[a] === 'number'));
+  const axes = [...Object.keys(spec.axes).filter((a) => !(spec.layouts !== undefined && LAYOUT_FIELDS.includes(a as (typeof LAYOUT_FIELDS)[number]))), 'profile', ...efficiencyAxes];
   const sides = axisList(spec, follow.axis);
   const groupKey = (row: Row) => JSON.stringify(axes.filter((a) => a !== follow.axis).map((a) => row[a]));
   const baselines = new Map<string, Row>();
@@ -112,16 +115,21 @@ export function evaluateSameLayout(
       const row: Row = { ...Object.fromEntries(axes.map((a) => [a, baseline[a]])), [follow.axis]: side as string | number };
       for (const f of LAYOUT_FIELDS) row[f] = baseline[f];
       let status = 2;
+      const priced = profiles.get(String(row.profile));
+      if (!priced) throw new Error(`same-layout: no priced profile "${String(row.profile)}"`);
       try {
         const cluster = resolver.cluster(row);
         const rates = chipRatesFromSpec(cluster.chip);
+        const efficiency = Object.fromEntries(efficiencyAxes.map((a) => [a.slice(5), row[a] as number]));
         const p = predictTraining({
           model: resolver.model(String(row.model)),
           cluster,
-          chip: typeof row['chip.gemmEfficiency'] === 'number' ? { ...rates, gemmEfficiency: row['chip.gemmEfficiency'] as number } : rates,
+          chip: { ...rates, ...efficiency },
           gpus: Number(row.gpus),
           layout,
-          overlap: overlapOf(row),
+          // The profile's run priced the engine's profile with these departures (analysis/profiles.ts).
+          profile: ENGINE_PROFILE,
+          overlap: { ...priced.overlap, ...(priced.slowdown !== undefined ? { slowdown: priced.slowdown } : {}) },
         });
         Object.assign(row, {
           stepTimeS: p.stepS,

@@ -16,10 +16,22 @@ export interface ErrorStat {
   medianRatio: number;
 }
 
+/**
+ * The error of one part of the model. `byRole` splits the rows by what they were used for: "calibration" rows are
+ * the ones the constants were fitted on (in-sample residuals), "validation" and "held-out" rows were not (the error
+ * a new prediction should expect). Pages without a role column count every row as "validation".
+ */
+export interface PartError {
+  all: ErrorStat;
+  byArchitecture: Record<string, ErrorStat>;
+  byRole: Record<string, ErrorStat>;
+  byArchitectureRole: Record<string, Record<string, ErrorStat>>;
+}
+
 export interface ModelError {
   file: string;
-  collectives: { all: ErrorStat; byArchitecture: Record<string, ErrorStat> };
-  training: { all: ErrorStat; byArchitecture: Record<string, ErrorStat> };
+  collectives: PartError;
+  training: PartError;
 }
 
 interface ParsedRow {
@@ -92,6 +104,13 @@ function clusterOf(input: string): string | undefined {
   return collective?.[1];
 }
 
+/** What a row was used for: its `role` cell, else "held-out" in a held-out section, else "validation". */
+function roleOf(row: ParsedRow): string {
+  const role = (row.cells.role ?? '').trim().toLowerCase();
+  if (role) return role.replace(/\s+/g, '-');
+  return /held[- ]?out/i.test(row.section) ? 'held-out' : 'validation';
+}
+
 /** Parses the page; rows whose verdict is "not asserted" are left out, as the page itself leaves them out of its bands. */
 export function readModelError(file: string): ModelError {
   const rows = parseMarkdownTables(readFileSync(file, 'utf8'));
@@ -108,19 +127,31 @@ export function readModelError(file: string): ModelError {
     }
     return architecture.get(cluster)!;
   };
-  const collect = (sectionName: string) => {
+  // A part is every `## ` section whose title starts with its name ("Training", "Training: held out", …).
+  const collect = (part: string): PartError => {
     const ratios: number[] = [];
     const byArch: Record<string, number[]> = {};
+    const byRole: Record<string, number[]> = {};
+    const byArchRole: Record<string, Record<string, number[]>> = {};
     for (const row of rows) {
-      if (row.section !== sectionName) continue;
+      if (!row.section.toLowerCase().startsWith(part.toLowerCase())) continue;
       const ratio = Number(row.cells['model/measured']);
       const verdict = row.cells.verdict ?? '';
       if (!Number.isFinite(ratio) || verdict.startsWith('not asserted')) continue;
       ratios.push(ratio);
       const arch = archOf(clusterOf(row.cells['model input'] ?? ''));
+      const role = roleOf(row);
       (byArch[arch] ??= []).push(ratio);
+      (byRole[role] ??= []).push(ratio);
+      ((byArchRole[arch] ??= {})[role] ??= []).push(ratio);
     }
-    return { all: stat(ratios), byArchitecture: Object.fromEntries(Object.entries(byArch).map(([k, v]) => [k, stat(v)])) };
+    const stats = (groups: Record<string, number[]>) => Object.fromEntries(Object.entries(groups).map(([k, v]) => [k, stat(v)]));
+    return {
+      all: stat(ratios),
+      byArchitecture: stats(byArch),
+      byRole: stats(byRole),
+      byArchitectureRole: Object.fromEntries(Object.entries(byArchRole).map(([k, v]) => [k, stats(v)])),
+    };
   };
   return { file, collectives: collect('Collectives'), training: collect('Training') };
 }
