@@ -6,7 +6,7 @@ import { axisList, type StudyPlan, type StudySweep } from '../plan/load-plan.js'
 import type { SweepResult } from '../results/result-dir.js';
 import { profilesOf } from '../plan/sensitivity.js';
 import type { Row } from '../results/table.js';
-import type { ModelError, ErrorStat, PartError } from '../validation/model-error.js';
+import { stat, type ModelError, type ErrorStat, type PartError } from '../validation/model-error.js';
 import { share } from '../report/format.js';
 import type { Variant } from './variants.js';
 
@@ -93,16 +93,13 @@ function describeStat(label: string, s: ErrorStat | undefined): string {
   return `${label} median ${share(s.medianAbsError)}, worst ${share(s.worstAbsError)} over ${s.rows} published runs`;
 }
 
-/** Rows no constant was fitted on (validation and held-out), by architecture or overall. */
+/** Rows no constant was fitted on (validation and held-out), pooled, by architecture or overall. */
 export function outOfSample(part: PartError, arch?: string): ErrorStat | undefined {
   const groups = arch === undefined ? part.byRole : part.byArchitectureRole[arch] ?? {};
-  const stats = Object.entries(groups).filter(([role]) => role !== 'calibration').map(([, s]) => s);
-  if (stats.length === 0) return undefined;
-  if (stats.length === 1) return stats[0];
-  // Several out-of-sample roles: the worst of their worst, the rows added, the median of the larger group.
-  const rows = stats.reduce((n, s) => n + s.rows, 0);
-  const big = [...stats].sort((a, b) => b.rows - a.rows)[0];
-  return { rows, medianAbsError: big.medianAbsError, worstAbsError: Math.max(...stats.map((s) => s.worstAbsError)), medianRatio: big.medianRatio };
+  const ratios = Object.entries(groups)
+    .filter(([role]) => role !== 'calibration')
+    .flatMap(([, s]) => s.ratios);
+  return ratios.length === 0 ? undefined : stat(ratios);
 }
 
 /**
@@ -128,14 +125,14 @@ export function errorNote(ctx: StudyContext, parts: ('training' | 'collectives')
         ? `; on Hopper (H100/H800): ` +
           [
             hopperFit ? `median ${share(hopperFit.medianAbsError)}, worst ${share(hopperFit.worstAbsError)} over the ${hopperFit.rows} runs its constants were fitted on` : '',
-            hopperOos ? `median ${share(hopperOos.medianAbsError)}, worst ${share(hopperOos.worstAbsError)} over ${hopperOos.rows} runs out of sample` : 'no out-of-sample Hopper run yet, so the out-of-sample error is Ampere’s',
+            hopperOos ? `median ${share(hopperOos.medianAbsError)}, 90% within ${share(hopperOos.p90AbsError)}, worst ${share(hopperOos.worstAbsError)} over ${hopperOos.rows} runs out of sample` : 'no out-of-sample Hopper run yet, so the out-of-sample error is the other architectures’',
           ]
             .filter(Boolean)
             .join('; ')
         : '; no H100/H800 training run is validated yet, so step times on Hopper rest on the other architectures’ calibration';
     out.push(
       `${describeStat('training step', t.all)} (${archs})` +
-        (oos ? `; out of sample (no constant fitted on them): median ${share(oos.medianAbsError)}, worst ${share(oos.worstAbsError)} over ${oos.rows}` : '') +
+        (oos ? `; out of sample (no constant fitted on them): median ${share(oos.medianAbsError)}, 90% within ${share(oos.p90AbsError)}, worst ${share(oos.worstAbsError)} over ${oos.rows}` : '') +
         hopperText,
     );
   }
@@ -150,11 +147,11 @@ export function errorNote(ctx: StudyContext, parts: ('training' | 'collectives')
 }
 
 /**
- * The relative band a claimed figure is judged with: the worst training error out of sample (what a prediction the
- * constants were not fitted on should expect), else the worst over every row, else 15%.
+ * The relative band a claimed figure is judged with: the 90th percentile of the training error out of sample (the
+ * error nine in ten predictions the constants were not fitted on stay within), else over every row, else 15%.
  */
 export function errorBand(ctx: StudyContext): number {
   const t = ctx.modelError?.training;
   if (!t) return 0.15;
-  return outOfSample(t)?.worstAbsError ?? t.all.worstAbsError;
+  return (outOfSample(t) ?? t.all).p90AbsError;
 }

@@ -178,7 +178,7 @@ export function analyseTencent(ctx: StudyContext): Section {
           verdict: ratioVerdict.verdict,
           because:
             `the model predicts ${times(ratio.base)} with BF16 (${times(ratio.min)}–${times(ratio.max)} across variants; ${times(ratioFp8.base)} with FP8 on the H800), i.e. ${days.base.toFixed(1)} days; ` +
-            `a claimed figure counts as consistent when it lies in the range the model gives over the stand-in models, GPU counts and precisions, with the effect widened by the model's worst training error (±${Math.round(band * 100)}%).` +
+            `a claimed figure counts as consistent when it lies in the range the model gives over the stand-in models, GPU counts and precisions, with the effect widened by the model's out-of-sample training error (±${Math.round(band * 100)}%, the 90th percentile in docs/validation.md).` +
             holdingText(ratioVerdict.holding, perVariant.length),
           short: `11 → 4 days (${times(claimedRatio)}): predicted ${times(ratio.base)} [${times(ratio.min)} … ${times(ratio.max)}], ${days.base.toFixed(1)} days`,
           error: errorNote(ctx, ['training', 'collectives']),
@@ -191,7 +191,7 @@ export function analyseTencent(ctx: StudyContext): Section {
           source: claim.source,
           verdict: networkVerdict.verdict,
           because:
-            `with each cluster's best layout the faster network is worth ${extra(network.base)} in the median case (${extra(network.min)} to ${extra(network.max)} across variants; up to ${extra(Math.max(...allNetwork.filter(Number.isFinite)))} over every case, FP8 included), the effect widened by ±${Math.round(band * 100)}% for the model's error: the best layouts keep most traffic off the NICs.` +
+            `with each cluster's best layout the faster network is worth ${extra(network.base)} in the median case (${extra(network.min)} to ${extra(network.max)} across variants; up to ${extra(Math.max(...allNetwork.filter(Number.isFinite)))} over every case, FP8 included), the effect widened by ±${Math.round(band * 100)}% for the model's out-of-sample error: the best layouts keep most traffic off the NICs.` +
             holdingText(networkVerdict.holding, perVariant.length),
           short: `3.2 vs 1.6 Tb/s gives +${Math.round(claim.networkGain * 100)}%: predicted ${extra(network.base)} [${extra(network.min)} … ${extra(network.max)}]`,
           error: errorNote(ctx, ['training', 'collectives']),

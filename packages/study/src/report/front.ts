@@ -4,8 +4,8 @@
  * claim, and the files of the report folder.
  */
 import { builtinCatalog, resolveCluster, type OverlapRule, type ResolvedCluster } from '@linkcap/core';
-import type { StudyContext } from '../analysis/context.js';
-import { outOfSample } from '../analysis/context.js';
+import { errorBand, outOfSample, type StudyContext } from '../analysis/context.js';
+import type { ErrorStat } from '../validation/model-error.js';
 import { describeProfiles } from '../analysis/profiles.js';
 import { axisList } from '../plan/load-plan.js';
 import { efficiencyScales } from '../plan/sensitivity.js';
@@ -150,12 +150,11 @@ export function assumptionsMarkdown(ctx: StudyContext): string {
   if (ctx.modelError) {
     for (const part of ['collectives', 'training'] as const) {
       const e = ctx.modelError[part];
-      errorRows.push([part, 'all', 'all', String(e.all.rows), share(e.all.medianAbsError), share(e.all.worstAbsError), e.all.medianRatio.toFixed(3)]);
+      const line = (arch: string, role: string, s: ErrorStat) => [part, arch, role, String(s.rows), share(s.medianAbsError), share(s.p90AbsError), share(s.worstAbsError), s.medianRatio.toFixed(3)];
+      errorRows.push(line('all', 'all', e.all));
       const oos = outOfSample(e);
-      if (oos && Object.keys(e.byRole).length > 1) errorRows.push([part, 'all', 'out of sample', String(oos.rows), share(oos.medianAbsError), share(oos.worstAbsError), oos.medianRatio.toFixed(3)]);
-      for (const [arch, roles] of Object.entries(e.byArchitectureRole)) {
-        for (const [role, s] of Object.entries(roles)) errorRows.push([part, arch, role, String(s.rows), share(s.medianAbsError), share(s.worstAbsError), s.medianRatio.toFixed(3)]);
-      }
+      if (oos && Object.keys(e.byRole).length > 1) errorRows.push(line('all', 'out of sample', oos));
+      for (const [arch, roles] of Object.entries(e.byArchitectureRole)) for (const [role, s] of Object.entries(roles)) errorRows.push(line(arch, role, s));
     }
   }
   return [
@@ -168,10 +167,11 @@ export function assumptionsMarkdown(ctx: StudyContext): string {
       clusters.map((c) => [c.id, c.chip.id, String(c.chip.bf16Tflops?.value ?? '—'), c.params.scaleUpGBps.toFixed(1), c.params.scaleOutGBps.toFixed(1), String(c.spec.scaleOut.fabric ?? 'infiniband')]),
     ),
     `**Batch.** Each model trains with its own published batch (else 4M tokens). Section 1 runs a model at 16,384 GPUs only with at least ~1,000 tokens per GPU per step: DeepSeek-V3 and Kimi K2 at their own 63–67M tokens, the others at 16M tokens (Llama 3 405B's batch at 16K GPUs); section 4 keeps each model's batch at every GPU count. Both clusters of a comparison run the same batch, so step-time ratios are also training-time ratios.`,
-    `**Measured error of the model** (docs/validation.md, asserted rows: |model/measured − 1|; "calibration" rows are the ones the constants were fitted on, so their error is in-sample; "validation" and "held-out" rows were not used for any fit; "ratio" > 1 means the model predicts more than was measured):`,
+    `**Measured error of the model** (docs/validation.md, asserted rows: |model/measured − 1|; "calibration" rows are the ones the constants were fitted on, so their error is in-sample; "validation" and "held-out" rows were not used for any fit; "ratio" > 1 means the model predicts more than was measured). ` +
+      `A claimed figure is judged against the model's range widened by ±${share(errorBand(ctx), 0)}, the error nine in ten out-of-sample training predictions stay within:`,
     ctx.modelError
       ? markdownTable(
-          [{ header: 'part', align: 'left' }, { header: 'architecture', align: 'left' }, { header: 'role', align: 'left' }, { header: 'rows' }, { header: 'median error' }, { header: 'worst error' }, { header: 'median ratio' }],
+          [{ header: 'part', align: 'left' }, { header: 'architecture', align: 'left' }, { header: 'role', align: 'left' }, { header: 'rows' }, { header: 'median error' }, { header: '90% within' }, { header: 'worst error' }, { header: 'median ratio' }],
           errorRows,
         )
       : '_docs/validation.md was not found next to this installation: the measured error cannot be quoted._',

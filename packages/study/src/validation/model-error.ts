@@ -9,11 +9,14 @@ import { builtinCatalog, resolveCluster } from '@linkcap/core';
 
 export interface ErrorStat {
   rows: number;
-  /** Median and worst |model/measured − 1| over the asserted rows. */
+  /** Median, 90th-percentile and worst |model/measured − 1| over the asserted rows. */
   medianAbsError: number;
+  p90AbsError: number;
   worstAbsError: number;
   /** Median of model/measured (> 1: the model predicts a larger value). */
   medianRatio: number;
+  /** The rows' model/measured ratios (to pool groups). */
+  ratios: number[];
 }
 
 /**
@@ -89,11 +92,14 @@ export function parseMarkdownTables(text: string): ParsedRow[] {
   return rows;
 }
 
-function stat(ratios: number[]): ErrorStat {
+/** Error statistics of a group of rows (pooled groups: concatenate their `ratios`). */
+export function stat(ratios: number[]): ErrorStat {
   const errors = ratios.map((r) => Math.abs(r - 1)).sort((a, b) => a - b);
   const sorted = [...ratios].sort((a, b) => a - b);
   const median = (xs: number[]) => (xs.length === 0 ? NaN : xs.length % 2 ? xs[xs.length >> 1] : (xs[xs.length / 2 - 1] + xs[xs.length / 2]) / 2);
-  return { rows: ratios.length, medianAbsError: median(errors), worstAbsError: errors[errors.length - 1] ?? NaN, medianRatio: median(sorted) };
+  // Nearest-rank percentile: the smallest error that at least 90% of the rows stay within.
+  const p90 = errors.length === 0 ? NaN : errors[Math.ceil(0.9 * errors.length) - 1];
+  return { rows: ratios.length, medianAbsError: median(errors), p90AbsError: p90, worstAbsError: errors[errors.length - 1] ?? NaN, medianRatio: median(sorted), ratios: [...ratios] };
 }
 
 /** The cluster id a row's "model input" names ("dgx-h100, 8 GPUs, …" or "model on 32 × dgx-a100: …"). */
@@ -102,6 +108,16 @@ function clusterOf(input: string): string | undefined {
   if (training) return training[1];
   const collective = /^([a-z0-9][a-z0-9._-]*),/.exec(input);
   return collective?.[1];
+}
+
+/**
+ * Clusters the page derives from a catalog preset for its rows ("- grand-teton-h100-96gb (from dgx-h100): …"),
+ * mapped to the preset, so their chip architecture is known.
+ */
+function clusterVariants(text: string): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const m of text.matchAll(/^- ([a-z0-9][a-z0-9._-]*) \(from ([a-z0-9][a-z0-9._-]*)\)/gm)) out.set(m[1], m[2]);
+  return out;
 }
 
 /** What a row was used for: its `role` cell, else "held-out" in a held-out section, else "validation". */
@@ -113,28 +129,30 @@ function roleOf(row: ParsedRow): string {
 
 /** Parses the page; rows whose verdict is "not asserted" are left out, as the page itself leaves them out of its bands. */
 export function readModelError(file: string): ModelError {
-  const rows = parseMarkdownTables(readFileSync(file, 'utf8'));
+  const text = readFileSync(file, 'utf8');
+  const rows = parseMarkdownTables(text);
   const catalog = builtinCatalog();
+  const variants = clusterVariants(text);
   const architecture = new Map<string, string>();
   const archOf = (cluster: string | undefined) => {
     if (!cluster) return 'unknown';
     if (!architecture.has(cluster)) {
       try {
-        architecture.set(cluster, resolveCluster(cluster, catalog).chip.architecture ?? 'other');
+        architecture.set(cluster, resolveCluster(variants.get(cluster) ?? cluster, catalog).chip.architecture ?? 'other');
       } catch {
         architecture.set(cluster, 'unknown');
       }
     }
     return architecture.get(cluster)!;
   };
-  // A part is every `## ` section whose title starts with its name ("Training", "Training: held out", …).
-  const collect = (part: string): PartError => {
+  // A part is every `## ` section whose title starts with one of its names ("Training", "Held-out runs", …).
+  const collect = (...names: string[]): PartError => {
     const ratios: number[] = [];
     const byArch: Record<string, number[]> = {};
     const byRole: Record<string, number[]> = {};
     const byArchRole: Record<string, Record<string, number[]>> = {};
     for (const row of rows) {
-      if (!row.section.toLowerCase().startsWith(part.toLowerCase())) continue;
+      if (!names.some((n) => row.section.toLowerCase().startsWith(n.toLowerCase()))) continue;
       const ratio = Number(row.cells['model/measured']);
       const verdict = row.cells.verdict ?? '';
       if (!Number.isFinite(ratio) || verdict.startsWith('not asserted')) continue;
@@ -153,5 +171,5 @@ export function readModelError(file: string): ModelError {
       byArchitectureRole: Object.fromEntries(Object.entries(byArchRole).map(([k, v]) => [k, stats(v)])),
     };
   };
-  return { file, collectives: collect('Collectives'), training: collect('Training') };
+  return { file, collectives: collect('Collectives'), training: collect('Training', 'Held-out') };
 }
