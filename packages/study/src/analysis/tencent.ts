@@ -72,7 +72,7 @@ export function judgePoint(claimed: number, values: number[], band: number, orig
 /**
  * The same, variant by variant (each with its values over the cases): supported when every variant's range holds
  * the claim, not supported when none does, not decided when the variants disagree (the answer then rests on the
- * overlap or GEMM-efficiency assumption). Also says which variants hold it.
+ * profile or GEMM-efficiency assumption). Also says which variants hold it.
  */
 export function judgePointByVariant(claimed: number, perVariant: VariantValue<number[]>[], band: number, origin = 1): { verdict: VerdictKind; holding: string[] } {
   const verdicts = perVariant.map((p) => ({ label: p.label, verdict: judgePoint(claimed, p.value, band, origin) })).filter((v) => v.verdict !== 'not decided');

@@ -2,7 +2,7 @@
  * How the report decides a verdict on a claim: the claim is tested in the base case and in every sensitivity
  * variant. It is "supported" when it holds in every case tested, "not supported" when it holds in none, "partly
  * supported" when it holds in some cases in every variant, and "not decided" when the variants disagree on whether
- * it holds at all: then the answer rests on an assumption (overlap, GEMM efficiency) the model cannot settle.
+ * it holds at all: then the answer rests on an assumption (implementation profile, GEMM efficiency) the model cannot settle.
  */
 import type { VerdictKind } from '../report/model.js';
 import type { VariantValue } from './variants.js';

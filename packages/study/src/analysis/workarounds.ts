@@ -40,7 +40,7 @@ const LEVER_TEXT: Record<string, string> = {
   classic: 'classic recipe (TP 8, PP, 1F1B)',
   best: 'free layout search',
   'no-tp': 'no tensor parallelism',
-  overlap: 'free search + full overlap',
+  overlap: 'free search + ideal overlap',
   'fp8-comm': 'free search + FP8 communication',
   all: 'free search + overlap + FP8 comm.',
 };
@@ -236,7 +236,7 @@ export function analyseWorkarounds(ctx: StudyContext): Section {
     ],
     limits: [
       'DualPipe is approximated as plain 1F1B with EP and PP communication overlapped; its smaller pipeline bubble is not modelled, and neither is node-limited routing (each token to at most 4 nodes), which cuts DeepSeek-V3’s cross-node all-to-all.',
-      'Levers are priced as their best case: full overlap means every communication may hide behind its compute window, which real kernels reach only partly.',
+      'Levers are priced as their best case: the overlap lever is the `ideal` profile, every communication hidden behind its compute window with no slowdown, which real kernels reach only partly.',
     ],
   };
 }

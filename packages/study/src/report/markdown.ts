@@ -52,7 +52,7 @@ export function sectionMarkdown(section: Section, index: number): string {
   const parts = [`## ${index}. ${section.title}`, `_${section.question}_`];
   if (section.headlines.length > 0) {
     parts.push(
-      `**Headline numbers and their sensitivity** (the base case first; the other columns change the overlap profile, the GEMM efficiency η, or both):\n\n${headlineTable(section.headlines)}`,
+      `**Headline numbers and their sensitivity** (the base case first; the other columns change the implementation profile, the GEMM efficiency η (±band around each chip's calibrated value), or both):\n\n${headlineTable(section.headlines)}`,
     );
     parts.push(section.headlines.map((h) => `- ${h.label}: ${withRange(h.sensitivity, h.format)}`).join('\n'));
   }

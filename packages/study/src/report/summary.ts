@@ -17,7 +17,7 @@ export function summaryText(title: string, sections: Section[], reportDir: strin
     for (const b of section.blocks) if (b.kind === 'verdict') out.push(clip(`   ${MARK[b.verdict.verdict]} ${b.verdict.short}`, width));
   });
   out.push('');
-  out.push('yes/part/no/? = supported / partly / not supported / not decided; [a … b] = range over overlap and η variants.');
+  out.push('yes/part/no/? = supported / partly / not supported / not decided; [a … b] = range over profile and η variants.');
   if (quick) out.push('Quick study (reduced grid): `linkcap study export-controls` runs the full grid.');
   out.push(`Report: ${reportDir}/report.html (and report.md)`);
   out.push(`Data:   ${reportDir}/sweeps/  (linkcap view ${reportDir})`);
