@@ -128,7 +128,7 @@ export function analyseH800VsH100(ctx: StudyContext): Section {
         return `${extra(c.best)} (${extra(c.same)})`;
       }),
     ]),
-    note: 'Step time on H800 ÷ step time on H100 − 1, same global batch (so also the extra training time). "—": no layout fits in 80 GB per GPU on one of the clusters, or the configuration was not run (under ~1,000 tokens per GPU per step).',
+    note: 'Step time on H800 ÷ step time on H100 − 1, same global batch (so also the extra training time). "—": no layout fits in memory (80 GB per GPU, less the runtime reserve and fragmentation) on one of the clusters, or the configuration was not run (under ~1,000 tokens per GPU per step).',
   };
   const detail = {
     kind: 'table' as const,

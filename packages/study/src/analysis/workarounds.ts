@@ -2,6 +2,7 @@
  * Section 2 — workarounds: how much of the H800's gap do layout and schedule tricks recover, against the classic
  * Megatron recipe (TP 8 in the node)? And DeepSeek-V3's own layout on its own cluster, as a case.
  */
+import { builtinCatalog, chipParams, chipRatesFromSpec, resolveCluster } from '@linkcap/core';
 import { COMM_TERMS } from '../sweeps/columns.js';
 import { count, extra, layoutText, share, times } from '../report/format.js';
 import type { ChartSeriesPoint, Section } from '../report/model.js';
@@ -85,6 +86,12 @@ function cases(ctx: StudyContext, v: Variant): Case[] {
   return out;
 }
 
+/** What a training step may use on a cluster's chip: (capacity − runtime reserve) × usable fraction (predict.ts). */
+function usableMemoryGiB(clusterId: string): number {
+  const chip = chipParams(chipRatesFromSpec(resolveCluster(clusterId, builtinCatalog()).chip));
+  return ((chip.memoryBytes - chip.memoryReserveBytes) * chip.usableMemoryFraction) / 2 ** 30;
+}
+
 function deepseekCase(ctx: StudyContext, v: Variant) {
   // Every point of this fixed-layout sweep (rows): the layout does not fit in the model's memory, so it has no argmin.
   const rows = inVariant(table(ctx, 'deepseek-v3', 'rows'), v);
@@ -124,6 +131,7 @@ export function analyseWorkarounds(ctx: StudyContext): Section {
   const published = ctx.plan.claims.deepseekV3.gpuHoursPerTrillionTokens;
   const band = errorBand(ctx);
   const memoryGiB = num(ds.h800, 'memoryBytes') / 2 ** 30;
+  const usableGiB = usableMemoryGiB(ds.clusters[1]);
   const dsComm = (r: Row | undefined) => COMM_TERMS.filter((t) => num(r, t.column) > 0).map((t) => `${t.label} ${num(r, t.column).toFixed(2)} s`).join(', ');
 
   const chart: ChartSeriesPoint[] = [];
@@ -214,7 +222,7 @@ export function analyseWorkarounds(ctx: StudyContext): Section {
         kind: 'text',
         markdown:
           `**The case: DeepSeek-V3 on its own cluster.** ${count(num(ds.h800, 'gpus'))} H800 (\`${ds.clusters[1]}\`) with ${layoutText(ds.h800)}, FP8, DualPipe-style overlap: ` +
-          `a step takes ${num(ds.h800, 'stepTimeS').toFixed(2)} s (${ds.h800?.status === 0 ? 'fits' : `needs ${memoryGiB.toFixed(0)} GiB per GPU: more than the 80 GB the model allows`}); ` +
+          `a step takes ${num(ds.h800, 'stepTimeS').toFixed(2)} s (${ds.h800?.status === 0 ? 'fits' : `needs ${memoryGiB.toFixed(1)} GiB per GPU of the ${usableGiB.toFixed(1)} GiB a step may use`}); ` +
           `the same layout on an H100 cluster of the same size takes ${num(ds.h100, 'stepTimeS').toFixed(2)} s, so the cap costs this layout ${extra(ds.ratio, 2)}. ` +
           `Its exposed communication is ${dsComm(ds.h800) || 'none'}: expert parallelism spans 8 nodes, so the all-to-all is bound by the InfiniBand NICs, which the cap does not touch, and no tensor parallelism crosses NVLink. ` +
           `The model's ${count(ds.gpuHours)} GPU-hours per trillion tokens compare with the ${count(published)} DeepSeek report (${extra(ds.gpuHours / published)}).`,
@@ -227,7 +235,7 @@ export function analyseWorkarounds(ctx: StudyContext): Section {
           verdict: ((v) => (v === 'supported' && ds.h800?.status !== 0 ? 'partly supported' : v))(judgePointByVariant(published, dsHours.values.map((x) => ({ ...x, value: [x.value] })), band, 0).verdict),
           because:
             `the model gives ${count(dsHours.base)} in the base case (${extra(dsHours.base / published)}) and ${count(dsHours.min)}–${count(dsHours.max)} across variants; the reported figure counts as reproduced in a variant when it lies within the model's out-of-sample training error (±${Math.round(band * 100)}%, the 90th percentile in docs/validation.md) of that variant's figure` +
-            (ds.h800?.status === 0 ? '' : `, but it does not fit this layout in memory (${memoryGiB.toFixed(0)} GiB per GPU): DeepSeek's memory savings (recomputing norms and up-projections, FP8 activations, the EMA in CPU memory) are not modelled`) +
+            (ds.h800?.status === 0 ? '' : `, but it does not fit this layout in memory (${memoryGiB.toFixed(1)} GiB per GPU of ${usableGiB.toFixed(1)})`) +
             '.',
           short: `DeepSeek-V3 GPU-hours per 1T tokens: ${count(dsHours.base, true)} vs ${count(published, true)} reported; the cap costs its layout ${extra(ds.ratio)}`,
           error: errorNote(ctx, ['training']),
