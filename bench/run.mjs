@@ -68,3 +68,7 @@ const temporary = new URL(`../BENCHMARKS.md.${process.pid}.tmp`, import.meta.url
 writeFileSync(temporary, page);
 renameSync(temporary, target);
 process.stdout.write('wrote BENCHMARKS.md\n');
+
+// The web viewer in headless Chromium (bench/viewer.mjs writes its own section).
+process.stdout.write('web viewer: first paint and brush latency in headless Chromium …\n');
+await (await import('./viewer.mjs')).runViewerBench();

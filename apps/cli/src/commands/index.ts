@@ -11,6 +11,7 @@ import { register as registerModels } from './models.js';
 import { register as registerStudy } from './study.js';
 import { register as registerSweep } from './sweep.js';
 import { register as registerMerge } from './merge.js';
+import { register as registerView } from './view.js';
 import { register as registerCalibrate } from './calibrate.js';
 
 export function registerCommands(program: Command): void {
@@ -25,5 +26,6 @@ export function registerCommands(program: Command): void {
   registerStudy(program);
   registerSweep(program);
   registerMerge(program);
+  registerView(program);
   registerCalibrate(program);
 }

@@ -1,0 +1,82 @@
+/**
+ * Talking to `linkcap view`: the dataset list and Mosaic's connector protocol (POST { type, sql } → Arrow IPC).
+ * Every request carries the token the server put in this page's meta tag.
+ */
+import { tableFromIPC, type Table } from '@uwdata/flechette';
+import type { DatasetInfo } from '../shared/datasets.js';
+
+export type { DatasetInfo, ColumnInfo, ReductionInfo } from '../shared/datasets.js';
+
+function token(): string {
+  return document.querySelector<HTMLMetaElement>('meta[name="linkcap-token"]')?.content ?? '';
+}
+
+async function failure(response: Response): Promise<Error> {
+  let message = `HTTP ${response.status}`;
+  try {
+    const body = (await response.json()) as { error?: string };
+    if (body.error) message = body.error;
+  } catch {
+    // not JSON: keep the status
+  }
+  return new Error(message);
+}
+
+export async function fetchDatasets(): Promise<DatasetInfo[]> {
+  const response = await fetch('/api/datasets', { headers: { 'X-Linkcap-Token': token() } });
+  if (!response.ok) throw await failure(response);
+  return ((await response.json()) as { datasets: DatasetInfo[] }).datasets;
+}
+
+/** Counts queries in flight so tests and the benchmark can tell when every view has its data. */
+export const activity = { inFlight: 0, completed: 0, failed: 0, lastSettled: 0, /** queries waiting for brushes to rest */ scheduled: 0 };
+
+/**
+ * POST /api/query { type, sql }: the answer's bytes (Arrow IPC for 'arrow'), counted in `activity`. Every query of
+ * the page goes through here. A query the page aborted (`signal`) is not counted as failed.
+ */
+async function postQuery(type: 'arrow' | 'exec', sql: string, signal?: AbortSignal): Promise<ArrayBuffer> {
+  activity.inFlight += 1;
+  try {
+    const response = await fetch('/api/query', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', 'X-Linkcap-Token': token() },
+      body: JSON.stringify({ type, sql }),
+      signal,
+    });
+    if (!response.ok) throw await failure(response);
+    const bytes = await response.arrayBuffer();
+    activity.completed += 1;
+    return bytes;
+  } catch (error) {
+    if (!signal?.aborted) activity.failed += 1;
+    throw error;
+  } finally {
+    activity.inFlight -= 1;
+    activity.lastSettled = performance.now();
+  }
+}
+
+/**
+ * One Arrow query outside Mosaic's queue, abortable: the heavy views (Pareto frontier, compare) drop the answer to a
+ * brush position the user has already left, and the server stops that query in DuckDB.
+ */
+export async function fetchArrow(sql: string, signal?: AbortSignal): Promise<Table> {
+  return tableFromIPC(new Uint8Array(await postQuery('arrow', sql, signal)));
+}
+
+/** Runs a statement for its effect (the pre-aggregated tables the page may create; see server/sql-guard.ts). */
+export async function fetchExec(sql: string): Promise<void> {
+  await postQuery('exec', sql);
+}
+
+/** Mosaic's Connector over the viewer's /api/query. */
+export class ViewerConnector {
+  async query(request: { type: string; sql: string }): Promise<ArrayBuffer | undefined> {
+    if (request.type === 'exec') {
+      await postQuery('exec', request.sql);
+      return undefined;
+    }
+    return postQuery('arrow', request.sql);
+  }
+}
