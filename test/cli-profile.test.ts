@@ -60,4 +60,31 @@ describe('linkcap train --profile', () => {
     expect(compare.status).toBe(0);
     expect(compare.stdout).toMatch(/profile ideal/);
   });
+
+  it("DeepSeek-V3's published layout: out of memory as Megatron-Core keeps activations, fits with the report's techniques", () => {
+    const DSV3 = ['train', '--model', 'deepseek-v3', '--cluster', 'hgx-h800', '--gpus', '2048', '--pp', '16', '--ep', '64', '--zero', '1', '--precision', 'fp8', '--global-batch', '15360'];
+    const plain = runCli([...DSV3, '--overlap-ep', '1']);
+    expect(plain.stdout).toMatch(/feasible {4}NO: out of memory/);
+    const own = runCli([...DSV3, '--profile', 'deepseek-v3']);
+    expect(own.status).toBe(0);
+    expect(own.stdout).toMatch(/recompute none \+ layernorm, mla_up_proj, moe_act; ZeRO-1; FP8; FP8 activation cache/);
+    expect(own.stdout).toMatch(/feasible {4}yes/);
+    // The same options by hand, and the profile's defaults switched off again.
+    const byHand = runCli([...DSV3, '--overlap-ep', '1', '--recompute-modules', 'layernorm,mla_up_proj,moe_act', '--fp8-activation-cache', '--json']);
+    expect(JSON.parse(byHand.stdout).layout).toMatchObject({ recomputeModules: ['layernorm', 'mla_up_proj', 'moe_act'], fp8ActivationCache: true });
+    const off = JSON.parse(runCli([...DSV3, '--profile', 'deepseek-v3', '--recompute-modules', 'none', '--no-fp8-activation-cache', '--json']).stdout);
+    expect(off.layout).toMatchObject({ recomputeModules: [], fp8ActivationCache: false });
+  });
+
+  it('--recompute-modules, --microbatch-group: bad values name the flag and what is allowed', () => {
+    const bad = runCli([...TRAIN, '--recompute-modules', 'layernorm,attention']);
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toMatch(/--recompute-modules.*layernorm, mla_up_proj, moe_act, mlp/);
+    const group = runCli([...TRAIN, '--microbatch-group', '0']);
+    expect(group.status).toBe(1);
+    expect(group.stderr).toMatch(/--microbatch-group/);
+    const full = runCli([...TRAIN, '--recompute', 'full', '--recompute-modules', 'layernorm']);
+    expect(full.status).toBe(1);
+    expect(full.stderr).toMatch(/recomputeModules: needs recompute none or selective/);
+  });
 });

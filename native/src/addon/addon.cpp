@@ -13,7 +13,7 @@ namespace {
 constexpr int kAbiVersion = 4;
 // Bumped whenever the training rows' meaning, the status or problem codes, or evaluateTraining's contract
 // change; trainingFieldCounts (the row widths) is compared by the TypeScript engine as well.
-constexpr int kTrainingAbiVersion = 3;
+constexpr int kTrainingAbiVersion = 4;
 constexpr int kSweepAbiVersion = 1;
 
 Napi::Value hardware_concurrency(const Napi::CallbackInfo& info) {

@@ -127,8 +127,45 @@ void layer_compute(const double* w, const double* chip, const double* lay, Layer
                 (2 * experts) / t;
     kernels += 5 + activationKernels * (shared > 0 ? 2 : 1);
   }
+  // Recomputed modules: their forward runs again in backward (see compute.ts).
+  const unsigned modules = static_cast<unsigned>(lay[L::recomputeModules]);
+  double moduleGemm = 0;
+  double moduleElements = 0;
+  double moduleKernels = 0;
+  if (modules != 0) {
+    if ((modules & RecomputeModule::Layernorm) != 0) {
+      moduleElements += 2 * (eagerNorm ? kEagerRmsnormElements : 2) * h * replicated;
+      moduleKernels += 2 * (eagerNorm ? kEagerRmsnormKernels : 1);
+      if (kvLora > 0) {
+        moduleElements += 2 * (w[W::qLoraRank] + kvLora);
+        moduleKernels += 2;
+      }
+    }
+    if ((modules & RecomputeModule::MlaUpProj) != 0 && kvLora > 0) {
+      const double qLora = w[W::qLoraRank];
+      const double rope = w[W::ropeHeadDim];
+      moduleGemm += gemm_time_s(tokens, ar * dq, qLora > 0 ? qLora : h, linearRate, linearBytes, kActBytes, bandwidth) +
+                    overhead;
+      moduleGemm +=
+          gemm_time_s(tokens, ar * (dq - rope + dv), kvLora, linearRate, linearBytes, kActBytes, bandwidth) + overhead;
+      moduleKernels += 2;
+    }
+    if (kind == LayerKind::Moe && (modules & RecomputeModule::MoeAct) != 0) {
+      moduleElements += (w[W::topK] * activationElements * w[W::expertFfn]) / t;
+      moduleKernels += activationKernels;
+    }
+    if ((modules & RecomputeModule::Mlp) != 0) {
+      const double f = kind == LayerKind::Dense ? w[W::ffn] / t : (w[W::sharedExperts] * w[W::expertFfn]) / t;
+      if (f > 0) {
+        moduleGemm += gemm_time_s(tokens, (mats - 1) * f, h, linearRate, linearBytes, kActBytes, bandwidth) + overhead;
+        moduleGemm += gemm_time_s(tokens, h, f, linearRate, linearBytes, kActBytes, bandwidth) + overhead;
+        moduleElements += activationElements * f;
+        moduleKernels += 2 + activationKernels;
+      }
+    }
+  }
   const double fwdGemm = g.fwd + g.kernels * overhead + routerFwd;
-  const double bwdGemm = g.bwd + 2 * g.kernels * overhead + routerBwd;
+  const double bwdGemm = g.bwd + 2 * g.kernels * overhead + routerBwd + moduleGemm;
   kernels += g.kernels + (kind == LayerKind::Moe ? 1 : 0) + (fp8 ? 2 * g.kernels : 0);
 
   // Attention core on this rank's heads.
@@ -156,12 +193,13 @@ void layer_compute(const double* w, const double* chip, const double* lay, Layer
 
   const double launch = lay[L::launchOverheadS];
   const double fwdGpu = fwdGemm + fwdCore + elementS + softmaxS;
-  const double bwdGpu = bwdGemm + bwdCore + 2 * (elementS + softmaxS);
+  const double bwdGpu = bwdGemm + bwdCore + 2 * (elementS + softmaxS) + (kActBytes * tokens * moduleElements) / bandwidth;
   const double fwdHost = kernels * launch;
+  const double bwdHost = 2 * fwdHost + moduleKernels * launch;
   const double fwd = fwdGpu > fwdHost ? fwdGpu : fwdHost;
   const double recompute = lay[L::recompute];
   out.fwdS = fwd;
-  out.bwdS = bwdGpu > 2 * fwdHost ? bwdGpu : 2 * fwdHost;
+  out.bwdS = bwdGpu > bwdHost ? bwdGpu : bwdHost;
   out.recomputeS = recompute == 2 ? fwd : recompute == 1 ? fwdCore + softmaxS : 0;
   out.fwdGemmS = fwdGemm;
   out.bwdGemmS = bwdGemm;

@@ -90,9 +90,17 @@ enum : std::size_t {
   offloadOverlap = 26,
   launchOverheadS = 27,
   fusedKernels = 28,
+  recomputeModules = 29,
+  fp8ActivationCache = 30,
+  microbatchGroup = 31,
 };
 }  // namespace L
-inline constexpr std::size_t kLayoutFieldCount = 29;
+inline constexpr std::size_t kLayoutFieldCount = 32;
+
+// Bits of L::recomputeModules (RecomputeModule of fields.ts).
+namespace RecomputeModule {
+enum : unsigned { Layernorm = 1, MlaUpProj = 2, MoeAct = 4, Mlp = 8 };
+}  // namespace RecomputeModule
 
 // The output row of one configuration.
 namespace O {
@@ -157,6 +165,7 @@ inline constexpr std::array<const char*, kLayoutFieldCount> kLayoutFieldNames = 
     "zero",      "precision",     "commPrecision",    "sequenceParallel", "flashAttention", "tpOverlap",
     "dpOverlap", "ppOverlap",     "epOverlap",        "cpOverlap",     "overlapSlowdown",
     "gradientBytes", "recomputeLayers", "offloadLayers", "offloadOverlap", "launchOverheadS", "fusedKernels",
+    "recomputeModules", "fp8ActivationCache", "microbatchGroup",
 };
 
 }  // namespace linkcap::training

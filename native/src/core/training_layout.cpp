@@ -50,6 +50,13 @@ Problem layout_problem(const double* w, const double* chip, const double* lay) {
   const double launch = lay[L::launchOverheadS];
   if (!(launch >= 0 && launch <= 0.01)) return Problem::LaunchOverhead;
   if (!code(lay[L::fusedKernels], 1)) return Problem::FusedKernels;
+  if (!code(lay[L::recomputeModules], 15) || (lay[L::recomputeModules] != 0 && lay[L::recompute] == 2)) {
+    return Problem::RecomputeModules;
+  }
+  if (!code(lay[L::fp8ActivationCache], 1) || (lay[L::fp8ActivationCache] == 1 && lay[L::precision] != 1)) {
+    return Problem::Fp8ActivationCache;
+  }
+  if (!code(lay[L::microbatchGroup], kMaxLayoutSize)) return Problem::MicrobatchGroup;
 
   const double heads = w[W::heads];
   if (js_mod(heads, t) != 0) return Problem::HeadsPerTp;
@@ -91,6 +98,7 @@ Problem schedule_problem(const double* w, const double* lay) {
   if (!code(lay[L::recomputeLayers], kMaxLayoutSize)) return Problem::RecomputeLayers;
   if (!code(lay[L::offloadLayers], kMaxLayoutSize)) return Problem::OffloadLayers;
   if (!fraction(lay[L::offloadOverlap])) return Problem::OffloadOverlap;
+  if (!code(lay[L::microbatchGroup], kMaxLayoutSize)) return Problem::MicrobatchGroup;
   if (js_mod(batch, b * d) != 0) return Problem::BatchDivides;
   if (w[W::layers] < p * v) return Problem::LayersPerChunk;
   if (v > 1 && p == 1) return Problem::InterleaveNeedsPp;

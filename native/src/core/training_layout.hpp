@@ -48,6 +48,9 @@ enum class Problem : unsigned {
   OffloadOverlap,
   LaunchOverhead,
   FusedKernels,
+  RecomputeModules,
+  Fp8ActivationCache,
+  MicrobatchGroup,
 };
 
 // tpOverlap / ppOverlap may hold this instead of a fraction: the layout's own rule (OVERLAP_RULE of layout.ts):

@@ -28,21 +28,41 @@ void layer_activation_bytes(const double* w, const double* lay, LayerKind kind, 
   const double tokens = (lay[L::microbatch] * s) / lay[L::cp];
   const double r = lay[L::sequenceParallel] == 1 && t > 1 ? 1 / t : 1;
   const double ar = w[W::heads] / t;
-  const double kv = w[W::kvLoraRank] > 0 ? ar : kv_heads_per_rank(w, t);
+  const double kvLora = w[W::kvLoraRank];
+  const double kv = kvLora > 0 ? ar : kv_heads_per_rank(w, t);
   const bool flash = lay[L::flashAttention] == 1;
   const bool gated = w[W::gatedFfn] == 1;
+  const unsigned modules = static_cast<unsigned>(lay[L::recomputeModules]);
+  const bool norms = (modules & RecomputeModule::Layernorm) != 0;
+  const bool mlaUp = (modules & RecomputeModule::MlaUpProj) != 0 && kvLora > 0;
+  const bool moeAct = (modules & RecomputeModule::MoeAct) != 0;
+  const bool mlp = (modules & RecomputeModule::Mlp) != 0;
+  const bool cache = lay[L::fp8ActivationCache] == 1;
 
-  // FP8 runs keep FP8 copies of the linear layers' weight-gradient inputs (see memory.ts).
+  // FP8 runs keep FP8 copies of the linear layers' weight-gradient inputs; recomputed modules keep nothing
+  // (see memory.ts).
   const double fp8 = lay[L::precision] == 1 ? 1 : 0;
-  double perToken = (8 + 2 * dropout - 2 * fp8) * h * r;
-  perToken += 2 * ar * dq + 2 * kv * (dq + dv) + (2 + fp8) * ar * dv;
+  double perToken = (4 + 2 * dropout + (norms ? 0 : 4 - 2 * fp8)) * h * r;
+  const double output = cache ? 1.5 : 2 + fp8;
+  if (mlaUp) {
+    perToken += output * ar * dv;
+  } else {
+    perToken += 2 * ar * dq + 2 * kv * (dq + dv) + output * ar * dv;
+  }
+  if (kvLora > 0) {
+    const double latents = w[W::qLoraRank] + kvLora;
+    perToken += (2 + (norms ? 0 : 2 - fp8)) * latents + 2 * w[W::ropeHeadDim];
+  }
   const double scores = flash ? 4 * ar : (2 + 3 * dropout) * ar * s;
+  const double activationIn = gated ? 4 : 2;
+  const double activationOut = 2 - fp8;
   if (kind == LayerKind::Dense) {
-    perToken += ((gated ? 6 : 4) - fp8) * w[W::ffn] / t;
+    if (!mlp) perToken += ((gated ? 6 : 4) - fp8) * w[W::ffn] / t;
   } else {
     const double ffnE = w[W::expertFfn];
-    perToken += (w[W::topK] * (2 * h + ((gated ? 6 : 4) - fp8) * ffnE)) / t;
-    perToken += (w[W::sharedExperts] * ((gated ? 6 : 4) - fp8) * ffnE) / t;
+    const double expertIn = cache ? activationIn / 2 : activationIn;
+    perToken += (w[W::topK] * ((2 - fp8) * h + (expertIn + (moeAct ? 0 : activationOut)) * ffnE)) / t;
+    if (!mlp) perToken += (w[W::sharedExperts] * (expertIn + activationOut) * ffnE) / t;
     perToken += (4 * w[W::experts]) / t;
   }
   const double full = tokens * (perToken + scores);

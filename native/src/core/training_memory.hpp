@@ -44,10 +44,15 @@ inline void stage_memory(const double* lay, double denseParams, double expertPar
   out.total = out.weights + out.gradients + out.optimizer + out.activations;
 }
 
-// Microbatches stage `stage` of p keeps in flight (1F1B; interleaved with v chunks per device).
-inline double in_flight_microbatches(double stage, double p, double m, double v) {
-  const double base = m < p - stage ? m : p - stage;
-  return v > 1 ? base * (1 + (p - 1) / (p * v)) : base;
+// Microbatches stage `stage` of p keeps in flight, in units of the stage's activations (inFlightMicrobatches of
+// memory.ts): 1F1B min(m, p − i); interleaved, Megatron-Core's warm-up of 2(p − i − 1) + (v − 1)·N chunk forwards
+// (N = group, 0 for p), at most m·v, plus one, each chunk 1/v of the stage.
+inline double in_flight_microbatches(double stage, double p, double m, double v, double group) {
+  if (v == 1) return m < p - stage ? m : p - stage;
+  const double n = group == 0 ? p : group;
+  const double warmup = 2 * (p - stage - 1) + (v - 1) * n;
+  const double total = m * v;
+  return ((warmup < total ? warmup : total) + (warmup < total ? 1 : 0)) / v;
 }
 
 }  // namespace linkcap::training

@@ -255,7 +255,7 @@ unsigned finish_training_row(const double* w, const double* chip, const double* 
   // The values below are the TypeScript's exactly; they only skip divisions whose result is known: a device
   // below `longer` holds v·base + ⌊rem/p⌋ + 1 layers, the others v·base + ⌊rem/p⌋ (layersOnDevice), and the
   // interleaved schedule's in-flight factor is the same for every device.
-  const double interleaveFactor = v > 1 ? 1 + (p - 1) / (p * v) : 1;
+  const double group = lay[L::microbatchGroup];
   for (double dev = 0; dev < p;) {
     const double end = pipeline_run_end(dev, p, longer, denseDevices);
     const double count = end - dev;
@@ -297,8 +297,7 @@ unsigned finish_training_row(const double* w, const double* chip, const double* 
     const double denseParams = nDense * cd.denseParams + nMoe * cm.denseParams + (isFirst ? ce.denseParams : 0) +
                                (isLast ? ch.denseParams : 0);
     const double expertParams = nMoe * cm.expertParams;
-    const double inFlightBase = m < p - dev ? m : p - dev;
-    const double inFlight = v > 1 ? inFlightBase * interleaveFactor : inFlightBase;
+    const double inFlight = in_flight_microbatches(dev, p, m, v, group);
     // Working set: one layer being recomputed (full), two layers' staging buffers for the offload copies.
     const double staging = offBytes > 0 ? (2 * perMicrobatch) / layersHere : 0;
     stage_memory(lay, denseParams, expertParams, dpDense, dpExpert, perMicrobatch - offBytes, inFlight,

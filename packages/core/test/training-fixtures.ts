@@ -109,6 +109,10 @@ export function randomTrainingBatch(seed: number, count: number) {
     layouts[o + L.offloadOverlap] = pick([0, 0.5, 1]);
     layouts[o + L.launchOverheadS] = pick([0, 5e-6, 2e-5]);
     layouts[o + L.fusedKernels] = pick([0, 1, 1]);
+    // Recompute modules (not with full recompute), DeepSeek's FP8 cache (FP8 only), the interleaved group size.
+    layouts[o + L.recomputeModules] = layouts[o + L.recompute] === 2 ? 0 : pick([0, 0, 1, 2, 4, 8, 7, 15]);
+    layouts[o + L.fp8ActivationCache] = layouts[o + L.precision] === 1 ? pick([0, 1]) : 0;
+    layouts[o + L.microbatchGroup] = pick([0, 0, 1, 2, pp, 2 * pp]);
   }
   return { workloads, chips, clusters, layouts, count };
 }

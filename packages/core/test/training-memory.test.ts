@@ -117,12 +117,21 @@ describe('weights, gradients and optimizer states under ZeRO', () => {
 
 describe('in-flight microbatches', () => {
   it('1F1B: stage i keeps min(m, p − i)', () => {
-    expect(inFlightMicrobatches(0, 8, 64, 1)).toBe(8);
-    expect(inFlightMicrobatches(7, 8, 64, 1)).toBe(1);
-    expect(inFlightMicrobatches(0, 8, 4, 1)).toBe(4);
+    expect(inFlightMicrobatches(0, 8, 64, 1, 0)).toBe(8);
+    expect(inFlightMicrobatches(7, 8, 64, 1, 0)).toBe(1);
+    expect(inFlightMicrobatches(0, 8, 4, 1, 0)).toBe(4);
   });
-  it('interleaved: × (1 + (p − 1)/(p v))', () => {
-    expect(inFlightMicrobatches(0, 8, 64, 2)).toBeCloseTo(8 * (1 + 7 / 16), 12);
+  it('interleaved: the first stage keeps p (1 + (p − 1)/(p v)), as Korthikanti §4.2 states', () => {
+    expect(inFlightMicrobatches(0, 8, 64, 2, 0)).toBeCloseTo(8 * (1 + 7 / 16), 12);
+    expect(inFlightMicrobatches(0, 8, 64, 2, 8)).toBeCloseTo(8 * (1 + 7 / 16), 12);
+  });
+  it("interleaved: Megatron-Core's warm-up, 2(p − i − 1) + (v − 1) N chunks plus one, each 1/v of the stage", () => {
+    // The last stage of an interleaved pipeline still warms up (v − 1) N chunks: memory is nearly even.
+    expect(inFlightMicrobatches(7, 8, 64, 4, 0)).toBeCloseTo((3 * 8 + 1) / 4, 12);
+    // A smaller microbatch group (Llama 3's N) keeps fewer in flight; the warm-up never exceeds m·v chunks.
+    expect(inFlightMicrobatches(0, 16, 32, 4, 8)).toBeCloseTo((2 * 15 + 3 * 8 + 1) / 4, 12);
+    expect(inFlightMicrobatches(0, 16, 32, 4, 8)).toBeLessThan(inFlightMicrobatches(0, 16, 32, 4, 0));
+    expect(inFlightMicrobatches(0, 8, 2, 4, 0)).toBe(2);
   });
   it('the first stage of a 1F1B pipeline holds all L layers’ worth of activations (Korthikanti §4.2)', () => {
     const common = { model: 'gpt3-175b', cluster: A100, chip: A100_CHIP, engine: 'reference' as const };

@@ -4,6 +4,8 @@
  */
 import {
   RECOMPUTE_MODES,
+  RECOMPUTE_MODULES,
+  type RecomputeModule,
   PRECISIONS,
   type OverlapInput,
   type RecomputeMode,
@@ -64,6 +66,9 @@ export interface LayoutOptions {
   overlapSlowdown?: string;
   recomputeLayers?: string;
   offloadLayers?: string;
+  recomputeModules?: string;
+  fp8ActivationCache?: boolean;
+  microbatchGroup?: string;
 }
 
 /** Options that cannot be combined, or that need another (exit 2, before any value is read). */
@@ -98,7 +103,16 @@ export function layoutFromOptions(options: LayoutOptions): TrainingLayoutInput {
   if (options.flashAttention === false) layout.flashAttention = false;
   if (options.recomputeLayers !== undefined) layout.recomputeLayers = parseWholeNumber(options.recomputeLayers, '--recompute-layers', LIMITS.layerCount);
   if (options.offloadLayers !== undefined) layout.offloadLayers = parseWholeNumber(options.offloadLayers, '--offload-layers', LIMITS.layerCount);
+  if (options.recomputeModules !== undefined) layout.recomputeModules = parseRecomputeModules(options.recomputeModules);
+  if (options.fp8ActivationCache !== undefined) layout.fp8ActivationCache = options.fp8ActivationCache;
+  if (options.microbatchGroup !== undefined) layout.microbatchGroup = parseWholeNumber(options.microbatchGroup, '--microbatch-group', LIMITS.parallelSize);
   return layout;
+}
+
+/** "layernorm,mla_up_proj" (or "none") → the list; each name one of RECOMPUTE_MODULES. */
+export function parseRecomputeModules(text: string): RecomputeModule[] {
+  if (text === 'none') return [];
+  return text.split(',').map((name) => parseChoice<RecomputeModule>('--recompute-modules', name.trim(), RECOMPUTE_MODULES));
 }
 
 export function overlapFromOptions(options: LayoutOptions): OverlapInput {
@@ -134,6 +148,10 @@ export function addLayoutOptions(command: Command, forSearch = false): Command {
     .option('--no-flash-attention', 'unfused attention (s × s scores in memory)')
     .option('--recompute-layers <n>', 'layers of each pipeline chunk that recompute (default: all; the rest keep their activations)')
     .option('--offload-layers <n>', 'layers of each pipeline chunk whose activations go to host memory (default 0)')
+    .option('--recompute-modules <m>', `modules recomputed in backward, comma-separated: ${RECOMPUTE_MODULES.join(', ')}, or none (default: the profile's; not with --recompute full)`)
+    .option('--fp8-activation-cache', 'DeepSeek-V3’s FP8 activation cache: MoE SwiGLU inputs in FP8, attention output in 12 bits (FP8 only; default: the profile’s)')
+    .option('--no-fp8-activation-cache', 'no FP8 activation cache even if the profile keeps one')
+    .option('--microbatch-group <n>', 'microbatches per group of the interleaved schedule (Megatron-Core microbatch_group_size_per_vp_stage; default pp)')
     .option('--overlap-tp <f>', 'fraction of TP communication hidden behind GEMMs (default: the profile’s; megatron-core (tp−1)/tp)')
     .option('--overlap-dp <f>', 'fraction of DP communication hidden behind backward/forward (default: the profile’s)')
     .option('--overlap-pp <f>', 'fraction of pipeline send/recv hidden (default: the profile’s; megatron-core 1 when interleaved)')
@@ -180,7 +198,10 @@ export function describeLayout(p: TrainingPrediction): string {
   const layersText = (n: number) => `${n} layer${n === 1 ? '' : 's'}`;
   const partial = l.recompute !== 'none' && l.recomputeLayers < chunk ? ` (${layersText(l.recomputeLayers)} per chunk)` : '';
   const offload = l.offloadLayers > 0 ? `; ${layersText(Math.min(l.offloadLayers, chunk))} per chunk offloaded to host` : '';
-  return `${parts.join(' × ')}; microbatch ${l.microbatch}, ${p.microbatches} per pipeline, ${schedule}; recompute ${l.recompute}${partial}${offload}; ZeRO-${l.zero}; ${l.precision.toUpperCase()}`;
+  const modules = l.recomputeModules.length > 0 ? ` + ${l.recomputeModules.join(', ')}` : '';
+  const group = l.interleave > 1 && l.microbatchGroup !== l.pp ? `, groups of ${l.microbatchGroup}` : '';
+  const cache = l.fp8ActivationCache ? '; FP8 activation cache' : '';
+  return `${parts.join(' × ')}; microbatch ${l.microbatch}, ${p.microbatches} per pipeline, ${schedule}${group}; recompute ${l.recompute}${partial}${modules}${offload}; ZeRO-${l.zero}; ${l.precision.toUpperCase()}${cache}`;
 }
 
 /** Compact one-cell layout: "tp8 pp4 dp32 mb1 v1 sel z1". */

@@ -15,7 +15,7 @@
  *  - a pass costs at least its kernel count × launchOverheadS (host-bound eager frameworks; 0 with CUDA graphs).
  */
 import { ATTENTION_DROPOUT_RATIO, ATTENTION_HALF_KEYS, ATTENTION_TILE } from './calibration.js';
-import { C, L, W } from './fields.js';
+import { C, L, RecomputeModuleBit, W } from './fields.js';
 import { ffnMatrices, kvHeadsPerRank } from './workload.js';
 
 /** Fields of one layer-cost record (per microbatch, per GPU). */
@@ -221,8 +221,45 @@ export function layerCompute(
     elements += (4 * topK * h) / t + (topK * activationElements * ffnE) / t + (shared * activationElements * ffnE) / t + (2 * experts) / t;
     kernels += 5 + activationKernels * (shared > 0 ? 2 : 1);
   }
+  // Recomputed modules (recomputeModules): their forward runs again in backward, GEMMs on the GEMM stream,
+  // norms and activations as memory passes; one extra kernel each for the host floor.
+  const modules = lay[lo + L.recomputeModules];
+  let moduleGemm = 0;
+  let moduleElements = 0;
+  let moduleKernels = 0;
+  if (modules !== 0) {
+    if ((modules & RecomputeModuleBit.Layernorm) !== 0) {
+      moduleElements += 2 * (eagerNorm ? EAGER_RMSNORM_ELEMENTS : 2) * h * replicated;
+      moduleKernels += 2 * (eagerNorm ? EAGER_RMSNORM_KERNELS : 1);
+      if (kvLora > 0) {
+        moduleElements += 2 * (w[wo + W.qLoraRank] + kvLora);
+        moduleKernels += 2;
+      }
+    }
+    if ((modules & RecomputeModuleBit.MlaUpProj) !== 0 && kvLora > 0) {
+      const qLora = w[wo + W.qLoraRank];
+      const rope = w[wo + W.ropeHeadDim];
+      moduleGemm += gemmTimeS(tokens, ar * dq, qLora > 0 ? qLora : h, linearRate, linearBytes, ACT_BYTES, bandwidth) + overhead;
+      moduleGemm += gemmTimeS(tokens, ar * (dq - rope + dv), kvLora, linearRate, linearBytes, ACT_BYTES, bandwidth) + overhead;
+      moduleKernels += 2;
+    }
+    if (kind === LayerKind.Moe && (modules & RecomputeModuleBit.MoeAct) !== 0) {
+      moduleElements += (w[wo + W.topK] * activationElements * w[wo + W.expertFfn]) / t;
+      moduleKernels += activationKernels;
+    }
+    if ((modules & RecomputeModuleBit.Mlp) !== 0) {
+      // The dense FFN (dense layers) or the shared experts (MoE layers): both GEMMs and the activation.
+      const f = kind === LayerKind.Dense ? w[wo + W.ffn] / t : (w[wo + W.sharedExperts] * w[wo + W.expertFfn]) / t;
+      if (f > 0) {
+        moduleGemm += gemmTimeS(tokens, (mats - 1) * f, h, linearRate, linearBytes, ACT_BYTES, bandwidth) + overhead;
+        moduleGemm += gemmTimeS(tokens, h, f, linearRate, linearBytes, ACT_BYTES, bandwidth) + overhead;
+        moduleElements += activationElements * f;
+        moduleKernels += 2 + activationKernels;
+      }
+    }
+  }
   const fwdGemm = gemmFwd + gemmKernels * overhead + routerFwd;
-  const bwdGemm = gemmBwd + 2 * gemmKernels * overhead + routerBwd;
+  const bwdGemm = gemmBwd + 2 * gemmKernels * overhead + routerBwd + moduleGemm;
   kernels += gemmKernels + (kind === LayerKind.Moe ? 1 : 0) + (fp8 ? 2 * gemmKernels : 0);
 
   // Attention core on this rank's heads.
@@ -257,12 +294,13 @@ export function layerCompute(
   // A pass costs at least the host time to launch its kernels (backward: about twice as many).
   const launch = lay[lo + L.launchOverheadS];
   const fwdGpu = fwdGemm + fwdCore + elementS + softmaxS;
-  const bwdGpu = bwdGemm + bwdCore + 2 * (elementS + softmaxS);
+  const bwdGpu = bwdGemm + bwdCore + 2 * (elementS + softmaxS) + (ACT_BYTES * tokens * moduleElements) / bandwidth;
   const fwdHost = kernels * launch;
+  const bwdHost = 2 * fwdHost + moduleKernels * launch;
   const fwd = fwdGpu > fwdHost ? fwdGpu : fwdHost;
   const recompute = lay[lo + L.recompute];
   out[oo + K.fwdS] = fwd;
-  out[oo + K.bwdS] = bwdGpu > 2 * fwdHost ? bwdGpu : 2 * fwdHost;
+  out[oo + K.bwdS] = bwdGpu > bwdHost ? bwdGpu : bwdHost;
   // Selective recompute repeats the attention core in backward: the fused kernel's forward (Megatron-Core
   // checkpoints core attention whatever its implementation), or the unfused core and its softmax.
   out[oo + K.recomputeS] = recompute === 2 ? fwd : recompute === 1 ? fwdCore + softmaxS : 0;

@@ -166,6 +166,9 @@ export const LAYOUT_FIELDS = [
   'offloadOverlap',
   'launchOverheadS',
   'fusedKernels',
+  'recomputeModules',
+  'fp8ActivationCache',
+  'microbatchGroup',
 ] as const;
 
 export const enum L {
@@ -239,6 +242,24 @@ export const enum L {
    * torch.compile); 0: op by op as eager PyTorch runs them (more passes over memory, more kernels).
    */
   fusedKernels = 28,
+  /**
+   * Modules recomputed in backward instead of kept, as a bit mask of RECOMPUTE_MODULES (Megatron-Core's
+   * --recompute-modules with the selective granularity): 1 layernorm (the norms' outputs), 2 mla_up_proj (MLA's
+   * queries, keys and values from the latents), 4 moe_act (the routed experts' activation output), 8 mlp (the
+   * dense FFN and shared experts whole). With recompute 'selective' the attention core is recomputed as well;
+   * not allowed with 'full'.
+   */
+  recomputeModules = 29,
+  /**
+   * 1: DeepSeek-V3's FP8 activation cache (report §3.3.2): the MoE experts' SwiGLU inputs are kept in FP8 and the
+   * attention output once in a 12-bit (E5M6) copy. Needs FP8 GEMMs.
+   */
+  fp8ActivationCache = 30,
+  /**
+   * Microbatches per group of the interleaved schedule (Megatron-Core's microbatch_group_size_per_vp_stage,
+   * the N of the Llama 3 paper's Figure 6): fewer than pp keep fewer microbatches in flight. 0: pp.
+   */
+  microbatchGroup = 31,
 }
 export const LAYOUT_FIELD_COUNT = LAYOUT_FIELDS.length;
 
@@ -352,5 +373,16 @@ export const TRAINING_STATUS_MESSAGES = [
 
 export const RECOMPUTE_MODES = ['none', 'selective', 'full'] as const;
 export type RecomputeMode = (typeof RECOMPUTE_MODES)[number];
+/** Bits of LayoutParams.recomputeModules (RECOMPUTE_MODULES[i] is bit 1 << i). */
+export const enum RecomputeModuleBit {
+  Layernorm = 1,
+  MlaUpProj = 2,
+  MoeAct = 4,
+  Mlp = 8,
+}
+
+/** Modules of RECOMPUTE_MODULES bit i = 1 << i (LayoutParams.recomputeModules). */
+export const RECOMPUTE_MODULES = ['layernorm', 'mla_up_proj', 'moe_act', 'mlp'] as const;
+export type RecomputeModule = (typeof RECOMPUTE_MODULES)[number];
 export const PRECISIONS = ['bf16', 'fp8'] as const;
 export type Precision = (typeof PRECISIONS)[number];

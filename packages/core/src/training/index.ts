@@ -15,8 +15,10 @@ export {
   TRAINING_STATUS_MESSAGES,
   TrainingStatus,
   RECOMPUTE_MODES,
+  RECOMPUTE_MODULES,
   PRECISIONS,
   type RecomputeMode,
+  type RecomputeModule,
   type Precision,
 } from './fields.js';
 export {

@@ -55,6 +55,9 @@ export const enum Problem {
   OffloadOverlap,
   LaunchOverhead,
   FusedKernels,
+  RecomputeModules,
+  Fp8ActivationCache,
+  MicrobatchGroup,
 }
 
 const MAX_SIZE = 1 << 24;
@@ -110,6 +113,9 @@ export function layoutProblem(w: Float64Array, wo: number, chips: Float64Array, 
   const launch = lay[lo + L.launchOverheadS];
   if (!(launch >= 0 && launch <= 0.01)) return Problem.LaunchOverhead;
   if (!code(lay[lo + L.fusedKernels], 1)) return Problem.FusedKernels;
+  if (!code(lay[lo + L.recomputeModules], 15) || (lay[lo + L.recomputeModules] !== 0 && lay[lo + L.recompute] === 2)) return Problem.RecomputeModules;
+  if (!code(lay[lo + L.fp8ActivationCache], 1) || (lay[lo + L.fp8ActivationCache] === 1 && lay[lo + L.precision] !== 1)) return Problem.Fp8ActivationCache;
+  if (!code(lay[lo + L.microbatchGroup], MAX_SIZE)) return Problem.MicrobatchGroup;
 
   const heads = w[wo + W.heads];
   if (heads % t !== 0) return Problem.HeadsPerTp;
@@ -237,6 +243,16 @@ export function describeProblem(problem: number, w: Float64Array, wo: number, la
       return { field: 'launchOverheadS', message: `${lay[lo + L.launchOverheadS]}: must be a number of seconds from 0 to 0.01` };
     case Problem.FusedKernels:
       return { field: 'fusedKernels', message: 'must be true (fused kernels) or false (eager PyTorch)' };
+    case Problem.RecomputeModules:
+      return lay[lo + L.recompute] === 2 && code(lay[lo + L.recomputeModules], 15)
+        ? { field: 'recomputeModules', message: 'needs recompute none or selective: full recompute already repeats every module' }
+        : { field: 'recomputeModules', message: `${lay[lo + L.recomputeModules]}: must be a bit mask from 0 to 15 (layernorm 1, mla_up_proj 2, moe_act 4, mlp 8)` };
+    case Problem.Fp8ActivationCache:
+      return code(lay[lo + L.fp8ActivationCache], 1)
+        ? { field: 'fp8ActivationCache', message: 'needs precision fp8 (the cached activations are the FP8 GEMMs\' inputs)' }
+        : { field: 'fp8ActivationCache', message: 'must be true or false' };
+    case Problem.MicrobatchGroup:
+      return { field: 'microbatchGroup', message: `${lay[lo + L.microbatchGroup]}: must be a whole number from 0 (= pp) to ${MAX_SIZE}` };
     default:
       return { field: 'layout', message: 'valid' };
   }

@@ -14,10 +14,10 @@
  *    layer larger than that waits for the rest of its gather.
  */
 import { LinkcapInputError } from '../validate/errors.js';
-import { W } from './fields.js';
+import { W, type RecomputeModule } from './fields.js';
 import { attentionWeightsPerRank, denseMlpParamsPerRank, expertParams, moeDenseParamsPerRank } from './workload.js';
 
-export const PROFILE_IDS = ['megatron-core', 'nemo', 'torchtitan-fsdp2', 'deepspeed-zero3', 'megatron-lm-2021', 'ideal'] as const;
+export const PROFILE_IDS = ['megatron-core', 'nemo', 'torchtitan-fsdp2', 'deepspeed-zero3', 'megatron-lm-2021', 'deepseek-v3', 'ideal'] as const;
 export type ProfileId = (typeof PROFILE_IDS)[number];
 
 /** How a profile sets one overlap fraction: a constant, or a rule of the layout (see the file comment). */
@@ -41,6 +41,10 @@ export interface ImplementationProfile {
   fusedKernels: boolean;
   /** Parameters a ZeRO-3 prefetch covers ahead of use (DeepSpeed's stage3_prefetch_bucket_size). */
   prefetchParams?: number;
+  /** Modules the framework recomputes by default (layout.recomputeModules overrides). */
+  recomputeModules?: RecomputeModule[];
+  /** The framework keeps DeepSeek-V3's FP8 activation cache in FP8 runs (layout.fp8ActivationCache overrides). */
+  fp8ActivationCache?: boolean;
   /** Where each value comes from. */
   sources: string[];
 }
@@ -129,6 +133,25 @@ export const PROFILES: Record<ProfileId, ImplementationProfile> = {
     launchOverheadUs: EAGER_LAUNCH_US,
     fusedKernels: true,
     sources: ['Narayanan et al. SC’21 and Korthikanti et al. 2022 (shared/reference/training.md): TP collectives on the critical path, 1F1B with blocking p2p'],
+  },
+  'deepseek-v3': {
+    id: 'deepseek-v3',
+    name: 'DeepSeek-V3’s own framework (HAI-LLM), as its technical report describes the pre-training run',
+    description:
+      'DualPipe hides the expert all-to-all and the pipeline p2p behind computation, ZeRO-1 data parallelism with gradients accumulated in fp32, RMSNorm and MLA up-projections recomputed in backward, MoE SwiGLU outputs recomputed from their FP8-cached inputs, the attention output cached in 12 bits (FP8 runs); the pipeline bubble is priced as 1F1B’s (DualPipe’s smaller bubble is not modelled)',
+    overlap: { tp: 'ring', dp: 1, pp: 1, ep: 1, cp: 1, offload: 1, slowdown: 0.1 },
+    zero: 1,
+    zeroStages: [0, 1],
+    gradientBytes: 4,
+    launchOverheadUs: EAGER_LAUNCH_US,
+    fusedKernels: true,
+    recomputeModules: ['layernorm', 'mla_up_proj', 'moe_act'],
+    fp8ActivationCache: true,
+    sources: [
+      'DeepSeek-V3 Technical Report (arXiv 2412.19437) §3.2.1: DualPipe overlaps forward and backward chunks so that the all-to-all and PP communication are fully hidden ("near-zero all-to-all communication overhead")',
+      '§3.2.3: recomputation of all RMSNorm operations and MLA up-projections during back-propagation; ZeRO-1 across data parallel ranks',
+      '§3.3.2–3.3.3: the inputs of the MoE SwiGLU cached in FP8 and its output recomputed; the input of the linear after attention cached in E5M6; master weights and gradient accumulation in fp32',
+    ],
   },
   ideal: {
     id: 'ideal',

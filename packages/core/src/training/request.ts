@@ -9,7 +9,7 @@ import { describeValue, LinkcapInputError } from '../validate/errors.js';
 import { trainingConstantsOf, trainingDefaultsFor } from './calibration.js';
 import { chipParams, validateChipParams, type ChipParams, type ChipRates } from './chip.js';
 import { profileOverlap, resolveProfile, type ImplementationProfile, type ProfileId } from './profiles.js';
-import { L, LAYOUT_FIELD_COUNT, PRECISIONS, RECOMPUTE_MODES, W, type Precision, type RecomputeMode } from './fields.js';
+import { L, LAYOUT_FIELD_COUNT, PRECISIONS, RECOMPUTE_MODES, RECOMPUTE_MODULES, W, type Precision, type RecomputeMode, type RecomputeModule } from './fields.js';
 import { describeProblem, layoutProblem } from './layout.js';
 import { resolveModel } from './models.js';
 import { G, GROUP_FIELDS, placeGroups } from './placement.js';
@@ -60,6 +60,16 @@ export interface TrainingLayoutInput {
   recomputeLayers?: number;
   /** Layers of each pipeline chunk whose activations are offloaded to host memory. Default 0. */
   offloadLayers?: number;
+  /**
+   * Modules recomputed in backward instead of kept (Megatron-Core's --recompute-modules, selective granularity;
+   * DeepSeek-V3 §3.2.3 recomputes the norms and MLA's up-projections): layernorm, mla_up_proj, moe_act, mlp.
+   * With recompute 'selective' the attention core is recomputed too; not allowed with 'full'. Default none.
+   */
+  recomputeModules?: RecomputeModule[];
+  /** DeepSeek-V3's FP8 activation cache (§3.3.2): MoE SwiGLU inputs in FP8, the attention output in E5M6. FP8 only. */
+  fp8ActivationCache?: boolean;
+  /** Microbatches per group of the interleaved schedule (Megatron-Core's microbatch_group_size_per_vp_stage). Default pp. */
+  microbatchGroup?: number;
   /** Default: the profile's (megatron-core: 1). */
   zero?: 0 | 1 | 2 | 3 | 'fsdp';
   precision?: Precision;
@@ -111,6 +121,10 @@ export interface TrainingLayout {
   /** Layers per pipeline chunk that recompute (≥ the chunk's layers: all). */
   recomputeLayers: number;
   offloadLayers: number;
+  recomputeModules: RecomputeModule[];
+  fp8ActivationCache: boolean;
+  /** Microbatches per group of the interleaved schedule (pp unless given). */
+  microbatchGroup: number;
   zero: 0 | 1 | 2 | 3;
   precision: Precision;
   commPrecision: Precision;
@@ -222,6 +236,23 @@ function pick<T extends string | number>(field: string, value: unknown, allowed:
   return value as T;
 }
 
+/** A list of RECOMPUTE_MODULES names, each at most once, in the canonical order. */
+function modules(field: string, value: unknown): RecomputeModule[] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value)) throw new LinkcapInputError(field, `${describeValue(value)}: must be a list of ${RECOMPUTE_MODULES.join(', ')}`);
+  for (const item of value) {
+    if (!RECOMPUTE_MODULES.includes(item as RecomputeModule)) throw new LinkcapInputError(field, `${describeValue(item)}: must be one of ${RECOMPUTE_MODULES.join(', ')}`);
+  }
+  return RECOMPUTE_MODULES.filter((name) => value.includes(name));
+}
+
+/** The bit mask of LayoutParams.recomputeModules. */
+export function recomputeModuleMask(list: readonly RecomputeModule[]): number {
+  let mask = 0;
+  for (const name of list) mask |= 1 << RECOMPUTE_MODULES.indexOf(name);
+  return mask;
+}
+
 function flag(field: string, value: unknown, fallback: boolean): boolean {
   if (value === undefined) return fallback;
   if (typeof value !== 'boolean') throw new LinkcapInputError(field, `${describeValue(value)}: must be true or false`);
@@ -266,6 +297,9 @@ export function resolveLayout(context: ResolvedContext, input: TrainingLayoutInp
   // Selective recompute pays off for unfused attention (it drops the s × s scores); with fused attention it would
   // recompute the kernel to save only its row statistics, so the default there is none.
   const recomputeDefault: RecomputeMode = flashAttention ? 'none' : 'selective';
+  const recompute = pick('recompute', input.recompute, RECOMPUTE_MODES, recomputeDefault);
+  // The profile's recomputed modules apply under none or selective recompute (full repeats every module).
+  const profileModules = recompute === 'full' ? [] : (context.profile.recomputeModules ?? []);
   return {
     tp,
     pp,
@@ -275,9 +309,13 @@ export function resolveLayout(context: ResolvedContext, input: TrainingLayoutInp
     microbatch,
     globalBatch,
     interleave,
-    recompute: pick('recompute', input.recompute, RECOMPUTE_MODES, recomputeDefault),
+    recompute,
     recomputeLayers: count('recomputeLayers', input.recomputeLayers, layers),
     offloadLayers: count('offloadLayers', input.offloadLayers, 0),
+    recomputeModules: input.recomputeModules === undefined ? [...profileModules] : modules('recomputeModules', input.recomputeModules),
+    // The profile's FP8 cache applies to FP8 runs only (it caches FP8 GEMM inputs).
+    fp8ActivationCache: flag('fp8ActivationCache', input.fp8ActivationCache, (context.profile.fp8ActivationCache ?? false) && input.precision === 'fp8'),
+    microbatchGroup: input.microbatchGroup === undefined ? pp : size('microbatchGroup', input.microbatchGroup, pp),
     zero: pick('zero', zeroInput, [0, 1, 2, 3] as const, context.profile.zero),
     precision: pick('precision', input.precision, PRECISIONS, 'bf16'),
     commPrecision: pick('commPrecision', input.commPrecision, PRECISIONS, 'bf16'),
@@ -382,6 +420,10 @@ export function writeLayout(
   layouts[o + L.offloadOverlap] = overlap.offload;
   layouts[o + L.launchOverheadS] = framework.launchOverheadUs * 1e-6;
   layouts[o + L.fusedKernels] = framework.fusedKernels ? 1 : 0;
+  layouts[o + L.recomputeModules] = recomputeModuleMask(layout.recomputeModules);
+  layouts[o + L.fp8ActivationCache] = layout.fp8ActivationCache ? 1 : 0;
+  // 0 stands for pp (the row's default): a group of pp microbatches is Megatron-Core's standard schedule.
+  layouts[o + L.microbatchGroup] = layout.microbatchGroup === layout.pp ? 0 : layout.microbatchGroup;
 }
 
 /** Reads a layout row back into names. */
@@ -399,6 +441,9 @@ export function readLayout(layouts: Float64Array, row: number): TrainingLayout {
     recompute: RECOMPUTE_MODES[layouts[o + L.recompute]],
     recomputeLayers: layouts[o + L.recomputeLayers],
     offloadLayers: layouts[o + L.offloadLayers],
+    recomputeModules: RECOMPUTE_MODULES.filter((_, i) => (layouts[o + L.recomputeModules] & (1 << i)) !== 0),
+    fp8ActivationCache: layouts[o + L.fp8ActivationCache] === 1,
+    microbatchGroup: layouts[o + L.microbatchGroup] === 0 ? layouts[o + L.pp] : layouts[o + L.microbatchGroup],
     zero: layouts[o + L.zero] as 0 | 1 | 2 | 3,
     precision: PRECISIONS[layouts[o + L.precision]],
     commPrecision: PRECISIONS[layouts[o + L.commPrecision]],

@@ -23,7 +23,7 @@ import type { EnginePreference } from '../engine/engine.js';
 import { describeValue, LinkcapInputError } from '../validate/errors.js';
 import type { ChipParams, ChipRates } from './chip.js';
 import { getTrainingEngine } from './engine.js';
-import { L, LAYOUT_FIELD_COUNT, O, OUTPUT_FIELD_COUNT, PRECISIONS, RECOMPUTE_MODES, TrainingStatus, W, type Precision, type RecomputeMode } from './fields.js';
+import { L, LAYOUT_FIELD_COUNT, O, OUTPUT_FIELD_COUNT, PRECISIONS, RECOMPUTE_MODES, TrainingStatus, W, type Precision, type RecomputeMode, type RecomputeModule } from './fields.js';
 import { allocateLayouts, allocateTrainingOutputs } from './packing.js';
 import { decodePrediction, packContext, type TrainingPrediction } from './predict.js';
 import {
@@ -31,9 +31,11 @@ import {
   checkOverlapInput,
   readLayout,
   readOverlap,
+  recomputeModuleMask,
   resolveContext,
   resolveFramework,
   resolveGlobalBatch,
+  resolveLayout,
   resolveOverlap,
   type FrameworkInput,
   type OverlapInput,
@@ -76,6 +78,12 @@ export interface SearchRequest {
   recomputeLayers?: number;
   /** Layers per pipeline chunk whose activations are offloaded to host memory (default 0), for every layout. */
   offloadLayers?: number;
+  /** Modules recomputed in backward (default: the profile's), for every layout that does not recompute in full. */
+  recomputeModules?: RecomputeModule[];
+  /** DeepSeek-V3's FP8 activation cache (default: the profile's in FP8 runs). */
+  fp8ActivationCache?: boolean;
+  /** Microbatches per group of the interleaved schedule (default pp). */
+  microbatchGroup?: number;
   /** How many layouts to return (default 5). */
   top?: number;
   tokens?: number;
@@ -307,7 +315,10 @@ interface PreparedSearch {
   framework: ReturnType<typeof resolveFramework>;
   globalBatch: number;
   axes: ReturnType<typeof searchAxes>;
-  /** Writes the fields every configuration of the search shares (row indices 0, precision, flags, overlaps). */
+  /**
+   * Writes the fields every configuration of the search shares (row indices 0, precision, flags, framework),
+   * after the layout's own fields (recomputed modules apply only where the layout does not recompute in full).
+   */
   constant: (row: Float64Array, o: number) => void;
 }
 
@@ -337,6 +348,14 @@ function prepareSearch(request: SearchRequest): PreparedSearch {
   };
   const recomputeLayers = layerCount('recomputeLayers', request.recomputeLayers, context.workload.row[W.layers]);
   const offloadLayers = layerCount('offloadLayers', request.offloadLayers, 0);
+  // The same defaults and checks as predictTraining (resolveLayout); the group stays 0 (= each layout's pp).
+  const extras = resolveLayout(context, {
+    precision,
+    recomputeModules: request.recomputeModules,
+    fp8ActivationCache: request.fp8ActivationCache,
+  });
+  const modules = recomputeModuleMask(extras.recomputeModules);
+  const group = request.microbatchGroup === undefined ? 0 : layerCount('microbatchGroup', request.microbatchGroup, 0);
   const constant = (row: Float64Array, o: number) => {
     row[o + L.workload] = 0;
     row[o + L.chip] = 0;
@@ -350,6 +369,9 @@ function prepareSearch(request: SearchRequest): PreparedSearch {
     row[o + L.offloadLayers] = offloadLayers;
     row[o + L.launchOverheadS] = framework.launchOverheadUs * 1e-6;
     row[o + L.fusedKernels] = framework.fusedKernels ? 1 : 0;
+    row[o + L.recomputeModules] = row[o + L.recompute] === 2 ? 0 : modules;
+    row[o + L.fp8ActivationCache] = extras.fp8ActivationCache ? 1 : 0;
+    row[o + L.microbatchGroup] = group;
   };
   return { context, overlap, framework, globalBatch, axes, constant };
 }
@@ -377,8 +399,8 @@ export function enumerateLayouts(request: SearchRequest): LayoutBatch {
   let row = 0;
   enumerate(context, axes, globalBatch, overlap, (fill) => {
     const o = row * LAYOUT_FIELD_COUNT;
-    constant(layouts, o);
     fill(layouts, o);
+    constant(layouts, o);
     row += 1;
   });
   return { ...packContext(context), layouts, count };
@@ -479,8 +501,8 @@ export function searchLayouts(request: SearchRequest): SearchResult {
     overlap,
     (fill) => {
       const o = filled * LAYOUT_FIELD_COUNT;
-      constant(layouts, o);
       fill(layouts, o);
+      constant(layouts, o);
       filled += 1;
       if (filled === CHUNK) flush();
     },

@@ -366,7 +366,7 @@ export function evaluateTrainingRow(
       (isFirst ? costs[ce + K.denseParams] : 0) +
       (isLast ? costs[ch + K.denseParams] : 0);
     const expertParams = nMoe * costs[cm + K.expertParams];
-    const inFlight = inFlightMicrobatches(dev, p, m, v);
+    const inFlight = inFlightMicrobatches(dev, p, m, v, lay[lo + L.microbatchGroup]);
     // Working set: one layer being recomputed (full), two layers' staging buffers for the offload copies.
     const staging = offBytes > 0 ? (2 * perMicrobatch) / layersHere : 0;
     stageMemory(
