@@ -87,7 +87,7 @@ describe('implementation profiles as the study prices them', () => {
         base: 'megatron-core',
         vary: ['nemo', 'megatron-lm-2021', 'ideal'],
         custom: { dualpipe: { profile: 'megatron-core', overlap: { ep: 1, pp: 1 } } },
-        sweeps: { 'deepseek-v3': ['dualpipe', 'megatron-core'] },
+        sweeps: { 'deepseek-v3': ['dualpipe', 'megatron-core'], tencent: ['deepseek-v3', 'megatron-core'] },
       },
       efficiency: { band: 0.15 },
     },
@@ -96,7 +96,7 @@ describe('implementation profiles as the study prices them', () => {
   const byId = (id: string) => plan.profiles.find((p) => p.id === id)!;
 
   it('states each profile as its departures from the engine’s default (megatron-core)', () => {
-    expect(pricedProfile(byId('megatron-core'))).toEqual({ id: 'megatron-core', overlap: {}, notPriced: [] });
+    expect(pricedProfile(byId('megatron-core'))).toEqual({ id: 'megatron-core', overlap: {}, fields: {}, request: { framework: {}, layout: {} }, notPriced: [] });
     // 2021's Megatron-LM: blocking TP and PP, no distributed optimizer.
     const old = pricedProfile(byId('megatron-lm-2021'));
     expect(old.overlap).toEqual({ tp: 0, pp: 0 });
@@ -107,6 +107,12 @@ describe('implementation profiles as the study prices them', () => {
     expect(ideal.slowdown).toBe(0);
     expect(ideal.notPriced.join(' ')).toMatch(/launch/);
     expect(pricedProfile(byId('dualpipe')).overlap).toEqual({ pp: 1, ep: 1 });
+    // DeepSeek-V3's own framework: DualPipe's overlaps, fp32 gradients, recomputed norms, MLA up-projections and
+    // expert activations (bits 1 + 2 + 4), the FP8 activation cache; as sweep axes and as predictTraining options.
+    const ds = pricedProfile({ id: 'deepseek-v3', profile: 'deepseek-v3', overlap: {}, meaning: '' });
+    expect(ds.overlap).toEqual({ pp: 1, ep: 1 });
+    expect(ds.fields).toEqual({ gradientBytes: 4, recomputeModules: 7, fp8ActivationCache: 1 });
+    expect(ds.request).toEqual({ framework: { gradientBytes: 4 }, layout: { recomputeModules: ['layernorm', 'mla_up_proj', 'moe_act'], fp8ActivationCache: true } });
   });
 
   it('finds profiles that price exactly as an earlier one, and runs each sweep under its own list', () => {
@@ -114,6 +120,8 @@ describe('implementation profiles as the study prices them', () => {
     expect(profileAliases(plan.profiles).get('nemo')).toBe('megatron-core');
     expect(profileAliases(plan.profiles).has('ideal')).toBe(false);
     expect(profilesOf(plan, 'deepseek-v3').map((p) => p.id)).toEqual(['dualpipe', 'megatron-core']);
+    // A sweep may name a profile of @linkcap/core the plan's list lacks.
+    expect(profilesOf(plan, 'tencent').map((p) => p.profile)).toEqual(['deepseek-v3', 'megatron-core']);
     expect(profilesOf(plan, 'cost').map((p) => p.id)).toEqual(['megatron-core', 'nemo', 'megatron-lm-2021', 'ideal']);
   });
 
@@ -136,7 +144,7 @@ describe('implementation profiles as the study prices them', () => {
   it('names the field of a bad sensitivity plan', () => {
     expect(() => parseSensitivity({ profiles: { base: 'megatron', vary: [] }, efficiency: { band: 0.1 } }, 'p.yaml')).toThrow(/p\.yaml: sensitivity\.profiles\.base.*megatron-core/);
     expect(() => parseSensitivity({ profiles: { base: 'ideal', vary: [] }, efficiency: { band: 0.7 } }, 'p.yaml')).toThrow(/sensitivity\.efficiency\.band.*from 0 to 0\.5/);
-    expect(() => parseSensitivity({ profiles: { base: 'ideal', vary: [], sweeps: { cost: ['x'] } }, efficiency: { band: 0.1 } }, 'p.yaml')).toThrow(/sweeps\.cost\[0\].*not a profile/);
+    expect(() => parseSensitivity({ profiles: { base: 'ideal', vary: [], sweeps: { cost: ['x'] } }, efficiency: { band: 0.1 } }, 'p.yaml')).toThrow(/sweeps\.cost\[0\].*neither a profile of the plan/);
   });
 });
 

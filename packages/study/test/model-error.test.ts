@@ -21,7 +21,7 @@ describe('the model error read from docs/validation.md', () => {
     expect(error.collectives.all.rows).toBeGreaterThan(5);
     expect(error.training.all.rows).toBeGreaterThan(5);
     // The ratio column was read (not "measured", whose values are in the hundreds): asserted rows sit inside bands.
-    expect(error.training.all.worstAbsError).toBeLessThan(0.5);
+    for (const role of ['calibration', 'validation']) expect(error.training.byRole[role].worstAbsError).toBeLessThan(0.5);
     expect(Object.keys(error.training.byArchitecture)).toContain('ampere');
     expect(Object.keys(error.collectives.byArchitecture)).toContain('hopper');
     const sum = Object.values(error.training.byArchitecture).reduce((n, s) => n + s.rows, 0);
@@ -40,6 +40,20 @@ describe('the model error read from docs/validation.md', () => {
     expect(Object.keys(error.training.byRole)).toContain('calibration');
     const roles = Object.values(error.training.byArchitectureRole).flatMap((r) => Object.values(r));
     expect(roles.reduce((n, s) => n + s.rows, 0)).toBe(error.training.all.rows);
+  });
+
+  it('counts every held-out run the page lists, when it has the section', () => {
+    const page = findValidationPage(fileURLToPath(new URL('.', import.meta.url)))!;
+    const all = parseMarkdownTables(readFileSync(page, 'utf8')).find((r) => r.section.startsWith('Held-out') && r.cells.group === '**all**');
+    const error = readModelError(page);
+    if (!all) {
+      expect(error.training.byRole['held-out']).toBeUndefined();
+      return;
+    }
+    // The page's own total ("| **all** | 92 | …") against the rows the parser read from the per-run table.
+    expect(error.training.byRole['held-out'].rows).toBe(Number(all.cells.rows));
+    expect(error.training.byArchitectureRole.hopper['held-out'].rows).toBeGreaterThan(0);
+    expect(error.training.byArchitecture.unknown).toBeUndefined();
   });
 
   it('reads a held-out section as out-of-sample training rows, with derived clusters mapped to their preset', () => {

@@ -61,7 +61,7 @@ describe('the report folder', () => {
     expect(json.sweeps.map((s: { name: string }) => s.name)).toEqual(STUDY_SWEEPS.filter((n) => n !== 'h800-vs-h100-16k'));
     for (const { runs, sameLayout } of json.sweeps) {
       // The base profile always runs, first.
-      expect(runs[0].profile).toMatch(/^(megatron-core|dualpipe)$/);
+      expect(runs[0].profile).toMatch(/^(megatron-core|deepseek-v3)$/);
       for (const d of [...runs.map((r: { dir: string }) => r.dir), sameLayout].filter(Boolean)) {
         const manifest = JSON.parse(readFileSync(join(study.dir, d, 'manifest.json'), 'utf8'));
         expect(manifest.format).toBe('linkcap-sweep/1');

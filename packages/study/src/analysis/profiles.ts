@@ -5,7 +5,7 @@
  * axes (sweeps/sensitivity-axes.ts) and the follow-ups with predictTraining exactly as the engine did; it finds
  * profiles that price identically (NeMo's recipes and Megatron-Core today), and it names each result row's variant.
  */
-import { PROFILES, type ImplementationProfile, type OverlapRule, type ProfileId } from '@linkcap/core';
+import { PROFILES, RECOMPUTE_MODULES, type ImplementationProfile, type OverlapRule, type ProfileId, type RecomputeModule } from '@linkcap/core';
 import type { SensitivityPlan, StudyProfile, OverlapKey } from '../plan/sensitivity.js';
 import type { Row } from '../results/table.js';
 
@@ -23,6 +23,10 @@ export interface PricedProfile {
   slowdown?: number;
   /** ZeRO stages the framework offers, when they differ (the layout search's `zero` list). */
   zeroStages?: number[];
+  /** Other layout fields the profile sets differently, as sweep axis values (gradientBytes, recomputeModules, …). */
+  fields: Record<string, number>;
+  /** The same departures as predictTraining options (for the follow-ups, priced as the engine priced the run). */
+  request: { framework: { gradientBytes?: 2 | 4 }; layout: { recomputeModules?: RecomputeModule[]; fp8ActivationCache?: boolean } };
   /** Fields of the profile a sweep spec cannot state yet, left at the engine profile's values (said in the report). */
   notPriced: string[];
 }
@@ -33,12 +37,13 @@ function ruleText(rule: OverlapRule): string {
 
 /**
  * What `p` changes against the engine's profile. A per-layout rule (ring TP overlap, interleaved-only PP overlap,
- * ZeRO-3 prefetch) that differs from the engine's cannot be a fixed axis value: it is listed in notPriced.
+ * ZeRO-3 prefetch) that differs from the engine's cannot be a fixed axis value, nor can a launch cost (the sweep's
+ * launchOverheadS axis takes whole numbers) or eager kernels: they are listed in notPriced.
  */
 export function pricedProfile(p: StudyProfile): PricedProfile {
   const target = PROFILES[p.profile];
   const engine = PROFILES[ENGINE_PROFILE];
-  const out: PricedProfile = { id: p.id, overlap: {}, notPriced: [] };
+  const out: PricedProfile = { id: p.id, overlap: {}, fields: {}, request: { framework: {}, layout: {} }, notPriced: [] };
   for (const k of OVERLAP_KEYS) {
     const wanted: OverlapRule = p.overlap[k] ?? target.overlap[k];
     if (wanted === engine.overlap[k]) continue;
@@ -47,7 +52,25 @@ export function pricedProfile(p: StudyProfile): PricedProfile {
   }
   if (target.overlap.slowdown !== engine.overlap.slowdown) out.slowdown = target.overlap.slowdown;
   if (JSON.stringify(target.zeroStages) !== JSON.stringify(engine.zeroStages)) out.zeroStages = [...target.zeroStages];
-  if (target.gradientBytes !== engine.gradientBytes) out.notPriced.push(`${target.gradientBytes}-byte gradients (priced with ${engine.gradientBytes})`);
+  if (target.gradientBytes !== engine.gradientBytes) {
+    out.fields.gradientBytes = target.gradientBytes;
+    out.request.framework.gradientBytes = target.gradientBytes;
+  }
+  const modules = target.recomputeModules ?? [];
+  if (JSON.stringify(modules) !== JSON.stringify(engine.recomputeModules ?? [])) {
+    // A bit mask of RECOMPUTE_MODULES (LayoutParams.recomputeModules); the sweep's axis takes whole numbers from 1.
+    const mask = modules.reduce((m, name) => m | (1 << RECOMPUTE_MODULES.indexOf(name)), 0);
+    if (mask > 0) {
+      out.fields.recomputeModules = mask;
+      out.request.layout.recomputeModules = [...modules];
+    } else out.notPriced.push('no recomputed modules');
+  }
+  if ((target.fp8ActivationCache ?? false) !== (engine.fp8ActivationCache ?? false)) {
+    if (target.fp8ActivationCache) {
+      out.fields.fp8ActivationCache = 1;
+      out.request.layout.fp8ActivationCache = true;
+    } else out.notPriced.push('no FP8 activation cache');
+  }
   if (target.launchOverheadUs !== engine.launchOverheadUs) out.notPriced.push(`${target.launchOverheadUs} µs per kernel launch (priced with ${engine.launchOverheadUs} µs)`);
   if (target.fusedKernels !== engine.fusedKernels) out.notPriced.push(`${target.fusedKernels ? 'fused' : 'eager'} kernels (priced ${engine.fusedKernels ? 'fused' : 'eager'})`);
   return out;
@@ -57,7 +80,7 @@ export function pricedProfile(p: StudyProfile): PricedProfile {
 function pricedFields(p: StudyProfile): string {
   const t: ImplementationProfile = PROFILES[p.profile];
   const overlap = Object.fromEntries([...OVERLAP_KEYS.map((k) => [k, p.overlap[k] ?? t.overlap[k]]), ['offload', t.overlap.offload], ['slowdown', t.overlap.slowdown]]);
-  return JSON.stringify([overlap, t.zero, t.zeroStages, t.gradientBytes, t.launchOverheadUs, t.fusedKernels, t.prefetchParams ?? null]);
+  return JSON.stringify([overlap, t.zero, t.zeroStages, t.gradientBytes, t.launchOverheadUs, t.fusedKernels, t.prefetchParams ?? null, t.recomputeModules ?? [], t.fp8ActivationCache ?? false]);
 }
 
 /**

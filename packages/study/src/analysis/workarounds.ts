@@ -93,14 +93,15 @@ function usableMemoryGiB(clusterId: string): number {
 }
 
 function deepseekCase(ctx: StudyContext, v: Variant) {
-  // Every point of this fixed-layout sweep (rows): the layout does not fit in the model's memory, so it has no argmin.
+  // Every point of this fixed-layout sweep (rows): a layout that does not fit in memory has no argmin, and the case
+  // is reported either way.
   const rows = inVariant(table(ctx, 'deepseek-v3', 'rows'), v);
   const clusters = labels(ctx, 'deepseek-v3', 'cluster');
   const h100 = one(rows, { cluster: clusters[0] });
   const h800 = one(rows, { cluster: clusters[1] });
   const gpus = num(h800, 'gpus') || numbers(ctx, 'deepseek-v3', 'gpus')[0];
   const gpuHoursPerT = (r: Row | undefined) => (1e12 / num(r, 'tokensPerS')) * gpus / 3600;
-  return { h100, h800, clusters, ratio: num(h800, 'stepTimeS') / num(h100, 'stepTimeS'), gpuHours: gpuHoursPerT(h800), gpuHoursH100: gpuHoursPerT(h100) };
+  return { h100, h800, clusters, profile: v.profile, ratio: num(h800, 'stepTimeS') / num(h100, 'stepTimeS'), gpuHours: gpuHoursPerT(h800), gpuHoursH100: gpuHoursPerT(h100) };
 }
 
 export function analyseWorkarounds(ctx: StudyContext): Section {
@@ -129,6 +130,8 @@ export function analyseWorkarounds(ctx: StudyContext): Section {
   const dsRatio = sensitivity(dsBase.map((p) => ({ ...p, value: p.value.ratio })));
   const dsHours = sensitivity(dsBase.map((p) => ({ ...p, value: p.value.gpuHours })));
   const published = ctx.plan.claims.deepseekV3.gpuHoursPerTrillionTokens;
+  const ownProfile = dsHours.values.filter((x) => x.variant.profile === ds.profile);
+  const otherProfiles = dsHours.values.filter((x) => x.variant.profile !== ds.profile && x.variant.efficiency === 1);
   const band = errorBand(ctx);
   const memoryGiB = num(ds.h800, 'memoryBytes') / 2 ** 30;
   const usableGiB = usableMemoryGiB(ds.clusters[1]);
@@ -221,7 +224,7 @@ export function analyseWorkarounds(ctx: StudyContext): Section {
       {
         kind: 'text',
         markdown:
-          `**The case: DeepSeek-V3 on its own cluster.** ${count(num(ds.h800, 'gpus'))} H800 (\`${ds.clusters[1]}\`) with ${layoutText(ds.h800)}, FP8, DualPipe-style overlap: ` +
+          `**The case: DeepSeek-V3 on its own cluster.** ${count(num(ds.h800, 'gpus'))} H800 (\`${ds.clusters[1]}\`) with ${layoutText(ds.h800)}, FP8, under the \`${ds.profile}\` profile: ` +
           `a step takes ${num(ds.h800, 'stepTimeS').toFixed(2)} s (${ds.h800?.status === 0 ? 'fits' : `needs ${memoryGiB.toFixed(1)} GiB per GPU of the ${usableGiB.toFixed(1)} GiB a step may use`}); ` +
           `the same layout on an H100 cluster of the same size takes ${num(ds.h100, 'stepTimeS').toFixed(2)} s, so the cap costs this layout ${extra(ds.ratio, 2)}. ` +
           `Its exposed communication is ${dsComm(ds.h800) || 'none'}: expert parallelism spans 8 nodes, so the all-to-all is bound by the InfiniBand NICs, which the cap does not touch, and no tensor parallelism crosses NVLink. ` +
@@ -232,9 +235,12 @@ export function analyseWorkarounds(ctx: StudyContext): Section {
         verdict: {
           claim: `DeepSeek-V3's layout trains at ${count(published)} H800 GPU-hours per trillion tokens`,
           source: ctx.plan.claims.deepseekV3.source,
-          verdict: ((v) => (v === 'supported' && ds.h800?.status !== 0 ? 'partly supported' : v))(judgePointByVariant(published, dsHours.values.map((x) => ({ ...x, value: [x.value] })), band, 0).verdict),
+          // DeepSeek described its own framework: the claim is judged under that profile (its GEMM-efficiency band
+          // is what the model cannot settle); the other profiles say what a different framework would have paid.
+          verdict: ((v) => (v === 'supported' && ds.h800?.status !== 0 ? 'partly supported' : v))(judgePointByVariant(published, ownProfile.map((x) => ({ ...x, value: [x.value] })), band, 0).verdict),
           because:
-            `the model gives ${count(dsHours.base)} in the base case (${extra(dsHours.base / published)}) and ${count(dsHours.min)}–${count(dsHours.max)} across variants; the reported figure counts as reproduced in a variant when it lies within the model's out-of-sample training error (±${Math.round(band * 100)}%, the 90th percentile in docs/validation.md) of that variant's figure` +
+            `under its own framework (the \`${ds.profile}\` profile) the model gives ${count(dsHours.base)} (${extra(dsHours.base / published)}), ${count(Math.min(...ownProfile.map((x) => x.value)))}–${count(Math.max(...ownProfile.map((x) => x.value)))} over the GEMM-efficiency band; the reported figure counts as reproduced when it lies within the model's out-of-sample training error (±${Math.round(band * 100)}%, the 90th percentile in docs/validation.md) of each figure` +
+            (otherProfiles.length ? `. Another framework would have paid ${otherProfiles.map((x) => `${count(x.value)} (${x.label})`).join(', ')}` : '') +
             (ds.h800?.status === 0 ? '' : `, but it does not fit this layout in memory (${memoryGiB.toFixed(1)} GiB per GPU of ${usableGiB.toFixed(1)})`) +
             '.',
           short: `DeepSeek-V3 GPU-hours per 1T tokens: ${count(dsHours.base, true)} vs ${count(published, true)} reported; the cap costs its layout ${extra(ds.ratio)}`,
@@ -243,7 +249,7 @@ export function analyseWorkarounds(ctx: StudyContext): Section {
       },
     ],
     limits: [
-      'DualPipe is approximated as plain 1F1B with EP and PP communication overlapped; its smaller pipeline bubble is not modelled, and neither is node-limited routing (each token to at most 4 nodes), which cuts DeepSeek-V3’s cross-node all-to-all.',
+      'DualPipe is priced as 1F1B with EP and PP communication hidden (the deepseek-v3 profile); its smaller pipeline bubble is not modelled, and neither is node-limited routing (each token to at most 4 nodes), which cuts DeepSeek-V3’s cross-node all-to-all.',
       'Levers are priced as their best case: the overlap lever is the `ideal` profile, every communication hidden behind its compute window with no slowdown, which real kernels reach only partly.',
     ],
   };

@@ -93,7 +93,13 @@ export function parseSensitivity(data: unknown, file: string): SensitivityPlan {
     for (const [sweep, list] of Object.entries(p.sweeps)) {
       if (!Array.isArray(list) || list.length === 0) throw new LinkcapInputError(`${path}.profiles.sweeps.${sweep}`, 'must be a non-empty list of profile ids');
       perSweep[sweep] = list.map((id, i) => {
-        if (!profiles.some((x) => x.id === id)) throw new LinkcapInputError(`${path}.profiles.sweeps.${sweep}[${i}]`, `"${String(id)}" is not a profile of the plan (${profiles.map((x) => x.id).join(', ')})`);
+        // A sweep may name any of @linkcap/core's profiles besides the plan's own.
+        if (!profiles.some((x) => x.id === id)) {
+          if (!(PROFILE_IDS as readonly string[]).includes(String(id))) {
+            throw new LinkcapInputError(`${path}.profiles.sweeps.${sweep}[${i}]`, `"${String(id)}" is neither a profile of the plan (${profiles.map((x) => x.id).join(', ')}) nor one of ${PROFILE_IDS.join(', ')}`);
+          }
+          add(String(id), id as ProfileId, {});
+        }
         return String(id);
       });
     }

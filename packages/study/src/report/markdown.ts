@@ -23,11 +23,25 @@ export function markdownTable(columns: { header: string; align?: 'left' | 'right
   return [head, rule, ...rows.map((row) => `| ${row.map(escapeCell).join(' | ')} |`)].join('\n');
 }
 
+/**
+ * One row per headline, one column per variant label. Headlines of one section may come from sweeps with different
+ * variants (a profile the engine could not price there, or a case with its own base profile): each fills the
+ * columns it has ("—" elsewhere), and a headline whose base profile differs says so.
+ */
 function headlineTable(headlines: Headline[]): string {
   if (headlines.length === 0) return '';
-  const labels = headlines[0].sensitivity.values.map((v) => v.label);
+  const labels: string[] = [];
+  for (const h of headlines) for (const v of h.sensitivity.values) if (!labels.includes(v.label)) labels.push(v.label);
+  const sectionBase = headlines[0].sensitivity.values[0]?.variant.profile;
   const columns = [{ header: 'headline number', align: 'left' as const }, ...labels.map((header) => ({ header }))];
-  const rows = headlines.map((h) => [h.label, ...h.sensitivity.values.map((v) => formatValue(v.value, h.format))]);
+  const rows = headlines.map((h) => {
+    const base = h.sensitivity.values[0]?.variant.profile;
+    const label = base !== undefined && base !== sectionBase ? `${h.label} (base: profile ${base})` : h.label;
+    return [label, ...labels.map((l) => {
+      const v = h.sensitivity.values.find((x) => x.label === l);
+      return v ? formatValue(v.value, h.format) : '—';
+    })];
+  });
   return markdownTable(columns, rows);
 }
 

@@ -108,7 +108,7 @@ export function evaluateSameLayout(
   for (const row of best) if (row[follow.axis] === follow.baseline && row.status === 0) baselines.set(groupKey(row), row);
   const out: Row[] = [];
   for (const baseline of baselines.values()) {
-    const layout: TrainingLayoutInput = Object.fromEntries(LAYOUT_FIELDS.map((f) => [f, baseline[f]])) as TrainingLayoutInput;
+    const layout: TrainingLayoutInput = { ...(Object.fromEntries(LAYOUT_FIELDS.map((f) => [f, baseline[f]])) as TrainingLayoutInput), ...profiles.get(String(baseline.profile))?.request.layout };
     if (typeof baseline.precision === 'string') layout.precision = baseline.precision as 'bf16' | 'fp8';
     if (typeof baseline.commPrecision === 'string') layout.commPrecision = baseline.commPrecision as 'bf16' | 'fp8';
     for (const side of sides) {
@@ -130,6 +130,7 @@ export function evaluateSameLayout(
           // The profile's run priced the engine's profile with these departures (analysis/profiles.ts).
           profile: ENGINE_PROFILE,
           overlap: { ...priced.overlap, ...(priced.slowdown !== undefined ? { slowdown: priced.slowdown } : {}) },
+          framework: priced.request.framework,
         });
         Object.assign(row, {
           stepTimeS: p.stepS,

@@ -58,6 +58,12 @@ export function sensitivitySpec(spec: SweepSpec, baseDir: string, name: string, 
     if (value !== undefined) axes[axis] = [value];
   }
   if (profile.slowdown !== undefined) axes.overlapSlowdown = [profile.slowdown];
+  for (const [field, value] of Object.entries(profile.fields)) {
+    if (field in spec.axes) throw new LinkcapInputError(`${name}: axes.${field}`, `the study sets ${field} per profile (study.yaml sensitivity.profiles); remove the axis from the spec`);
+    // The FP8 activation cache needs FP8 GEMMs: set it only where every point runs them.
+    if (field === 'fp8ActivationCache' && axisList(spec, 'precision').some((x) => x !== 'fp8')) continue;
+    axes[field] = [value];
+  }
   let layouts = spec.layouts;
   if (profile.zeroStages && layouts !== undefined) {
     const given = layouts === 'all' ? undefined : (layouts as { zero?: (number | string)[] }).zero;
