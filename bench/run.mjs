@@ -14,6 +14,7 @@ import { renderCollectiveBench, COLLECTIVE_BENCH_MARKER } from './collectives.mj
 import { benchTraining, renderTrainingBench, TRAINING_BENCH_MARKER } from './training.mjs';
 import { benchSweep, renderSweepBench, SWEEP_BENCH_MARKER } from './sweep.mjs';
 import { benchCliStartup, renderCliStartup, CLI_STARTUP_MARKER } from './cli-startup.mjs';
+import { benchWriters, renderWritersBench, WRITERS_BENCH_MARKER } from './writers.mjs';
 
 function option(name, fallback) {
   const index = process.argv.indexOf(`--${name}`);
@@ -44,8 +45,11 @@ const trainingSection = renderTrainingBench(benchTraining({ configs: option('tra
 process.stdout.write('CLI start-up against bare Node …\n');
 const startupSection = renderCliStartup(benchCliStartup({ runs: option('startup-runs', 30) }));
 
-process.stdout.write('sweeps: collective and training sweeps, 10^9 points, writers …\n');
-const sweepSection = renderSweepBench(await benchSweep({ billion: option('sweep-billion', 1e9), rows: option('sweep-rows', 1e7), threads }));
+process.stdout.write('sweeps: collective and training sweeps, 10^9 points …\n');
+const sweepSection = renderSweepBench(await benchSweep({ billion: option('sweep-billion', 1e9), threads }));
+
+process.stdout.write('writing sweep results: every Parquet, CSV, JSON Lines and Arrow writer on the same rows …\n');
+const writersSection = renderWritersBench(await benchWriters({ rows: option('sweep-rows', 1e7) }));
 
 /** Replaces the section that starts with `marker` (up to the next "## " heading), or appends it. */
 function upsertSection(page, marker, body) {
@@ -64,6 +68,7 @@ page = upsertSection(page, COLLECTIVE_BENCH_MARKER, section);
 page = upsertSection(page, TRAINING_BENCH_MARKER, trainingSection);
 page = upsertSection(page, CLI_STARTUP_MARKER, startupSection);
 page = upsertSection(page, SWEEP_BENCH_MARKER, sweepSection);
+page = upsertSection(page, WRITERS_BENCH_MARKER, writersSection);
 const temporary = new URL(`../BENCHMARKS.md.${process.pid}.tmp`, import.meta.url);
 writeFileSync(temporary, page);
 renameSync(temporary, target);

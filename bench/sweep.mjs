@@ -8,17 +8,14 @@
  *      loop (enumerateLayouts + the reference evaluateTrainingBatch + argmin) on the same points;
  *   3. time and peak RSS of a 10^9-point collective sweep with reductions and no rows (in a child process, so
  *      its RSS is its own);
- *   4. time to write 10^7 rows of a 12-column collective table per output format.
- * Options: --billion N (points of step 3, default 1e9), --rows N (step 4, default 1e7), --threads N.
+ * Options: --billion N (points of step 3, default 1e9), --threads N. Writing rows: bench/writers.mjs.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { cpus, platform, release, tmpdir, totalmem } from 'node:os';
-import { join } from 'node:path';
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, platform, release, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import {
   AUTO,
-  createTableWriter,
   enumerateLayouts,
   evaluatePoint,
   evaluateTrainingBatch,
@@ -147,39 +144,7 @@ async function childBillion(points, threads) {
   process.stdout.write(`${JSON.stringify({ seconds, points: result.points.evaluated, maxRssMB: process.resourceUsage().maxRSS / 1024 })}\n`);
 }
 
-async function writeRows(rows, threads) {
-  const { spec } = parseSweepSpec(collectiveSpec(rows, { rows: 'all', reductions: false }));
-  const out = mkdtempSync(join(tmpdir(), 'linkcap-bench-'));
-  const formats = {};
-  try {
-    for (const format of ['parquet', 'csv', 'jsonl', 'arrow']) {
-      const path = join(out, `rows.${format}`);
-      const writer = await createTableWriter(format, path);
-      const run = sweep(spec, { threads, chunkRows: 1 << 20 });
-      let written = 0;
-      let writeSeconds = 0;
-      let columns;
-      const start = performance.now();
-      for await (const chunk of run) {
-        const t = performance.now();
-        await writer.write(chunk.columns, chunk.length);
-        writeSeconds += (performance.now() - t) / 1000;
-        written += chunk.length;
-        columns = chunk.columns;
-      }
-      const t = performance.now();
-      await writer.finish({}, columns);
-      writeSeconds += (performance.now() - t) / 1000;
-      formats[format] = { rows: written, columns: columns.length, writeSeconds, totalSeconds: (performance.now() - start) / 1000, bytes: statSync(path).size };
-      rmSync(path, { force: true });
-    }
-  } finally {
-    rmSync(out, { recursive: true, force: true });
-  }
-  return formats;
-}
-
-export async function benchSweep({ billion = 1e9, rows = 1e7, threads = 0 } = {}) {
+export async function benchSweep({ billion = 1e9, threads = 0 } = {}) {
   // 1. Collective.
   const collectivePoints = 100_000_000;
   await runSpec(collectiveSpec(1_000_000), { threads }); // warm
@@ -194,14 +159,12 @@ export async function benchSweep({ billion = 1e9, rows = 1e7, threads = 0 } = {}
   const child = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--child-billion', String(billion), '--threads', String(threads)], { encoding: 'utf8', maxBuffer: 1 << 20 });
   if (child.status !== 0) throw new Error(`the 10^9-point child failed: ${child.stderr}`);
   const big = JSON.parse(child.stdout.trim().split('\n').pop());
-  // 4. Writers.
-  const writers = await writeRows(rows, threads);
   return {
     threads,
     collective: { native: { points: native.result.points.evaluated, seconds: native.seconds }, typescript: ts },
     training: { native: { points: nativeTraining.result.points.evaluated, seconds: nativeTraining.seconds, groups: nativeBest.length }, typescript: { points: tsTraining.points, seconds: tsTraining.seconds } },
     big,
-    writers,
+    loadavg: loadavg(),
   };
 }
 
@@ -215,12 +178,10 @@ export function renderSweepBench(r) {
   const t = r.training;
   const tRate = t.native.points / t.native.seconds;
   const tTs = t.typescript.points / t.typescript.seconds;
-  const writerRows = Object.entries(r.writers)
-    .map(([format, w]) => `| ${format} | ${fmt(w.rows)} | ${w.columns} | ${w.writeSeconds.toFixed(2)} | ${fmt(w.rows / w.writeSeconds)} | ${(w.bytes / 1e6).toFixed(0)} MB |`)
-    .join('\n');
   return `${SWEEP_BENCH_MARKER}
 
-Measured ${new Date().toISOString().slice(0, 10)} by \`node bench/sweep.mjs\` (also part of \`npm run bench\`), in one run.
+Measured ${new Date().toISOString().slice(0, 10)} by \`node bench/sweep.mjs\` (also part of \`npm run bench\`), in one run, load average
+${r.loadavg ? r.loadavg.map((l) => l.toFixed(2)).join(' / ') : 'not recorded'} (1 / 5 / 15 min; the machine is shared by several engineers).
 The native side is the whole sweep engine (enumeration, evaluation, reductions; rows none); the TypeScript side is
 the plain loop a user would otherwise write over the reference model, with the same reductions, on the same points
 (a prefix of them for collectives: its rate is what is compared).
@@ -236,32 +197,7 @@ A ${fmt(r.big.points)}-point collective sweep with the same reductions and no ro
 (${fmt(r.big.points / r.big.seconds)} points/s) with a peak RSS of **${r.big.maxRssMB.toFixed(0)} MB** for the whole process (Node.js included),
 measured in a child process. Aims: ≥ 50M collective and ≥ 2M training points/s, 10^9 collective points in under a minute, under 500 MB.
 
-Writing ${fmt(Object.values(r.writers)[0].rows)} rows of the ${Object.values(r.writers)[0].columns}-column collective table (cluster, op, gpus, bytes, seven metrics, status),
-time spent in the writer only (the sweep producing the rows is not counted):
-
-| format | rows | columns | writer seconds | rows/s | file |
-|---|---|---|---|---|---|
-${writerRows}
-
-Parquet is written by hyparquet-writer, chosen by measurement over DuckDB's Node API and parquet-wasm (below);
-Arrow IPC by flechette; CSV and JSON Lines by linkcap's own line writer.
-
-### Choosing the Parquet writer
-
-Measured once on 2026-11-30 on this machine (4,000,000 rows, 12 columns: 3 dictionary strings, 3 INT32,
-6 DOUBLE; \`bench/writer-choice.mjs\` reruns it when the candidates are installed with \`npm install --no-save\`):
-
-| writer | how | rows/s |
-|---|---|---|
-| hyparquet-writer 0.17 (pure JS) | ParquetWriter row groups, uncompressed, dictionary strings | ~2.0M |
-| @duckdb/node-api 1.5.6 (native) | appender with data chunks filled by copy_data_to_vector, then COPY TO parquet | ~1.5–1.8M |
-| parquet-wasm 0.8 (Rust in WebAssembly) | Arrow IPC from apache-arrow, then writeParquet | ~1.8M |
-
-hyparquet-writer is the fastest of the three here, streams row groups to the file (bounded memory, which DuckDB's
-in-memory table and parquet-wasm's whole-file buffer are not), adds 1 MB instead of 70 MB (DuckDB) or 15 MB
-(parquet-wasm), and also runs in browsers. None reaches the 5M rows/s aim on 2 cores. The sweep's own files are
-slower to write than this selection run (table above): they carry min/max statistics per row group and column (for
-DuckDB's row-group pruning), which the selection run left out, and they were measured on a busier machine.
+Writing the rows (Parquet, CSV, JSON Lines, Arrow IPC) is measured in bench/writers.mjs ("Writing sweep results" below).
 
 Machine: ${cpu[0]?.model ?? 'unknown CPU'}, ${cpu.length} logical cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB,
 ${platform()} ${release()}, Node.js ${process.version}. Shared and noisy: compare ratios, not absolute rates.
@@ -292,7 +228,7 @@ if (isMain) {
   } else if (process.argv.includes('--child-billion')) {
     await childBillion(option('child-billion', 1e9), option('threads', 0));
   } else {
-    const result = await benchSweep({ billion: option('billion', 1e9), rows: option('rows', 1e7), threads: option('threads', 0) });
+    const result = await benchSweep({ billion: option('billion', 1e9), threads: option('threads', 0) });
     process.stdout.write(`${JSON.stringify(result, null, 1)}\n`);
     writeSweepSection(renderSweepBench(result));
     process.stdout.write('wrote the sweep section of BENCHMARKS.md\n');

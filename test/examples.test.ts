@@ -15,8 +15,8 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const examples = readdirSync(join(root, 'examples')).filter((f) => f.endsWith('.yaml'));
 
 describe('examples/', () => {
-  it('holds the five specs the README lists', () => {
-    expect(examples.sort()).toEqual(['best-layout.yaml', 'h800-vs-h100.yaml', 'link-cap.yaml', 'nccl-sizes.yaml', 'pareto-cost.yaml']);
+  it('holds the six specs the README lists', () => {
+    expect(examples.sort()).toEqual(['best-layout.yaml', 'h800-vs-h100.yaml', 'link-cap.yaml', 'nccl-sizes.yaml', 'pareto-cost.yaml', 'profiles.yaml']);
   });
 
   for (const file of examples) {
@@ -45,6 +45,16 @@ describe('examples/', () => {
     for (const value of rows.ratio as number[]) {
       expect(value).toBeGreaterThanOrEqual(1);
       expect(value).toBeLessThan(2);
+    }
+    // The best H100 layout run unchanged on the H800: never faster than the H800's own best layout.
+    const carried = manifest.files.reductions.find((x: { name: string }) => x.name === 'h100-layout-on-h800');
+    expect(carried).toMatchObject({ kind: 'carried-ratio', by: ['model', 'gpus'] });
+    const carriedRows = await parquetReadObjects({ file: await asyncBufferFromFile(join(out, carried.file)), columns: ['ratio', 'carriedOverBest', 'cluster', 'baselineCluster'] });
+    expect(carriedRows).toHaveLength(4 * 3);
+    for (const row of carriedRows) {
+      expect([row.cluster, row.baselineCluster]).toEqual(['hgx-h800', 'dgx-h100']);
+      expect(row.ratio as number).toBeGreaterThanOrEqual(1);
+      expect(row.carriedOverBest as number).toBeGreaterThanOrEqual(1);
     }
   });
 });

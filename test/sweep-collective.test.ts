@@ -228,4 +228,24 @@ describe('collective sweep', async () => {
     expect(Buffer.from(again.result.state).equals(Buffer.from(result.state))).toBe(true);
     expect(again.result.reductions.map(reductionRows)).toEqual(result.reductions.map(reductionRows));
   });
+
+  it('reduces the same without rows and `where` (points handed to the reducers a run at a time)', async () => {
+    // Reductions grouped by the innermost axis (bytes) too, which take the point-by-point path inside a run.
+    // bytes innermost (the loop over sizes), as large sweeps order them.
+    const spec = SPEC.replace(/^where: .*$/m, '')
+      .replace('  algorithm: [auto, best]\n', '')
+      .replace('  bytes:', '  algorithm: [auto, best]\n  bytes:')
+      .replace(
+        'reduce:',
+        // argmax of busbw: its point lies inside a run of sizes, not at its start.
+        'reduce:\n  - { name: peak, kind: argmax, metric: busbwGBps, by: [cluster, op, gpus] }\n  - { name: by-size, kind: argmin, metric: timeS, by: [bytes] }\n  - { name: size-counts, kind: count, by: [op, bytes] }',
+      );
+    const withRows = await runSpec(spec, { threads: 2 });
+    const batched = await runSpec(`${spec}output: { rows: none }\n`, { threads: 2 });
+    expect(batched.count).toBe(0);
+    expect(Buffer.from(batched.result.state).equals(Buffer.from(withRows.result.state))).toBe(true);
+    expect(batched.result.reductions.map(reductionRows)).toEqual(withRows.result.reductions.map(reductionRows));
+    expect(batched.result.points).toEqual(withRows.result.points);
+    expect(batched.result.statuses).toEqual(withRows.result.statuses);
+  });
 });

@@ -10,7 +10,7 @@ type Engine = {
   runWindowAsync(b: number, e: number, c: unknown, t: number, f: unknown, p: unknown): Promise<void>;
   loadState(s: unknown): void;
   saveState(): Uint8Array;
-  describe(ids: unknown, c: unknown): void;
+  describe(ids: unknown, c: unknown, moveAxis?: number, moveDigit?: number): void;
 };
 const { SweepEngine } = loadNativeBinding() as unknown as { SweepEngine: new (plan: unknown) => Engine };
 
@@ -51,7 +51,7 @@ describe('SweepEngine with hostile input', () => {
     expect(bad((p) => (p.axes[1].values = Float64Array.of(9)))).toMatch(/axes\[1\]\.values\[0\] = 9: must be an op code 0\.\.6/);
     expect(bad((p) => (p.axes[3].values = Float64Array.of(NaN)))).toMatch(/must be a finite number of bytes > 0/);
     expect(bad((p) => (p.axes[2].values = new Float64Array(0)))).toMatch(/axes\[2\]: has no values/);
-    expect(bad((p) => ((p.axes[2] as { target: number }).target = 99))).toMatch(/target must be 0\.\.9/);
+    expect(bad((p) => ((p.axes[2] as { target: number }).target = 99))).toMatch(/target must be 0\.\.10/);
     expect(bad((p) => (p.axes = [] as never))).toMatch(/at least one axis/);
     expect(bad((p) => (p.clusters = new Float64Array(3)))).toMatch(/clusters/);
     expect(bad((p) => (p.columns = Int32Array.of(0, 77, 0)))).toMatch(/columns\[0\]: no such axis/);
@@ -61,7 +61,13 @@ describe('SweepEngine with hostile input', () => {
     expect(bad((p) => (p.filter = Float64Array.of(0, 1, 0, 2)))).toMatch(/filter: must leave exactly one value/);
     expect(bad((p) => (p.reductions[1].by = [12]))).toMatch(/reductions\[1\]\.by: no such axis/);
     expect(bad((p) => (p.reductions[0].alpha = 0.5))).toMatch(/relativeError = 0\.5: must be from 0\.0001 to 0\.2/);
-    expect(bad((p) => (p.reductions[0].kind = 42))).toMatch(/kind must be 0\.\.9/);
+    expect(bad((p) => (p.reductions[0].kind = 42))).toMatch(/kind must be 0\.\.10/);
+    // Bundle axes are for training; row-field filters must name a field the kind's rows have.
+    expect(bad((p) => ((p.axes[2] as { target: number }).target = 10))).toMatch(/bundle axes are for training sweeps/);
+    expect(bad((p) => (p.filter = Float64Array.of(18, 0)))).toMatch(/filter\[0\]: no such model field/);
+    expect(bad((p) => (p.filter = Float64Array.of(20, 16)))).toMatch(/filter\[0\]: no such cluster field/);
+    expect(bad((p) => (p.filter = Float64Array.of(20, 0.5)))).toMatch(/filter\[0\]: no such cluster field/);
+    expect(bad((p) => (p.bundles = [{ fields: Int32Array.of(3), late: new Uint8Array(2), table: Float64Array.of(1) }] as never))).toMatch(/late flag per field/);
     expect(bad((p) => (p.reductions[0] = { kind: 6, metrics: [0], axis: 2, numerator: 0, denominator: 0 }))).toMatch(/numerator and denominator must be two values/);
     expect(bad((p) => (p.axes[0].values = 'x' as never))).toMatch(/plan\.axes\[0\]\.values/);
   });
@@ -97,5 +103,8 @@ describe('SweepEngine with hostile input', () => {
       }
     }
     expect(() => other.describe(Float64Array.of(-1, 2 ** 60, NaN), [])).toThrow(/columns: expected 10 buffers/);
+    const buffers = [new Uint32Array(1), new Uint32Array(1), new Int32Array(1), new Float64Array(1), new Float64Array(1), new Float64Array(1), new Float64Array(1), new Uint32Array(1), new Uint32Array(1), new Uint8Array(1)];
+    expect(() => other.describe(Float64Array.of(0), buffers, 9, 0)).toThrow(/moved axis and digit must exist/);
+    expect(() => other.describe(Float64Array.of(0), buffers, 0, 5)).toThrow(/moved axis and digit must exist/);
   });
 });

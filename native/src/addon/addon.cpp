@@ -5,6 +5,7 @@
 #include "cluster_params.hpp"
 #include "evaluate.hpp"
 #include "sweep.hpp"
+#include "table_writer_addon.hpp"
 #include "thread_pool.hpp"
 #include "training_fields.hpp"
 
@@ -14,7 +15,7 @@ constexpr int kAbiVersion = 4;
 // Bumped whenever the training rows' meaning, the status or problem codes, or evaluateTraining's contract
 // change; trainingFieldCounts (the row widths) is compared by the TypeScript engine as well.
 constexpr int kTrainingAbiVersion = 4;
-constexpr int kSweepAbiVersion = 1;
+constexpr int kSweepAbiVersion = 2;  // 2: bundle axes, row-field filters, carried ratios, describe with a moved axis
 
 Napi::Value hardware_concurrency(const Napi::CallbackInfo& info) {
   return Napi::Number::New(info.Env(), linkcap::hardware_threads());
@@ -45,6 +46,9 @@ Napi::Object init(Napi::Env env, Napi::Object exports) {
   // The sweep engine (src/core/sweep_engine.hpp); sweepAbiVersion is bumped when its plan layout changes.
   exports.Set("sweepAbiVersion", Napi::Number::New(env, kSweepAbiVersion));
   exports.Set("SweepEngine", linkcap::addon::define_sweep_engine(env));
+  // The result-file writers (src/core/table_writer.hpp); tableWriterVersion is bumped when their contract changes.
+  exports.Set("tableWriterVersion", Napi::Number::New(env, 1));
+  exports.Set("TableFileWriter", linkcap::addon::define_table_writer(env));
   return exports;
 }
 

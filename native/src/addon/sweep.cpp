@@ -116,7 +116,7 @@ sweep::SweepPlan read_plan(const Napi::Value& value, PlanStorage& storage) {
     axis.values = storage.keep(std::move(values));
     axis.target = static_cast<sweep::Target>(static_cast<std::int32_t>(number(a, "target", name, 0)));
     const double target = number(a, "target", name, 0);
-    if (!(target >= 0 && target <= 9)) throw Napi::RangeError::New(env, name + ".target must be 0..9");
+    if (!(target >= 0 && target <= 10)) throw Napi::RangeError::New(env, name + ".target must be 0..10");
     axis.arg = static_cast<std::int64_t>(number(a, "arg", name, 0));
     plan.axes.push_back(axis);
   }
@@ -167,12 +167,34 @@ sweep::SweepPlan read_plan(const Napi::Value& value, PlanStorage& storage) {
       }
     }
   }
+  const Napi::Value bundles = o.Get("bundles");
+  if (!bundles.IsUndefined() && !bundles.IsNull()) {
+    if (!bundles.IsArray()) type_error(env, "plan.bundles must be an array");
+    const Napi::Array list = bundles.As<Napi::Array>();
+    for (std::uint32_t i = 0; i < list.Length(); ++i) {
+      const std::string name = "plan.bundles[" + std::to_string(i) + "]";
+      if (!list.Get(i).IsObject()) type_error(env, name + " must be an object");
+      const Napi::Object b = list.Get(i).As<Napi::Object>();
+      auto fields = typed<std::int32_t>(b.Get("fields"), name + ".fields");
+      auto late = typed<std::uint8_t>(b.Get("late"), name + ".late");
+      auto table = typed<double>(b.Get("table"), name + ".table");
+      if (fields.size() == 0 || late.size() != fields.size() || table.size() % fields.size() != 0) {
+        type_error(env, name + ": needs fields, one late flag per field and whole rows of the table");
+      }
+      sweep::BundlePlan bundle;
+      bundle.fields = fields.values;
+      bundle.late = late.values;
+      bundle.length = table.size() / fields.size();
+      bundle.table = storage.keep(std::move(table));
+      plan.bundles.push_back(std::move(bundle));
+    }
+  }
   const auto filter = optional_typed<double>(o, "filter", "plan");
   if (filter.present) {
     if (filter.size() % 2) type_error(env, "plan.filter must hold (op, arg) pairs");
     for (std::size_t i = 0; i + 1 < filter.size(); i += 2) {
       const double op = filter[i];
-      if (!(op >= 0 && op <= 17 && std::floor(op) == op)) throw Napi::RangeError::New(env, "plan.filter[" + std::to_string(i) + "]: unknown instruction");
+      if (!(op >= 0 && op < sweep::kFilterOpCount && std::floor(op) == op)) throw Napi::RangeError::New(env, "plan.filter[" + std::to_string(i) + "]: unknown instruction");
       plan.filter.push_back({static_cast<sweep::FilterOp>(static_cast<int>(op)), filter[i + 1]});
     }
   }
@@ -193,7 +215,9 @@ sweep::SweepPlan read_plan(const Napi::Value& value, PlanStorage& storage) {
     const Napi::Object r = list.Get(i).As<Napi::Object>();
     sweep::ReducePlan red;
     const double kind = number(r, "kind", name, -1);
-    if (!(kind >= 0 && kind <= 9 && std::floor(kind) == kind)) throw Napi::RangeError::New(env, name + ".kind must be 0..9");
+    if (!(kind >= 0 && kind < sweep::kReduceKindCount && std::floor(kind) == kind)) {
+      throw Napi::RangeError::New(env, name + ".kind must be 0.." + std::to_string(sweep::kReduceKindCount - 1));
+    }
     red.kind = static_cast<sweep::ReduceKind>(static_cast<int>(kind));
     red.groupAxes = int_list(r, "by", name);
     red.metrics = int_list(r, "metrics", name);
@@ -437,6 +461,10 @@ class SweepEngine : public Napi::ObjectWrap<SweepEngine> {
       o.Set("groups", to_array(env, t.groups));
       o.Set("ids", to_array(env, t.ids));
       o.Set("ids2", to_array(env, t.ids2));
+      // Rows that describe a point with one axis moved (describe(ids, columns, moveAxis, digit)).
+      o.Set("moveAxis", Napi::Number::New(env, t.moveAxis));
+      o.Set("idsDigit", Napi::Number::New(env, static_cast<double>(t.idsDigit)));
+      o.Set("ids2Digit", Napi::Number::New(env, static_cast<double>(t.ids2Digit)));
       Napi::Object extras = Napi::Object::New(env);
       for (std::size_t e = 0; e < t.extraNames.size(); ++e) extras.Set(t.extraNames[e], to_array(env, t.extras[e]));
       o.Set("extras", extras);
@@ -470,8 +498,15 @@ class SweepEngine : public Napi::ObjectWrap<SweepEngine> {
     const std::vector<double> copy = typed<double>(info[0], "ids").values;
     const std::vector<napi_value> values = read_buffer_values(info[1]);
     sweep::RowBuffers rows = view_buffers(info.Env(), values, copy.size(), Memory::Borrowed);
+    // Optional: describe each point with axis info[2] moved to digit info[3] (carried ratios).
+    std::int32_t moveAxis = -1;
+    std::int64_t moveDigit = -1;
+    if (info.Length() > 2 && !info[2].IsUndefined()) {
+      moveAxis = static_cast<std::int32_t>(to_index(info[2], "moveAxis"));
+      moveDigit = static_cast<std::int64_t>(to_index(info[3], "moveDigit"));
+    }
     try {
-      engine_->describe(copy.data(), copy.size(), rows);
+      engine_->describe(copy.data(), copy.size(), rows, moveAxis, moveDigit);
     } catch (...) {
       throw to_js_error(info.Env(), std::current_exception());
     }

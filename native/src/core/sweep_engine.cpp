@@ -5,6 +5,8 @@
 #include <cstring>
 #include <limits>
 #include <stdexcept>
+#include <string>
+#include <unordered_map>
 
 #include "cluster_table.hpp"
 #include "format_number.hpp"
@@ -66,6 +68,7 @@ struct Engine::Impl {
   int opAxis = -1, gpusAxis = -1, bytesAxis = -1, algoAxis = -1, protoAxis = -1;
   std::vector<std::pair<int, std::uint64_t>> clusterAxes, workloadAxes, chipAxes;
   std::vector<std::pair<int, std::size_t>> layoutAxes;  // axis, layout field
+  std::vector<std::pair<int, std::size_t>> bundleAxes;  // axis, bundle index
   std::vector<std::uint64_t> contextStrides;             // per axis (layout lists)
   bool filterUsesLayout = false;
   bool needBandwidths = true;  // collective: some column or reduction reads algbwGBps or busbwGBps
@@ -154,7 +157,16 @@ struct Engine::Impl {
   bool passes(const Point& p) const {
     if (plan->filter.empty()) return true;
     return run_filter(plan->filter, [&](FilterOp op, double arg) {
-      return op == FilterOp::Axis ? value(p.digits, static_cast<int>(arg)) : p.layout[static_cast<std::size_t>(arg)];
+      const auto field = static_cast<std::size_t>(arg);
+      switch (op) {
+        case FilterOp::Axis: return value(p.digits, static_cast<int>(arg));
+        case FilterOp::LayoutField: return p.layout[field];
+        case FilterOp::WorkloadField:
+          return engine->workloads_[row_of(workloadAxes, p.digits) * training::kWorkloadFieldCount + field];
+        case FilterOp::ChipField: return engine->chips_[chip_row(p.digits) * training::kChipFieldCount + field];
+        case FilterOp::ClusterField: return engine->clusters_[row_of(clusterAxes, p.digits) * kClusterFieldCount + field];
+        default: return kNaN;
+      }
     });
   }
 
@@ -174,7 +186,11 @@ struct Engine::Impl {
   // batch.cpp's select_point: status, time, bandwidths, choice and bytes per level into p.
   [[gnu::always_inline]] inline void price_collective(const plan::GroupPlan& group, std::uint16_t cluster, Op op, double bytes,
                                                       std::uint8_t algo, std::uint8_t proto, Point& p) const {
-    double* m = p.metrics;
+    price_collective(group, cluster, op, bytes, algo, proto, p.metrics, p.status);
+  }
+  // The same into a metrics row and a status (the batched loop's buffers).
+  [[gnu::always_inline]] inline void price_collective(const plan::GroupPlan& group, std::uint16_t cluster, Op op, double bytes,
+                                                      std::uint8_t algo, std::uint8_t proto, double* m, std::uint8_t& statusOut) const {
     PointStatus status;
     double timeS = kNaN, up = kNaN, net = kNaN;
     std::uint8_t chosenAlgo = kAuto, chosenProto = kAuto;
@@ -210,11 +226,22 @@ struct Engine::Impl {
     m[collective_metric::protocol] = chosenProto;
     m[collective_metric::scaleUpBytes] = up;
     m[collective_metric::scaleOutBytes] = net;
-    p.status = static_cast<std::uint8_t>(status);
+    statusOut = static_cast<std::uint8_t>(status);
   }
 
   // Training point: the layout row from the digits (and layout entry), before the filter.
   void build_layout(Point& p, std::uint64_t entry) const {
+    const double* row = nullptr;
+    if (plan->hasLayoutLists) row = list_row(engine->listOffsets_[2 * context_of(p.digits)] + entry);
+    build_layout_from(p, row);
+  }
+  const double* list_row(std::uint64_t index) const {
+    return engine->layoutTable_.data() + index * plan->layouts.fields.size();
+  }
+  // The layout row of the point's digits with the given layout-list row (null: no lists). The order of what
+  // sets a field, later winning: the defaults, a bundle's early fields (a profile's defaults), the list row (the
+  // enumerated layout), a bundle's late fields (what a custom bundle fixes), then the layout axes.
+  void build_layout_from(Point& p, const double* listRow) const {
     double* lay = p.layout;
     std::memcpy(lay, engine->baseLayout_.data(), sizeof(double) * training::kLayoutFieldCount);
     const std::uint64_t w = row_of(workloadAxes, p.digits);
@@ -222,18 +249,31 @@ struct Engine::Impl {
     lay[training::L::chip] = static_cast<double>(chip_row(p.digits));
     lay[training::L::cluster] = static_cast<double>(row_of(clusterAxes, p.digits));
     lay[training::L::globalBatch] = engine->workloadBatch_[w];
-    for (const auto& [axis, field] : layoutAxes) lay[field] = value(p.digits, axis);
-    if (plan->hasLayoutLists) {
+    apply_bundles(p, false);
+    if (listRow) {
       const LayoutLists& lists = plan->layouts;
       const std::size_t width = lists.fields.size();
-      const double* row = engine->layoutTable_.data() + (engine->listOffsets_[2 * context_of(p.digits)] + entry) * width;
-      for (std::size_t i = 0; i < width; ++i) lay[lists.fields[i]] = row[i];
-    } else if (gpusAxis >= 0) {
+      for (std::size_t i = 0; i < width; ++i) lay[lists.fields[i]] = listRow[i];
+    }
+    apply_bundles(p, true);
+    for (const auto& [axis, field] : layoutAxes) lay[field] = value(p.digits, axis);
+    if (!listRow && gpusAxis >= 0) {
       lay[training::L::dp] = value(p.digits, gpusAxis) / (lay[training::L::tp] * lay[training::L::pp] * lay[training::L::cp]);
     }
   }
+  void apply_bundles(Point& p, bool late) const {
+    for (const auto& [axis, index] : bundleAxes) {
+      const BundlePlan& b = plan->bundles[index];
+      const std::size_t width = b.fields.size();
+      const double* row = b.table + static_cast<std::size_t>(p.digits[axis]) * width;
+      for (std::size_t i = 0; i < width; ++i) {
+        // NaN: this value leaves the field as it is.
+        if ((b.late[i] != 0) == late && !std::isnan(row[i])) p.layout[b.fields[i]] = row[i];
+      }
+    }
+  }
 
-  void evaluate_training(Point& p, training::PricingCache& cache) const {
+  void evaluate_training(Point& p, training::PricingCache& cache, training::LayerCostMemo& memo) const {
     double* lay = p.layout;
     const double gpus = lay[training::L::tp] * lay[training::L::pp] * lay[training::L::dp] * lay[training::L::cp];
     const auto w = static_cast<std::size_t>(lay[training::L::workload]);
@@ -246,8 +286,10 @@ struct Engine::Impl {
       status = static_cast<unsigned>(training::TrainingStatus::InvalidLayout);
     } else {
       training::Pricer pricer(pricing, cache, k);
+      // The per-thread memo of schedule-independent costs (training_memo.hpp): the same doubles, computed once
+      // per (workload, chip, cluster, parallel shape) instead of once per layout.
       status = training::evaluate_training_row(engine->workloads_.data() + w * training::kWorkloadFieldCount,
-                                               engine->chips_.data() + c * training::kChipFieldCount, lay, pricer, p.out);
+                                               engine->chips_.data() + c * training::kChipFieldCount, lay, pricer, memo, p.out);
     }
     p.out[training::O::status] = status;
     p.status = static_cast<std::uint8_t>(status);
@@ -304,12 +346,17 @@ struct Engine::Impl {
     const Impl& impl;
     plan::PlanCache* planCache = nullptr;
     training::PricingCache* pricingCache = nullptr;
+    training::LayerCostMemo* layerMemo = nullptr;
     Point scratch;
     explicit Worker(const Impl& i) : impl(i) {
       if (impl.plan->kind == Kind::Collective) {
         planCache = &plan::PlanCache::for_thread(*impl.clusterTable);
       } else {
         pricingCache = &training::thread_pricing_cache(impl.pricing);
+        // The memo's keys hold this engine's row indices: its generation (unique per engine) empties it when the
+        // thread last worked for another engine or batch.
+        layerMemo = &training::thread_layer_memo();
+        layerMemo->begin(impl.pricing.generation);
       }
     }
     // Builds and evaluates point (digits, entry); false when the filter removes it.
@@ -321,42 +368,94 @@ struct Engine::Impl {
       }
       impl.build_layout(p, entry);
       if (!impl.passes(p)) return false;
-      if (run_model) impl.evaluate_training(p, *pricingCache);
+      if (run_model) impl.evaluate_training(p, *pricingCache, *layerMemo);
       return true;
+    }
+    // Evaluates into q the point of (digits, entry) with `axis` moved to `digit` and returns its id. With layout
+    // lists the layout is carried: the moved context's entry with the same parallel layout (tp … zero) when it
+    // enumerates one, whose id it then has; otherwise the very same layout row priced there (no id: the maximum).
+    std::uint64_t evaluate_moved(Point& q, const std::uint32_t* digits, std::uint64_t entry, std::int32_t axis, std::uint32_t digit) {
+      const std::size_t axes = impl.engine->lengths_.size();
+      std::memcpy(q.digits, digits, sizeof(std::uint32_t) * axes);
+      q.digits[axis] = digit;
+      const std::uint64_t maxL = impl.engine->maxLayouts_;
+      std::uint64_t outer = 0;
+      for (std::size_t a = 0; a < axes; ++a) outer = outer * impl.engine->lengths_[a] + q.digits[a];
+      std::uint64_t id = outer * maxL + entry;
+      q.id = id;
+      if (impl.plan->kind == Kind::Collective) {
+        impl.evaluate_collective(q, *planCache);
+        return id;
+      }
+      if (impl.plan->hasLayoutLists) {
+        const auto& offsets = impl.engine->listOffsets_;
+        const std::uint64_t from = impl.context_of(digits);
+        const std::uint64_t to = impl.context_of(q.digits);
+        if (offsets[2 * from] != offsets[2 * to] || offsets[2 * from + 1] != offsets[2 * to + 1]) {
+          const std::int64_t mapped = map_entry(offsets[2 * from], offsets[2 * from + 1], offsets[2 * to], offsets[2 * to + 1], entry);
+          if (mapped >= 0) {
+            id = outer * maxL + static_cast<std::uint64_t>(mapped);
+            impl.build_layout(q, static_cast<std::uint64_t>(mapped));
+          } else {
+            id = std::numeric_limits<std::uint64_t>::max();
+            impl.build_layout_from(q, impl.list_row(offsets[2 * from] + entry));
+          }
+          q.id = id;
+          impl.evaluate_training(q, *pricingCache, *layerMemo);
+          return id;
+        }
+      }
+      impl.build_layout(q, entry);
+      impl.evaluate_training(q, *pricingCache, *layerMemo);
+      return id;
     }
     bool partner(const PointView& point, std::int32_t axis, std::uint32_t digit, std::int32_t metric, double& value,
                  std::uint64_t& id) override {
       Point& q = scratch;
-      const std::size_t axes = impl.engine->lengths_.size();
-      std::memcpy(q.digits, point.digits, sizeof(std::uint32_t) * axes);
-      q.digits[axis] = digit;
-      const std::uint64_t maxL = impl.engine->maxLayouts_;
-      const std::uint64_t entry = point.id % maxL;
-      std::uint64_t outer = 0;
-      for (std::size_t a = 0; a < axes; ++a) outer = outer * impl.engine->lengths_[a] + q.digits[a];
-      if (impl.plan->kind == Kind::Collective) {
-        impl.evaluate_collective(q, *planCache);
-        id = outer;
-      } else if (impl.plan->hasLayoutLists &&
-                 impl.engine->listOffsets_[2 * impl.context_of(q.digits)] != impl.engine->listOffsets_[2 * impl.context_of(point.digits)]) {
-        // The partner's layout list differs: price the very same layout there (its id is not in the index).
-        std::memcpy(q.digits, point.digits, sizeof(std::uint32_t) * axes);
-        impl.build_layout(q, entry);
-        q.digits[axis] = digit;
-        q.layout[training::L::workload] = static_cast<double>(impl.row_of(impl.workloadAxes, q.digits));
-        q.layout[training::L::chip] = static_cast<double>(impl.chip_row(q.digits));
-        q.layout[training::L::cluster] = static_cast<double>(impl.row_of(impl.clusterAxes, q.digits));
-        impl.evaluate_training(q, *pricingCache);
-        id = std::numeric_limits<std::uint64_t>::max();
-      } else {
-        impl.build_layout(q, entry);
-        impl.evaluate_training(q, *pricingCache);
-        id = outer * maxL + entry;
-      }
+      id = evaluate_moved(q, point.digits, point.id % impl.engine->maxLayouts_, axis, digit);
       if (q.status != 0) return false;
       value = q.metrics[metric];
       return !std::isnan(value);
     }
+    double moved(std::uint64_t id, std::int32_t axis, std::uint32_t digit, std::int32_t metric) override {
+      std::uint32_t digits[kMaxAxes];
+      const std::uint64_t maxL = impl.engine->maxLayouts_;
+      impl.decode(id / maxL, digits);
+      Point& q = scratch;
+      evaluate_moved(q, digits, id % maxL, axis, digit);
+      return q.status == 0 ? q.metrics[metric] : kNaN;
+    }
+
+   private:
+    // Entry of list (toStart, toCount) with the same parallel layout as entry `entry` of (fromStart, fromCount),
+    // or -1; the mapping of the last pair of lists is kept.
+    std::int64_t map_entry(std::uint64_t fromStart, std::uint64_t fromCount, std::uint64_t toStart, std::uint64_t toCount, std::uint64_t entry) {
+      if (!(mapFrom_ == fromStart && mapTo_ == toStart && mapped_.size() == fromCount)) {
+        const LayoutLists& lists = impl.plan->layouts;
+        std::vector<std::size_t> structural;
+        for (std::size_t i = 0; i < lists.fields.size(); ++i) {
+          if (lists.fields[i] <= static_cast<std::int32_t>(training::L::zero)) structural.push_back(i);
+        }
+        const auto key = [&](std::uint64_t index) {
+          const double* row = impl.list_row(index);
+          std::string k(structural.size() * sizeof(double), '\0');
+          for (std::size_t i = 0; i < structural.size(); ++i) std::memcpy(k.data() + i * sizeof(double), row + structural[i], sizeof(double));
+          return k;
+        };
+        std::unordered_map<std::string, std::int64_t> targets;
+        for (std::uint64_t e = 0; e < toCount; ++e) targets.emplace(key(toStart + e), static_cast<std::int64_t>(e));
+        mapped_.assign(static_cast<std::size_t>(fromCount), -1);
+        for (std::uint64_t e = 0; e < fromCount; ++e) {
+          const auto found = targets.find(key(fromStart + e));
+          if (found != targets.end()) mapped_[e] = found->second;
+        }
+        mapFrom_ = fromStart;
+        mapTo_ = toStart;
+      }
+      return mapped_[entry];
+    }
+    std::uint64_t mapFrom_ = ~std::uint64_t{0}, mapTo_ = ~std::uint64_t{0};
+    std::vector<std::int64_t> mapped_;
   };
 
   // Processes outer points [begin, end): evaluates, reduces, writes rows at their slots (slotBase: slot of
@@ -397,6 +496,67 @@ struct Engine::Impl {
       }
     }
   }
+  // The same loop when no row is written and no `where` removes points (the common large sweep): points are priced
+  // into a buffer of up to kRunBuffer metric rows and handed to the reducers a run at a time (RunView), which
+  // reduce a run whose group is fixed with one lookup and no call per point. Results are the same as point by point.
+  static constexpr std::size_t kRunBuffer = 256;
+  [[gnu::always_inline]] inline void sizes_loop_batched(std::uint64_t begin, std::uint64_t end, Point& p, Worker& worker, ThreadState& state,
+                                                        Totals& totals) const {
+    const std::size_t axes = engine->lengths_.size();
+    const std::size_t last = axes - 1;
+    const std::uint32_t sizes = engine->lengths_[last];
+    const double* bytes = values[last];
+    constexpr std::size_t stride = collective_metric::kCount;
+    alignas(64) double metrics[kRunBuffer * stride];
+    std::uint8_t status[kRunBuffer];
+    std::uint32_t runDigits[kMaxAxes];
+    const auto flush = [&](std::uint32_t firstDigit, std::uint64_t firstId, std::size_t n) {
+      std::memcpy(runDigits, p.digits, sizeof(std::uint32_t) * axes);
+      runDigits[last] = firstDigit;
+      std::uint64_t ok = 0;
+      for (std::size_t i = 0; i < n; ++i) {
+        ok += status[i] == 0 ? 1 : 0;
+        totals.statuses[std::min<unsigned>(status[i], 7)] += 1;
+      }
+      totals.evaluated += n;
+      totals.ok += ok;
+      const RunView run{runDigits, axes, last, firstId, n, status, metrics, stride};
+      for (auto& reducer : state.reducers) reducer->add_run(run, worker);
+    };
+    for (std::uint64_t outer = begin; outer < end;) {
+      const std::uint64_t runEnd = std::min<std::uint64_t>(end, outer + (sizes - p.digits[last]));
+      const auto cluster = static_cast<std::uint16_t>(row_of(clusterAxes, p.digits));
+      const auto op = static_cast<Op>(static_cast<unsigned>(value(p.digits, opAxis)));
+      const auto gpus = static_cast<std::uint32_t>(value(p.digits, gpusAxis));
+      const auto algo = algoAxis < 0 ? kAuto : static_cast<std::uint8_t>(value(p.digits, algoAxis));
+      const auto proto = protoAxis < 0 ? kAuto : static_cast<std::uint8_t>(value(p.digits, protoAxis));
+      const plan::GroupPlan group = worker.planCache->get(prepared, cluster, op, gpus);
+      while (outer < runEnd) {
+        const std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(runEnd - outer, kRunBuffer));
+        const std::uint32_t first = p.digits[last];
+        for (std::size_t i = 0; i < n; ++i) {
+          price_collective(group, cluster, op, bytes[first + i], algo, proto, metrics + i * stride, status[i]);
+        }
+        flush(first, outer, n);
+        outer += n;
+        p.digits[last] = first + static_cast<std::uint32_t>(n);
+      }
+      if (p.digits[last] == sizes) {
+        p.digits[last] = sizes - 1;
+        increment(p.digits);
+      }
+    }
+  }
+  void sizes_batched_baseline(std::uint64_t begin, std::uint64_t end, Point& p, Worker& worker, ThreadState& state, Totals& totals) const {
+    sizes_loop_batched(begin, end, p, worker, state, totals);
+  }
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+  [[gnu::target("avx2")]] void sizes_batched_avx2(std::uint64_t begin, std::uint64_t end, Point& p, Worker& worker, ThreadState& state,
+                                                  Totals& totals) const {
+    sizes_loop_batched(begin, end, p, worker, state, totals);
+  }
+#endif
+
   template <class Reduce>
   void sizes_baseline(std::uint64_t begin, std::uint64_t end, std::uint64_t windowBegin, Point& p, Worker& worker, Reduce& reduce,
                       std::uint8_t* keep) const {
@@ -427,7 +587,18 @@ struct Engine::Impl {
       for (auto& reducer : state.reducers) reducer->add(view, worker);
     };
     const std::size_t last = engine->lengths_.size() - 1;
-    if (plan->kind == Kind::Collective && bytesAxis == static_cast<int>(last)) {
+    if (plan->kind == Kind::Collective && bytesAxis == static_cast<int>(last) && !rows && plan->filter.empty()) {
+#ifdef LINKCAP_SWEEP_AVX2
+      static const bool avx2Batched = __builtin_cpu_supports("avx2");
+      if (avx2Batched) {
+        sizes_batched_avx2(begin, end, p, worker, state, totals);
+      } else {
+        sizes_batched_baseline(begin, end, p, worker, state, totals);
+      }
+#else
+      sizes_batched_baseline(begin, end, p, worker, state, totals);
+#endif
+    } else if (plan->kind == Kind::Collective && bytesAxis == static_cast<int>(last)) {
 #ifdef LINKCAP_SWEEP_AVX2
       static const bool avx2 = __builtin_cpu_supports("avx2");
       if (avx2) {
@@ -546,6 +717,16 @@ Engine::Engine(const SweepPlan& input) : plan_(input), impl_(std::make_unique<Im
         }
         im.layoutAxes.emplace_back(ai, static_cast<std::size_t>(axis.arg));
         break;
+      case Target::Bundle: {
+        if (plan_.kind != Kind::Training) bad("axes[" + std::to_string(a) + "]: bundle axes are for training sweeps");
+        if (!(axis.arg >= 0 && axis.arg < static_cast<std::int64_t>(plan_.bundles.size()))) {
+          bad("axes[" + std::to_string(a) + "].arg = " + std::to_string(axis.arg) + ": no such bundle");
+        }
+        const BundlePlan& b = plan_.bundles[static_cast<std::size_t>(axis.arg)];
+        if (b.length != axis.length) bad("bundles[" + std::to_string(axis.arg) + "]: one row per value of its axis");
+        im.bundleAxes.emplace_back(ai, static_cast<std::size_t>(axis.arg));
+        break;
+      }
       case Target::None: break;
     }
   }
@@ -553,6 +734,24 @@ Engine::Engine(const SweepPlan& input) : plan_(input), impl_(std::make_unique<Im
   for (std::size_t a = 0; a < plan_.axes.size(); ++a) {
     plan_.axes[a].values = axisValues_[a].data();
     im.values[a] = axisValues_[a].data();
+  }
+  // Bundles: fields must be layout fields past the row indices; values are checked by the layout rules of each
+  // point (a bad value is that point's status, as for layout axes).
+  for (std::size_t i = 0; i < plan_.bundles.size(); ++i) {
+    BundlePlan& b = plan_.bundles[i];
+    const std::string where = "bundles[" + std::to_string(i) + "]";
+    if (b.fields.empty() || b.late.size() != b.fields.size()) bad(where + ": needs fields, one late flag each");
+    for (std::int32_t f : b.fields) {
+      if (f < static_cast<std::int32_t>(training::L::tp) || f >= static_cast<std::int32_t>(training::kLayoutFieldCount)) {
+        bad(where + ".fields: " + std::to_string(f) + " is not a settable layout field");
+      }
+    }
+    if (!b.table || b.length == 0) bad(where + ": needs a table");
+    bundleTables_.emplace_back(b.table, b.table + b.length * b.fields.size());
+    for (double v : bundleTables_.back()) {
+      if (std::isinf(v)) bad(where + ".table: values must be finite (or NaN: not set)");
+    }
+    b.table = bundleTables_.back().data();
   }
 
   // Row tables: every combination of the row axes must index an existing row.
@@ -630,7 +829,15 @@ Engine::Engine(const SweepPlan& input) : plan_(input), impl_(std::make_unique<Im
   }
 
   // Filter, columns and reductions.
-  validate_filter(plan_.filter, plan_.axes.size(), training::kLayoutFieldCount, plan_.kind == Kind::Training);
+  {
+    FilterRowWidths widths;
+    widths.cluster = kClusterFieldCount;
+    if (plan_.kind == Kind::Training) {
+      widths.workload = training::kWorkloadFieldCount;
+      widths.chip = training::kChipFieldCount;
+    }
+    validate_filter(plan_.filter, plan_.axes.size(), training::kLayoutFieldCount, plan_.kind == Kind::Training, widths);
+  }
   const int metricCount = plan_.kind == Kind::Collective ? collective_metric::kCount : training_metric::kCount;
   for (std::size_t c = 0; c < plan_.columns.size(); ++c) {
     const ColumnPlan& col = plan_.columns[c];
@@ -666,7 +873,7 @@ Engine::Engine(const SweepPlan& input) : plan_(input), impl_(std::make_unique<Im
       }
       if (red.histBins < 1 || red.histBins > 100000) bad(where + ".bins: must be from 1 to 100000");
     }
-    if (red.kind == ReduceKind::RatioPoint || red.kind == ReduceKind::RatioBest) {
+    if (red.kind == ReduceKind::RatioPoint || red.kind == ReduceKind::RatioBest || red.kind == ReduceKind::RatioCarried) {
       if (red.pairAxis < 0 || red.pairAxis >= static_cast<std::int32_t>(plan_.axes.size())) bad(where + ".axis: no such axis");
       const std::uint32_t len = lengths_[red.pairAxis];
       if (red.numerator >= len || red.denominator >= len || red.numerator == red.denominator) bad(where + ": numerator and denominator must be two values of the axis");
@@ -747,9 +954,15 @@ std::uint64_t Engine::count_points(std::uint64_t begin, std::uint64_t end, const
   // of those axes and multiply by the product of the others (exact, and cheap however large the sweep).
   bool layoutFields = false;
   std::vector<bool> read(plan_.axes.size(), false);
+  const auto read_axes = [&](const std::vector<std::pair<int, std::uint64_t>>& axes) {
+    for (const auto& [axis, stride] : axes) read[static_cast<std::size_t>(axis)] = true;
+  };
   for (const FilterInstruction& in : plan_.filter) {
     if (in.op == FilterOp::LayoutField) layoutFields = true;
     if (in.op == FilterOp::Axis) read[static_cast<std::size_t>(in.arg)] = true;
+    if (in.op == FilterOp::WorkloadField) read_axes(impl_->workloadAxes);
+    if (in.op == FilterOp::ClusterField) read_axes(impl_->clusterAxes);
+    if (in.op == FilterOp::ChipField) read_axes(impl_->chipAxes.empty() ? impl_->clusterAxes : impl_->chipAxes);
   }
   double combinations = 1;
   for (std::size_t a = 0; a < read.size(); ++a) combinations *= read[a] ? lengths_[a] : 1;
@@ -879,7 +1092,8 @@ std::vector<ReductionTable> Engine::finish() const {
     if (s) absorb(*s);
   }
   std::vector<ReductionTable> tables;
-  for (const auto& r : merged) tables.push_back(r->finish());
+  Impl::Worker worker(*impl_);  // for reductions that evaluate points at the end (carried ratios)
+  for (const auto& r : merged) tables.push_back(r->finish(&worker));
   return tables;
 }
 
@@ -924,7 +1138,10 @@ void Engine::load_state(const std::uint8_t* data, std::size_t size) {
   add_totals(into.totals, t);
 }
 
-void Engine::describe(const double* ids, std::size_t n, RowBuffers& out) const {
+void Engine::describe(const double* ids, std::size_t n, RowBuffers& out, std::int32_t moveAxis, std::int64_t moveDigit) const {
+  if (moveAxis >= 0 && !(moveAxis < static_cast<std::int32_t>(lengths_.size()) && moveDigit >= 0 && moveDigit < lengths_[moveAxis])) {
+    bad("describe: the moved axis and digit must exist");
+  }
   if (out.columns.size() != plan_.columns.size() || out.capacity < n) bad("describe: buffers must hold every id");
   Impl::Worker worker(*impl_);
   Point p;
@@ -955,7 +1172,13 @@ void Engine::describe(const double* ids, std::size_t n, RowBuffers& out) const {
     const std::uint64_t entry = whole % maxLayouts_;
     impl_->decode(outer, p.digits);
     p.id = whole;
-    worker.evaluate(p, entry);
+    if (moveAxis >= 0) {
+      std::uint32_t digits[kMaxAxes];
+      std::memcpy(digits, p.digits, sizeof digits);
+      worker.evaluate_moved(p, digits, entry, moveAxis, static_cast<std::uint32_t>(moveDigit));
+    } else {
+      worker.evaluate(p, entry);
+    }
     impl_->write_row(p, out, i);
   }
 }

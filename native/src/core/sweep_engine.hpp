@@ -77,8 +77,9 @@ class Engine {
   std::vector<std::uint8_t> save_state() const;
   void load_state(const std::uint8_t* data, std::size_t size);
 
-  // Re-evaluates points by id (NaN: a null row, status 255) into the plan's columns, rows 0..n-1.
-  void describe(const double* ids, std::size_t n, RowBuffers& out) const;
+  // Re-evaluates points by id (NaN: a null row, status 255) into the plan's columns, rows 0..n-1; with moveAxis
+  // ≥ 0, each point with that axis moved to moveDigit (its layout carried, as paired ratios evaluate partners).
+  void describe(const double* ids, std::size_t n, RowBuffers& out, std::int32_t moveAxis = -1, std::int64_t moveDigit = -1) const;
   // The digits of group `group` of reduction `reduction`, one per group axis.
   std::vector<std::uint32_t> group_digits(std::size_t reduction, std::uint64_t group) const;
 
@@ -90,6 +91,7 @@ class Engine {
   SweepPlan plan_;  // pointers into the vectors below
   std::vector<std::vector<double>> axisValues_;
   std::vector<double> clusters_, workloads_, chips_, baseLayout_, workloadBatch_, clusterPrice_, layoutTable_;
+  std::vector<std::vector<double>> bundleTables_;
   std::vector<std::uint32_t> listOffsets_;  // (start, count) per context
   std::vector<std::uint32_t> lengths_;
   std::uint64_t outerCount_ = 1;

@@ -14,14 +14,25 @@
 namespace linkcap::sweep {
 
 // Checks operands, references and stack depth once, so run_filter never reads past its stack.
+// Row fields a filter may read: the widths of the workload, chip and cluster rows (0: not available).
+struct FilterRowWidths {
+  std::size_t workload = 0, chip = 0, cluster = 0;
+};
+
 inline void validate_filter(const std::vector<FilterInstruction>& program, std::size_t axes, std::size_t layout_fields,
-                            bool training) {
+                            bool training, const FilterRowWidths& rows = {}) {
   std::size_t depth = 0;
   for (std::size_t i = 0; i < program.size(); ++i) {
     const FilterInstruction& in = program[i];
     const std::string where = "filter[" + std::to_string(i) + "]";
     const auto op = static_cast<int>(in.op);
-    if (op < 0 || op > static_cast<int>(FilterOp::Not)) throw std::invalid_argument(where + ": unknown instruction");
+    if (op < 0 || op >= kFilterOpCount) throw std::invalid_argument(where + ": unknown instruction");
+    const auto field_of = [&](std::size_t width, const char* what) {
+      if (!(in.arg >= 0 && in.arg < static_cast<double>(width) && std::floor(in.arg) == in.arg)) {
+        throw std::invalid_argument(where + ": no such " + what + " field");
+      }
+      depth += 1;
+    };
     switch (in.op) {
       case FilterOp::Const:
         depth += 1;
@@ -36,6 +47,9 @@ inline void validate_filter(const std::vector<FilterInstruction>& program, std::
         }
         depth += 1;
         break;
+      case FilterOp::WorkloadField: field_of(rows.workload, "model"); break;
+      case FilterOp::ChipField: field_of(rows.chip, "chip"); break;
+      case FilterOp::ClusterField: field_of(rows.cluster, "cluster"); break;
       case FilterOp::Neg:
       case FilterOp::Not:
         if (depth < 1) throw std::invalid_argument(where + ": stack underflow");
@@ -49,7 +63,7 @@ inline void validate_filter(const std::vector<FilterInstruction>& program, std::
   if (!program.empty() && depth != 1) throw std::invalid_argument("filter: must leave exactly one value");
 }
 
-// Runs a validated program; load(op, arg) supplies Axis and LayoutField values.
+// Runs a validated program; load(op, arg) supplies the values of Axis, LayoutField and the row fields.
 template <class Load>
 inline bool run_filter(const std::vector<FilterInstruction>& program, Load&& load) {
   double stack[kMaxFilterStack];
@@ -58,7 +72,10 @@ inline bool run_filter(const std::vector<FilterInstruction>& program, Load&& loa
     switch (in.op) {
       case FilterOp::Const: stack[top++] = in.arg; break;
       case FilterOp::Axis:
-      case FilterOp::LayoutField: stack[top++] = load(in.op, in.arg); break;
+      case FilterOp::LayoutField:
+      case FilterOp::WorkloadField:
+      case FilterOp::ChipField:
+      case FilterOp::ClusterField: stack[top++] = load(in.op, in.arg); break;
       case FilterOp::Neg: stack[top - 1] = -stack[top - 1]; break;
       case FilterOp::Not: stack[top - 1] = stack[top - 1] == 0 ? 1 : 0; break;
       default: {

@@ -29,6 +29,7 @@ enum class Target : std::int32_t {
   WorkloadRow = 7,   // training: arg = stride into the workload rows
   ChipRow = 8,       // training: arg = stride into the chip rows
   LayoutField = 9,   // training: arg = field index of the layout row (training_fields.hpp L)
+  Bundle = 10,       // training: arg = index into SweepPlan::bundles; each value sets several layout fields
 };
 
 struct AxisPlan {
@@ -76,7 +77,11 @@ enum class FilterOp : std::int32_t {
   Add = 3, Sub = 4, Mul = 5, Div = 6, Mod = 7, Neg = 8,
   Lt = 9, Le = 10, Gt = 11, Ge = 12, Eq = 13, Ne = 14,
   And = 15, Or = 16, Not = 17,
+  WorkloadField = 18,  // push field arg of the point's workload row (training: `model.layers`)
+  ChipField = 19,      // push field arg of the point's chip row (training: `chip.gemmEfficiency`)
+  ClusterField = 20,   // push field arg of the point's cluster row (`cluster.gpusPerDomain`)
 };
+inline constexpr int kFilterOpCount = 21;
 inline constexpr std::size_t kMaxFilterStack = 64;
 
 struct FilterInstruction {
@@ -96,7 +101,9 @@ enum class ReduceKind : std::int32_t {
   RatioBest = 7,  // best numerator / best denominator per group
   Sample = 8,     // N points with the smallest hash of their id (deterministic sample of rows)
   Count = 9,      // counts of points and statuses per group
+  RatioCarried = 10,  // the denominator side's best point carried to the numerator (pair axis moved), per group
 };
+inline constexpr int kReduceKindCount = 11;
 
 struct ReducePlan {
   ReduceKind kind = ReduceKind::Argmin;
@@ -110,6 +117,17 @@ struct ReducePlan {
   bool histLog = false;
   std::int32_t pairAxis = -1;           // Ratio*: the axis compared
   std::uint32_t numerator = 0, denominator = 0;  // digits of the pair axis
+};
+
+// A bundle axis (training): value d sets fields[i] to table[d × fields.size() + i] (NaN: leaves it). Fields marked `late` are
+// applied after the layout lists of `layouts: all` (explicit settings such as an overlap a custom profile fixes),
+// the others before them (a profile's defaults, which the lists' per-layout values replace); layout axes are
+// applied last of all.
+struct BundlePlan {
+  std::vector<std::int32_t> fields;
+  std::vector<std::uint8_t> late;  // one per field
+  const double* table = nullptr;   // axis length × fields.size()
+  std::size_t length = 0;          // values (rows of table)
 };
 
 struct LayoutLists {
@@ -137,6 +155,7 @@ struct SweepPlan {
   double tokens = 0;                         // tokens to train (derived metrics); 0: none
   bool hasLayoutLists = false;
   LayoutLists layouts;
+  std::vector<BundlePlan> bundles;
   // Both.
   std::vector<FilterInstruction> filter;  // empty: every point
   std::vector<ColumnPlan> columns;        // row columns

@@ -84,7 +84,7 @@ class BestK final : public Reducer {
     }
   }
 
-  ReductionTable finish() const override {
+  ReductionTable finish(PartnerEvaluator*) const override {
     ReductionTable t;
     std::vector<double> rank;
     std::vector<double> value;
@@ -137,10 +137,23 @@ class Best final : public Reducer {
 
   void add(const PointView& p, PartnerEvaluator&) override {
     if (p.status != 0) return;
-    const double key = sign_ * p.metrics[metric_];
-    Ranked& b = best_[groups_.of(p.digits)];
-    // NaN keys never enter (every comparison with NaN is false); an empty slot (NaN) takes any key.
-    if (key < b.key || (key == b.key && p.id < b.id) || (std::isnan(b.key) && !std::isnan(key))) b = Ranked{key, p.id};
+    offer(best_[groups_.of(p.digits)], sign_ * p.metrics[metric_], p.id);
+  }
+  void add_run(const RunView& run, PartnerEvaluator& partners) override {
+    if (groups_.uses(run.axis)) return Reducer::add_run(run, partners);
+    // One group for the whole run: its best point first (ids rise along the run, so the first of equal keys), then
+    // one offer, which keeps the same total order as offering every point.
+    double key = kNaN;
+    std::size_t at = 0;
+    const double* m = run.metrics + metric_;
+    for (std::size_t i = 0; i < run.n; ++i, m += run.stride) {
+      const double k = sign_ * *m;
+      if (run.status[i] == 0 && (k < key || (std::isnan(key) && !std::isnan(k)))) {
+        key = k;
+        at = i;
+      }
+    }
+    if (!std::isnan(key)) offer(best_[groups_.of(run.digits)], key, run.id0 + at);
   }
   void merge(const Reducer& other) override {
     const auto& o = static_cast<const Best&>(other);
@@ -168,7 +181,7 @@ class Best final : public Reducer {
       b = one.empty() ? Ranked{kNaN, 0} : one[0];
     }
   }
-  ReductionTable finish() const override {
+  ReductionTable finish(PartnerEvaluator*) const override {
     ReductionTable t;
     for (std::size_t g = 0; g < best_.size(); ++g) {
       if (std::isnan(best_[g].key)) continue;
@@ -179,6 +192,10 @@ class Best final : public Reducer {
   }
 
  private:
+  // NaN keys never enter (every comparison with NaN is false); an empty slot (NaN) takes any key.
+  static void offer(Ranked& b, double key, std::uint64_t id) {
+    if (key < b.key || (key == b.key && id < b.id) || (std::isnan(b.key) && !std::isnan(key))) b = Ranked{key, id};
+  }
   GroupIndex groups_;
   std::int32_t metric_;
   double sign_;
@@ -242,7 +259,7 @@ class Pareto final : public Reducer {
     }
   }
 
-  ReductionTable finish() const override {
+  ReductionTable finish(PartnerEvaluator*) const override {
     ReductionTable t;
     for (std::size_t g = 0; g < fronts_.size(); ++g) {
       std::vector<Entry> sorted = fronts_[g];
@@ -306,6 +323,14 @@ class Quantiles final : public Reducer {
     if (p.status != 0) return;
     sketches_[groups_.of(p.digits)].add(p.metrics[metric_]);
   }
+  void add_run(const RunView& run, PartnerEvaluator& partners) override {
+    if (groups_.uses(run.axis)) return Reducer::add_run(run, partners);
+    DDSketch& sketch = sketches_[groups_.of(run.digits)];
+    const double* m = run.metrics + metric_;
+    for (std::size_t i = 0; i < run.n; ++i, m += run.stride) {
+      if (run.status[i] == 0) sketch.add(*m);
+    }
+  }
   void merge(const Reducer& other) override {
     const auto& o = static_cast<const Quantiles&>(other);
     for (std::size_t g = 0; g < sketches_.size(); ++g) sketches_[g].merge(o.sketches_[g]);
@@ -318,7 +343,7 @@ class Quantiles final : public Reducer {
     if (r.u64() != sketches_.size()) ByteReader::fail("group count differs");
     for (auto& s : sketches_) s.read(r);
   }
-  ReductionTable finish() const override {
+  ReductionTable finish(PartnerEvaluator*) const override {
     ReductionTable t;
     static constexpr double kLevels[] = {0, 0.01, 0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95, 0.99, 1};
     static constexpr const char* kNames[] = {"min", "p01", "p05", "p10", "p25", "p50", "p75", "p90", "p95", "p99", "max"};
@@ -379,7 +404,7 @@ class Histogram final : public Reducer {
     if (r.u64() != counts_.size()) ByteReader::fail("bin count differs");
     for (auto& c : counts_) c = r.u64();
   }
-  ReductionTable finish() const override {
+  ReductionTable finish(PartnerEvaluator*) const override {
     ReductionTable t;
     t.extraNames = {"bin", "lower", "upper", "count"};
     t.extras.assign(4, {});
@@ -462,9 +487,12 @@ class RatioPoint final : public Reducer {
     }
   }
 
-  ReductionTable finish() const override {
+  ReductionTable finish(PartnerEvaluator*) const override {
     ReductionTable t;
     t.extraNames = {"pairs", "ratioMin", "ratioP10", "ratioMedian", "ratioP90", "ratioMax", "relativeError", "ratio"};
+    // The baseline of a row is its point with the pair axis at the denominator (the partner evaluated).
+    t.moveAxis = plan_.pairAxis;
+    t.ids2Digit = plan_.denominator;
     t.extras.assign(t.extraNames.size(), {});
     for (std::size_t g = 0; g < sketches_.size(); ++g) {
       const DDSketch& s = sketches_[g];
@@ -509,11 +537,14 @@ class RatioPoint final : public Reducer {
 
 // Best (argmin, or argmax) of the metric among points with the pair axis at the numerator digit, over the
 // best among those at the denominator digit, per group: "the best H800 layout against the best H100 layout".
+// Carried (RatioCarried): the denominator side's best point carried unchanged to the numerator side (the pair
+// axis moved, everything else kept: "the best H100 layout run on H800"), evaluated once per group at the end,
+// over the denominator's best; and against the numerator side's own best, what re-tuning the layout recovers.
 class RatioBest final : public Reducer {
  public:
   RatioBest(const ReducePlan& plan, GroupIndex groups)
       : groups_(std::move(groups)), plan_(plan), sign_(!plan.maximize.empty() && plan.maximize[0] ? -1.0 : 1.0),
-        best_(groups_.count * 2, Ranked{kNaN, 0}) {}
+        carried_(plan.kind == ReduceKind::RatioCarried), best_(groups_.count * 2, Ranked{kNaN, 0}) {}
 
   void add(const PointView& p, PartnerEvaluator&) override {
     if (p.status != 0) return;
@@ -536,7 +567,8 @@ class RatioBest final : public Reducer {
     read_ranked(r, best_);
     if (best_.size() != n) ByteReader::fail("group count differs");
   }
-  ReductionTable finish() const override {
+  ReductionTable finish(PartnerEvaluator* partners) const override {
+    if (carried_) return finish_carried(partners);
     ReductionTable t;
     t.extraNames = {"numeratorBest", "denominatorBest", "ratio"};
     t.extras.assign(3, {});
@@ -556,12 +588,40 @@ class RatioBest final : public Reducer {
   }
 
  private:
+  ReductionTable finish_carried(PartnerEvaluator* partners) const {
+    if (!partners) throw std::logic_error("a carried ratio needs an evaluator to finish");
+    ReductionTable t;
+    t.extraNames = {"baselineBest", "carried", "numeratorBest", "ratio", "carriedOverBest"};
+    t.extras.assign(5, {});
+    // Rows: the carried point (the baseline's best with the pair axis at the numerator) and, as the baseline
+    // columns, the baseline's best itself.
+    t.moveAxis = plan_.pairAxis;
+    t.idsDigit = plan_.numerator;
+    for (std::size_t g = 0; g < groups_.count; ++g) {
+      const Ranked& a = best_[g * 2];
+      const Ranked& b = best_[g * 2 + 1];
+      const bool any = !std::isnan(b.key);
+      t.groups.push_back(static_cast<double>(g));
+      t.ids.push_back(any ? static_cast<double>(b.id) : kNaN);
+      t.ids2.push_back(any ? static_cast<double>(b.id) : kNaN);
+      const double vb = sign_ * b.key;
+      const double va = sign_ * a.key;
+      const double carried = any ? partners->moved(b.id, plan_.pairAxis, plan_.numerator, plan_.metrics[0]) : kNaN;
+      t.extras[0].push_back(vb);
+      t.extras[1].push_back(carried);
+      t.extras[2].push_back(va);
+      t.extras[3].push_back(carried / vb);
+      t.extras[4].push_back(carried / va);
+    }
+    return t;
+  }
   void keep(std::size_t i, const Ranked& r) {
     if (std::isnan(best_[i].key) || before(r, best_[i])) best_[i] = r;
   }
   GroupIndex groups_;
   ReducePlan plan_;
   double sign_;
+  bool carried_;
   std::vector<Ranked> best_;
 };
 
@@ -573,6 +633,14 @@ class Count final : public Reducer {
     const std::uint64_t g = groups_.of(p.digits);
     counts_[g * 2] += 1;
     counts_[g * 2 + 1] += p.status == 0 ? 1 : 0;
+  }
+  void add_run(const RunView& run, PartnerEvaluator& partners) override {
+    if (groups_.uses(run.axis)) return Reducer::add_run(run, partners);
+    const std::uint64_t g = groups_.of(run.digits);
+    std::uint64_t ok = 0;
+    for (std::size_t i = 0; i < run.n; ++i) ok += run.status[i] == 0 ? 1 : 0;
+    counts_[g * 2] += run.n;
+    counts_[g * 2 + 1] += ok;
   }
   void merge(const Reducer& other) override {
     const auto& o = static_cast<const Count&>(other);
@@ -586,7 +654,7 @@ class Count final : public Reducer {
     if (r.u64() != counts_.size()) ByteReader::fail("group count differs");
     for (auto& c : counts_) c = r.u64();
   }
-  ReductionTable finish() const override {
+  ReductionTable finish(PartnerEvaluator*) const override {
     ReductionTable t;
     t.extraNames = {"points", "ok"};
     t.extras.assign(2, {});
@@ -605,6 +673,15 @@ class Count final : public Reducer {
 };
 
 }  // namespace
+
+void Reducer::add_run(const RunView& run, PartnerEvaluator& partners) {
+  std::uint32_t digits[64];
+  std::copy(run.digits, run.digits + run.axes, digits);
+  for (std::size_t i = 0; i < run.n; ++i) {
+    digits[run.axis] = run.digits[run.axis] + static_cast<std::uint32_t>(i);
+    add(PointView{run.id0 + i, digits, run.status[i], run.metrics + i * run.stride}, partners);
+  }
+}
 
 GroupIndex make_group_index(const std::vector<std::int32_t>& axes, const std::vector<std::uint32_t>& axis_lengths) {
   GroupIndex g;
@@ -635,6 +712,7 @@ double reducer_bytes(const ReducePlan& plan, std::uint64_t groups) {
     case ReduceKind::Histogram:
       return g * 8.0 * (plan.histBins + 2);
     case ReduceKind::RatioBest:
+    case ReduceKind::RatioCarried:
     case ReduceKind::Count:
       return g * 32.0;
   }
@@ -663,6 +741,7 @@ std::unique_ptr<Reducer> make_reducer(const ReducePlan& plan, const std::vector<
     case ReduceKind::RatioPoint:
       return std::make_unique<RatioPoint>(plan, std::move(groups));
     case ReduceKind::RatioBest:
+    case ReduceKind::RatioCarried:
       return std::make_unique<RatioBest>(plan, std::move(groups));
     case ReduceKind::Count:
       return std::make_unique<Count>(std::move(groups));

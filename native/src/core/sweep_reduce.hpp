@@ -25,6 +25,19 @@ struct PointView {
   const double* metrics;        // indexed by metric id
 };
 
+// A run of points that differ only in one axis (the innermost): digits of the first, that axis advancing by one
+// per point, consecutive ids; statuses and metric rows of `stride` doubles each (indexed by metric id).
+struct RunView {
+  const std::uint32_t* digits;
+  std::size_t axes;  // digits in `digits`
+  std::size_t axis;  // the axis that advances
+  std::uint64_t id0;
+  std::size_t n;
+  const std::uint8_t* status;
+  const double* metrics;
+  std::size_t stride;
+};
+
 // Lets a reducer evaluate the same point with one axis moved (paired ratios).
 class PartnerEvaluator {
  public:
@@ -32,6 +45,9 @@ class PartnerEvaluator {
   // Evaluates `point` with axis `axis` set to digit `digit`; false if that point is not ok. Writes its id.
   virtual bool partner(const PointView& point, std::int32_t axis, std::uint32_t digit, std::int32_t metric,
                        double& value, std::uint64_t& id) = 0;
+  // The same for the point with id `id` (finish-time evaluations): its metric with `axis` moved to `digit`, NaN
+  // when that point is not ok.
+  virtual double moved(std::uint64_t id, std::int32_t axis, std::uint32_t digit, std::int32_t metric) = 0;
 };
 
 // A finished reduction: one row per entry; point columns come from re-evaluating `ids` (and `ids2`).
@@ -39,6 +55,12 @@ struct ReductionTable {
   std::vector<double> groups;  // group index of each row
   std::vector<double> ids;     // point id (NaN: none)
   std::vector<double> ids2;    // partner point id (ratios), else empty
+  // Rows whose point is another point with one axis moved: ids[i] (ids2[i]) with axis `moveAxis` at digit
+  // idsDigit (ids2Digit), -1: as they are. Describing them re-evaluates the moved point, which need not have an
+  // id of its own (a layout carried to a context that does not enumerate it).
+  std::int32_t moveAxis = -1;
+  std::int64_t idsDigit = -1;
+  std::int64_t ids2Digit = -1;
   std::vector<std::string> extraNames;
   std::vector<std::vector<double>> extras;
 };
@@ -47,10 +69,14 @@ class Reducer {
  public:
   virtual ~Reducer() = default;
   virtual void add(const PointView& point, PartnerEvaluator& partners) = 0;
+  // The points of a run, in order: the same as add() for each (reductions whose group does not depend on the
+  // advancing axis do it with one group lookup and no call per point).
+  virtual void add_run(const RunView& run, PartnerEvaluator& partners);
   virtual void merge(const Reducer& other) = 0;
   virtual void write(ByteWriter& out) const = 0;
   virtual void read(ByteReader& in) = 0;
-  virtual ReductionTable finish() const = 0;
+  // `partners` evaluates points a reduction needs only at the end (the carried ratio); may be null otherwise.
+  virtual ReductionTable finish(PartnerEvaluator* partners) const = 0;
 };
 
 // Group layout of a reduction: index = Σ digit[axis] × stride over its group axes.
@@ -58,6 +84,12 @@ struct GroupIndex {
   std::vector<std::int32_t> axes;
   std::vector<std::uint64_t> strides;
   std::uint64_t count = 1;
+  bool uses(std::size_t axis) const {
+    for (std::int32_t a : axes) {
+      if (static_cast<std::size_t>(a) == axis) return true;
+    }
+    return false;
+  }
   std::uint64_t of(const std::uint32_t* digits) const {
     std::uint64_t g = 0;
     for (std::size_t i = 0; i < axes.size(); ++i) g += digits[axes[i]] * strides[i];

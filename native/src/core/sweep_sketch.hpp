@@ -113,6 +113,15 @@ class DDSketch {
     std::vector<std::uint64_t> counts;
 
     void add(std::int64_t k, std::uint64_t n = 1) {
+      // The common case first: a bucket inside the range already held.
+      const auto i = static_cast<std::uint64_t>(k - offset);
+      if (i < counts.size()) [[likely]] {
+        counts[i] += n;
+        return;
+      }
+      grow(k, n);
+    }
+    [[gnu::noinline]] void grow(std::int64_t k, std::uint64_t n) {
       if (counts.empty()) {
         offset = k;
         counts.assign(1, 0);
@@ -156,8 +165,12 @@ class DDSketch {
     const double exponent = std::floor(l);
     return std::ldexp(1 + (l - exponent), static_cast<int>(exponent));
   }
+  // ⌈L(x) · m⌉; the ceiling by truncation (std::ceil is a library call without SSE4.1), the same integer for the
+  // magnitudes of L(x) · m here (|·| < 2^31).
   std::int64_t key(double magnitude) const {
-    return static_cast<std::int64_t>(std::ceil(approximate_log2(magnitude) * inverseLogGamma_));
+    const double x = approximate_log2(magnitude) * inverseLogGamma_;
+    const auto t = static_cast<std::int64_t>(x);
+    return static_cast<double>(t) < x ? t + 1 : t;
   }
   // The bucket's representative: 2ab / (a + b) for its bounds a < x ≤ b, within α of every value in it.
   double value(std::int64_t k) const {

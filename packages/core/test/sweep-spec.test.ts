@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { expandAxis, parseSweepSpec, SWEEP_SPEC_SCHEMA } from '../src/index.js';
+import { PROFILE_IDS } from '../src/training/profiles.js';
 import { compileWhere, FilterOp, type FilterVariable } from '../src/sweep/expression.js';
 
 describe('axis values', () => {
@@ -38,6 +39,15 @@ describe('where', () => {
     expect(() => compileWhere('gpus > "8"', variables)).toThrow(/a string can only be compared with a string axis/);
     expect(() => compileWhere('gpus >', variables)).toThrow(/cannot parse "gpus >"/);
   });
+  it('reads dotted names as one name (row fields, dotted axes)', () => {
+    const dotted = new Map<string, FilterVariable>([...variables, ['model.layers', { op: FilterOp.WorkloadField, arg: 3 }], ['chip.gemmEfficiency', { op: FilterOp.Axis, arg: 4 }]]);
+    expect(compileWhere('model.layers % 4 == 0 && chip.gemmEfficiency > 0.5', dotted)).toEqual([
+      FilterOp.WorkloadField, 3, FilterOp.Const, 4, FilterOp.Mod, 0, FilterOp.Const, 0, FilterOp.Eq, 0,
+      FilterOp.Axis, 4, FilterOp.Const, 0.5, FilterOp.Gt, 0, FilterOp.And, 0,
+    ]);
+    expect(() => compileWhere('model.colour > 2', dotted)).toThrow('unknown name "model.colour"; usable here: gpus, cluster, model.<field>, chip.<field>');
+    expect(() => compileWhere('model["layers"] > 2', dotted)).toThrow(/only names, dotted names/);
+  });
 });
 
 describe('spec schema', () => {
@@ -60,5 +70,10 @@ describe('spec schema', () => {
     expect(file).toEqual(SWEEP_SPEC_SCHEMA);
     const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
     expect(pkg.files).toContain('schema');
+  });
+
+  it('lists the implementation profiles profiles.ts defines', () => {
+    const schema = SWEEP_SPEC_SCHEMA as { properties: { train: { properties: { profile: { enum: string[] } } } } };
+    expect(schema.properties.train.properties.profile.enum).toEqual([...PROFILE_IDS]);
   });
 });

@@ -20,9 +20,9 @@ function cellText(c: Column, i: number): string {
 function pick(r: ReductionResult): Column[] {
   const capital = (name: string) => `${name[0].toUpperCase()}${name.slice(1)}`;
   const metrics = [...(r.metric ? [r.metric] : []), ...(r.metrics ?? [])];
-  const extras = ['rank', 'count', 'min', 'p50', 'max', 'pairs', 'ratioMedian', 'ratio', 'numeratorBest', 'denominatorBest', 'bin', 'lower', 'upper', 'points', 'ok'];
+  const extras = ['rank', 'count', 'min', 'p50', 'max', 'pairs', 'ratioMedian', 'ratio', 'carriedOverBest', 'numeratorBest', 'denominatorBest', 'bin', 'lower', 'upper', 'points', 'ok'];
   const identity = ['cluster', 'model', 'gpus', 'op', 'bytes', 'tp', 'pp', 'dp', 'ep', 'cp', 'microbatch', 'recompute', 'zero', 'algorithm', 'scaleUpGBps'];
-  const keepsPoints = ['argmin', 'argmax', 'top-k', 'pareto', 'ratio', 'best-ratio'].includes(r.kind);
+  const keepsPoints = ['argmin', 'argmax', 'top-k', 'pareto', 'ratio', 'best-ratio', 'carried-ratio'].includes(r.kind);
   const priority = [
     ...r.by,
     ...(r.pair ? [r.pair.axis] : []),

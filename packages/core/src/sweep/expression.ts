@@ -14,6 +14,7 @@ declare namespace jsep {
   type Literal = jsepType.Literal;
   type UnaryExpression = jsepType.UnaryExpression;
   type BinaryExpression = jsepType.BinaryExpression;
+  type MemberExpression = jsepType.MemberExpression;
 }
 const loadJsep = lazyRequire<jsep | { default: jsep }>('jsep');
 
@@ -37,6 +38,9 @@ export const enum FilterOp {
   And = 15,
   Or = 16,
   Not = 17,
+  WorkloadField = 18,
+  ChipField = 19,
+  ClusterField = 20,
 }
 
 const BINARY: Record<string, FilterOp> = {
@@ -59,7 +63,7 @@ const BINARY: Record<string, FilterOp> = {
 
 /** A name usable in `where`: an axis (value, or code for strings with `labels`) or a layout field. */
 export interface FilterVariable {
-  op: FilterOp.Axis | FilterOp.LayoutField;
+  op: FilterOp.Axis | FilterOp.LayoutField | FilterOp.WorkloadField | FilterOp.ChipField | FilterOp.ClusterField;
   arg: number;
   /** For string axes: label → code. */
   labels?: readonly string[];
@@ -80,8 +84,19 @@ export function compileWhere(text: string, variables: ReadonlyMap<string, Filter
   const out: number[] = [];
   const emit = (op: FilterOp, arg = 0) => out.push(op, arg);
 
-  const variableOf = (node: Node): FilterVariable | undefined =>
-    node.type === 'Identifier' ? variables.get((node as jsep.Identifier).name) : undefined;
+  // A dotted name (`chip.gemmEfficiency`, `model.layers`) parses as a member expression: its name, or undefined.
+  const dottedName = (node: Node): string | undefined => {
+    if (node.type === 'Identifier') return (node as jsep.Identifier).name;
+    if (node.type !== 'MemberExpression') return undefined;
+    const m = node as jsep.MemberExpression;
+    const object = dottedName(m.object);
+    if (m.computed || object === undefined || m.property.type !== 'Identifier') return undefined;
+    return `${object}.${(m.property as jsep.Identifier).name}`;
+  };
+  const variableOf = (node: Node): FilterVariable | undefined => {
+    const name = dottedName(node);
+    return name === undefined ? undefined : variables.get(name);
+  };
 
   const walk = (node: Node, stringContext?: FilterVariable): void => {
     switch (node.type) {
@@ -97,11 +112,17 @@ export function compileWhere(text: string, variables: ReadonlyMap<string, Filter
         }
         throw new Error(`unsupported literal ${String(value)}`);
       }
-      case 'Identifier': {
-        const name = (node as jsep.Identifier).name;
+      case 'Identifier':
+      case 'MemberExpression': {
+        const name = dottedName(node);
+        if (name === undefined) throw new Error('unsupported expression: only names, dotted names (model.layers) and numbers');
         if (name === 'true' || name === 'false') return void emit(FilterOp.Const, name === 'true' ? 1 : 0);
         const variable = variables.get(name);
-        if (!variable) throw new Error(`unknown name "${name}"; usable here: ${[...variables.keys()].join(', ')}`);
+        if (!variable) {
+          const plain = [...variables.keys()].filter((k) => !k.includes('.'));
+          const prefixes = [...new Set([...variables.keys()].filter((k) => k.includes('.')).map((k) => `${k.split('.')[0]}.<field>`))];
+          throw new Error(`unknown name "${name}"; usable here: ${[...plain, ...prefixes].join(', ')}`);
+        }
         return void emit(variable.op, variable.arg);
       }
       case 'UnaryExpression': {

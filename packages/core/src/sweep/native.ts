@@ -19,6 +19,13 @@ export interface NativeReductionTable {
   ids: Float64Array;
   ids2: Float64Array;
   extras: Record<string, Float64Array>;
+  /**
+   * Rows that stand for a point with one axis moved (-1: none): describe(ids, columns, moveAxis, idsDigit) for the
+   * row's point, and likewise ids2 with ids2Digit for its baseline (paired ratios, carried ratios).
+   */
+  moveAxis: number;
+  idsDigit: number;
+  ids2Digit: number;
 }
 
 export type ColumnBuffer = Float64Array | Int32Array | Uint32Array | Uint8Array;
@@ -42,7 +49,8 @@ export interface NativeSweepEngine {
   finish(): NativeReductionTable[];
   saveState(): Uint8Array;
   loadState(state: Uint8Array): void;
-  describe(ids: Float64Array, columns: ColumnBuffer[]): void;
+  /** Re-evaluates points into columns; with moveAxis, each point with that axis moved to moveDigit (its layout carried). */
+  describe(ids: Float64Array, columns: ColumnBuffer[], moveAxis?: number, moveDigit?: number): void;
   groupDigits(reduction: number, groups: Float64Array): Uint32Array[];
 }
 
@@ -51,7 +59,7 @@ interface SweepBinding {
   SweepEngine?: new (plan: NativePlan) => NativeSweepEngine;
 }
 
-export const SWEEP_ABI_VERSION = 1;
+export const SWEEP_ABI_VERSION = 2;
 
 /** Creates the native engine for a plan; a clear error when the addon is missing or too old. */
 export function createSweepEngine(plan: NativePlan): NativeSweepEngine {

@@ -16,15 +16,16 @@ import { resolveCluster } from '../catalog/cluster-ref.js';
 import { deriveChip, type DeriveOptions } from '../catalog/derive.js';
 import type { Catalog } from '../catalog/schema.js';
 import type { ResolvedCluster } from '../catalog/resolve-cluster.js';
-import { CHIP_FIELDS, CHIP_FIELD_COUNT, L, LAYOUT_FIELDS, LAYOUT_FIELD_COUNT, PRECISIONS, RECOMPUTE_MODES, W, WORKLOAD_FIELDS, WORKLOAD_FIELD_COUNT } from '../training/fields.js';
+import { CHIP_FIELDS, CHIP_FIELD_COUNT, L, LAYOUT_FIELDS, LAYOUT_FIELD_COUNT, W, WORKLOAD_FIELDS, WORKLOAD_FIELD_COUNT } from '../training/fields.js';
 import { chipParams, packChips, type ChipParams } from '../training/chip.js';
 import { resolveModel } from '../training/models.js';
 import { chipRatesFromSpec, resolveFramework, resolveGlobalBatch, resolveLayout, resolveOverlap, writeLayout, type ResolvedContext } from '../training/request.js';
-import { PROFILES } from '../training/profiles.js';
-import { OVERLAP_RULE } from '../training/layout.js';
+import { PROFILE_IDS, PROFILES, type ProfileId } from '../training/profiles.js';
 import { SEARCH_LAYOUT_FIELDS, searchLayoutRows } from '../training/search.js';
 import type { Workload } from '../training/workload.js';
+import { applyProfile, BundleError, isBundleList, resolveBundleAxis, type ResolvedBundle } from './bundles.js';
 import { compileWhereList, FilterOp, type FilterVariable } from './expression.js';
+import { LAYOUT_LABELS, layoutFieldType, parseLayoutValue, ROW_FIELDS, SEARCH_FIELDS } from './layout-values.js';
 import { COLLECTIVE_METRICS, DEFAULT_COLLECTIVE_METRICS, DEFAULT_TRAINING_METRICS, TRAINING_DERIVED_METRICS, TRAINING_METRICS, type MetricInfo } from './metrics.js';
 import { SpecSource, type SpecPath } from './parse.js';
 import type { AxisScalar, ReductionSpec, SweepSpec } from './spec.js';
@@ -42,6 +43,7 @@ export const enum Target {
   WorkloadRow = 7,
   ChipRow = 8,
   LayoutField = 9,
+  Bundle = 10,
 }
 /** sweep_plan.hpp ColumnSource / ColumnType. */
 export const enum ColumnSource {
@@ -58,7 +60,7 @@ export const enum ColumnType {
   U8 = 3,
 }
 /** sweep_plan.hpp ReduceKind. */
-const REDUCE_KINDS = { argmin: 0, argmax: 1, 'top-k': 2, pareto: 3, quantiles: 4, histogram: 5, ratio: 6, 'best-ratio': 7, sample: 8, count: 9 } as const;
+const REDUCE_KINDS = { argmin: 0, argmax: 1, 'top-k': 2, pareto: 3, quantiles: 4, histogram: 5, ratio: 6, 'best-ratio': 7, sample: 8, count: 9, 'carried-ratio': 10 } as const;
 
 export type ValueType = 'string' | 'int' | 'float' | 'bool';
 
@@ -130,6 +132,8 @@ export interface NativePlan {
   clusterPrice?: Float64Array;
   tokens?: number;
   layouts?: { fields: Int32Array; table: Float64Array; listOffsets: Uint32Array; contextStrides: Float64Array };
+  /** Bundle axes' tables (sweep_plan.hpp BundlePlan), indexed by the axis's arg. */
+  bundles?: { fields: Int32Array; late: Uint8Array; table: Float64Array }[];
   filter?: Float64Array;
   columns: Int32Array;
   reductions: Record<string, number | number[]>[];
@@ -157,12 +161,6 @@ const DERIVED: Record<string, { option: keyof DeriveOptions; unit: string; train
   memoryTBps: { option: 'memoryTBps', unit: 'TB/s', training: true },
 };
 
-/** Layout fields with named values. */
-const LAYOUT_LABELS: Partial<Record<string, readonly string[]>> = { recompute: RECOMPUTE_MODES, precision: PRECISIONS, commPrecision: PRECISIONS };
-const LAYOUT_FLAGS = new Set(['sequenceParallel', 'flashAttention']);
-const LAYOUT_FRACTIONS = new Set(['tpOverlap', 'dpOverlap', 'ppOverlap', 'epOverlap', 'cpOverlap', 'overlapSlowdown']);
-const ROW_FIELDS = new Set(['workload', 'chip', 'cluster']);
-const SEARCH_FIELDS = new Set(['tp', 'pp', 'dp', 'ep', 'cp', 'microbatch', 'interleave', 'recompute', 'zero']);
 
 function normaliseOp(text: string): string | undefined {
   const key = text.toLowerCase().replace(/_perf$/, '').replace(/_/g, '-');
@@ -193,6 +191,11 @@ export function buildSweepPlan(spec: SweepSpec, options: PlanOptions = {}): Swee
   const names = Object.keys(spec.axes);
   const resolvedClusters: ResolvedCluster[][] = [];
   const workloads: Workload[][] = [];
+  // Bundle axes (bundles.ts): their resolved values by axis name, and the native tables.
+  const bundleValues = new Map<string, ResolvedBundle[]>();
+  const bundleTables: NonNullable<NativePlan['bundles']> = [];
+  const baseProfileId = (spec.train?.profile ?? 'megatron-core') as ProfileId;
+  if (training && !(PROFILE_IDS as readonly string[]).includes(baseProfileId)) fail(['train', 'profile'], `${JSON.stringify(spec.train?.profile)}: must be one of ${PROFILE_IDS.join(', ')}`);
   for (const name of names) {
     const path: SpecPath = ['axes', name];
     const expand = (style: NumberStyle | 'text'): AxisScalar[] => {
@@ -221,7 +224,21 @@ export function buildSweepPlan(spec: SweepSpec, options: PlanOptions = {}): Swee
       arg: 0,
     });
 
-    if (name === 'cluster') {
+    if (training && (name === 'profile' || isBundleList(spec.axes[name]))) {
+      let bundle;
+      try {
+        bundle = resolveBundleAxis(name, spec.axes[name], layoutsAll);
+      } catch (error) {
+        if (error instanceof BundleError) return fail([...path, ...error.path], error.message);
+        throw error;
+      }
+      if (bundle.values.some((v) => v.profile) && [...bundleValues.values()].some((list) => list.some((v) => v.profile))) {
+        fail(path, 'only one axis may choose the implementation profile');
+      }
+      bundleValues.set(name, bundle.values);
+      axes.push({ ...stringAxis(bundle.labels, Target.Bundle), arg: bundleTables.length });
+      bundleTables.push(bundle.native);
+    } else if (name === 'cluster') {
       const refs = expand('text').map(String);
       const list = refs.map((ref, i) => {
         try {
@@ -271,31 +288,26 @@ export function buildSweepPlan(spec: SweepSpec, options: PlanOptions = {}): Swee
       axes.push({ name, type: 'float', values: Float64Array.from(numbers('plain', (v) => (Number.isFinite(v) ? undefined : 'must be finite'))), target: Target.ClusterRow, arg: 0 });
     } else if (training && name.startsWith('chip.') && (CHIP_FIELDS as readonly string[]).includes(name.slice(5))) {
       axes.push({ name, type: 'float', values: Float64Array.from(numbers('plain', (v) => (Number.isFinite(v) ? undefined : 'must be finite'))), target: Target.ClusterRow, arg: 0 });
+    } else if (training && name === 'globalBatchTokens') {
+      // Tokens per step: each model's batch in sequences becomes round(tokens / seqLen), as train --global-batch-tokens.
+      axes.push({ name, type: 'int', unit: 'tokens per step', values: Float64Array.from(numbers('count', whole(1, 2 ** 31 - 1))), target: Target.WorkloadRow, arg: 0 });
     } else if (training && name.startsWith('model.') && (WORKLOAD_FIELDS as readonly string[]).includes(name.slice(6))) {
       axes.push({ name, type: 'int', values: Float64Array.from(numbers('plain', (v) => (Number.isFinite(v) ? undefined : 'must be finite'))), target: Target.WorkloadRow, arg: 0 });
     } else if (training && (LAYOUT_FIELDS as readonly string[]).includes(name) && !ROW_FIELDS.has(name)) {
       const field = (LAYOUT_FIELDS as readonly string[]).indexOf(name);
       if (layoutsAll && SEARCH_FIELDS.has(name)) fail(path, `with layouts: all, narrow ${name} under layouts: { ${name}: [...] } instead of as an axis`);
+      const type = layoutFieldType(name);
+      const given = type === 'string' || type === 'bool' || name === 'zero' ? expand('text') : expand('plain');
+      const parsed = given.map((v, i) => {
+        const x = parseLayoutValue(name, v);
+        return typeof x === 'string' ? fail([...path, i], x) : x;
+      });
       const labels = LAYOUT_LABELS[name];
-      if (labels) {
-        const given = expand('text').map(String);
-        const codes = given.map((l, i) => (labels.includes(l) ? labels.indexOf(l) : fail([...path, i], `"${l}": must be one of ${labels.join(', ')}`)));
-        axes.push({ ...stringAxis(given, Target.LayoutField, codes), arg: field });
-      } else if (LAYOUT_FLAGS.has(name)) {
-        const given = expand('text').map((v, i) => (typeof v === 'boolean' ? v : fail([...path, i], `${JSON.stringify(v)}: must be true or false`)));
-        axes.push({ name, type: 'bool', values: Float64Array.from(given.map((v) => (v ? 1 : 0))), target: Target.LayoutField, arg: field });
-      } else if (LAYOUT_FRACTIONS.has(name)) {
-        const max = name === 'overlapSlowdown' ? 10 : 1;
-        axes.push({ name, type: 'float', values: Float64Array.from(numbers('plain', (v) => (v >= 0 && v <= max ? undefined : `must be a number from 0 to ${max}`))), target: Target.LayoutField, arg: field });
-      } else if (name === 'zero') {
-        const given = expand('text').map((v, i) => (v === 'fsdp' ? 3 : v === 0 || v === 1 || v === 2 || v === 3 ? v : fail([...path, i], `${JSON.stringify(v)}: must be 0, 1, 2, 3 or fsdp`)));
-        axes.push({ name, type: 'int', values: Float64Array.from(given), target: Target.LayoutField, arg: field });
-      } else {
-        axes.push({ name, type: 'int', values: Float64Array.from(numbers('plain', whole(1, 2 ** 24))), target: Target.LayoutField, arg: field });
-      }
+      if (labels) axes.push({ ...stringAxis(given.map(String), Target.LayoutField, parsed), arg: field });
+      else axes.push({ name, type, values: Float64Array.from(parsed), target: Target.LayoutField, arg: field });
     } else {
       const known = training
-        ? ['model', 'cluster', 'gpus', ...LAYOUT_FIELDS.filter((f) => !ROW_FIELDS.has(f)), ...Object.keys(DERIVED), 'model.<field>', 'chip.<field>', 'cluster.<field>']
+        ? ['model', 'cluster', 'gpus', 'profile', 'globalBatchTokens', ...LAYOUT_FIELDS.filter((f) => !ROW_FIELDS.has(f)), ...Object.keys(DERIVED), 'model.<field>', 'chip.<field>', 'cluster.<field>', 'a bundle axis (a list of { name, …fields })']
         : ['cluster', 'op', 'gpus', 'bytes', 'algorithm', 'protocol', 'scaleUpGBps', 'nicGbps', 'nicsPerGpu', 'cluster.<field>'];
       fail(path, `unknown ${spec.kind} axis "${name}"; known: ${known.join(', ')}`);
     }
@@ -386,22 +398,33 @@ export function buildSweepPlan(spec: SweepSpec, options: PlanOptions = {}): Swee
       const workload: Workload = { ...model, row: r };
       workloadRows.push(workload);
       packed.set(r, row * WORKLOAD_FIELD_COUNT);
-      batches[row] = resolveGlobalBatch(workload, {}, 1);
+      const tokensAxis = workloadAxes.findIndex((a) => a.name === 'globalBatchTokens');
+      const tokens = tokensAxis < 0 ? undefined : workloadAxes[tokensAxis].values[digits[tokensAxis]];
+      try {
+        batches[row] = resolveGlobalBatch(workload, tokens === undefined ? {} : { globalBatchTokens: tokens }, 1);
+      } catch (error) {
+        fail(['axes', 'globalBatchTokens', digits[tokensAxis]], `${model.id}: ${(error as Error).message}`);
+      }
     }
+    if (axisIndex.has('globalBatchTokens') && axisIndex.has('globalBatch')) fail(['axes', 'globalBatchTokens'], 'give the batch either in sequences (globalBatch) or in tokens (globalBatchTokens), not both');
     const chipAxes = axes.filter((a) => a.target === Target.ChipRow);
     if (chipAxes.length > 0) fail(['axes'], 'chip axes are not supported; sweep clusters (each brings its chip)');
     const chips = packChips(variants.map((v) => v.chip!));
-    // Defaults of a prediction (resolveLayout, resolveOverlap, resolveFramework) under the default profile
-    // (megatron-core); globalBatch comes per model (workloadBatch). Layout lists (`layouts: all`) carry the
-    // profile's overlap fractions per layout; explicit layout axes keep these base values unless the overlap
-    // fields are swept too.
-    const profile = PROFILES['megatron-core'];
+    // Defaults of a prediction (resolveLayout, resolveOverlap, resolveFramework) under the base profile
+    // (train.profile, megatron-core by default; a profile axis replaces it per point); globalBatch comes per model
+    // (workloadBatch). The profile's per-layout rules stay rules (OVERLAP_RULE), resolved by the engine for each
+    // point; layout lists (`layouts: all`) carry the profile's overlap fractions per layout.
+    const profile = PROFILES[baseProfileId];
     const layout = resolveLayout({ workload: workloadRows[0], gpus: 1, profile } as ResolvedContext, {});
     baseLayout = new Float64Array(LAYOUT_FIELD_COUNT);
     writeLayout(baseLayout, 0, [0, 0, 0], layout, resolveOverlap({}, profile, workloadRows[0].row, layout), resolveFramework({}, profile));
-    // The profile's per-layout rules, resolved by the engine for each point (tp and interleave vary by axis).
-    baseLayout[L.tpOverlap] = OVERLAP_RULE;
-    baseLayout[L.ppOverlap] = OVERLAP_RULE;
+    const profileAxis = [...bundleValues.values()].some((list) => list.some((v) => v.profile));
+    try {
+      applyProfile(baseLayout, profile, layoutsAll);
+    } catch (error) {
+      // A profile axis sets these fields per point; the base profile's own rules then never apply.
+      if (!profileAxis) fail(['train', 'profile'], (error as Error).message);
+    }
     native.workloads = packed;
     native.chips = chips;
     native.baseLayout = baseLayout;
@@ -431,7 +454,18 @@ export function buildSweepPlan(spec: SweepSpec, options: PlanOptions = {}): Swee
   // 4. Layout lists (`layouts: all`): one list per distinct context (model row, domain size, GPUs, batch, flash).
   if (layoutsAll) {
     const space = spec.layouts === 'all' ? {} : spec.layouts!;
-    const contextAxes = axes.map((a, i) => ({ a, i })).filter(({ a }) => a.target === Target.WorkloadRow || a.target === Target.ClusterRow || a.target === Target.Gpus || (a.target === Target.LayoutField && (a.arg === L.globalBatch || a.arg === L.flashAttention)));
+    // The profile decides the ZeRO stages searched and each layout's overlaps: a bundle axis choosing profiles is a context axis.
+    const profileOf = (a: PlanAxis, digit: number): ProfileId | undefined => bundleValues.get(a.name)?.[digit]?.profile;
+    const contextAxes = axes
+      .map((a, i) => ({ a, i }))
+      .filter(
+        ({ a }) =>
+          a.target === Target.WorkloadRow ||
+          a.target === Target.ClusterRow ||
+          a.target === Target.Gpus ||
+          (a.target === Target.LayoutField && (a.arg === L.globalBatch || a.arg === L.flashAttention)) ||
+          (a.target === Target.Bundle && bundleValues.get(a.name)!.some((v) => v.profile)),
+      );
     let stride = 1;
     const strides = new Float64Array(axes.length);
     for (let k = contextAxes.length - 1; k >= 0; k -= 1) {
@@ -452,22 +486,24 @@ export function buildSweepPlan(spec: SweepSpec, options: PlanOptions = {}): Swee
       let gpus = 0;
       let globalBatch: number | undefined;
       let flash = baseLayout![L.flashAttention] === 1;
+      let profileId = baseProfileId;
       for (const { a, i } of contextAxes) {
         const v = a.values[digitOf(i)];
         if (a.target === Target.WorkloadRow) workloadRow += digitOf(i) * a.arg;
         else if (a.target === Target.ClusterRow) clusterRow += digitOf(i) * a.arg;
         else if (a.target === Target.Gpus) gpus = v;
+        else if (a.target === Target.Bundle) profileId = profileOf(a, digitOf(i)) ?? profileId;
         else if (a.arg === L.globalBatch) globalBatch = v;
         else flash = v === 1;
       }
       const domain = variants[clusterRow].params.gpusPerDomain;
       const batch = globalBatch ?? native.workloadBatch![workloadRow];
-      const key = `${workloadRow}|${domain}|${gpus}|${batch}|${flash}`;
+      const key = `${workloadRow}|${domain}|${gpus}|${batch}|${flash}|${profileId}`;
       let list = cache.get(key);
       if (!list) {
         let rows: Float64Array;
         try {
-          rows = searchLayoutRows(workloadRows[workloadRow], domain, gpus, batch, flash, space);
+          rows = searchLayoutRows(workloadRows[workloadRow], domain, gpus, batch, flash, space, profileId);
         } catch (error) {
           return fail(['layouts'], (error as Error).message);
         }
@@ -486,6 +522,10 @@ export function buildSweepPlan(spec: SweepSpec, options: PlanOptions = {}): Swee
 
   // 5. Axes for the engine.
   native.axes = axes.map((a) => ({ values: a.values, target: a.target, arg: a.arg }));
+  if (bundleTables.length > 0) {
+    native.bundles = bundleTables;
+    tables.push(...bundleTables.map((b) => b.table));
+  }
   const outerCount = axes.reduce((n, a) => n * a.values.length, 1);
 
   // 6. Metrics and columns.
@@ -533,7 +573,11 @@ export function buildSweepPlan(spec: SweepSpec, options: PlanOptions = {}): Swee
       LAYOUT_FIELDS.forEach((field, i) => {
         if (!ROW_FIELDS.has(field)) variables.set(field, { op: FilterOp.LayoutField, arg: i, labels: LAYOUT_LABELS[field] });
       });
+      // Any field of the point's model and chip rows, by its dotted name (`model.layers`, `chip.gemmEfficiency`).
+      WORKLOAD_FIELDS.forEach((field, i) => variables.set(`model.${field}`, { op: FilterOp.WorkloadField, arg: i }));
+      CHIP_FIELDS.forEach((field, i) => variables.set(`chip.${field}`, { op: FilterOp.ChipField, arg: i }));
     }
+    CLUSTER_FIELDS.forEach((field, i) => variables.set(`cluster.${field}`, { op: FilterOp.ClusterField, arg: i }));
     axes.forEach((a, i) => {
       if (!(training && a.target === Target.LayoutField)) variables.set(a.name, { op: FilterOp.Axis, arg: i, labels: a.labels });
     });
@@ -596,7 +640,8 @@ export function buildSweepPlan(spec: SweepSpec, options: PlanOptions = {}): Swee
         break;
       }
       case 'ratio':
-      case 'best-ratio': {
+      case 'best-ratio':
+      case 'carried-ratio': {
         single();
         nativeSpec.alpha = r.relativeError ?? 0.01;
         const axisName = r.axis ?? fail([...path, 'axis'], 'the axis whose two values are compared, e.g. cluster');

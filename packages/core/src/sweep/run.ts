@@ -227,9 +227,10 @@ export function buildReductionResults(plan: SweepPlan, engine: NativeSweepEngine
   plan.reductions.forEach((r, index) => {
     const t = tables[index];
     const n = t.ids.length;
-    const describe = (ids: Float64Array, prefix = '') => {
+    const describe = (ids: Float64Array, prefix = '', moveDigit = -1) => {
       const buffers = plan.columns.map((c) => allocateColumn(c.storage, Math.max(1, n)));
-      engine.describe(ids, buffers);
+      if (moveDigit >= 0) engine.describe(ids, buffers, t.moveAxis, moveDigit);
+      else engine.describe(ids, buffers);
       return viewColumns(plan, buffers, n, prefix);
     };
     if (r.kind === 'sample') {
@@ -244,8 +245,12 @@ export function buildReductionResults(plan: SweepPlan, engine: NativeSweepEngine
       columns.push({ name, type: axis.type, unit: axis.unit, data: axis.type === 'int' || axis.type === 'bool' ? Int32Array.from(data) : data, labels: axis.labels });
     });
     const hasPoints = t.ids.some((id) => !Number.isNaN(id));
-    if (hasPoints) columns.push(...describe(t.ids).filter((c) => !r.by.includes(c.name)));
-    if (r.pair && t.ids2.length === n) columns.push(...describe(t.ids2, 'baseline').filter((c) => !r.by.includes(c.name.replace(/^baseline(.)/, (_, x: string) => x.toLowerCase()))));
+    if (hasPoints) columns.push(...describe(t.ids, '', t.idsDigit).filter((c) => !r.by.includes(c.name)));
+    // The baseline: the row's own point moved to the denominator (ratio), or another point (best-ratio, carried).
+    if (r.pair && t.ids2.length === n) {
+      const baseline = t.ids2Digit >= 0 ? describe(t.ids, 'baseline', t.ids2Digit) : describe(t.ids2, 'baseline');
+      columns.push(...baseline.filter((c) => !r.by.includes(c.name.replace(/^baseline(.)/, (_, x: string) => x.toLowerCase()))));
+    }
     for (const [name, data] of Object.entries(t.extras)) columns.push({ name, type: 'float', data });
     reductions.push({ name: r.name, kind: r.kind, by: r.by, metric: r.metric, metrics: r.metrics, pair: r.pair, length: n, columns });
   });

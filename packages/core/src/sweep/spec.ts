@@ -12,9 +12,20 @@ export interface AxisRange {
   points?: number;
   log?: boolean;
 }
-export type AxisValues = AxisScalar | AxisScalar[] | AxisRange;
+/**
+ * One value of a bundle axis (training): a name and the layout fields it sets, optionally an implementation
+ * profile and its overrides (`{ name: dualpipe, profile: megatron-core, overlap: { ep: 1, pp: 1 } }`).
+ */
+export interface BundleValue {
+  name: string;
+  profile?: string;
+  overlap?: { tp?: number; dp?: number; pp?: number; ep?: number; cp?: number; offload?: number; slowdown?: number };
+  framework?: { gradientBytes?: 2 | 4; launchOverheadUs?: number; cudaGraph?: boolean; fusedKernels?: boolean };
+  [field: string]: unknown;
+}
+export type AxisValues = AxisScalar | (AxisScalar | BundleValue)[] | AxisRange;
 
-export type ReductionKindName = 'argmin' | 'argmax' | 'top-k' | 'pareto' | 'quantiles' | 'histogram' | 'ratio' | 'best-ratio' | 'count';
+export type ReductionKindName = 'argmin' | 'argmax' | 'top-k' | 'pareto' | 'quantiles' | 'histogram' | 'ratio' | 'best-ratio' | 'carried-ratio' | 'count';
 
 export interface ReductionSpec {
   name: string;
@@ -56,7 +67,7 @@ export interface SweepSpec {
   layouts?: 'all' | SearchLists;
   where?: string | string[];
   metrics?: string[];
-  train?: { tokens?: number | string; pricePerGpuHour?: number | Record<string, number> };
+  train?: { tokens?: number | string; pricePerGpuHour?: number | Record<string, number>; profile?: string };
   reduce?: ReductionSpec[];
   output?: { rows?: RowsOption; format?: OutputFormat; dir?: string };
 }

@@ -91,6 +91,8 @@ export function expandAxis(values: AxisValues, style: NumberStyle | 'text'): Axi
   if (Array.isArray(values)) {
     const out: AxisScalar[] = [];
     for (const v of values) {
+      // An object inside a list is a bundle value, which only bundle axes take (bundles.ts).
+      if (v !== null && typeof v === 'object') return 'a list of values (objects only on a bundle axis, such as profile)';
       const one = expandAxis(v, style);
       if (typeof one === 'string') return one;
       out.push(...one);

@@ -10,23 +10,14 @@ import { LinkcapInputError } from '../../validate/errors.js';
 import { beginSafeWrite, type PendingWrite } from '../../files/safe-write.js';
 import type { SweepPlan } from '../plan.js';
 import type { Column, ReductionResult, RowChunk, ShardOption, SweepResult, SweepRun } from '../run.js';
-import { ArrowTableWriter } from './arrow.js';
 import { buildManifest, fileManifest, type ManifestFile, type SweepManifest } from './manifest.js';
-import { ParquetTableWriter } from './parquet.js';
+import { NativeTableWriter } from './native-writer.js';
 import { FORMAT_EXTENSIONS, type TableFormat, type TableWriter } from './table.js';
-import { CsvTableWriter, JsonlTableWriter } from './text.js';
 
-export async function createTableWriter(format: TableFormat, path: string): Promise<TableWriter> {
-  switch (format) {
-    case 'parquet':
-      return ParquetTableWriter.create(path);
-    case 'csv':
-      return new CsvTableWriter(path);
-    case 'jsonl':
-      return new JsonlTableWriter(path);
-    case 'arrow':
-      return ArrowTableWriter.create(path);
-  }
+/** A writer of one table file in `format` (native: see native-writer.ts). */
+export async function createTableWriter(format: TableFormat, path: string, options: { rowGroupRows?: number; threads?: number } = {}): Promise<TableWriter> {
+  if (!(format in FORMAT_EXTENSIONS)) throw new LinkcapInputError('format', `${JSON.stringify(format)}: must be one of ${Object.keys(FORMAT_EXTENSIONS).join(', ')}`);
+  return new NativeTableWriter(path, format, options);
 }
 
 /**
@@ -54,7 +45,7 @@ export async function beginTable(format: TableFormat, path: string): Promise<Pen
     pending,
     async finish(metadata, columns) {
       try {
-        await (writer.finish as (m: Record<string, string>, c?: readonly Column[]) => void | Promise<void>)(metadata, columns);
+        await writer.finish(metadata, columns);
       } catch (error) {
         await pending.abort();
         throw error;
