@@ -9,6 +9,7 @@ export { readResultDir, type SweepResult, type ResultManifest } from './results/
 export { readParquet, writeParquet } from './results/parquet.js';
 export type { Table, Row, ColumnDef } from './results/table.js';
 export { readModelError, findValidationPage, type ModelError } from './validation/model-error.js';
-export { pricedProfile, profileAliases, ENGINE_PROFILE, type PricedProfile } from './analysis/profiles.js';
+export { profileAliases, describeProfiles } from './analysis/profiles.js';
+export { sensitivitySpec, profileAxisValue } from './sweeps/sensitivity-axes.js';
 export { parseSensitivity, profilesOf, efficiencyScales, type SensitivityPlan, type StudyProfile } from './plan/sensitivity.js';
 export type { Section, Verdict, Headline } from './report/model.js';

@@ -10,11 +10,10 @@ import { countParameters, getTrainingEngine, LinkcapInputError, resolveModel } f
 import { axisList, loadPlan, STUDY_SWEEPS, type StudyPlan, type StudySweep } from './plan/load-plan.js';
 import { efficiencyScales, profilesOf } from './plan/sensitivity.js';
 import { readResultDir } from './results/result-dir.js';
-import type { Row } from './results/table.js';
 import { runSweep } from './sweeps/run-sweep.js';
-import { evaluateSameLayout } from './sweeps/same-layout.js';
-import { efficiencyTable, sensitivitySpec, unpricedReason } from './sweeps/sensitivity-axes.js';
-import { pricedProfile, profileAliases, withVariant, type EfficiencyTable } from './analysis/profiles.js';
+import { carriedReductions, sameLayoutRows } from './sweeps/carried.js';
+import { efficiencyTable, sensitivitySpec } from './sweeps/sensitivity-axes.js';
+import { profileAliases, withVariant, type EfficiencyTable } from './analysis/profiles.js';
 import { findValidationPage, readModelError } from './validation/model-error.js';
 import type { ModelInfo, StudyContext, StudySweepResult } from './analysis/context.js';
 import { analyseSections } from './analysis/sections.js';
@@ -102,17 +101,12 @@ function folderManifest(results: Partial<Record<StudySweep, StudySweepResult>>, 
   let ok = 0;
   for (const [name, result] of Object.entries(results)) {
     if (!result) continue;
-    for (const run of result.runs) {
-      const m = run.result.manifest;
-      evaluated += m.points?.evaluated ?? 0;
-      ok += m.points?.ok ?? 0;
-      for (const a of (m.axes as { name: string }[] | undefined) ?? []) if (!axes.has(a.name)) axes.set(a.name, { ...a, values: undefined });
-      for (const x of (m.metrics as { name: string }[] | undefined) ?? []) if (!metrics.has(x.name)) metrics.set(x.name, x);
-      for (const r of m.files.reductions) reductions.push({ ...r, name: `${name}.${run.profile}.${r.name}`, file: `${run.dir}/${r.file}` });
-    }
-    if (result.tables['same-layout']) {
-      reductions.push({ name: `${name}.same-layout`, kind: 'paired-ratio-at-baseline-best', file: `derived/${name}/reductions/same-layout.parquet`, metric: 'stepTimeS' });
-    }
+    const m = result.result.manifest;
+    evaluated += m.points?.evaluated ?? 0;
+    ok += m.points?.ok ?? 0;
+    for (const a of (m.axes as { name: string }[] | undefined) ?? []) if (!axes.has(a.name)) axes.set(a.name, { ...a, values: undefined });
+    for (const x of (m.metrics as { name: string }[] | undefined) ?? []) if (!metrics.has(x.name)) metrics.set(x.name, x);
+    for (const r of m.files.reductions) reductions.push({ ...r, name: `${name}.${r.name}`, file: `${result.dir}/${r.file}` });
   }
   return {
     format: 'linkcap-sweep/1',
@@ -147,7 +141,6 @@ export async function runExportControlsStudy(options: StudyOptions = {}): Promis
   try {
     const results: Partial<Record<StudySweep, StudySweepResult>> = {};
     const ran: StudySweep[] = [];
-    const derived: StudySweep[] = [];
     const scales = efficiencyScales(plan.sensitivity);
     const etas: EfficiencyTable = new Map();
     for (const name of STUDY_SWEEPS) {
@@ -155,30 +148,17 @@ export async function runExportControlsStudy(options: StudyOptions = {}): Promis
       if (planned.skipped) continue;
       const baseDir = dirname(planned.file);
       efficiencyTable(planned.spec, baseDir, etas);
-      // One run per profile of the sweep; a profile that prices exactly as an earlier one is not run again.
+      // Every profile of the sweep on the engine's profile axis; one that prices exactly as an earlier one is not run.
       const profiles = profilesOf(plan.sensitivity, name);
       const aliases = profileAliases(profiles);
-      const result: StudySweepResult = { runs: [], tables: {}, unpriced: [] };
-      const toRun = profiles.filter((p) => {
-        if (aliases.has(p.id)) return false;
-        const why = unpricedReason(planned.spec, pricedProfile(p));
-        if (why) result.unpriced.push({ profile: p.id, why });
-        return why === undefined;
-      });
-      for (const [i, profile] of toRun.entries()) {
-        const dir = `sweeps/${name}/${profile.id}`;
-        const spec = sensitivitySpec(planned.spec, baseDir, name, pricedProfile(profile), scales);
-        await runSweep(spec, baseDir, join(work, dir), (p) => options.onProgress?.({ phase: 'sweep', sweep: `${name} (${profile.id})`, fraction: (i + p.fraction) / toRun.length }));
-        const run = await readResultDir(join(work, dir), { rows: planned.spec.output?.rows === 'all' });
-        result.runs.push({ profile: profile.id, dir, result: run });
-        for (const [table, rows] of Object.entries(run.tables)) (result.tables[table] ??= []).push(...withVariant(rows, profile.id, etas, scales));
-      }
-      if (planned.sameLayout) {
-        const priced = new Map(toRun.map((p) => [p.id, pricedProfile(p)]));
-        result.tables['same-layout'] = evaluateSameLayout(name, planned.spec, baseDir, planned.sameLayout, result.tables.best ?? [], priced, work).map((row: Row) => withVariant([row], String(row.profile), etas, scales)[0]);
-        derived.push(name);
-      }
-      results[name] = result;
+      const { spec, notApplied } = sensitivitySpec(planned.spec, baseDir, name, profiles.filter((p) => !aliases.has(p.id)), scales);
+      const dir = `sweeps/${name}`;
+      await runSweep(spec, baseDir, join(work, dir), (p) => options.onProgress?.({ phase: 'sweep', sweep: name, fraction: p.fraction }));
+      const run = await readResultDir(join(work, dir), { rows: planned.spec.output?.rows === 'all' });
+      const tables = Object.fromEntries(Object.entries(run.tables).map(([table, rows]) => [table, withVariant(rows, profiles[0].id, etas, scales)]));
+      // The baseline's best layout carried to the other side: the engine's carried-ratio reductions, both sides as rows.
+      if (carriedReductions(run.manifest).length > 0) tables['same-layout'] = withVariant(sameLayoutRows(run), profiles[0].id, etas, scales);
+      results[name] = { dir, result: run, tables, aliases: Object.fromEntries(aliases), notApplied };
       ran.push(name);
     }
     options.onProgress?.({ phase: 'analyse' });
@@ -210,7 +190,7 @@ export async function runExportControlsStudy(options: StudyOptions = {}): Promis
         generated: generatedLine(ctx, engine, command, createdAt),
         assumptions: assumptionsMarkdown(ctx),
         verdicts,
-        files: filesMarkdown(ran, derived),
+        files: filesMarkdown(ran),
       },
       sections,
       unsupportedMarkdown(sections),
@@ -231,10 +211,11 @@ export async function runExportControlsStudy(options: StudyOptions = {}): Promis
       validationPage: page ?? null,
       sweeps: ran.map((name) => ({
         name,
+        dir: results[name]!.dir,
         spec: plan.sweeps[name].file,
-        runs: results[name]!.runs.map((r) => ({ profile: r.profile, dir: r.dir })),
-        ...(results[name]!.unpriced.length ? { unpricedProfiles: results[name]!.unpriced } : {}),
-        ...(derived.includes(name) ? { sameLayout: `derived/${name}` } : {}),
+        profiles: profilesOf(plan.sensitivity, name).map((p) => p.id),
+        ...(Object.keys(results[name]!.aliases).length ? { profileAliases: results[name]!.aliases } : {}),
+        ...(Object.keys(results[name]!.notApplied).length ? { notApplied: results[name]!.notApplied } : {}),
       })),
       sections: sections.map((s) => ({
         id: s.id,

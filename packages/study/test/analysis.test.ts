@@ -8,7 +8,9 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { parse, stringify } from 'yaml';
-import { efficiencyOf, pricedProfile, profileAliases } from '../src/analysis/profiles.js';
+import { efficiencyOf, profileAliases } from '../src/analysis/profiles.js';
+import { efficiencyTable, profileAxisValue, sensitivitySpec } from '../src/sweeps/sensitivity-axes.js';
+import { checkSweepSpec, SpecSource } from '@linkcap/core';
 import { efficiencyScales, parseSensitivity, profilesOf } from '../src/plan/sensitivity.js';
 import { defaultPlanFile, loadPlan, STUDY_SWEEPS } from '../src/plan/load-plan.js';
 
@@ -95,24 +97,37 @@ describe('implementation profiles as the study prices them', () => {
   );
   const byId = (id: string) => plan.profiles.find((p) => p.id === id)!;
 
-  it('states each profile as its departures from the engine’s default (megatron-core)', () => {
-    expect(pricedProfile(byId('megatron-core'))).toEqual({ id: 'megatron-core', overlap: {}, fields: {}, request: { framework: {}, layout: {} }, notPriced: [] });
-    // 2021's Megatron-LM: blocking TP and PP, no distributed optimizer.
-    const old = pricedProfile(byId('megatron-lm-2021'));
-    expect(old.overlap).toEqual({ tp: 0, pp: 0 });
-    expect(old.zeroStages).toEqual([0]);
-    // ideal: every overlap 1, no slowdown; its CUDA-graph launch cost is not a sweep axis yet, and says so.
-    const ideal = pricedProfile(byId('ideal'));
-    expect(ideal.overlap).toEqual({ tp: 1, pp: 1, ep: 1 });
-    expect(ideal.slowdown).toBe(0);
-    expect(ideal.notPriced.join(' ')).toMatch(/launch/);
-    expect(pricedProfile(byId('dualpipe')).overlap).toEqual({ pp: 1, ep: 1 });
-    // DeepSeek-V3's own framework: DualPipe's overlaps, fp32 gradients, recomputed norms, MLA up-projections and
-    // expert activations (bits 1 + 2 + 4), the FP8 activation cache; as sweep axes and as predictTraining options.
-    const ds = pricedProfile({ id: 'deepseek-v3', profile: 'deepseek-v3', overlap: {}, meaning: '' });
-    expect(ds.overlap).toEqual({ pp: 1, ep: 1 });
-    expect(ds.fields).toEqual({ gradientBytes: 4, recomputeModules: 7, fp8ActivationCache: 1 });
-    expect(ds.request).toEqual({ framework: { gradientBytes: 4 }, layout: { recomputeModules: ['layernorm', 'mla_up_proj', 'moe_act'], fp8ActivationCache: true } });
+  it('puts each profile on the engine’s profile axis: a core profile by id, one of the plan’s own as a bundle', () => {
+    const fixed = loadPlan().sweeps['deepseek-v3'].spec;
+    const search = loadPlan().sweeps['h800-vs-h100'].spec;
+    expect(profileAxisValue(byId('megatron-lm-2021'), search)).toEqual({ value: 'megatron-lm-2021', notApplied: [] });
+    expect(profileAxisValue(byId('dualpipe'), search).value).toEqual({ name: 'dualpipe', profile: 'megatron-core', overlap: { ep: 1, pp: 1 } });
+    // DeepSeek-V3's recomputed modules (layernorm, mla_up_proj, moe_act: bits 1 + 2 + 4) and FP8 activation cache
+    // go into the bundle where every point can take them: its own fixed FP8 layout without full recompute ...
+    const ds = { id: 'deepseek-v3', profile: 'deepseek-v3' as const, overlap: {}, meaning: '' };
+    expect(profileAxisValue(ds, fixed)).toEqual({ value: { name: 'deepseek-v3', profile: 'deepseek-v3', recomputeModules: 7, fp8ActivationCache: 1 }, notApplied: [] });
+    // ... but not on a layout search (full recompute among the layouts) of BF16 points, and the study says so.
+    expect(profileAxisValue(ds, search)).toEqual({ value: 'deepseek-v3', notApplied: ['recomputed modules (layernorm, mla_up_proj, moe_act)', 'the FP8 activation cache'] });
+  });
+
+  it('adds the profile and efficiency axes to a spec, pairs each cluster with its own chip’s η, and groups every reduction by them', () => {
+    const planned = loadPlan().sweeps.tencent;
+    const profiles = [byId('megatron-core'), byId('ideal')];
+    const { spec } = sensitivitySpec(planned.spec, dirname(planned.file), 'tencent', profiles, efficiencyScales(plan));
+    expect(spec.axes.profile).toEqual(['megatron-core', 'ideal']);
+    const etas = efficiencyTable(planned.spec, dirname(planned.file));
+    const a800 = etas.get('tencent-hcc-previous')!;
+    const h800 = etas.get('tencent-hcc-h800-2023')!;
+    expect(a800.bf16).not.toBe(h800.bf16);
+    expect(spec.axes['chip.gemmEfficiency']).toEqual([a800.bf16, h800.bf16, a800.bf16 * 0.85, h800.bf16 * 0.85, a800.bf16 * 1.15, h800.bf16 * 1.15]);
+    // Tencent's sweep runs FP8 too: the FP8 efficiency moves with the BF16 one, per cluster.
+    const where = (spec.where as string[]).at(-1)!;
+    expect(where).toContain(`(cluster == 'tencent-hcc-previous' && ((chip.gemmEfficiency == ${a800.bf16} && chip.gemmEfficiencyFp8 == ${a800.fp8})`);
+    expect(where).toContain(`chip.gemmEfficiency == ${h800.bf16 * 1.15} && chip.gemmEfficiencyFp8 == ${h800.fp8 * 1.15})`);
+    for (const r of spec.reduce ?? []) expect(r.by?.slice(-3)).toEqual(['profile', 'chip.gemmEfficiency', 'chip.gemmEfficiencyFp8']);
+    // The engine takes the spec as it is.
+    expect(() => checkSweepSpec(spec, new SpecSource('tencent (study)'))).not.toThrow();
+    expect(() => sensitivitySpec({ ...planned.spec, axes: { ...planned.spec.axes, profile: ['nemo'] } }, dirname(planned.file), 'tencent', profiles, [1])).toThrow(/tencent: axes\.profile.*remove the axis/);
   });
 
   it('finds profiles that price exactly as an earlier one, and runs each sweep under its own list', () => {
@@ -156,9 +171,11 @@ describe('the study plan', () => {
       expect(full.sweeps[name].spec.kind).toBe('training');
       expect(full.sweeps[name].skipped).toBe(false);
     }
-    expect(quick.sweeps['h800-vs-h100-16k'].skipped).toBe(true);
     expect(quick.sweeps['h800-vs-h100'].spec.axes.model).toEqual(['llama3-70b', 'mixtral-8x7b']);
-    expect(full.sweeps['link-cap-line'].sameLayout).toEqual({ axis: 'scaleUpGBps', baseline: 900 });
+    // The 900 GB/s layout carried to every other bandwidth: the quick grid keeps the reductions of the bandwidths it runs.
+    const carried = (p: typeof full) => (p.sweeps['link-cap-line'].spec.reduce ?? []).filter((r) => r.kind === 'carried-ratio').map((r) => r.numerator);
+    expect(carried(full)).toEqual([100, 200, 300, 400, 500, 600, 700, 800]);
+    expect(carried(quick)).toEqual([100, 200, 400, 600]);
   });
 
   it('names the plan file and the field of a mistake', () => {
@@ -169,8 +186,8 @@ describe('the study plan', () => {
     plan.quick.cost = { axes: { colour: ['red'] } };
     writeFileSync(file, stringify(plan));
     expect(() => loadPlan({ file, quick: true })).toThrow(/study\.yaml: quick\.cost\.axes\.colour.*not an axis of cost/);
-    delete plan.sweeps['h800-vs-h100-16k'];
+    delete plan.sweeps['fewer-chips'];
     writeFileSync(file, stringify(plan));
-    expect(() => loadPlan({ file })).toThrow(/study\.yaml: sweeps\.h800-vs-h100-16k.*required/);
+    expect(() => loadPlan({ file })).toThrow(/study\.yaml: sweeps\.fewer-chips.*required/);
   });
 });

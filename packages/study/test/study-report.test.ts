@@ -13,6 +13,7 @@ import { median } from '../src/analysis/variants.js';
 import { withVariant } from '../src/analysis/profiles.js';
 import { efficiencyScales } from '../src/plan/sensitivity.js';
 import { efficiencyTable } from '../src/sweeps/sensitivity-axes.js';
+import { sameLayoutRows } from '../src/sweeps/carried.js';
 import type { Row } from '../src/results/table.js';
 
 let root: string;
@@ -22,19 +23,17 @@ const results: Record<string, { tables: Record<string, Row[]> }> = {};
 beforeAll(async () => {
   root = mkdtempSync(join(tmpdir(), 'linkcap-study-'));
   study = await runExportControlsStudy({ quick: true, out: join(root, 'report') });
-  // The tables as the report folder holds them, read back from its files (one result directory per profile).
-  const json = JSON.parse(readFileSync(join(study.dir, 'study.json'), 'utf8')) as { sweeps: { name: string; runs: { profile: string; dir: string }[]; sameLayout?: string }[] };
+  // The tables as the report folder holds them, read back from its files.
+  const json = JSON.parse(readFileSync(join(study.dir, 'study.json'), 'utf8')) as { sweeps: { name: string; dir: string; profiles: string[] }[] };
   const plan = loadPlan({ quick: true });
   const etas = new Map();
   for (const s of json.sweeps) efficiencyTable(plan.sweeps[s.name as StudySweep].spec, dirname(plan.sweeps[s.name as StudySweep].file), etas);
   const scales = efficiencyScales(plan.sensitivity);
   for (const s of json.sweeps) {
+    const result = await readResultDir(join(study.dir, s.dir));
     const tables: Record<string, Row[]> = {};
-    for (const run of s.runs) {
-      const result = await readResultDir(join(study.dir, run.dir));
-      for (const [name, rows] of Object.entries(result.tables)) (tables[name] ??= []).push(...withVariant(rows, run.profile, etas, scales));
-    }
-    if (s.sameLayout) tables['same-layout'] = (await readResultDir(join(study.dir, s.sameLayout))).tables['same-layout'].map((r) => withVariant([r], String(r.profile), etas, scales)[0]);
+    for (const [name, rows] of Object.entries(result.tables)) tables[name] = withVariant(rows, s.profiles[0], etas, scales);
+    tables['same-layout'] = withVariant(sameLayoutRows(result), s.profiles[0], etas, scales);
     results[s.name] = { tables };
   }
 }, 300_000);
@@ -57,24 +56,24 @@ describe('the report folder', () => {
   it('holds report.md, a self-contained report.html, charts, the summary, study.json and one result directory per sweep', () => {
     for (const file of ['report.md', 'report.html', 'summary.txt', 'study.json']) expect(existsSync(join(study.dir, file)), file).toBe(true);
     const json = JSON.parse(readFileSync(join(study.dir, 'study.json'), 'utf8'));
-    // --quick skips only the 16,384-GPU sweep; every other sweep has a result directory, listed in study.json.
-    expect(json.sweeps.map((s: { name: string }) => s.name)).toEqual(STUDY_SWEEPS.filter((n) => n !== 'h800-vs-h100-16k'));
-    for (const { runs, sameLayout } of json.sweeps) {
-      // The base profile always runs, first.
-      expect(runs[0].profile).toMatch(/^(megatron-core|deepseek-v3)$/);
-      for (const d of [...runs.map((r: { dir: string }) => r.dir), sameLayout].filter(Boolean)) {
-        const manifest = JSON.parse(readFileSync(join(study.dir, d, 'manifest.json'), 'utf8'));
-        expect(manifest.format).toBe('linkcap-sweep/1');
-        expect(manifest.complete).toBe(true);
-        for (const r of manifest.files.reductions) expect(existsSync(join(study.dir, d, r.file)), r.file).toBe(true);
-      }
+    // Every sweep has a result directory, listed in study.json, its profiles as the engine's profile axis.
+    expect(json.sweeps.map((s: { name: string }) => s.name)).toEqual([...STUDY_SWEEPS]);
+    for (const { dir, profiles } of json.sweeps) {
+      const manifest = JSON.parse(readFileSync(join(study.dir, dir, 'manifest.json'), 'utf8'));
+      expect(manifest.format).toBe('linkcap-sweep/1');
+      expect(manifest.complete).toBe(true);
+      const axis = manifest.axes.find((a: { name: string }) => a.name === 'profile');
+      // The base profile first; nemo prices as megatron-core and is not run again.
+      expect(axis.values[0]).toBe(profiles[0]);
+      expect(axis.values).not.toContain('nemo');
+      for (const r of manifest.files.reductions) expect(existsSync(join(study.dir, dir, r.file)), r.file).toBe(true);
     }
     // The folder itself is a result directory for `linkcap view REPORT`: every reduction of the study, inside it.
     const folder = JSON.parse(readFileSync(join(study.dir, 'manifest.json'), 'utf8'));
     expect(folder.format).toBe('linkcap-sweep/1');
     expect(folder.files.rows).toBeNull();
-    expect(folder.files.reductions.map((r: { name: string }) => r.name)).toContain('h800-vs-h100.megatron-core.best');
-    expect(folder.files.reductions.map((r: { name: string }) => r.name)).toContain('link-cap-line.same-layout');
+    expect(folder.files.reductions.map((r: { name: string }) => r.name)).toContain('h800-vs-h100.best');
+    expect(folder.files.reductions.map((r: { name: string }) => r.name)).toContain('link-cap-line.same-layout-400');
     for (const r of folder.files.reductions) {
       expect(r.file.startsWith('..') || r.file.startsWith('/')).toBe(false);
       expect(existsSync(join(study.dir, r.file)), r.file).toBe(true);
@@ -121,7 +120,7 @@ describe('the report folder', () => {
       for (const h of section.headlines) {
         const labels = h.variants.map((v: { label: string }) => v.label);
         expect(labels[0]).toBe('base');
-        if (labels.some((l: string) => l.startsWith('profile'))) withProfiles += 1;
+        if (labels.includes('profile megatron-lm-2021') || labels.includes('profile megatron-core')) withProfiles += 1;
         expect(labels).toContain('η −15%');
         expect(labels).toContain('η +15%');
       }
@@ -131,10 +130,8 @@ describe('the report folder', () => {
         expect(v.error).toMatch(/^Model error \(docs\/validation\.md\): .*median/);
       }
     }
-    // Profiles run wherever the engine can price them, and the report names every profile it could not.
-    expect(withProfiles).toBeGreaterThan(0);
-    const md = readFileSync(join(study.dir, 'report.md'), 'utf8');
-    for (const s of json.sweeps) for (const u of s.unpricedProfiles ?? []) expect(md).toContain(`\`${u.profile}\` is not priced on`);
+    // Every section's headlines carry the profile variants.
+    expect(withProfiles).toBe(json.sections.reduce((n: number, s: { headlines: unknown[] }) => n + s.headlines.length, 0));
   });
 
   it('prints a summary that fits one screen', () => {
@@ -220,14 +217,16 @@ describe('invariants any correct model must satisfy', () => {
     }
   });
 
-  it('the follow-ups price a layout exactly as the sweep engine did (the baseline side of every same-layout row)', () => {
+  it('the carried layout starts from the baseline’s best: the carried-ratio baseline is the argmin of the same group', () => {
     let compared = 0;
-    for (const sweep of ['h800-vs-h100', 'fewer-chips', 'link-cap-line']) {
+    for (const [sweep, axis, baseline] of [['h800-vs-h100', 'cluster', 'dgx-h100'], ['fewer-chips', 'cluster', 'dgx-h100'], ['link-cap-line', 'scaleUpGBps', 900]] as const) {
+      const best = results[sweep].tables.best;
       for (const row of results[sweep].tables['same-layout']) {
-        if (row.baselineStatus !== 0 || Number(row.ratio) !== Number(row.ratio)) continue;
-        const baseline = sweep === 'link-cap-line' ? row.scaleUpGBps === 900 : row.cluster === 'dgx-h100';
-        if (!baseline) continue;
-        expect(Number(row.stepTimeS) / Number(row.baselineStepTimeS), `${sweep} ${row.profile} ${row.model} ${row.gpus}`).toBeCloseTo(1, 9);
+        if (row[axis] !== baseline || row.status !== 0) continue;
+        const match = best.filter((b) => b[axis] === baseline && b.model === row.model && b.gpus === row.gpus && b.cluster === row.cluster && b.profile === row.profile && b['chip.gemmEfficiency'] === row['chip.gemmEfficiency'] && b.globalBatchTokens === row.globalBatchTokens);
+        expect(match, `${sweep} ${row.profile} ${row.model} ${row.gpus}`).toHaveLength(1);
+        expect(row.stepTimeS).toBe(match[0].stepTimeS);
+        expect(['tp', 'pp', 'dp', 'ep', 'cp', 'microbatch', 'interleave', 'recompute', 'zero'].map((f) => row[f])).toEqual(['tp', 'pp', 'dp', 'ep', 'cp', 'microbatch', 'interleave', 'recompute', 'zero'].map((f) => match[0][f]));
         compared += 1;
       }
     }
@@ -240,7 +239,7 @@ describe('invariants any correct model must satisfy', () => {
     let compared = 0;
     for (const row of same) {
       if (row.cluster !== 'hgx-h800' || row.status !== 0) continue;
-      const match = (cluster: string) => best.find((b) => b.cluster === cluster && b.model === row.model && b.gpus === row.gpus && b.profile === row.profile && b['chip.gemmEfficiency'] === row['chip.gemmEfficiency'])!;
+      const match = (cluster: string) => best.find((b) => b.cluster === cluster && b.model === row.model && b.gpus === row.gpus && b.profile === row.profile && b['chip.gemmEfficiency'] === row['chip.gemmEfficiency'] && b.globalBatchTokens === row.globalBatchTokens)!;
       const bestVsBest = Number(match('hgx-h800').stepTimeS) / Number(match('dgx-h100').stepTimeS);
       expect(bestVsBest).toBeLessThanOrEqual(Number(row.ratio) * (1 + 1e-12));
       compared += 1;

@@ -18,13 +18,20 @@ export interface ModelInfo {
   moe: boolean;
 }
 
-/** One sweep of the study as it ran: one result directory per profile, and its tables merged over them. */
+/** One sweep of the study as it ran: its result directory and its tables. */
 export interface StudySweepResult {
-  runs: { profile: string; dir: string; result: SweepResult }[];
-  /** Profiles of the plan the engine could not price on this sweep, and why (the report says so). */
-  unpriced: { profile: string; why: string }[];
-  /** Reduction tables by name, every row with its `profile` and `efficiency` (variants.ts); `same-layout` is the follow-up. */
+  /** The result directory, relative to the report folder (sweeps/<name>). */
+  dir: string;
+  result: SweepResult;
+  /**
+   * Reduction tables by name, every row with its `profile` and `efficiency` (variants.ts); `same-layout` holds both
+   * sides of the carried-ratio reductions (sweeps/carried.ts).
+   */
   tables: Record<string, Row[]>;
+  /** Profiles of the plan not run because they price exactly as another (alias → profile). */
+  aliases: Record<string, string>;
+  /** What the engine's profile axis could not be told per profile (said in the report). */
+  notApplied: Record<string, string[]>;
 }
 
 export interface StudyContext {

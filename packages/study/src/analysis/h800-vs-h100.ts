@@ -11,7 +11,7 @@ import { baseVariant, errorNote, modelIds, modelName, numbers, table, type Study
 import { acrossVariants, inVariant, median, sensitivity, variantsOf, type Variant } from './variants.js';
 import { disagreements, judge, type Tally } from './verdict.js';
 
-const SWEEPS: StudySweep[] = ['h800-vs-h100', 'h800-vs-h100-16k'];
+const SWEEPS: StudySweep[] = ['h800-vs-h100'];
 const SWEEP = SWEEPS[0];
 export const H100 = 'dgx-h100';
 export const H800 = 'hgx-h800';
@@ -128,7 +128,7 @@ export function analyseH800VsH100(ctx: StudyContext): Section {
         return `${extra(c.best)} (${extra(c.same)})`;
       }),
     ]),
-    note: 'Step time on H800 ÷ step time on H100 − 1, same global batch (so also the extra training time). "—": no layout fits in memory (80 GB per GPU, less the runtime reserve and fragmentation) on one of the clusters, or the configuration was not run (under ~1,000 tokens per GPU per step).',
+    note: 'Step time on H800 ÷ step time on H100 − 1, same global batch (so also the extra training time). "—": no layout fits in memory (80 GB per GPU, less the runtime reserve and fragmentation) on one of the clusters, or the configuration was not run.',
   };
   const detail = {
     kind: 'table' as const,

@@ -9,72 +9,7 @@ import { PROFILES, RECOMPUTE_MODULES, type ImplementationProfile, type OverlapRu
 import type { SensitivityPlan, StudyProfile, OverlapKey } from '../plan/sensitivity.js';
 import type { Row } from '../results/table.js';
 
-/** The profile the sweep engine prices with when a spec names none. */
-export const ENGINE_PROFILE: ProfileId = 'megatron-core';
-
 const OVERLAP_KEYS: OverlapKey[] = ['tp', 'dp', 'pp', 'ep', 'cp'];
-
-/** What a study profile changes against the engine's default, in the terms a sweep spec can state. */
-export interface PricedProfile {
-  id: string;
-  /** Overlap fractions that differ from the engine profile's (as numbers: the sweep's tpOverlap … cpOverlap). */
-  overlap: Partial<Record<OverlapKey, number>>;
-  /** Compute slowdown while communication hides (the sweep's overlapSlowdown), when it differs. */
-  slowdown?: number;
-  /** ZeRO stages the framework offers, when they differ (the layout search's `zero` list). */
-  zeroStages?: number[];
-  /** Other layout fields the profile sets differently, as sweep axis values (gradientBytes, recomputeModules, …). */
-  fields: Record<string, number>;
-  /** The same departures as predictTraining options (for the follow-ups, priced as the engine priced the run). */
-  request: { framework: { gradientBytes?: 2 | 4 }; layout: { recomputeModules?: RecomputeModule[]; fp8ActivationCache?: boolean } };
-  /** Fields of the profile a sweep spec cannot state yet, left at the engine profile's values (said in the report). */
-  notPriced: string[];
-}
-
-function ruleText(rule: OverlapRule): string {
-  return typeof rule === 'number' ? String(rule) : rule;
-}
-
-/**
- * What `p` changes against the engine's profile. A per-layout rule (ring TP overlap, interleaved-only PP overlap,
- * ZeRO-3 prefetch) that differs from the engine's cannot be a fixed axis value, nor can a launch cost (the sweep's
- * launchOverheadS axis takes whole numbers) or eager kernels: they are listed in notPriced.
- */
-export function pricedProfile(p: StudyProfile): PricedProfile {
-  const target = PROFILES[p.profile];
-  const engine = PROFILES[ENGINE_PROFILE];
-  const out: PricedProfile = { id: p.id, overlap: {}, fields: {}, request: { framework: {}, layout: {} }, notPriced: [] };
-  for (const k of OVERLAP_KEYS) {
-    const wanted: OverlapRule = p.overlap[k] ?? target.overlap[k];
-    if (wanted === engine.overlap[k]) continue;
-    if (typeof wanted === 'number') out.overlap[k] = wanted;
-    else out.notPriced.push(`${k.toUpperCase()} overlap rule ${ruleText(wanted)} (priced as ${ruleText(engine.overlap[k])})`);
-  }
-  if (target.overlap.slowdown !== engine.overlap.slowdown) out.slowdown = target.overlap.slowdown;
-  if (JSON.stringify(target.zeroStages) !== JSON.stringify(engine.zeroStages)) out.zeroStages = [...target.zeroStages];
-  if (target.gradientBytes !== engine.gradientBytes) {
-    out.fields.gradientBytes = target.gradientBytes;
-    out.request.framework.gradientBytes = target.gradientBytes;
-  }
-  const modules = target.recomputeModules ?? [];
-  if (JSON.stringify(modules) !== JSON.stringify(engine.recomputeModules ?? [])) {
-    // A bit mask of RECOMPUTE_MODULES (LayoutParams.recomputeModules); the sweep's axis takes whole numbers from 1.
-    const mask = modules.reduce((m, name) => m | (1 << RECOMPUTE_MODULES.indexOf(name)), 0);
-    if (mask > 0) {
-      out.fields.recomputeModules = mask;
-      out.request.layout.recomputeModules = [...modules];
-    } else out.notPriced.push('no recomputed modules');
-  }
-  if ((target.fp8ActivationCache ?? false) !== (engine.fp8ActivationCache ?? false)) {
-    if (target.fp8ActivationCache) {
-      out.fields.fp8ActivationCache = 1;
-      out.request.layout.fp8ActivationCache = true;
-    } else out.notPriced.push('no FP8 activation cache');
-  }
-  if (target.launchOverheadUs !== engine.launchOverheadUs) out.notPriced.push(`${target.launchOverheadUs} µs per kernel launch (priced with ${engine.launchOverheadUs} µs)`);
-  if (target.fusedKernels !== engine.fusedKernels) out.notPriced.push(`${target.fusedKernels ? 'fused' : 'eager'} kernels (priced ${engine.fusedKernels ? 'fused' : 'eager'})`);
-  return out;
-}
 
 /** The fields of a profile that a prediction prices (not its name, description or sources). */
 function pricedFields(p: StudyProfile): string {
@@ -126,8 +61,8 @@ export function withVariant(rows: Row[], profile: string, etas: EfficiencyTable,
   return rows;
 }
 
-/** The plan's profiles with what each changes, for the report. */
-export function describeProfiles(plan: SensitivityPlan): { profile: StudyProfile; core: ImplementationProfile; priced: PricedProfile; alias?: string }[] {
+/** The plan's profiles with @linkcap/core's definition of each, for the report. */
+export function describeProfiles(plan: SensitivityPlan): { profile: StudyProfile; core: ImplementationProfile; alias?: string }[] {
   const aliases = profileAliases(plan.profiles);
-  return plan.profiles.map((p) => ({ profile: p, core: PROFILES[p.profile], priced: pricedProfile(p), alias: aliases.get(p.id) }));
+  return plan.profiles.map((p) => ({ profile: p, core: PROFILES[p.profile], alias: aliases.get(p.id) }));
 }

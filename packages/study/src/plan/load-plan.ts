@@ -1,7 +1,7 @@
 /**
  * The study plan: examples/study/study.yaml names the sweep specs (plain `linkcap sweep` specs, run by the native
- * sweep engine), the follow-up evaluations the engine has no reduction for, the reduced grid of --quick and the
- * assumptions (claims tested, prices) the report states. loadPlan reads it and parses every spec it names.
+ * sweep engine), the reduced grid of --quick, the sensitivity (profiles, GEMM-efficiency band) and the assumptions
+ * (claims tested, prices) the report states. loadPlan reads it and parses every spec it names.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -13,7 +13,6 @@ import { parseSensitivity, type SensitivityPlan } from './sensitivity.js';
 /** The sweeps the export-control study runs, by the name the analysis reads them under. */
 export const STUDY_SWEEPS = [
   'h800-vs-h100',
-  'h800-vs-h100-16k',
   'workarounds',
   'workarounds-classic',
   'workarounds-no-tp',
@@ -40,18 +39,11 @@ export interface StudyPrices {
   utilisation: number[];
 }
 
-/** A follow-up: the baseline's best layout of each group evaluated on every other value of `axis`. */
-export interface SameLayoutFollowUp {
-  axis: string;
-  baseline: string | number;
-}
-
 export interface PlannedSweep {
   file: string;
   spec: SweepSpec;
   /** --quick leaves this sweep out (its section reads only the others). */
   skipped: boolean;
-  sameLayout?: SameLayoutFollowUp;
 }
 
 export interface StudyPlan {
@@ -111,6 +103,12 @@ function applyQuick(spec: SweepSpec, overlay: unknown, file: string, name: strin
     next.axes[axis] = values as SweepSpec['axes'][string];
   }
   if (overlay.where !== undefined) next.where = overlay.where as SweepSpec['where'];
+  // Pair reductions (ratio, best-ratio, carried-ratio) whose numerator or denominator the reduced grid leaves out go.
+  next.reduce = spec.reduce?.filter((r) => {
+    if (r.axis === undefined || !(r.axis in (axes as object))) return true;
+    const values = axisList(next, r.axis).map(String);
+    return [r.numerator, r.denominator].every((v) => v === undefined || values.includes(String(v)));
+  });
   return { spec: checkSweepSpec(next, new SpecSource(`${file} (quick.${name})`)), skipped: false };
 }
 
@@ -128,7 +126,7 @@ export function loadPlan(options: { file?: string; quick?: boolean } = {}): Stud
   const sweepFiles = data.sweeps;
   if (!isObject(sweepFiles)) throw new LinkcapInputError(`${file}: sweeps`, 'must map sweep names to spec files');
   const quickOverlays = isObject(data.quick) ? data.quick : {};
-  const followUps = isObject(data.sameLayout) ? data.sameLayout : {};
+  if (data.sameLayout !== undefined) throw new LinkcapInputError(`${file}: sameLayout`, "no longer read: the specs state the baseline's best layout carried to the other side as carried-ratio reductions (docs/sweeps.md)");
   const sweeps = {} as StudyPlan['sweeps'];
   for (const name of STUDY_SWEEPS) {
     const rel = sweepFiles[name];
@@ -138,15 +136,7 @@ export function loadPlan(options: { file?: string; quick?: boolean } = {}): Stud
     let { spec } = parseSweepSpec(readFileSync(specFile, 'utf8'), specFile);
     let skipped = false;
     if (options.quick) ({ spec, skipped } = applyQuick(spec, quickOverlays[name], file, name));
-    const follow = followUps[name];
-    let sameLayout: SameLayoutFollowUp | undefined;
-    if (follow !== undefined) {
-      if (!isObject(follow) || typeof follow.axis !== 'string' || !(follow.axis in spec.axes) || (typeof follow.baseline !== 'string' && typeof follow.baseline !== 'number')) {
-        throw new LinkcapInputError(`${file}: sameLayout.${name}`, `must be { axis, baseline } with an axis of the spec (${Object.keys(spec.axes).join(', ')})`);
-      }
-      sameLayout = { axis: follow.axis, baseline: follow.baseline };
-    }
-    sweeps[name] = { file: specFile, spec, skipped, sameLayout };
+    sweeps[name] = { file: specFile, spec, skipped };
   }
   const sensitivity = parseSensitivity(data.sensitivity, file);
   for (const sweep of Object.keys(sensitivity.perSweep)) {
@@ -157,9 +147,10 @@ export function loadPlan(options: { file?: string; quick?: boolean } = {}): Stud
   return { dir, file, title: typeof data.title === 'string' ? data.title : 'The export-control study', quick: options.quick === true, sweeps, sensitivity, claims, prices };
 }
 
-/** The values of one axis of a spec as a list (the study's specs list their values). */
+/** The values of one axis of a spec as a list (the study's specs list their values; a bundle counts by its name). */
 export function axisList(spec: SweepSpec, axis: string): (string | number | boolean)[] {
   const values = spec.axes[axis];
   if (values === undefined) return [];
-  return Array.isArray(values) ? values : typeof values === 'object' ? [] : [values];
+  if (!Array.isArray(values)) return typeof values === 'object' ? [] : [values];
+  return values.map((v) => (typeof v === 'object' && v !== null ? v.name : v));
 }

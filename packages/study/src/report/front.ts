@@ -41,6 +41,7 @@ function profilesMarkdown(ctx: StudyContext): string {
   const described = describeProfiles(ctx.plan.sensitivity);
   const base = described[0];
   const rows = described.map(({ profile, core, alias }) => {
+    // Profiles a sweep names besides the plan's list appear too (DeepSeek-V3's own).
     const o = (k: 'tp' | 'dp' | 'pp' | 'ep' | 'cp') => ruleText(profile.overlap[k] ?? core.overlap[k]);
     return [
       profile.id === base.profile.id ? `**${profile.id}** (base)` : profile.id,
@@ -57,19 +58,17 @@ function profilesMarkdown(ctx: StudyContext): string {
       [profile.meaning || core.description, alias ? `_Prices exactly as ${alias}: not run separately; its numbers are ${alias}'s._` : ''].filter(Boolean).join(' '),
     ];
   });
-  const notes = described
-    .filter(({ priced, alias }) => !alias && priced.notPriced.length > 0)
-    .map(({ profile, priced }) => `- \`${profile.id}\`: ${priced.notPriced.join('; ')} — the sweep engine cannot set these per profile yet, so this variant prices them as the base profile does.`);
-  const unpriced = new Map<string, { sweeps: string[]; why: string }>();
+  const notes: string[] = [];
+  const notApplied = new Map<string, { sweeps: string[]; what: string[] }>();
   for (const [sweep, result] of Object.entries(ctx.results)) {
-    for (const u of result?.unpriced ?? []) {
-      const entry = unpriced.get(u.profile) ?? { sweeps: [], why: u.why };
+    for (const [profile, what] of Object.entries(result?.notApplied ?? {})) {
+      const entry = notApplied.get(profile) ?? { sweeps: [], what };
       entry.sweeps.push(sweep);
-      unpriced.set(u.profile, entry);
+      notApplied.set(profile, entry);
     }
   }
-  for (const [profile, { sweeps, why }] of unpriced) {
-    notes.push(`- **\`${profile}\` is not priced on ${sweeps.map((x) => `\`${x}\``).join(', ')}**: ${why}. Its variants are missing from those sections' sensitivity columns rather than priced wrongly.`);
+  for (const [profile, { sweeps, what }] of notApplied) {
+    notes.push(`- \`${profile}\` on ${sweeps.map((x) => `\`${x}\``).join(', ')}: ${what.join(' and ')} not applied (they depend on each layout's recompute mode and precision, which the engine's profile axis does not resolve yet).`);
   }
   const custom = described.filter(({ profile }) => profile.id !== profile.profile).map(({ profile }) => `\`${profile.id}\` is ${profile.profile} with ${Object.entries(profile.overlap).map(([k, v]) => `${k.toUpperCase()} overlap ${v}`).join(', ')}`);
   return [
@@ -95,7 +94,7 @@ function profilesMarkdown(ctx: StudyContext): string {
       ],
       rows,
     ),
-    ...(notes.length ? ['What the profile runs cannot price yet:', notes.join('\n')] : []),
+    ...(notes.length ? ['What the profile axis could not set:', notes.join('\n')] : []),
   ].join('\n\n');
 }
 
@@ -166,7 +165,7 @@ export function assumptionsMarkdown(ctx: StudyContext): string {
       [{ header: 'cluster', align: 'left' }, { header: 'chip', align: 'left' }, { header: 'BF16 TFLOP/s' }, { header: 'scale-up GB/s per direction (achievable)' }, { header: 'scale-out GB/s per GPU per direction (achievable)' }, { header: 'fabric', align: 'left' }],
       clusters.map((c) => [c.id, c.chip.id, String(c.chip.bf16Tflops?.value ?? '—'), c.params.scaleUpGBps.toFixed(1), c.params.scaleOutGBps.toFixed(1), String(c.spec.scaleOut.fabric ?? 'infiniband')]),
     ),
-    `**Batch.** Each model trains with its own published batch (else 4M tokens). Section 1 runs a model at 16,384 GPUs only with at least ~1,000 tokens per GPU per step: DeepSeek-V3 and Kimi K2 at their own 63–67M tokens, the others at 16M tokens (Llama 3 405B's batch at 16K GPUs); section 4 keeps each model's batch at every GPU count. Both clusters of a comparison run the same batch, so step-time ratios are also training-time ratios.`,
+    `**Batch.** Section 1 gives the batch in tokens per step: 2^22 (4.2M) on 64–4,096 GPUs and 2^24 (16.8M, Llama 3 405B's final batch) on 16,384, so every GPU gets at least ~1,000 tokens per step; 2^26 (67M) throughout for DeepSeek-V3 and Kimi K2, which trained with 63M and 67M. The other sections keep each model's own batch (4M tokens unless the model names one) at every GPU count. Both clusters of a comparison run the same batch, so step-time ratios are also training-time ratios.`,
     `**Measured error of the model** (docs/validation.md, asserted rows: |model/measured − 1|; "calibration" rows are the ones the constants were fitted on, so their error is in-sample; "validation" and "held-out" rows were not used for any fit; "ratio" > 1 means the model predicts more than was measured). ` +
       `A claimed figure is judged against the model's range widened by ±${share(errorBand(ctx), 0)}, the error nine in ten out-of-sample training predictions stay within:`,
     ctx.modelError
@@ -194,12 +193,11 @@ export function unsupportedMarkdown(sections: Section[]): string {
   return lines.join('\n');
 }
 
-export function filesMarkdown(sweeps: string[], derived: string[]): string {
+export function filesMarkdown(sweeps: string[]): string {
   return [
     '## Files',
     '- `report.md`, `report.html` (self-contained: tables and SVG charts inline), `charts/*.svg`, `summary.txt` (the terminal summary).',
     '- `study.json`: the headline numbers with their sensitivity and the verdicts, for programs.',
-    `- \`sweeps/<name>/<profile>/\`: the result directory of each sweep the native engine ran (${sweeps.map((s) => `\`${s}\``).join(', ')}), one per profile: \`manifest.json\` and \`reductions/*.parquet\` (docs/design/sweep-results.md). Open them with \`linkcap view\`, DuckDB, pandas or polars; \`linkcap view\` on the report folder opens every reduction at once.`,
-    `- \`derived/<name>/\`: the same-layout follow-ups (${derived.map((s) => `\`${s}\``).join(', ')}), in the same layout.`,
+    `- \`sweeps/<name>/\`: the result directory of each sweep the native engine ran (${sweeps.map((s) => `\`${s}\``).join(', ')}), every profile and GEMM efficiency as axes: \`manifest.json\` and \`reductions/*.parquet\` (docs/design/sweep-results.md). Open them with \`linkcap view\`, DuckDB, pandas or polars; \`linkcap view\` on the report folder opens every reduction at once.`,
   ].join('\n');
 }

@@ -1,15 +1,18 @@
 /**
- * The sensitivity the study adds to each base-case sweep spec: one run per implementation profile (the profile's
- * departures from the engine's default as layout axes and the layout search's ZeRO stages), and the GEMM
- * efficiency axes (the catalog's η of every chip in the sweep, times the plan's band). Every reduction is grouped by
- * the added axes too, so each variant has its own argmin, ratio and quantiles.
+ * The sensitivity the study adds to each base-case sweep spec: the sweep engine's `profile` axis (every profile of
+ * the sweep, a custom one as a bundle), and the GEMM efficiency axes (the catalog's η of every chip in the sweep,
+ * BF16 and FP8 together, times the plan's band), paired per cluster by a `where` clause when chips differ. Every
+ * reduction is grouped by the added axes too, so each variant has its own argmin, ratio and quantiles.
  */
-import { chipParams, chipRatesFromSpec, LinkcapInputError, loadCatalog, resolveCluster, type SweepSpec } from '@linkcap/core';
-import type { EfficiencyTable, PricedProfile } from '../analysis/profiles.js';
+import { chipParams, chipRatesFromSpec, LinkcapInputError, loadCatalog, PROFILES, RECOMPUTE_MODULES, resolveCluster, type SweepSpec } from '@linkcap/core';
+import type { EfficiencyTable } from '../analysis/profiles.js';
 import { axisList } from '../plan/load-plan.js';
+import type { StudyProfile } from '../plan/sensitivity.js';
 
-const OVERLAP_AXIS = { tp: 'tpOverlap', dp: 'dpOverlap', pp: 'ppOverlap', ep: 'epOverlap', cp: 'cpOverlap' } as const;
 export const EFFICIENCY_AXES = ['chip.gemmEfficiency', 'chip.gemmEfficiencyFp8'] as const;
+
+/** A custom value of the engine's `profile` axis (docs/sweeps.md, "Bundle axes"). */
+type BundleValue = Extract<Extract<SweepSpec['axes'][string], unknown[]>[number], object>;
 
 /** The BF16 and FP8 GEMM efficiencies the engine prices each cluster of the spec with (the catalog's, by architecture). */
 export function efficiencyTable(spec: SweepSpec, baseDir: string, into: EfficiencyTable = new Map()): EfficiencyTable {
@@ -23,64 +26,77 @@ export function efficiencyTable(spec: SweepSpec, baseDir: string, into: Efficien
   return into;
 }
 
+/**
+ * One value of the `profile` axis. A plan profile that only renames a core profile is its id; one with overlaps of
+ * its own is a custom bundle. The per-layout settings of DeepSeek-V3's profile (recomputed modules, the FP8
+ * activation cache) are written into the bundle where every point of the spec can take them (no full recompute,
+ * FP8 GEMMs throughout): the engine's profile axis does not set them itself yet. Returns what could not be set.
+ */
+export function profileAxisValue(p: StudyProfile, spec: SweepSpec): { value: string | BundleValue; notApplied: string[] } {
+  const core = PROFILES[p.profile];
+  const bundle: BundleValue = { name: p.id, profile: p.profile };
+  const notApplied: string[] = [];
+  if (Object.keys(p.overlap).length > 0) bundle.overlap = { ...p.overlap };
+  const modules = core.recomputeModules ?? [];
+  if (modules.length > 0) {
+    // A fixed layout without full recompute (the default is none with fused attention): the bit mask of
+    // LayoutParams.recomputeModules.
+    const recompute = axisList(spec, 'recompute');
+    if (spec.layouts === undefined && !recompute.includes('full')) bundle.recomputeModules = modules.reduce((m, module) => m | (1 << RECOMPUTE_MODULES.indexOf(module)), 0);
+    else notApplied.push(`recomputed modules (${modules.join(', ')})`);
+  }
+  if (core.fp8ActivationCache) {
+    const precision = axisList(spec, 'precision');
+    if (precision.length > 0 && precision.every((x) => x === 'fp8')) bundle.fp8ActivationCache = 1;
+    else notApplied.push('the FP8 activation cache');
+  }
+  const plain = Object.keys(bundle).length === 2 && p.id === p.profile;
+  return { value: plain ? p.profile : bundle, notApplied };
+}
+
 function unique(values: number[]): number[] {
   return [...new Set(values)];
 }
 
-function addBy(spec: SweepSpec, axes: string[]): SweepSpec['reduce'] {
-  return spec.reduce?.map((r) => {
-    const by = (r as { by?: string[] }).by ?? [];
-    return { ...r, by: [...by, ...axes.filter((a) => !by.includes(a))] } as typeof r;
-  });
+function literal(value: number): string {
+  // JavaScript's shortest round-trip form: the expression parser reads back the very same double.
+  return String(value);
 }
 
 /**
- * Why the sweep engine cannot price `profile` on this spec, or undefined when it can. With layout lists (`layouts:
- * all` or a narrowed search), each listed layout carries the engine profile's overlap fractions, which override
- * overlap axes (packages/core/src/sweep/plan.ts, searchLayoutRows): a profile that departs in its overlaps needs
- * the engine's own profile axis.
+ * The spec as the study runs it: the profiles as the engine's `profile` axis and the GEMM efficiency axes, every
+ * reduction grouped by them. Returns the spec and, per profile, what the engine could not be told.
  */
-export function unpricedReason(spec: SweepSpec, profile: PricedProfile): string | undefined {
-  const departs = Object.keys(profile.overlap);
-  if (spec.layouts === undefined || departs.length === 0) return undefined;
-  return `its ${departs.map((k) => k.toUpperCase()).join(', ')} overlap cannot be set on a layout search yet (the sweep engine's layout lists carry megatron-core's overlap fractions)`;
-}
-
-/**
- * The spec as the study runs it under one profile: the profile's overlap fractions and compute slowdown as
- * single-valued axes, its ZeRO stages in the layout search, and the efficiency axes.
- */
-export function sensitivitySpec(spec: SweepSpec, baseDir: string, name: string, profile: PricedProfile, scales: readonly number[]): SweepSpec {
+export function sensitivitySpec(spec: SweepSpec, baseDir: string, name: string, profiles: StudyProfile[], scales: readonly number[]): { spec: SweepSpec; notApplied: Record<string, string[]> } {
   const axes: SweepSpec['axes'] = { ...spec.axes };
-  for (const [key, axis] of Object.entries(OVERLAP_AXIS)) {
-    if (axis in spec.axes) throw new LinkcapInputError(`${name}: axes.${axis}`, 'the study sets the overlap fractions per profile (study.yaml sensitivity.profiles); remove the axis from the spec');
-    const value = profile.overlap[key as keyof typeof OVERLAP_AXIS];
-    if (value !== undefined) axes[axis] = [value];
-  }
-  if (profile.slowdown !== undefined) axes.overlapSlowdown = [profile.slowdown];
-  for (const [field, value] of Object.entries(profile.fields)) {
-    if (field in spec.axes) throw new LinkcapInputError(`${name}: axes.${field}`, `the study sets ${field} per profile (study.yaml sensitivity.profiles); remove the axis from the spec`);
-    // The FP8 activation cache needs FP8 GEMMs: set it only where every point runs them.
-    if (field === 'fp8ActivationCache' && axisList(spec, 'precision').some((x) => x !== 'fp8')) continue;
-    axes[field] = [value];
-  }
-  let layouts = spec.layouts;
-  if (profile.zeroStages && layouts !== undefined) {
-    const given = layouts === 'all' ? undefined : (layouts as { zero?: (number | string)[] }).zero;
-    const stages = given ? profile.zeroStages.filter((z) => given.map((g) => (g === 'fsdp' ? 3 : Number(g))).includes(z)) : profile.zeroStages;
-    // A recipe that pins a ZeRO stage the profile lacks (the classic recipe's distributed optimizer under 2021's
-    // Megatron-LM) runs with the profile's own stage.
-    const zero = stages.length > 0 ? stages : [Math.min(...profile.zeroStages)];
-    layouts = { ...(layouts === 'all' ? {} : layouts), zero } as SweepSpec['layouts'];
-  }
-  const added: string[] = [];
-  const etaList = [...efficiencyTable(spec, baseDir).values()];
+  if ('profile' in spec.axes) throw new LinkcapInputError(`${name}: axes.profile`, 'the study sets the profiles (study.yaml sensitivity.profiles); remove the axis from the spec');
+  const notApplied: Record<string, string[]> = {};
+  axes.profile = profiles.map((p) => {
+    const { value, notApplied: missing } = profileAxisValue(p, spec);
+    if (missing.length > 0) notApplied[p.id] = missing;
+    return value;
+  });
   for (const axis of EFFICIENCY_AXES) if (axis in spec.axes) throw new LinkcapInputError(`${name}: axes.${axis}`, 'the study varies GEMM efficiency itself (study.yaml sensitivity.efficiency); remove the axis from the spec');
-  axes['chip.gemmEfficiency'] = unique(scales.flatMap((s) => etaList.map((e) => e.bf16 * s)));
-  added.push('chip.gemmEfficiency');
-  if (axisList(spec, 'precision').includes('fp8')) {
-    axes['chip.gemmEfficiencyFp8'] = unique(scales.flatMap((s) => etaList.map((e) => e.fp8 * s)));
-    added.push('chip.gemmEfficiencyFp8');
+  const etas = efficiencyTable(spec, baseDir);
+  const fp8 = axisList(spec, 'precision').includes('fp8');
+  axes['chip.gemmEfficiency'] = unique(scales.flatMap((s) => [...etas.values()].map((e) => e.bf16 * s)));
+  if (fp8) axes['chip.gemmEfficiencyFp8'] = unique(scales.flatMap((s) => [...etas.values()].map((e) => e.fp8 * s)));
+  const added = ['profile', 'chip.gemmEfficiency', ...(fp8 ? ['chip.gemmEfficiencyFp8'] : [])];
+
+  // Each cluster keeps its own chip's values (the same scale for BF16 and FP8): the pairs as a where clause, needed
+  // only when the values are not all one chip's.
+  const where = spec.where === undefined ? [] : Array.isArray(spec.where) ? [...spec.where] : [spec.where];
+  const distinct = new Set([...etas.values()].map((e) => `${e.bf16}|${e.fp8}`));
+  if (distinct.size > 1 || fp8) {
+    const perCluster = [...etas.entries()].map(([cluster, e]) => {
+      const pairs = scales.map((s) => `(chip.gemmEfficiency == ${literal(e.bf16 * s)}${fp8 ? ` && chip.gemmEfficiencyFp8 == ${literal(e.fp8 * s)}` : ''})`);
+      return `(cluster == '${cluster}' && (${pairs.join(' || ')}))`;
+    });
+    where.push(perCluster.join(' || '));
   }
-  return { ...spec, axes, ...(layouts !== undefined ? { layouts } : {}), reduce: addBy(spec, added) };
+  const reduce = spec.reduce?.map((r) => {
+    const by = (r as { by?: string[] }).by ?? [];
+    return { ...r, by: [...by, ...added.filter((a) => !by.includes(a))] } as typeof r;
+  });
+  return { spec: { ...spec, axes, ...(where.length > 0 ? { where } : {}), reduce }, notApplied };
 }
