@@ -225,7 +225,7 @@ export function analyseWorkarounds(ctx: StudyContext): Section {
         kind: 'text',
         markdown:
           `**The case: DeepSeek-V3 on its own cluster.** ${count(num(ds.h800, 'gpus'))} H800 (\`${ds.clusters[1]}\`) with ${layoutText(ds.h800)}, FP8, under the \`${ds.profile}\` profile: ` +
-          `a step takes ${num(ds.h800, 'stepTimeS').toFixed(2)} s (${ds.h800?.status === 0 ? 'fits' : `needs ${memoryGiB.toFixed(1)} GiB per GPU of the ${usableGiB.toFixed(1)} GiB a step may use`}); ` +
+          `a step takes ${num(ds.h800, 'stepTimeS').toFixed(2)} s (${memoryGiB.toFixed(1)} GiB per GPU of the ${usableGiB.toFixed(1)} GiB a step may use: ${ds.h800?.status === 0 ? 'it fits' : 'it does not fit'}); ` +
           `the same layout on an H100 cluster of the same size takes ${num(ds.h100, 'stepTimeS').toFixed(2)} s, so the cap costs this layout ${extra(ds.ratio, 2)}. ` +
           `Its exposed communication is ${dsComm(ds.h800) || 'none'}: expert parallelism spans 8 nodes, so the all-to-all is bound by the InfiniBand NICs, which the cap does not touch, and no tensor parallelism crosses NVLink. ` +
           `The model's ${count(ds.gpuHours)} GPU-hours per trillion tokens compare with the ${count(published)} DeepSeek report (${extra(ds.gpuHours / published)}).`,
