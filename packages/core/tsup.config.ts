@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig, type Options } from 'tsup';
+import { coreBundleDefines } from './bundle-defines.js';
 
 type Plugin = NonNullable<Options['esbuildPlugins']>[number];
 
@@ -24,6 +25,9 @@ const browserShims: Plugin = {
   },
 };
 
+/** The built-in catalog checked at build time (bundle-defines.ts), for both bundles. */
+const define = coreBundleDefines();
+
 export default defineConfig([
   {
     entry: ['src/index.ts'],
@@ -35,6 +39,7 @@ export default defineConfig([
     // import.meta.url is used by the addon loader; shims make it work in the CJS build too.
     shims: true,
     target: 'node20',
+    define,
   },
   {
     entry: { browser: 'src/browser.ts' },
@@ -47,5 +52,6 @@ export default defineConfig([
     removeNodeProtocol: false,
     target: 'es2022',
     esbuildPlugins: [browserShims],
+    define,
   },
 ]);

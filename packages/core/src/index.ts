@@ -46,6 +46,7 @@ export {
 export * from './training/index.js';
 export * from './catalog/index.js';
 export * from './controls/index.js';
+export { formatGrouped } from './format-number.js';
 export * from './sweep/index.js';
 export {
   parseNcclTestsLog,

@@ -14,6 +14,7 @@ import {
   deriveChip,
   findChip,
   findClusterSpec,
+  formatGrouped,
   isSymbolicLink,
   LinkcapInputError,
   loadCatalog,
@@ -58,7 +59,7 @@ function cell(figure: Figure | undefined, suffix = ''): string {
   if (figure === undefined) return '–';
   if (figure.value === null) return `?${figure.unconfirmed ? '*' : ''}`;
   const marks = `${figure.unconfirmed ? '*' : ''}${figure.source === 'assumption' ? '†' : ''}`;
-  return `${figure.value.toLocaleString('en-US', { maximumFractionDigits: 3 })}${suffix}${marks}`;
+  return `${formatGrouped(figure.value, 3)}${suffix}${marks}`;
 }
 
 function lowPrecision(chip: ChipSpec): string {

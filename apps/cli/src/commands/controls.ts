@@ -6,6 +6,7 @@
 import {
   classifyCatalog,
   evaluateWhatIf,
+  formatGrouped,
   loadCatalog,
   selectRules,
   type Catalog,
@@ -42,7 +43,7 @@ function metricCell(metric: MetricValue): string {
   if (metric.value === null) return '?';
   const marks = `${metric.unconfirmed ? '*' : ''}${metric.assumption ? '†' : ''}`;
   const prefix = metric.bound === 'lower' ? '≥' : '';
-  return `${prefix}${metric.value.toLocaleString('en-US', { maximumFractionDigits: 2 })}${marks}`;
+  return `${prefix}${formatGrouped(metric.value, 2)}${marks}`;
 }
 
 /** A what-if threshold: ≥ 0 and ≤ 10^9 (the 2022 line is 4,800 TPP and 600 GB/s; every real metric is far below 10^9). */

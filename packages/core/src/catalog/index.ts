@@ -27,7 +27,7 @@ export type {
 export { ASSUMPTION, USER, FIT, CHIP_TOPOLOGIES, CLUSTER_TOPOLOGIES, ARCHITECTURES, COMPARISON_OPS } from './schema.js';
 export { CatalogError, validateCatalogDocument, type CatalogIssue, type CatalogDocument, type ValidateOptions } from './validate-catalog.js';
 export { applyDocument, checkCatalog, findChip, findClusterSpec, findRule } from './merge.js';
-export { builtinCatalog, BUILTIN_DOCUMENTS, BUILTIN_ORIGIN } from './builtin.js';
+export { builtinCatalog, builtinCatalogCheckedAtBuild, validateBuiltinCatalog, BUILTIN_DOCUMENTS, BUILTIN_ORIGIN } from './builtin.js';
 export {
   loadCatalog,
   catalogFiles,

@@ -1,12 +1,12 @@
 /** The classification table as Markdown (docs/catalog.md embeds it; a test keeps the two equal). */
 import type { Catalog } from '../catalog/schema.js';
 import { classifyCatalog } from './what-if.js';
-import type { MetricValue } from './metrics.js';
+import { formatFigure, type MetricValue } from './metrics.js';
 
 function cell(metric: MetricValue): string {
   if (metric.value === null) return '?';
   const marks = `${metric.unconfirmed ? '\\*' : ''}${metric.assumption ? '†' : ''}`;
-  return `${metric.bound === 'lower' ? '≥ ' : ''}${metric.value.toLocaleString('en-US', { maximumFractionDigits: 2 })}${marks}`;
+  return `${metric.bound === 'lower' ? '≥ ' : ''}${formatFigure(metric.value)}${marks}`;
 }
 
 /** One row per chip: TPP, PD, I/O, DRAM bandwidth and the verdict under each rule of the catalog. */

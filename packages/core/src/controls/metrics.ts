@@ -10,6 +10,7 @@
  * - I/O = aggregate bidirectional transfer rate to ICs other than volatile memory: scale-up links + PCIe (87 FR 62186).
  */
 import type { CatalogDefaults, ChipSpec, Figure } from '../catalog/schema.js';
+import { formatGrouped } from '../format-number.js';
 
 export const METRIC_IDS = [
   'ioBidirGBps',
@@ -59,7 +60,7 @@ export interface MetricValue {
 
 /** "15,832", "19.45", "3.2": grouped thousands, at most two decimals. */
 export function formatFigure(value: number): string {
-  return value.toLocaleString('en-US', { maximumFractionDigits: 2 });
+  return formatGrouped(value, 2);
 }
 
 function known(figure: Figure | undefined): figure is Figure & { value: number } {

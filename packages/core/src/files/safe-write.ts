@@ -10,9 +10,9 @@
  *
  * Errors are LinkcapFileError naming the path the user gave, never the temporary file.
  */
-import { randomBytes } from 'node:crypto';
 import { accessSync, closeSync, constants, fsyncSync, lstatSync, openSync, readlinkSync, realpathSync, renameSync, statSync, unlinkSync, type Stats } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
+import type * as Crypto from 'node:crypto';
 import type * as ProperLockfile from 'proper-lockfile';
 import type * as SignalExit from 'signal-exit';
 import type WriteFileAtomic from 'write-file-atomic';
@@ -23,6 +23,8 @@ import { systemErrorReason } from './system-error.js';
 const properLockfile = lazyRequire<typeof ProperLockfile>('proper-lockfile');
 const writeFileAtomic = lazyRequire<typeof WriteFileAtomic>('write-file-atomic');
 const signalExit = lazyRequire<typeof SignalExit>('signal-exit');
+// node:crypto (for temporary names) too: it is ~1 ms of start-up for every command that can write, writing or not.
+const crypto = lazyRequire<typeof Crypto>('node:crypto');
 
 /** How long a writer waits for another one's lock before giving up (default). */
 export const DEFAULT_LOCK_WAIT_MS = 30_000;
@@ -234,7 +236,7 @@ export function beginSafeWrite(path: string): PendingWrite {
   const target = resolveWriteTarget(path);
   checkWritable(path, target);
   const created = statOrUndefined(target) === undefined;
-  const temporaryPath = join(dirname(target), `.${basename(target)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  const temporaryPath = join(dirname(target), `.${basename(target)}.${process.pid}.${crypto().randomBytes(4).toString('hex')}.tmp`);
   try {
     closeSync(openSync(temporaryPath, 'wx', created ? 0o666 : statSync(target).mode & 0o7777));
   } catch (error) {

@@ -154,7 +154,9 @@ export class SweepRun implements AsyncIterable<RowChunk> {
     const threads = this.options.threads ?? 0;
     const rows = this.withRows;
     const capacity = Math.max(this.options.chunkRows ?? 262_144, this.engine.layoutsPerOuter());
-    const buffers = rows ? this.plan.columns.map((c) => allocateColumn(c.storage, capacity, true)) : null;
+    // Two sets of row buffers: the engine fills one while the caller consumes (writes) the other, so writing a
+    // chunk overlaps evaluating the next. A chunk stays valid until the iterator is advanced, as documented.
+    const sets = rows ? [0, 1].map(() => this.plan.columns.map((c) => allocateColumn(c.storage, capacity, true))) : null;
     const cancelFlag = new Int32Array(new SharedArrayBuffer(4));
     const onAbort = () => {
       cancelFlag[0] = 1;
@@ -164,34 +166,42 @@ export class SweepRun implements AsyncIterable<RowChunk> {
     const outerTotal = this.range.end - this.range.begin;
     const report = (done: number) =>
       onProgress?.({ outerDone: done, outerTotal, fraction: outerTotal ? done / outerTotal : 1, evaluated, elapsedS: (performance.now() - this.startTime) / 1000 });
+    // The window in flight: its promise and the buffer set it fills.
+    let pending: { promise: Promise<void>; set: number } | undefined;
+    const launch = (begin: number, set: number) => {
+      // Without rows a window is large (progress and cancel still come per engine chunk).
+      const end = rows ? this.engine.windowEnd(begin, this.range.end, capacity) : Math.min(this.range.end, begin + 2 ** 32);
+      const windowStart = begin - this.range.begin;
+      pending = { promise: this.engine.runWindowAsync(begin, end, sets ? sets[set] : null, threads, cancelFlag, onProgress ? (done) => report(windowStart + done) : undefined), set };
+    };
     try {
-      let begin = this.range.begin;
-      while (begin < this.range.end) {
-        if (signal?.aborted) {
-          this.cancelled = true;
-          break;
-        }
-        // Without rows a window is large (progress and cancel still come per engine chunk).
-        const end = rows ? this.engine.windowEnd(begin, this.range.end, capacity) : Math.min(this.range.end, begin + 2 ** 32);
-        const windowStart = begin - this.range.begin;
-        await this.engine.runWindowAsync(begin, end, buffers, threads, cancelFlag, onProgress ? (done) => report(windowStart + done) : undefined);
+      if (this.range.begin < this.range.end && !signal?.aborted) launch(this.range.begin, 0);
+      while (pending) {
+        const { promise, set } = pending;
+        pending = undefined;
+        await promise;
         const w = this.engine.lastWindow();
         evaluated += w.evaluated;
         this.doneOuter = w.end - this.range.begin;
-        begin = w.end;
+        if (w.cancelled || signal?.aborted) this.cancelled = true;
+        else if (w.end < this.range.end) launch(w.end, 1 - set);
         if (rows && w.rows > 0) {
-          const chunk: RowChunk = { offset: this.rowsWritten, length: w.rows, columns: viewColumns(this.plan, buffers!, w.rows) };
+          const chunk: RowChunk = { offset: this.rowsWritten, length: w.rows, columns: viewColumns(this.plan, sets![set], w.rows) };
           this.rowsWritten += w.rows;
           yield chunk;
-        }
-        if (w.cancelled) {
-          this.cancelled = true;
-          break;
         }
       }
       report(this.doneOuter);
     } finally {
       signal?.removeEventListener('abort', onAbort);
+      // The caller stopped early (or failed) while the next window ran: stop it, and count what it did (its points
+      // are in the reductions), so the result stays an exact prefix.
+      if (pending) {
+        cancelFlag[0] = 1;
+        await (pending as { promise: Promise<void> }).promise.catch(() => undefined);
+        this.doneOuter = this.engine.lastWindow().end - this.range.begin;
+        this.cancelled = true;
+      }
     }
     if (this.doneOuter < outerTotal) this.cancelled = true;
   }

@@ -441,13 +441,24 @@ export function searchLayoutRows(
 ): Float64Array {
   const context = { workload, gpus, cluster: { params: { gpusPerDomain } }, profile: resolveProfile(profile) } as unknown as ResolvedContext;
   const axes = searchAxes(context, space, flashAttention);
-  const rows: number[] = [];
+  // Written straight into a typed array that doubles when full (a sweep packs tens of thousands of layouts; a
+  // JavaScript array of numbers and its copy cost more than the enumeration).
+  const width = SEARCH_LAYOUT_FIELDS.length;
+  let rows = new Float64Array(1024 * width);
+  let count = 0;
   const row = new Float64Array(LAYOUT_FIELD_COUNT);
   enumerate(context, axes, globalBatch, {}, (fill) => {
     fill(row, 0);
-    for (const field of SEARCH_LAYOUT_FIELDS) rows.push(row[field]);
+    if ((count + 1) * width > rows.length) {
+      const grown = new Float64Array(rows.length * 2);
+      grown.set(rows);
+      rows = grown;
+    }
+    const o = count * width;
+    for (let i = 0; i < width; i += 1) rows[o + i] = row[SEARCH_LAYOUT_FIELDS[i]];
+    count += 1;
   });
-  return Float64Array.from(rows);
+  return rows.slice(0, count * width);
 }
 
 /**
