@@ -64,5 +64,5 @@ function run(): void {
 }
 
 export function register(program: Command): void {
-  program.command('demo').description('H100 vs H800: what the NVLink cap costs on common collectives (what `npm start` runs)').action(run);
+  program.command('demo').description('H100 vs H800: what the NVLink cap costs on common collectives and the seed claims (the old two-table demo)').action(run);
 }

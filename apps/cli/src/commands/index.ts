@@ -42,7 +42,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   {
     name: 'demo',
     term: 'demo',
-    description: 'H100 vs H800: what the NVLink cap costs on common collectives (what `npm start` runs)',
+    description: 'H100 vs H800: what the NVLink cap costs on common collectives and the seed claims (the old two-table demo)',
     load: () => import('./demo.js'),
   },
   {
@@ -74,6 +74,12 @@ export const COMMANDS: readonly CommandEntry[] = [
     term: 'models [options]',
     description: 'list the model presets of the training model',
     load: () => import('./models.js'),
+  },
+  {
+    name: 'study',
+    term: 'study',
+    description: 'studies that answer a question with many sweeps and a report',
+    load: () => import('./study.js'),
   },
   {
     name: 'sweep',
