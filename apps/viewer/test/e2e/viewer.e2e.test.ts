@@ -229,6 +229,64 @@ describe('linked views', () => {
     },
     TIMEOUT,
   );
+
+  it(
+    'a rectangle on the scatter snaps to its density cells and filters the others to exactly the rows in them',
+    async () => {
+      const page = await newPage();
+      await openViewer(page, server.url);
+      const plot = (await page.locator('[data-view=scatter] svg.scatter-svg').boundingBox())!;
+      // Inside the plot area, away from its edges (the first and last cells also hold the values clamped into them).
+      await page.mouse.move(plot.x + plot.width * 0.3, plot.y + plot.height * 0.2);
+      await page.mouse.down();
+      await page.mouse.move(plot.x + plot.width * 0.55, plot.y + plot.height * 0.45, { steps: 4 });
+      await page.mouse.move(plot.x + plot.width * 0.7, plot.y + plot.height * 0.7, { steps: 4 });
+      await page.mouse.up();
+      await settle(page);
+      const state = await urlState(page);
+      const { x, y, logX, logY } = state.scatter;
+      const [[x0, x1], [y0, y1]] = state.brushes.scatter as [[number, number], [number, number]];
+      // The edges are cell edges: a whole number of cells (120 × 80, as the density) from the domain's start.
+      const cells = async (name: string, log: boolean, bins: number, edge: number) => {
+        const [lo, hi] = Object.values((await db.runAndReadAll(`SELECT min("${name}")::DOUBLE, max("${name}")::DOUBLE FROM rows WHERE isfinite("${name}")`)).getRowObjectsJS()[0]) as number[];
+        const t = (v: number) => (log ? Math.log(v) : v);
+        return ((t(edge) - t(lo)) * bins) / (t(hi) - t(lo));
+      };
+      for (const [name, log, bins, edges] of [[x, logX, 120, [x0, x1]], [y, logY, 80, [y0, y1]]] as const) {
+        for (const edge of edges) {
+          const at = await cells(name, log, bins, edge);
+          expect(Math.abs(at - Math.round(at))).toBeLessThan(1e-6);
+        }
+      }
+      // Every view counts the rows inside the snapped rectangle (half-open cells), as DuckDB does here.
+      const inBrush = `"${x}" >= ${x0} AND "${x}" < ${x1} AND "${y}" >= ${y0} AND "${y}" < ${y1}`;
+      const expected = await count(`WHERE ${inBrush}`);
+      expect(expected).toBeGreaterThan(0);
+      expect(expected).toBeLessThan(fx.goodRows);
+      expect(await intAttr(page, '[data-role=match-count]', 'data-count')).toBe(expected);
+      expect(await intAttr(page, '[data-view=table] [data-role=status]', 'data-count')).toBe(expected);
+      const { axis, a, b, metric } = state.compare;
+      const keys = (JSON.parse(readFileSync(join(fx.good, 'manifest.json'), 'utf8')).axes as { name: string }[]).map((c) => c.name).filter((n) => n !== axis);
+      const side = (value: string) => `SELECT * FROM rows WHERE "${axis}" = '${value}' AND "${metric}" > 0 AND ${inBrush}`;
+      const pairs = await scalar(`SELECT count(*) FROM (${side(a)}) ra JOIN (${side(b)}) rb USING (${keys.map((k) => `"${k}"`).join(', ')})`);
+      expect(await intAttr(page, '[data-view=compare] [data-role=status]', 'data-pairs')).toBe(pairs);
+      // The line chart: one line per series with a row in the rectangle.
+      const series = await scalar(`SELECT count(DISTINCT "${state.line.series}") FROM rows WHERE ${inBrush}`);
+      expect(await page.locator('[data-view=line] g[aria-label=line] path').count()).toBe(series);
+      const heatCells = await scalar(`SELECT count(*) FROM (SELECT DISTINCT "${state.heat.x}", "${state.heat.y}" FROM rows WHERE ${inBrush})`);
+      expect(await page.locator('[data-view=heat] g[aria-label=cell] rect').count()).toBe(heatCells);
+      await screenshot(page, '[data-view=scatter]', 'brush-scatter');
+
+      // The URL brings the same cells back.
+      const again = await newPage();
+      await openViewer(again, page.url());
+      expect(await intAttr(again, '[data-role=match-count]', 'data-count')).toBe(expected);
+      expect((await urlState(again)).brushes.scatter).toEqual(state.brushes.scatter);
+      await again.close();
+      await page.close();
+    },
+    TIMEOUT,
+  );
 });
 
 describe('compare over two axes', () => {

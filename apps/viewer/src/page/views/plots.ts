@@ -99,7 +99,10 @@ export function createLineView(ctx: ViewContext): View {
     return { id: 'line', element: frame.element, destroy() {} };
   }
   const { width, height } = plotSize();
-  const mark = vg.lineY(vg.from(ctx.dataset.table, { filterBy: ctx.selection }), {
+  // optimize: false turns off M4 (one point per pixel column, for lines with many raw points): this line has
+  // one aggregated point per x value and series already, and M4's query (a materialised CTE) is one Mosaic
+  // cannot pre-aggregate, so a brush on another view (the scatter's rectangle) would scan every row for it.
+  const mark = vg.lineY(vg.from(ctx.dataset.table, { filterBy: ctx.selection, optimize: false }), {
     x: s.x,
     y: AGGREGATE_FN[agg](s.y),
     ...(s.series ? { stroke: s.series } : {}),

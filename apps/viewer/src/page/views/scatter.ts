@@ -6,7 +6,7 @@
  * metrics named like bandwidth or throughput).
  */
 import { MosaicClient, type Selection, type SelectionClause } from '@uwdata/mosaic-core';
-import { column, count, Query, VerbatimNode, type FilterExpr } from '@uwdata/mosaic-sql';
+import { count, Query, VerbatimNode, type FilterExpr } from '@uwdata/mosaic-sql';
 import type { Table } from '@uwdata/flechette';
 import * as d3 from 'd3';
 import { axes, canLog, numericMetrics } from '../dataset.js';
@@ -16,6 +16,7 @@ import type { Interval } from '../state.js';
 import { checkbox, formatValue, labelled, panel, type View, type ViewContext } from './context.js';
 import { DebouncedQuery } from './debounced.js';
 import { clauseColumns, combinations, MaterializedTables } from './materialized.js';
+import { binEdges, binnedClause, binsOf, binsOfEdges, type Binning } from '../brush-bins.js';
 
 const WIDTH = 560;
 const HEIGHT = 320;
@@ -246,43 +247,66 @@ export function createScatterView(ctx: ViewContext): View {
   });
   svgNode.addEventListener('pointerleave', () => (tooltip.style.display = 'none'));
 
-  // Brush: the rows inside the rectangle filter every other view.
+  // Brush: the rows inside the rectangle filter every other view. It selects whole density cells (brush-bins.ts):
+  // the drawn rectangle snaps to their edges, and Mosaic answers the other views from tables pre-aggregated per
+  // cell (made when a brush starts), counting exactly the rows in those cells.
   const clients = new Set<MosaicClient>([density, pareto.client]);
   const source = { reset: () => brushLayer.call(brush.move, null) };
   pareto.ownSources.add(source);
-  const publish = (value: [Interval, Interval] | null) => {
-    const predicate = value
-      ? new VerbatimNode(`(${ident(s.x)} BETWEEN ${value[0][0]} AND ${value[0][1]} AND ${ident(s.y)} BETWEEN ${value[1][0]} AND ${value[1][1]})`)
-      : null;
-    ctx.selection.update({ source, clients, fields: value ? [column(s.x), column(s.y)] : [], value, predicate });
-    if (value) ctx.state.brushes.scatter = value;
+  const binnings: Binning[] = [
+    { column: s.x, log: logX, domain: xDomain, bins: BINS[0] },
+    { column: s.y, log: logY, domain: yDomain, bins: BINS[1] },
+  ];
+  const clause = (cells: [number, number][] | null) => binnedClause({ source, clients, binnings, value: cells });
+  const publish = (cells: [[number, number], [number, number]] | null) => {
+    ctx.selection.update(clause(cells));
+    if (cells) ctx.state.brushes.scatter = [binEdges(binnings[0], cells[0]), binEdges(binnings[1], cells[1])];
     else delete ctx.state.brushes.scatter;
     ctx.saveState();
   };
+  /** The rectangle around whole cells, in pixels. */
+  const cellArea = (cells: [[number, number], [number, number]]): [[number, number], [number, number]] => {
+    const [xr, yr] = [binEdges(binnings[0], cells[0]), binEdges(binnings[1], cells[1])];
+    return [
+      [x(xr[0]), y(yr[1])],
+      [x(xr[1]), y(yr[0])],
+    ];
+  };
+  let snapping = false;
   const brush = d3
     .brush<undefined>()
     .extent([
       [MARGIN.left, MARGIN.top],
       [WIDTH - MARGIN.right, HEIGHT - MARGIN.bottom],
     ])
+    .on('start', (event: d3.D3BrushEvent<undefined>) => {
+      // Mosaic builds its per-cell tables while the user drags.
+      if (event.sourceEvent) ctx.selection.activate(clause([[0, 0], [0, 0]]));
+    })
     .on('end', (event: d3.D3BrushEvent<undefined>) => {
-      if (!event.sourceEvent && !restoring) return;
+      if (snapping || (!event.sourceEvent && !restoring)) return;
       const area = event.selection as [[number, number], [number, number]] | null;
       if (!area) return publish(null);
       const [[x0, y0], [x1, y1]] = area;
-      const xr = [x.invert(x0), x.invert(x1)].sort((a, b) => a - b) as Interval;
-      const yr = [y.invert(y1), y.invert(y0)].sort((a, b) => a - b) as Interval;
-      publish([xr, yr]);
+      const cells: [[number, number], [number, number]] = [
+        binsOf(binnings[0], [x.invert(x0), x.invert(x1)]),
+        binsOf(binnings[1], [y.invert(y1), y.invert(y0)]),
+      ];
+      snapping = true;
+      brushLayer.call(brush.move, cellArea(cells));
+      snapping = false;
+      publish(cells);
     });
   let restoring = false;
   brushLayer.call(brush);
   const saved = ctx.state.brushes.scatter;
   if (saved) {
     restoring = true;
-    brushLayer.call(brush.move, [
-      [x(saved[0][0]), y(saved[1][1])],
-      [x(saved[0][1]), y(saved[1][0])],
-    ]);
+    const cells: [[number, number], [number, number]] = [binsOfEdges(binnings[0], saved[0]), binsOfEdges(binnings[1], saved[1])];
+    snapping = true;
+    brushLayer.call(brush.move, cellArea(cells));
+    snapping = false;
+    publish(cells);
     restoring = false;
   }
   ctx.coordinator.connect(density);
@@ -290,7 +314,7 @@ export function createScatterView(ctx: ViewContext): View {
     id: 'scatter',
     element: frame.element,
     destroy() {
-      ctx.selection.update({ source, clients, fields: [], value: null, predicate: null });
+      ctx.selection.update(clause(null));
       ctx.coordinator.disconnect(density);
       pareto.destroy();
     },
