@@ -4,7 +4,7 @@
  */
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { binExpr, compareFromPairsQuery, compareFromSummaryQuery, compareQuery, pairsSummaryQuery, densityDomainPredicate, localFrontierQuery, pairsQuery, filterPredicate, FilterSyntaxError, ident, literal, paretoQuery, where, windowQuery } from '../src/page/sql.js';
+import { binExpr, binnedPairsPredicate, compareFromPairsQuery, filteredPairsSummary, compareFromSummaryQuery, compareQuery, pairsSummaryQuery, densityDomainPredicate, localFrontierQuery, pairsQuery, filterPredicate, FilterSyntaxError, ident, literal, paretoQuery, where, windowQuery } from '../src/page/sql.js';
 
 let instance: DuckDBInstance;
 let db: DuckDBConnection;
@@ -236,6 +236,32 @@ describe('compare from a summary of the pairs', () => {
           // (Over no pairs at all the join still gives its one ungrouped row, of count 0: the summary gives none.)
           const joined = (await rows(compareQuery({ ...request, group, group2, filter: where(filter.replace(/^WHERE /, ''), okOnly ? '"status" = 0' : '') }))).filter((r) => r.n !== 0);
           const summed = await rows(compareFromSummaryQuery({ pairs: 'bigpairs', summary, group, group2, filter, okOnly }));
+          expectSame(summed, joined);
+        }
+      }
+    }
+  });
+
+  it('answers whole bins of metrics (a scatter rectangle) from pairs keeping both rows\' bins, as the join does', async () => {
+    const request = { table: 'big', axis: 'cluster', a: 'h100', b: 'h800', metric: 'timeS', keys: ['gpus', 'size', 'nic'] };
+    // Two binned fields: the metric itself (log bins) and the status as a number (linear bins).
+    const fields = [binExpr('timeS', true, [1, 26], 12), binExpr('status', false, [0, 1], 2)];
+    await db.run(`CREATE TABLE binpairs AS ${pairsQuery({ ...request, status: true, perSide: fields })}`);
+    const cases: { ranges: [number, number][]; keys: string }[] = [
+      { ranges: [[0, 11], [0, 1]], keys: '' },
+      { ranges: [[2, 7], [0, 1]], keys: '' },
+      { ranges: [[3, 9], [0, 0]], keys: '"gpus" IN (2, 3, 7)' },
+      { ranges: [[11, 11], [1, 1]], keys: '' },
+    ];
+    for (const [group, group2] of [[''], ['gpus'], ['nic', 'gpus']] as [string, string?][]) {
+      for (const { ranges, keys } of cases) {
+        for (const okOnly of [false, true]) {
+          // The join, with the bins asked of each row (both rows of a pair then pass).
+          const rowFilter = where(keys, ...ranges.map((r, i) => `${fields[i]} BETWEEN ${r[0]} AND ${r[1]}`), okOnly ? '"status" = 0' : '');
+          const joined = (await rows(compareQuery({ ...request, group, group2, filter: rowFilter }))).filter((r) => r.n !== 0);
+          const filter = where(keys, ...ranges.map((r, i) => binnedPairsPredicate(i, r)), okOnly ? '_sa = 0 AND _sb = 0' : '');
+          const summary = filteredPairsSummary({ pairs: 'binpairs', groups: [group, group2 ?? ''], filter });
+          const summed = await rows(compareFromSummaryQuery({ pairs: 'binpairs', summary, group, group2, filter: '', okOnly: false, pairsFilter: filter }));
           expectSame(summed, joined);
         }
       }

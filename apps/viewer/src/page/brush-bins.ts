@@ -79,6 +79,27 @@ export function binEdges(binning: Binning, [first, last]: [number, number]): Int
   return [binEdge(binning, first), binEdge(binning, last + 1)];
 }
 
+/** The metadata of a binnedClause: Mosaic's interval metadata, and the SQL of each bin field. */
+export interface BinnedMeta {
+  type: 'interval';
+  scales: { type: string; domain: [number, number] }[];
+  bin: 'floor';
+  pixelSize: 1;
+  /** The SQL of each bin field (the bin index of a row, or NULL), in the order of the clause's fields. */
+  binned: string[];
+}
+
+/**
+ * For a clause made by binnedClause: each field's SQL and its selected [first, last] bins; null for any other
+ * clause (views that keep per-row bins, compare's pairs, answer a binned clause from them).
+ */
+export function binnedRanges(clause: SelectionClause): { sql: string; range: [number, number] }[] | null {
+  const meta = clause.meta as Partial<BinnedMeta> | undefined;
+  if (!meta?.binned || clause.value === null || clause.value === undefined) return null;
+  const ranges = (meta.binned.length === 1 ? [clause.value] : clause.value) as [number, number][];
+  return meta.binned.map((sql, i) => ({ sql, range: ranges[i] }));
+}
+
 /**
  * A selection clause for whole bins of one or more metrics: Mosaic interval metadata on identity scales over the
  * bin indices, so its pre-aggregator indexes the views by bin (an exact cube: a bin is in or out).
@@ -100,6 +121,6 @@ export function binnedClause(options: {
     fields,
     value: value && fields.length === 1 ? value[0] : value,
     predicate,
-    meta: { type: 'interval', scales, bin: 'floor', pixelSize: 1 },
+    meta: { type: 'interval', scales, bin: 'floor', pixelSize: 1, binned: fields.map(String) } satisfies BinnedMeta,
   } as SelectionClause;
 }

@@ -271,7 +271,18 @@ export function compareQuery(r: CompareRequest): string {
 export type PairsRequest = Pick<CompareRequest, 'table' | 'axis' | 'a' | 'b' | 'metric' | 'keys' | 'binsPerOctave'> & {
   /** Keep each side's status (as _sa, _sb), so that "status = 0" can be asked of both. */
   status: boolean;
+  /**
+   * Row expressions to keep for each side (the bin indices of brushed metrics, brush-bins.ts): expression i as
+   * `_a{i}` (row A) and `_b{i}` (row B), so that a brush on a metric, which must hold for both rows of a pair,
+   * filters the pairs (binnedPairsPredicate) instead of joining the rows again.
+   */
+  perSide?: string[];
 };
+
+/** The pairs (pairsQuery with perSide) whose rows A and B both have perSide expression i within [lo, hi]. */
+export function binnedPairsPredicate(i: number, [lo, hi]: [number, number]): string {
+  return `_a${i} BETWEEN ${lo} AND ${hi} AND _b${i} BETWEEN ${lo} AND ${hi}`;
+}
 
 /** The histogram bin of a ratio: the lower edge, in log2 units, of its 1/binsPerOctave slice of an octave. */
 function ratioBin(ratio: string, binsPerOctave: number): string {
@@ -288,10 +299,11 @@ function ratioBin(ratio: string, binsPerOctave: number): string {
 export function pairsQuery(r: PairsRequest): string {
   const keys = r.keys.map(ident);
   const join = keys.length > 0 ? `JOIN b USING (${keys.join(', ')})` : 'CROSS JOIN b';
-  const status = r.status ? ['"status" AS s'] : [];
-  const columns = [...keys, 'a.v AS _va', 'b.v AS _vb', ...(r.status ? ['a.s AS _sa', 'b.s AS _sb'] : [])];
+  const perSide = r.perSide ?? [];
+  const extra = [...(r.status ? ['"status" AS s'] : []), ...perSide.map((e, i) => `${e} AS _f${i}`)];
+  const columns = [...keys, 'a.v AS _va', 'b.v AS _vb', ...(r.status ? ['a.s AS _sa', 'b.s AS _sb'] : []), ...perSide.flatMap((_, i) => [`a._f${i} AS _a${i}`, `b._f${i} AS _b${i}`])];
   const pairs = `SELECT ${columns.join(', ')}, b.v / a.v AS ratio FROM a ${join}`;
-  return `${compareSides(r, '', status)} SELECT *, ${ratioBin('ratio', r.binsPerOctave ?? 8)} AS bin FROM (${pairs}) ORDER BY ratio`;
+  return `${compareSides(r, '', extra)} SELECT *, ${ratioBin('ratio', r.binsPerOctave ?? 8)} AS bin FROM (${pairs}) ORDER BY ratio`;
 }
 
 /**
@@ -324,13 +336,22 @@ export function pairsSummaryQuery(r: { pairs: string; columns: string[]; status:
  * bin holds a single value or the rank is the bin's first or last; otherwise the filtered pairs of that bin
  * alone, counted per distinct ratio, give it.
  */
-export function compareFromSummaryQuery(r: { pairs: string; summary: string; group: string; group2?: string; filter: string; okOnly: boolean }): string {
+export function compareFromSummaryQuery(r: {
+  pairs: string;
+  summary: string;
+  group: string;
+  group2?: string;
+  filter: string;
+  okOnly: boolean;
+  /** The pairs the summary summarises, when not `filter` and `okOnly` on the pairs table (filteredPairsSummary). */
+  pairsFilter?: string;
+}): string {
   const groups = [r.group, r.group2 ?? ''].filter(Boolean);
   // Two grouping slots, g0 and g1, always present (a constant where there is no group) to keep one query shape.
   const slots = [0, 1].map((i) => (groups[i] ? ident(groups[i]) : 'NULL::VARCHAR'));
   const g = 'g0, g1';
   const filter = where(r.filter.replace(/^WHERE /, ''), r.okOnly ? '_ok' : '');
-  const pairFilter = where(r.filter.replace(/^WHERE /, ''), r.okOnly ? '_sa = 0 AND _sb = 0' : '');
+  const pairFilter = r.pairsFilter ?? where(r.filter.replace(/^WHERE /, ''), r.okOnly ? '_sa = 0 AND _sb = 0' : '');
   const matchGroups = [0, 1].map((i) => `p.g${i} IS NOT DISTINCT FROM t.g${i}`).join(' AND ');
   const text = (i: number) => (groups[i] ? `CAST(g${i} AS VARCHAR)` : i === 0 ? `'all'` : 'NULL::VARCHAR');
   const number = (i: number) => (groups[i] ? `TRY_CAST(g${i} AS DOUBLE)` : 'NULL::DOUBLE');
@@ -357,4 +378,15 @@ export function compareFromSummaryQuery(r: { pairs: string; summary: string; gro
     `SELECT 'group', NULL, ${text(0)}, ${text(1)}, ${number(0)}, ${number(1)}, n, exp(sl / n), lo, m1 + (m2 - m1) * 0.5, hi`,
     `FROM (SELECT t.*, m.m1, m.m2 FROM totals t LEFT JOIN medians m ON t.g0 IS NOT DISTINCT FROM m.g0 AND t.g1 IS NOT DISTINCT FROM m.g1)`,
   ].join(' ');
+}
+
+/**
+ * A summary (as pairsSummaryQuery's, per group and histogram bin) of the pairs passing `filter`, made in the
+ * query itself: for filters no stored summary can answer (whole bins of metrics, binnedPairsPredicate). A hash
+ * aggregate over the pairs, cheap next to the sort a median over them would cost; compareFromSummaryQuery (with
+ * `pairsFilter`: the same filter) then reads the pairs of the median's bins alone.
+ */
+export function filteredPairsSummary(r: { pairs: string; groups: string[]; filter: string }): string {
+  const groups = [...new Set(r.groups.filter(Boolean))].map(ident);
+  return `(SELECT ${[...groups, 'bin'].join(', ')}, count(*)::DOUBLE AS n, sum(ln(ratio)) AS sl, min(ratio) AS lo, max(ratio) AS hi FROM ${r.pairs} ${r.filter} GROUP BY ALL)`;
 }

@@ -11,10 +11,11 @@ import { axes, defaultPair, discreteAxes, numericMetrics } from '../dataset.js';
 import { h, select } from '../dom.js';
 import type { SelectionClause } from '@uwdata/mosaic-core';
 import { collectColumns, column } from '@uwdata/mosaic-sql';
-import { compareFromPairsQuery, compareFromSummaryQuery, compareQuery, ident, literal, pairsQuery, pairsSummaryQuery, where } from '../sql.js';
+import { binnedPairsPredicate, compareFromPairsQuery, compareFromSummaryQuery, compareQuery, filteredPairsSummary, ident, literal, pairsQuery, pairsSummaryQuery, where } from '../sql.js';
 import { formatValue, labelled, panel, STATUS_OK_CLAUSE, type View, type ViewContext } from './context.js';
 import { DebouncedQuery } from './debounced.js';
 import { combinations, MaterializedTable, MaterializedTables } from './materialized.js';
+import { binnedRanges } from '../brush-bins.js';
 
 const WIDTH = 560;
 const HEIGHT = 200;
@@ -24,13 +25,23 @@ const MARGIN = { left: 48, right: 12, top: 8, bottom: 32 };
  * Whether the brushes can be answered from the pairs table: each clause names its columns (fields) and they are
  * all matched axes (the same on both sides of a pair), or it is the "status 0" switch. Returns their predicates.
  */
-export function pairsPlan(clauses: SelectionClause[], keys: Set<string>): { predicates: unknown[]; okOnly: boolean; columns: Set<string> } | null {
+export function pairsPlan(
+  clauses: SelectionClause[],
+  keys: Set<string>,
+): { predicates: unknown[]; okOnly: boolean; columns: Set<string>; binned: { sql: string; range: [number, number] }[] } | null {
   const predicates: unknown[] = [];
   const brushed = new Set<string>();
+  const binned: { sql: string; range: [number, number] }[] = [];
   let okOnly = false;
   for (const clause of clauses) {
     if (clause.meta?.type === STATUS_OK_CLAUSE) {
       okOnly = true;
+      continue;
+    }
+    // Whole bins of metrics (the scatter's rectangle): answered from pairs that keep both rows' bins.
+    const ranges = binnedRanges(clause);
+    if (ranges) {
+      binned.push(...ranges);
       continue;
     }
     const columns = (clause.fields ?? []).flatMap((field) => collectColumns(field as never).map((c) => (c as { column: string }).column));
@@ -38,7 +49,7 @@ export function pairsPlan(clauses: SelectionClause[], keys: Set<string>): { pred
     for (const column of columns) brushed.add(column);
     predicates.push(clause.predicate);
   }
-  return { predicates, okOnly, columns: brushed };
+  return { predicates, okOnly, columns: brushed, binned };
 }
 
 /**
@@ -287,13 +298,27 @@ export function createCompareView(ctx: ViewContext): View {
     const plan = pairsPlan(clauses, new Set(keys));
     if (!plan) return null;
     const columns = [...new Set([...plan.columns, ...grouped])].sort();
-    return { plan, columns, summary: combinations(ctx.dataset, columns) <= MAX_SUMMARY_COMBINATIONS ? columns.join('\u0000') : null };
+    const perSide = [...new Set(plan.binned.map((b) => b.sql))].sort();
+    return { plan, columns, perSide, summary: perSide.length === 0 && combinations(ctx.dataset, columns) <= MAX_SUMMARY_COMBINATIONS ? columns.join('\u0000') : null };
   };
+  // Pairs that also keep both rows' bins of brushed metrics, made once per set of binned fields (a rectangle on
+  // the scatter): a metric brush must hold for both rows of a pair, and their bins say so without a join.
+  const binnedPairs = new MaterializedTables('cmpbin');
+  const binnedPairsFor = (perSide: string[]) => binnedPairs.get(perSide.join('\u0000'), () => pairsQuery({ ...request, status: hasStatus, perSide }));
   query = new DebouncedQuery(
     ctx.selection,
     async (filter, clauses) => {
       const planned = planFor(clauses);
-      if (planned && (await pairs.ready())) {
+      if (planned && planned.perSide.length > 0) {
+        const table = binnedPairsFor(planned.perSide);
+        if (await table.ready()) {
+          const { plan, perSide } = planned;
+          const bins = plan.binned.map((b) => binnedPairsPredicate(perSide.indexOf(b.sql), b.range));
+          const filter = where(...plan.predicates, ...bins, plan.okOnly && hasStatus ? '_sa = 0 AND _sb = 0' : '');
+          const summary = filteredPairsSummary({ pairs: table.name, groups: [s.group, group2Column?.name ?? ''], filter });
+          return compareFromSummaryQuery({ pairs: table.name, summary, group: s.group, group2: group2Column?.name, filter: '', okOnly: false, pairsFilter: filter });
+        }
+      } else if (planned && (await pairs.ready())) {
         const { plan, columns } = planned;
         const answer = { pairs: pairs.name, group: s.group, group2: group2Column?.name, filter: where(...plan.predicates), okOnly: plan.okOnly && hasStatus };
         if (planned.summary !== null) {
@@ -311,16 +336,27 @@ export function createCompareView(ctx: ViewContext): View {
     },
     (clauses) => {
       const planned = planFor(clauses);
+      if (planned && planned.perSide.length > 0) return binnedPairs.built(planned.perSide.join('\u0000'));
       return planned?.summary != null && summaries.built(planned.summary);
     },
   );
   query.ownSources.add(source);
+  // A brush starting on binned metrics: make its pairs table while the user drags.
+  const prepare = (activated: unknown) => {
+    const clause = activated as SelectionClause;
+    if (!binnedRanges(clause)) return;
+    const others = ctx.selection.clauses.filter((c) => c.source !== clause.source && c.predicate !== null && !c.clients?.has(query.client));
+    const planned = planFor([...others, clause]);
+    if (planned && planned.perSide.length > 0) void binnedPairsFor(planned.perSide).ready();
+  };
+  ctx.selection.addEventListener('activate', prepare as never);
   if (picked.size > 0) publish();
   return {
     id: 'compare',
     element: frame.element,
     destroy() {
       ctx.selection.update({ source, clients: new Set([query.client]), fields: [], value: null, predicate: null });
+      ctx.selection.removeEventListener('activate', prepare as never);
       query.destroy();
     },
   };
