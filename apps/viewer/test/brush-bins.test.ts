@@ -76,7 +76,7 @@ describe('a binned clause', () => {
     const [[m]] = (await db.runAndReadAll(`SELECT count(*) FROM t WHERE v >= ${lo} AND v < ${hi}`)).getRows() as bigint[][];
     expect(Number(n)).toBeGreaterThan(0);
     expect(n).toBe(m);
-    expect(binnedRanges(clause)).toEqual([{ sql: String(binField(LINEAR)), range: [10, 30] }]);
+    expect(binnedRanges(clause)).toEqual([{ sql: String(binField(LINEAR)), range: [10, 30], bins: 120 }]);
 
     const two = binnedClause({ source, clients: new Set(), binnings: [LINEAR, LOG], value: [[0, 5], [3, 9]] });
     expect(binnedRanges(two)?.map((r) => r.range)).toEqual([[0, 5], [3, 9]]);

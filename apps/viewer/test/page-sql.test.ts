@@ -4,6 +4,7 @@
  */
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { binField } from '../src/page/brush-bins.js';
 import { binExpr, binnedPairsPredicate, compareFromPairsQuery, filteredPairsSummary, compareFromSummaryQuery, compareQuery, pairsSummaryQuery, densityDomainPredicate, localFrontierQuery, pairsQuery, filterPredicate, FilterSyntaxError, ident, literal, paretoQuery, where, windowQuery } from '../src/page/sql.js';
 
 let instance: DuckDBInstance;
@@ -119,6 +120,20 @@ describe('Pareto frontier', () => {
       const viaLocal = await rows(paretoQuery({ ...base, table: 'local1', filter }));
       expect(viaLocal).toEqual(direct);
     }
+  });
+
+  it('partitioned by bins of a metric as well, answers a brush on whole bins (brush-bins.ts) as the rows do', async () => {
+    const base = { x: 'timeS', y: 'costUsd', minX: true, minY: true, columns: ['cluster', 'gpus'] };
+    const [{ lo, hi }] = await rows(`SELECT min("costUsd") AS lo, max("costUsd") AS hi FROM t WHERE isfinite("costUsd")`);
+    const bins = String(binField({ column: 'costUsd', log: true, domain: [lo as number, hi as number], bins: 6 }));
+    await db.run(`CREATE TABLE local2 AS ${localFrontierQuery({ ...base, table: 't', partition: ['gpus'], partitionExprs: [bins] })}`);
+    const sizes: number[] = [];
+    for (const filter of [where(`${bins} BETWEEN 1 AND 3`), where(`${bins} BETWEEN 4 AND 5`, '"gpus" IN (8, 32)'), where(`${bins} = 0`)]) {
+      const direct = await rows(paretoQuery({ ...base, table: 't', filter }));
+      expect(await rows(paretoQuery({ ...base, table: 'local2', filter }))).toEqual(direct);
+      sizes.push(direct.length);
+    }
+    expect(sizes.every((n) => n > 0)).toBe(true);
   });
 
   it('applies the filter of the other views', async () => {

@@ -87,17 +87,19 @@ export interface BinnedMeta {
   pixelSize: 1;
   /** The SQL of each bin field (the bin index of a row, or NULL), in the order of the clause's fields. */
   binned: string[];
+  /** How many bins each field has. */
+  bins: number[];
 }
 
 /**
  * For a clause made by binnedClause: each field's SQL and its selected [first, last] bins; null for any other
  * clause (views that keep per-row bins, compare's pairs, answer a binned clause from them).
  */
-export function binnedRanges(clause: SelectionClause): { sql: string; range: [number, number] }[] | null {
+export function binnedRanges(clause: SelectionClause): { sql: string; range: [number, number]; bins: number }[] | null {
   const meta = clause.meta as Partial<BinnedMeta> | undefined;
   if (!meta?.binned || clause.value === null || clause.value === undefined) return null;
   const ranges = (meta.binned.length === 1 ? [clause.value] : clause.value) as [number, number][];
-  return meta.binned.map((sql, i) => ({ sql, range: ranges[i] }));
+  return meta.binned.map((sql, i) => ({ sql, range: ranges[i], bins: meta.bins?.[i] ?? Infinity }));
 }
 
 /**
@@ -121,6 +123,6 @@ export function binnedClause(options: {
     fields,
     value: value && fields.length === 1 ? value[0] : value,
     predicate,
-    meta: { type: 'interval', scales, bin: 'floor', pixelSize: 1, binned: fields.map(String) } satisfies BinnedMeta,
+    meta: { type: 'interval', scales, bin: 'floor', pixelSize: 1, binned: fields.map(String), bins: options.binnings.map((b) => b.bins) } satisfies BinnedMeta,
   } as SelectionClause;
 }

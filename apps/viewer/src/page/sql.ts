@@ -164,6 +164,8 @@ export interface LocalFrontierRequest {
   columns: string[];
   /** The columns later filters name: the frontier is taken within each combination of their values. */
   partition: string[];
+  /** Expressions to partition by as well (bins of brushed metrics, brush-bins.ts: their columns go in `columns`). */
+  partitionExprs?: string[];
   /** Keep only x > 0 (a log x axis) / y > 0. */
   positiveX?: boolean;
   positiveY?: boolean;
@@ -182,7 +184,8 @@ export function localFrontierQuery(r: LocalFrontierRequest): string {
   const sx = r.minX ? x : `-${x}`;
   const sy = r.minY ? y : `-${y}`;
   const cols = [...new Set([r.x, r.y, ...r.columns, ...r.partition])].map(ident).join(', ');
-  const partition = r.partition.length > 0 ? `PARTITION BY ${r.partition.map(ident).join(', ')} ` : '';
+  const parts = [...r.partition.map(ident), ...(r.partitionExprs ?? [])];
+  const partition = parts.length > 0 ? `PARTITION BY ${parts.join(', ')} ` : '';
   const filter = where(`${x} IS NOT NULL`, `${y} IS NOT NULL`, `isfinite(${x})`, `isfinite(${y})`, r.positiveX ? `${x} > 0` : '', r.positiveY ? `${y} > 0` : '');
   return [
     `SELECT ${cols} FROM (`,

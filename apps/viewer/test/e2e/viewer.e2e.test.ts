@@ -287,6 +287,50 @@ describe('linked views', () => {
     },
     TIMEOUT,
   );
+
+  it(
+    'a brush on a metric axis of the parallel coordinates snaps to its pixel bins and filters the others exactly',
+    async () => {
+      const page = await newPage();
+      await openViewer(page, server.url);
+      const metric = 'busbwGBps';
+      const handle = page.locator(`[data-view=parallel] [data-brush=${metric}]`);
+      await handle.scrollIntoViewIfNeeded();
+      const axis = (await handle.boundingBox())!;
+      await page.mouse.move(axis.x + axis.width / 2, axis.y + axis.height * 0.3);
+      await page.mouse.down();
+      await page.mouse.move(axis.x + axis.width / 2, axis.y + axis.height * 0.7, { steps: 6 });
+      await page.mouse.up();
+      await settle(page);
+      const state = await urlState(page);
+      const [lo, hi] = state.brushes.parallel[metric] as [number, number];
+      expect(lo).toBeLessThan(hi);
+      // Bin edges: a whole number of the axis' 256 pixel bins from the start of its (log) domain.
+      const [min, max] = Object.values((await db.runAndReadAll(`SELECT min("${metric}")::DOUBLE, max("${metric}")::DOUBLE FROM rows WHERE isfinite("${metric}")`)).getRowObjectsJS()[0]) as number[];
+      for (const edge of [lo, hi]) {
+        const at = (Math.log(edge / min) * 256) / Math.log(max / min);
+        expect(Math.abs(at - Math.round(at))).toBeLessThan(1e-6);
+      }
+      const inBrush = `"${metric}" >= ${lo} AND "${metric}" < ${hi}`;
+      const expected = await count(`WHERE ${inBrush}`);
+      expect(expected).toBeGreaterThan(0);
+      expect(expected).toBeLessThan(fx.goodRows);
+      expect(await intAttr(page, '[data-role=match-count]', 'data-count')).toBe(expected);
+      expect(await intAttr(page, '[data-view=table] [data-role=status]', 'data-count')).toBe(expected);
+      const { x: sx, y: sy, logX, logY } = state.scatter;
+      const positive = `${logX ? `AND "${sx}" > 0` : ''} ${logY ? `AND "${sy}" > 0` : ''}`;
+      expect(await intAttr(page, '[data-view=scatter] canvas', 'data-points')).toBe(await count(`WHERE ${inBrush} AND isfinite("${sx}") AND isfinite("${sy}") ${positive}`));
+      // The frontier (from frontiers per bin of the metric) is the brute-force one over the rows in the brush.
+      expect(await intAttr(page, '[data-view=scatter] [data-role=status]', 'data-frontier')).toBe(await frontierSize(state.scatter, inBrush));
+      const { axis: cmp, a, b, metric: compared } = state.compare;
+      const keys = (JSON.parse(readFileSync(join(fx.good, 'manifest.json'), 'utf8')).axes as { name: string }[]).map((c) => c.name).filter((n) => n !== cmp);
+      const side = (value: string) => `SELECT * FROM rows WHERE "${cmp}" = '${value}' AND "${compared}" > 0 AND ${inBrush}`;
+      const pairs = await scalar(`SELECT count(*) FROM (${side(a)}) ra JOIN (${side(b)}) rb USING (${keys.map((k) => `"${k}"`).join(', ')})`);
+      expect(await intAttr(page, '[data-view=compare] [data-role=status]', 'data-pairs')).toBe(pairs);
+      await page.close();
+    },
+    TIMEOUT,
+  );
 });
 
 describe('compare over two axes', () => {

@@ -14,6 +14,7 @@ import { h } from '../dom.js';
 import { ident, literal, where } from '../sql.js';
 import type { Interval } from '../state.js';
 import { panel, type View, type ViewContext } from './context.js';
+import { binEdges, binnedClause, binOf, binsOf, binsOfEdges, type Binning } from '../brush-bins.js';
 
 const HEIGHT = 300;
 const MARGIN = { left: 96, right: 48, top: 28, bottom: 16 };
@@ -111,6 +112,18 @@ export function createParallelView(ctx: ViewContext): View {
     }
   }
 
+  // Brushes on metrics select whole bins, one per pixel of the axis (brush-bins.ts): each metric's brush is its
+  // own clause, which Mosaic answers from tables pre-aggregated per bin (made when the brush starts) instead of
+  // scanning every row, with exact counts. Brushes on the sweep's axes (a few values each) stay exact ranges and
+  // value lists, in one clause, which the other views answer from their per-combination tables.
+  const binnings = new Map<string, Binning>();
+  for (const column of columns) {
+    const stats = dataset.stats.get(column.name);
+    if (column.role !== 'metric' || !isNumeric(column) || !stats || stats.min === null || stats.max === null) continue;
+    const domain: Interval = [stats.min, stats.max === stats.min ? stats.min + 1 : stats.max];
+    binnings.set(column.name, { column: column.name, log: wantsLog(stats), domain, bins: yRange[0] - yRange[1] });
+  }
+
   // Lines on a canvas (1,500 SVG paths cost the page a style, layout and paint pass on every brush), axes and
   // brushes in an SVG on top.
   const ratio = window.devicePixelRatio || 1;
@@ -143,6 +156,13 @@ export function createParallelView(ctx: ViewContext): View {
   chart.appendChild(stack);
 
   const brushes: Record<string, Brush> = { ...(ctx.state.brushes.parallel ?? {}) };
+  /** The bins each brushed metric selects (its entry in `brushes` holds their edges). */
+  const binned: Record<string, [number, number]> = {};
+  for (const [name, binning] of binnings) {
+    const saved = brushes[name];
+    if (saved && saved.length === 2 && saved.every((v) => typeof v === 'number')) binned[name] = binsOfEdges(binning, saved as Interval);
+    else delete brushes[name];
+  }
   const sample = dataset.sample ?? dataset.table;
   const names = columns.map((c) => ident(c.name)).join(', ');
   let fallbackNote = '';
@@ -153,6 +173,13 @@ export function createParallelView(ctx: ViewContext): View {
       const value = row[name];
       const column = columns.find((c) => c.name === name);
       if (!column) return true;
+      const binning = binnings.get(name);
+      if (binning) {
+        const cells = binned[name];
+        if (typeof value !== 'number' || !Number.isFinite(value) || (binning.log && value <= 0) || !cells) return false;
+        const bin = binOf(binning, value);
+        return bin >= cells[0] && bin <= cells[1];
+      }
       if (isNumeric(column)) return typeof value === 'number' && value >= (brush[0] as number) && value <= (brush[1] as number);
       return (brush as unknown[]).some((v) => String(v) === String(value));
     });
@@ -215,50 +242,94 @@ export function createParallelView(ctx: ViewContext): View {
 
   const clients = new Set<MosaicClient>([client]);
   const source = { reset: () => {} };
-  const publish = () => {
-    const predicate = parallelPredicate(brushes, columns);
-    ctx.selection.update({
-      source,
-      clients,
-      fields: Object.keys(brushes).map((name) => column(name)),
-      value: Object.keys(brushes).length > 0 ? { ...brushes } : null,
-      predicate: predicate ? new VerbatimNode(`(${predicate})`) : null,
-    });
+  const metricSources = new Map([...binnings.keys()].map((name) => [name, { reset: () => {} }]));
+  const metricClause = (name: string, cells: [number, number] | null) =>
+    binnedClause({ source: metricSources.get(name)!, clients, binnings: [binnings.get(name)!], value: cells ? [cells] : null });
+  const saveBrushes = () => {
     if (Object.keys(brushes).length > 0) ctx.state.brushes.parallel = { ...brushes };
     else delete ctx.state.brushes.parallel;
     ctx.saveState();
     paint();
   };
+  /** The clause of the brushes on axes (every brush not on a binned metric). */
+  const publishAxes = () => {
+    const axisBrushes = Object.fromEntries(Object.entries(brushes).filter(([name]) => !binnings.has(name)));
+    const predicate = parallelPredicate(axisBrushes, columns);
+    ctx.selection.update({
+      source,
+      clients,
+      fields: Object.keys(axisBrushes).map((name) => column(name)),
+      value: Object.keys(axisBrushes).length > 0 ? axisBrushes : null,
+      predicate: predicate ? new VerbatimNode(`(${predicate})`) : null,
+    });
+  };
+  const publish = (name: string) => {
+    if (binnings.has(name)) ctx.selection.update(metricClause(name, binned[name] ?? null));
+    else publishAxes();
+    saveBrushes();
+  };
   for (const column of columns) {
+    const binning = binnings.get(column.name);
+    const scale = scales.get(column.name)!;
+    /** The pixel span of whole bins (a brush on a metric snaps to it). */
+    const binSpan = (cells: [number, number]): [number, number] => {
+      const [lo, hi] = binEdges(binning!, cells);
+      return [scale.scale(hi)!, scale.scale(lo)!];
+    };
+    let snapping = false;
     const brush = d3
       .brushY<undefined>()
       .extent([
         [-10, MARGIN.top],
         [10, HEIGHT - MARGIN.bottom],
       ])
+      .on('start', (event: d3.D3BrushEvent<undefined>) => {
+        // Mosaic builds its per-bin tables while the user drags.
+        if (event.sourceEvent && binning) ctx.selection.activate(metricClause(column.name, [0, 0]));
+      })
       .on('end', (event: d3.D3BrushEvent<undefined>) => {
-        if (!event.sourceEvent) return;
+        if (!event.sourceEvent || snapping) return;
         const area = event.selection as [number, number] | null;
-        const value = area ? scales.get(column.name)!.invert(area[0], area[1]) : null;
-        if (value) brushes[column.name] = value;
+        const value = area ? scale.invert(area[0], area[1]) : null;
+        if (binning) {
+          if (value) {
+            const cells = binsOf(binning, value as Interval);
+            binned[column.name] = cells;
+            brushes[column.name] = binEdges(binning, cells);
+            snapping = true;
+            g.call(brush.move, binSpan(cells));
+            snapping = false;
+          } else {
+            delete binned[column.name];
+            delete brushes[column.name];
+          }
+        } else if (value) brushes[column.name] = value;
         else delete brushes[column.name];
-        publish();
+        publish(column.name);
       });
     const g = axisLayer.append('g').attr('class', 'axis-brush').attr('data-brush', column.name).attr('transform', `translate(${xPos(column.name)},0)`).call(brush);
     const saved = brushes[column.name];
-    if (saved) {
-      const scale = scales.get(column.name)!;
+    if (saved && binning) {
+      snapping = true;
+      g.call(brush.move, binSpan(binned[column.name]));
+      snapping = false;
+    } else if (saved) {
       const ys = (isNumeric(column) ? (saved as Interval) : saved).map((v) => scale.scale(v)).filter((v): v is number => v !== undefined);
       if (ys.length > 0) g.call(brush.move, [Math.min(...ys) - (isNumeric(column) ? 0 : 4), Math.max(...ys) + (isNumeric(column) ? 0 : 4)]);
     }
   }
-  if (Object.keys(brushes).length > 0) publish();
+  if (Object.keys(brushes).length > 0) {
+    publishAxes();
+    for (const name of Object.keys(binned)) ctx.selection.update(metricClause(name, binned[name]));
+    saveBrushes();
+  }
   ctx.coordinator.connect(client);
   return {
     id: 'parallel',
     element: frame.element,
     destroy() {
       ctx.selection.update({ source, clients, fields: [], value: null, predicate: null });
+      for (const name of metricSources.keys()) ctx.selection.update(metricClause(name, null));
       ctx.coordinator.disconnect(client);
     },
   };

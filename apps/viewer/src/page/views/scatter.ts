@@ -16,7 +16,7 @@ import type { Interval } from '../state.js';
 import { checkbox, formatValue, labelled, panel, type View, type ViewContext } from './context.js';
 import { DebouncedQuery } from './debounced.js';
 import { clauseColumns, combinations, MaterializedTables } from './materialized.js';
-import { binEdges, binnedClause, binsOf, binsOfEdges, type Binning } from '../brush-bins.js';
+import { binEdges, binnedClause, binnedRanges, binsOf, binsOfEdges, type Binning } from '../brush-bins.js';
 
 const WIDTH = 560;
 const HEIGHT = 320;
@@ -200,18 +200,32 @@ export function createScatterView(ctx: ViewContext): View {
   const kept = [...layoutColumns, ...(hasStatus ? ['status'] : [])];
   const locals = new MaterializedTables('pf');
   const base = { table, x: s.x, y: s.y, minX: s.minX, minY: s.minY, columns: layoutColumns };
-  /** The key of the per-combination frontiers that answer these clauses (null: they scan the rows). */
+  /**
+   * The per-combination frontiers that answer these clauses (null: they scan the rows): partitioned by the
+   * brushed axes' values and by the bins of brushed metrics (a parallel-coordinates brush on a metric selects
+   * whole bins, brush-bins.ts, so it too keeps or drops whole partitions).
+   */
   const partitionFor = (clauses: SelectionClause[]) => {
-    const brushed = clauseColumns(clauses);
-    if (!brushed || ![...brushed].every((c) => partitionable.has(c)) || combinations(ctx.dataset, brushed) > MAX_COMBINATIONS) return null;
-    return [...brushed].sort();
+    const plain = clauses.filter((clause) => !binnedRanges(clause));
+    const binnedClauses = clauses.filter((clause) => binnedRanges(clause));
+    const brushed = clauseColumns(plain);
+    if (!brushed || ![...brushed].every((c) => partitionable.has(c))) return null;
+    const exprs = [...new Set(binnedClauses.flatMap((clause) => binnedRanges(clause)!.map((r) => r.sql)))].sort();
+    const bins = binnedClauses.flatMap((clause) => binnedRanges(clause)!.map((r) => r.bins)).reduce((a, b) => a * b, 1);
+    if (combinations(ctx.dataset, brushed) * bins > MAX_COMBINATIONS) return null;
+    const metrics = [...(clauseColumns(binnedClauses) ?? [])];
+    const columns = [...brushed].sort();
+    return { columns, exprs, metrics, key: [...columns, ...exprs].join('\u0000') };
   };
+  /** The per-combination frontiers for these clauses, made on first use. */
+  const localFor = (partition: NonNullable<ReturnType<typeof partitionFor>>) =>
+    locals.get(partition.key, () => localFrontierQuery({ ...base, columns: [...kept, ...partition.metrics], partition: partition.columns, partitionExprs: partition.exprs, positiveX: logX }));
   const pareto = new DebouncedQuery(
     ctx.selection,
     async (filter, clauses) => {
       const partition = partitionFor(clauses);
       if (partition) {
-        const local = locals.get(partition.join('\u0000'), () => localFrontierQuery({ ...base, columns: kept, partition, positiveX: logX }));
+        const local = localFor(partition);
         if (await local.ready()) return paretoQuery({ ...base, from: local.name, filter: where(filter) });
       }
       return paretoQuery({ ...base, filter: where(filter), binning: { log: logX, domain: xDomain, bins: 4096 } });
@@ -220,9 +234,19 @@ export function createScatterView(ctx: ViewContext): View {
     showError,
     (clauses) => {
       const partition = partitionFor(clauses);
-      return partition !== null && locals.built(partition.join('\u0000'));
+      return partition !== null && locals.built(partition.key);
     },
   );
+
+  // A brush starting on binned metrics in another view: make its frontiers while the user drags.
+  const prepare = (activated: unknown) => {
+    const clause = activated as SelectionClause;
+    if (!binnedRanges(clause) || clause.clients?.has(pareto.client)) return;
+    const others = ctx.selection.clauses.filter((c) => c.source !== clause.source && c.predicate !== null && !c.clients?.has(pareto.client));
+    const partition = partitionFor([...others, clause]);
+    if (partition) void localFor(partition).ready();
+  };
+  ctx.selection.addEventListener('activate', prepare as never);
 
   // Hover: the nearest frontier point within 14 px shows its row.
   const svgNode = svg.node()!;
@@ -315,6 +339,7 @@ export function createScatterView(ctx: ViewContext): View {
     element: frame.element,
     destroy() {
       ctx.selection.update(clause(null));
+      ctx.selection.removeEventListener('activate', prepare as never);
       ctx.coordinator.disconnect(density);
       pareto.destroy();
     },
