@@ -66,6 +66,22 @@ describe('bins of a metric', () => {
 });
 
 describe('a binned clause', () => {
+  it('selects the rows of its bins and no others, its guard on plain ranges included (both domains, every end)', async () => {
+    for (const binning of [LINEAR, LOG]) {
+      const last = binning.bins - 1;
+      for (const range of [[0, 0], [0, 7], [3, 3], [3, 40], [40, last], [last, last], [0, last]] as [number, number][]) {
+        const clause = binnedClause({ source: {}, clients: new Set(), binnings: [binning], value: [range] });
+        const [[n]] = (await db.runAndReadAll(`SELECT count(*) FROM t WHERE ${clause.predicate}`)).getRows() as bigint[][];
+        const [[m]] = (await db.runAndReadAll(`SELECT count(*) FROM t WHERE ${binField(binning)} BETWEEN ${range[0]} AND ${range[1]}`)).getRows() as bigint[][];
+        expect(n, `${binning.log ? 'log' : 'linear'} ${range}`).toBe(m);
+      }
+      // The guard is there (a comparison on the column itself), and open at the ends.
+      expect(String(binnedClause({ source: {}, clients: new Set(), binnings: [binning], value: [[3, 40]] }).predicate)).toMatch(/"v" >= .* AND \("v" <= /);
+      expect(String(binnedClause({ source: {}, clients: new Set(), binnings: [binning], value: [[0, last]] }).predicate)).not.toMatch(/"v" [<>]=/);
+    }
+  });
+
+
   it('selects exactly the rows of its bins, and says so to Mosaic (interval on identity scales) and to compare', async () => {
     const source = {};
     const clause = binnedClause({ source, clients: new Set(), binnings: [LINEAR], value: [[10, 30]] });

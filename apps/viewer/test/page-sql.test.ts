@@ -262,6 +262,7 @@ describe('compare from a summary of the pairs', () => {
     // Two binned fields: the metric itself (log bins) and the status as a number (linear bins).
     const fields = [binExpr('timeS', true, [1, 26], 12), binExpr('status', false, [0, 1], 2)];
     await db.run(`CREATE TABLE binpairs AS ${pairsQuery({ ...request, status: true, perSide: fields })}`);
+    await db.run(`CREATE TABLE binsum AS ${pairsSummaryQuery({ pairs: 'binpairs', columns: ['gpus', 'nic', '_a0', '_b0', '_a1', '_b1'], status: true })}`);
     const cases: { ranges: [number, number][]; keys: string }[] = [
       { ranges: [[0, 11], [0, 1]], keys: '' },
       { ranges: [[2, 7], [0, 1]], keys: '' },
@@ -278,6 +279,9 @@ describe('compare from a summary of the pairs', () => {
           const summary = filteredPairsSummary({ pairs: 'binpairs', groups: [group, group2 ?? ''], filter });
           const summed = await rows(compareFromSummaryQuery({ pairs: 'binpairs', summary, group, group2, filter: '', okOnly: false, pairsFilter: filter }));
           expectSame(summed, joined);
+          // And from a stored summary per combination of both rows' bins (the keys and groups with them).
+          const binFilter = where(keys, ...ranges.map((r, i) => binnedPairsPredicate(i, r)));
+          expectSame(await rows(compareFromSummaryQuery({ pairs: 'binpairs', summary: 'binsum', group, group2, filter: binFilter, okOnly })), joined);
         }
       }
     }

@@ -305,6 +305,18 @@ export function createCompareView(ctx: ViewContext): View {
   // the scatter): a metric brush must hold for both rows of a pair, and their bins say so without a join.
   const binnedPairs = new MaterializedTables('cmpbin');
   const binnedPairsFor = (perSide: string[]) => binnedPairs.get(perSide.join('\u0000'), () => pairsQuery({ ...request, status: hasStatus, perSide }));
+  /**
+   * A summary of those pairs per combination of both rows' bins (with the brushed keys, groups and histogram bin),
+   * made once per set of binned fields and keys: far fewer rows than pairs where metrics go together (time and
+   * bandwidth, for one), and never more. Null where the keys alone would make it too large.
+   */
+  const binnedSummaryFor = (planned: { columns: string[]; perSide: string[] }) => {
+    if (combinations(ctx.dataset, planned.columns) > MAX_SUMMARY_COMBINATIONS) return null;
+    const table = binnedPairsFor(planned.perSide);
+    const columns = [...planned.columns, ...planned.perSide.flatMap((_, i) => [`_a${i}`, `_b${i}`])];
+    return binnedSummaries.get([...planned.perSide, ...planned.columns].join('\u0000'), () => pairsSummaryQuery({ pairs: table.name, columns, status: hasStatus }));
+  };
+  const binnedSummaries = new MaterializedTables('cmpbinsum');
   query = new DebouncedQuery(
     ctx.selection,
     async (filter, clauses) => {
@@ -314,7 +326,12 @@ export function createCompareView(ctx: ViewContext): View {
         if (await table.ready()) {
           const { plan, perSide } = planned;
           const bins = plan.binned.map((b) => binnedPairsPredicate(perSide.indexOf(b.sql), b.range));
-          const filter = where(...plan.predicates, ...bins, plan.okOnly && hasStatus ? '_sa = 0 AND _sb = 0' : '');
+          const okOnly = plan.okOnly && hasStatus;
+          const stored = binnedSummaryFor(planned);
+          if (stored && (await stored.ready())) {
+            return compareFromSummaryQuery({ pairs: table.name, summary: stored.name, group: s.group, group2: group2Column?.name, filter: where(...plan.predicates, ...bins), okOnly });
+          }
+          const filter = where(...plan.predicates, ...bins, okOnly ? '_sa = 0 AND _sb = 0' : '');
           const summary = filteredPairsSummary({ pairs: table.name, groups: [s.group, group2Column?.name ?? ''], filter });
           return compareFromSummaryQuery({ pairs: table.name, summary, group: s.group, group2: group2Column?.name, filter: '', okOnly: false, pairsFilter: filter });
         }
@@ -337,6 +354,7 @@ export function createCompareView(ctx: ViewContext): View {
     (clauses) => {
       const planned = planFor(clauses);
       if (planned && planned.perSide.length > 0) return binnedPairs.built(planned.perSide.join('\u0000'));
+      // (a summary of them, when made, answers faster still)
       return planned?.summary != null && summaries.built(planned.summary);
     },
   );
@@ -347,7 +365,7 @@ export function createCompareView(ctx: ViewContext): View {
     if (!binnedRanges(clause)) return;
     const others = ctx.selection.clauses.filter((c) => c.source !== clause.source && c.predicate !== null && !c.clients?.has(query.client));
     const planned = planFor([...others, clause]);
-    if (planned && planned.perSide.length > 0) void binnedPairsFor(planned.perSide).ready();
+    if (planned && planned.perSide.length > 0) void binnedPairsFor(planned.perSide).ready().then((built) => built && binnedSummaryFor(planned)?.ready());
   };
   ctx.selection.addEventListener('activate', prepare as never);
   if (picked.size > 0) publish();
