@@ -258,6 +258,8 @@ describe('linked views', () => {
           expect(Math.abs(at - Math.round(at))).toBeLessThan(1e-6);
         }
       }
+      // The snapped edges are shown under the plot.
+      expect(await page.locator('[data-view=scatter] [data-role=brush]').textContent()).toMatch(new RegExp(`^Brushed: .* ≤ ${x} < .*, .* ≤ ${y} < .* \\(whole density cells\\)$`));
       // Every view counts the rows inside the snapped rectangle (half-open cells), as DuckDB does here.
       const inBrush = `"${x}" >= ${x0} AND "${x}" < ${x1} AND "${y}" >= ${y0} AND "${y}" < ${y1}`;
       const expected = await count(`WHERE ${inBrush}`);

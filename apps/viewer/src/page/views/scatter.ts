@@ -282,10 +282,20 @@ export function createScatterView(ctx: ViewContext): View {
     { column: s.y, log: logY, domain: yDomain, bins: BINS[1] },
   ];
   const clause = (cells: [number, number][] | null) => binnedClause({ source, clients, binnings, value: cells });
+  // What the rectangle selects, in words: the snapped edges (a rectangle drawn inside a cell takes the whole cell).
+  const brushNote = h('div', { class: 'panel-status', 'data-role': 'brush' });
+  frame.status.before(brushNote);
   const publish = (cells: [[number, number], [number, number]] | null) => {
     ctx.selection.update(clause(cells));
-    if (cells) ctx.state.brushes.scatter = [binEdges(binnings[0], cells[0]), binEdges(binnings[1], cells[1])];
-    else delete ctx.state.brushes.scatter;
+    if (cells) {
+      const [xr, yr] = [binEdges(binnings[0], cells[0]), binEdges(binnings[1], cells[1])];
+      ctx.state.brushes.scatter = [xr, yr];
+      const range = (name: string, [lo, hi]: Interval) => `${formatValue(lo)} ≤ ${name} < ${formatValue(hi)}`;
+      brushNote.textContent = `Brushed: ${range(s.x, xr)}, ${range(s.y, yr)} (whole density cells)`;
+    } else {
+      delete ctx.state.brushes.scatter;
+      brushNote.textContent = '';
+    }
     ctx.saveState();
   };
   /** The rectangle around whole cells, in pixels. */
