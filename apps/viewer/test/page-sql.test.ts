@@ -131,6 +131,9 @@ describe('Pareto frontier', () => {
     for (const filter of [where(`${bins} BETWEEN 1 AND 3`), where(`${bins} BETWEEN 4 AND 5`, '"gpus" IN (8, 32)'), where(`${bins} = 0`)]) {
       const direct = await rows(paretoQuery({ ...base, table: 't', filter }));
       expect(await rows(paretoQuery({ ...base, table: 'local2', filter }))).toEqual(direct);
+      // As the scatter reads it: with the x-bin pruning too.
+      const [{ tlo, thi }] = await rows(`SELECT min("timeS") AS tlo, max("timeS") AS thi FROM t WHERE isfinite("timeS")`);
+      expect(await rows(paretoQuery({ ...base, table: 't', from: 'local2', filter, binning: { log: true, domain: [tlo as number, thi as number], bins: 16 } }))).toEqual(direct);
       sizes.push(direct.length);
     }
     expect(sizes.every((n) => n > 0)).toBe(true);

@@ -27,6 +27,12 @@ type Scale = d3.ScaleContinuousNumeric<number, number>;
 
 /** Most value combinations of brushed axes a table of per-combination frontiers is made for. */
 const MAX_COMBINATIONS = 20_000;
+/**
+ * The same with bins of brushed metrics among them (a metric axis has 256): such a table holds a few rows per
+ * non-empty combination, and is read with the x-bin pruning of paretoQuery, so it pays off far past the limit
+ * above (a line brush on a 100-value axis × status × 256 bins is 256,000 combinations, most of them empty).
+ */
+const MAX_BINNED_COMBINATIONS = 1_000_000;
 
 class LayerClient extends MosaicClient {
   constructor(
@@ -212,7 +218,7 @@ export function createScatterView(ctx: ViewContext): View {
     if (!brushed || ![...brushed].every((c) => partitionable.has(c))) return null;
     const exprs = [...new Set(binnedClauses.flatMap((clause) => binnedRanges(clause)!.map((r) => r.sql)))].sort();
     const bins = binnedClauses.flatMap((clause) => binnedRanges(clause)!.map((r) => r.bins)).reduce((a, b) => a * b, 1);
-    if (combinations(ctx.dataset, brushed) * bins > MAX_COMBINATIONS) return null;
+    if (combinations(ctx.dataset, brushed) * bins > (exprs.length > 0 ? MAX_BINNED_COMBINATIONS : MAX_COMBINATIONS)) return null;
     const metrics = [...(clauseColumns(binnedClauses) ?? [])];
     const columns = [...brushed].sort();
     return { columns, exprs, metrics, key: [...columns, ...exprs].join('\u0000') };
@@ -226,7 +232,8 @@ export function createScatterView(ctx: ViewContext): View {
       const partition = partitionFor(clauses);
       if (partition) {
         const local = localFor(partition);
-        if (await local.ready()) return paretoQuery({ ...base, from: local.name, filter: where(filter) });
+        const pruning = partition.exprs.length > 0 ? { binning: { log: logX, domain: xDomain, bins: 4096 } } : {};
+        if (await local.ready()) return paretoQuery({ ...base, from: local.name, filter: where(filter), ...pruning });
       }
       return paretoQuery({ ...base, filter: where(filter), binning: { log: logX, domain: xDomain, bins: 4096 } });
     },
