@@ -13,9 +13,8 @@ import { describe, expect, it } from 'vitest';
 import { loadSources, renderFrom, renderHeaders } from '../native/scripts/generate-abi-headers.mjs';
 import { CLUSTER_FIELDS } from '../packages/core/src/model/cluster-params.js';
 import { ALGORITHMS, OPS, PROTOCOLS, STATUS_MESSAGES } from '../packages/core/src/model/enums.js';
-import * as enums from '../packages/core/src/model/enums.js';
 import { CHIP_FIELDS, LAYOUT_FIELDS, OUTPUT_FIELDS, TRAINING_STATUS_MESSAGES, WORKLOAD_FIELDS } from '../packages/core/src/training/fields.js';
-import * as fields from '../packages/core/src/training/fields.js';
+import { COLLECTIVE_METRICS, TRAINING_DERIVED_METRICS } from '../packages/core/src/sweep/metrics.js';
 
 const GENERATED_DIR = resolve(fileURLToPath(import.meta.url), '../../native/build/generated');
 
@@ -30,14 +29,26 @@ function enumNames(object: unknown): string[] {
 describe('generated ABI headers', () => {
   it('the build holds the headers the current TypeScript generates', async () => {
     const { headers } = await renderHeaders();
-    expect(Object.keys(headers).sort()).toEqual(['abi_tables.hpp', 'cluster_params.hpp', 'enums.hpp', 'training_fields.hpp']);
+    expect(Object.keys(headers).sort()).toEqual([
+      'abi_tables.hpp',
+      'cluster_params.hpp',
+      'enums.hpp',
+      'sweep_codes.hpp',
+      'table_codes.hpp',
+      'training_fields.hpp',
+      'training_problem.hpp',
+    ]);
     for (const [file, text] of Object.entries(headers)) {
       expect(readFileSync(join(GENERATED_DIR, file), 'utf8'), `${file} is out of date: run npm run build`).toBe(text);
       expect(text).toMatch(/^\/\/ GENERATED from packages\/core\/src\/.+: do not edit/);
     }
   });
 
-  it('the compiled addon exports the TypeScript lists, name for name', () => {
+  it('the compiled addon exports the TypeScript lists, name for name', async () => {
+    // The const enums as the TypeScript modules define them (bundled by esbuild, which keeps const enums as objects).
+    const { modules } = await loadSources();
+    const { enums, layout, sweep: codes } = modules;
+    const fields = modules.training;
     const tables = loadNativeBinding().abiTables;
     expect(tables).toEqual({
       clusterFields: [...CLUSTER_FIELDS],
@@ -50,7 +61,21 @@ describe('generated ABI headers', () => {
       layoutFields: [...LAYOUT_FIELDS],
       outputFields: [...OUTPUT_FIELDS],
       trainingStatuses: enumNames(fields.TrainingStatus),
+      layoutProblems: enumNames(layout.Problem),
+      planKinds: enumNames(codes.PlanKind),
+      axisTargets: enumNames(codes.Target),
+      columnSources: enumNames(codes.ColumnSource),
+      columnTypes: enumNames(codes.ColumnType),
+      filterOps: enumNames(codes.FilterOp),
+      reduceKinds: enumNames(codes.ReduceKind),
+      collectiveMetrics: COLLECTIVE_METRICS.map((m) => m.name),
+      trainingDerivedMetrics: [...TRAINING_DERIVED_METRICS],
+      tableStorages: enumNames(codes.ColumnType),
+      tableValueKinds: enumNames(codes.ValueKind),
+      tableFormats: enumNames(codes.TableFormatCode),
     });
+    // Every spec reduction kind names a native code.
+    expect(Object.values(codes.REDUCE_KINDS as Record<string, number>).sort((a, b) => a - b)).toEqual(tables.reduceKinds.map((_, code) => code));
     // The code enums and the user-facing lists index the same codes.
     expect(tables.ops).toHaveLength(OPS.length);
     expect(tables.algorithms).toHaveLength(ALGORITHMS.length);

@@ -23,6 +23,9 @@ export const SOURCES = {
   enums: 'packages/core/src/model/enums.ts',
   cluster: 'packages/core/src/model/cluster-params.ts',
   training: 'packages/core/src/training/fields.ts',
+  layout: 'packages/core/src/training/layout.ts',
+  sweep: 'packages/core/src/sweep/native-codes.ts',
+  metrics: 'packages/core/src/sweep/metrics.ts',
 };
 
 // ---- loading ------------------------------------------------------------------------------------------------
@@ -125,7 +128,6 @@ function renderEnums({ enums }) {
   }
   return `${banner([SOURCES.enums], 'Numeric codes of the collective model. Part of the binary interface: append, never reorder.')}
 
-#include <array>
 #include <cstdint>
 
 namespace linkcap {
@@ -150,12 +152,6 @@ inline constexpr std::uint8_t kNcclAlgorithm[kAlgorithmCount] = {${enums.NCCL_AL
 // Per-point status in batch outputs; outputs are NaN (and algo/proto kAuto) where it is not Ok.
 ${enumClass('PointStatus', 'std::uint8_t', statuses)}
 inline constexpr unsigned kPointStatusCount = ${statuses.length};
-
-// Member names by code (the TypeScript's OpCode, AlgoCode, ProtoCode, PointStatus), for the addon's abiTables.
-inline constexpr std::array<const char*, kOpCount> kOpNames = {${ops.map(quote).join(', ')}};
-inline constexpr std::array<const char*, kAlgorithmCount> kAlgoNames = {${algos.map(quote).join(', ')}};
-inline constexpr std::array<const char*, kProtocolCount> kProtoNames = {${protos.map(quote).join(', ')}};
-inline constexpr std::array<const char*, kPointStatusCount> kPointStatusNames = {${statuses.map(quote).join(', ')}};
 
 }  // namespace linkcap
 `;
@@ -231,36 +227,161 @@ inline constexpr std::size_t kTrainingStatusCount = ${statuses.length};
 
 // Field names in row order, for validation messages; the spelling of the *_FIELDS lists.
 ${lists.map(([, kind, names]) => nameArray(`k${kind}FieldNames`, `k${kind}FieldCount`, names)).join('\n')}
-${nameArray('kTrainingStatusNames', 'kTrainingStatusCount', statuses)}
 
 }  // namespace linkcap::training
 `;
 }
 
-// The list every table the addon exports as abiTables (name → member names in code order), so a test can put the
-// compiled tables beside the TypeScript ones.
-function renderAbiTables() {
-  const tables = [
-    ['clusterFields', 'linkcap::kClusterFieldNames'],
-    ['ops', 'linkcap::kOpNames'],
-    ['algorithms', 'linkcap::kAlgoNames'],
-    ['protocols', 'linkcap::kProtoNames'],
-    ['pointStatuses', 'linkcap::kPointStatusNames'],
-    ['workloadFields', 'linkcap::training::kWorkloadFieldNames'],
-    ['chipFields', 'linkcap::training::kChipFieldNames'],
-    ['layoutFields', 'linkcap::training::kLayoutFieldNames'],
-    ['outputFields', 'linkcap::training::kOutputFieldNames'],
-    ['trainingStatuses', 'linkcap::training::kTrainingStatusNames'],
-  ];
-  return `${banner(Object.values(SOURCES), 'Every generated name table, for the addon\'s abiTables export (addon.cpp).')}
+function renderTrainingProblem({ layout }) {
+  const problems = denseMembers(layout.Problem, 'Problem');
+  if (problems[0] !== 'None') fail('Problem 0 must be None (a valid layout)');
+  return `${banner([SOURCES.layout], 'Layout rule codes (0: valid). Part of the interface: append only; problem_status maps them to a status.')}
 
+namespace linkcap::training {
+
+${enumClass('Problem', 'unsigned', problems)}
+inline constexpr unsigned kProblemCount = ${problems.length};
+
+}  // namespace linkcap::training
+`;
+}
+
+function renderSweepCodes({ sweep, metrics, training }) {
+  const collective = metrics.COLLECTIVE_METRICS;
+  collective.forEach((m, i) => {
+    if (m.id !== i) fail(`COLLECTIVE_METRICS[${i}] (${m.name}) has id ${m.id}: ids must be 0 … n-1 in order`);
+  });
+  const outputCount = training.OUTPUT_FIELDS.length;
+  const derived = metrics.TRAINING_DERIVED_METRICS.map((name, i) => {
+    const metric = metrics.TRAINING_METRICS.find((m) => m.name === name);
+    if (!metric || metric.id !== outputCount + i) fail(`training metric ${name} must have id ${outputCount + i}`);
+    return name;
+  });
+  const reduceKinds = denseMembers(sweep.ReduceKind, 'ReduceKind');
+  const reduceCodes = new Set(Object.values(sweep.REDUCE_KINDS));
+  reduceKinds.forEach((name, code) => {
+    if (!reduceCodes.has(code)) fail(`ReduceKind.${name} has no name in REDUCE_KINDS`);
+  });
+  const filterOps = denseMembers(sweep.FilterOp, 'FilterOp');
+  return `${banner([SOURCES.sweep, SOURCES.metrics], "The codes of a sweep plan (sweep_plan.hpp documents the plan). Part of the interface: append only,\n// and bump addon.cpp's kSweepAbiVersion when a meaning changes.")}
+
+#include <cstdint>
+
+namespace linkcap::sweep {
+
+${enumClass('Kind', 'std::uint8_t', denseMembers(sweep.PlanKind, 'PlanKind'))}
+
+// What an axis value sets (Target in native-codes.ts documents each).
+${enumClass('Target', 'std::int32_t', denseMembers(sweep.Target, 'Target'))}
+
+// Columns of a row chunk and of reduction tables.
+${enumClass('ColumnSource', 'std::int32_t', denseMembers(sweep.ColumnSource, 'ColumnSource'))}
+
+${enumClass('ColumnType', 'std::int32_t', denseMembers(sweep.ColumnType, 'ColumnType'))}
+
+// The \`where:\` program: reverse Polish notation over numbers. Each instruction is (op, arg).
+${enumClass('FilterOp', 'std::int32_t', filterOps)}
+inline constexpr int kFilterOpCount = ${filterOps.length};
+
+// Reductions computed while streaming (sweep_reduce.hpp).
+${enumClass('ReduceKind', 'std::int32_t', reduceKinds)}
+inline constexpr int kReduceKindCount = ${reduceKinds.length};
+
+// Metric ids. Collective: the fields of a priced point (COLLECTIVE_METRICS). Training: the output row fields
+// (training_fields.hpp O, status excluded in practice), then the derived ones from kDerived on.
+namespace collective_metric {
+enum : int { ${collective.map((m) => `${m.name} = ${m.id}`).join(', ')} };
+inline constexpr int kCount = ${collective.length};
+}  // namespace collective_metric
+namespace training_metric {
+inline constexpr int kDerived = ${outputCount};  // == kOutputFieldCount (OUTPUT_FIELDS.length)
+enum : int { ${derived.map((name, i) => `${name} = kDerived${i ? ` + ${i}` : ''}`).join(', ')} };
+inline constexpr int kCount = kDerived + ${derived.length};
+}  // namespace training_metric
+
+}  // namespace linkcap::sweep
+`;
+}
+
+function renderTableCodes({ sweep }) {
+  return `${banner([SOURCES.sweep], "The codes of the result-file writers (table_writer.hpp). Bump addon.cpp's tableWriterVersion when one changes.")}
+
+#include <cstdint>
+
+namespace linkcap::table {
+
+// What the caller's buffer holds (the values of sweep::ColumnType).
+${enumClass('Storage', 'std::uint8_t', denseMembers(sweep.ColumnType, 'ColumnType'))}
+// What the file stores.
+${enumClass('ValueKind', 'std::uint8_t', denseMembers(sweep.ValueKind, 'ValueKind'))}
+
+${enumClass('Format', 'std::uint8_t', denseMembers(sweep.TableFormatCode, 'TableFormatCode'))}
+
+}  // namespace linkcap::table
+`;
+}
+
+// Every table the addon exports as abiTables (name → member names in code order), so a test can put the
+// compiled tables beside the TypeScript ones. Each enum member is checked against its compiled value here.
+function abiTableList(m) {
+  const members = (object, where) => denseMembers(object, where);
+  return [
+    { name: 'clusterFields', array: 'linkcap::kClusterFieldNames' },
+    { name: 'workloadFields', array: 'linkcap::training::kWorkloadFieldNames' },
+    { name: 'chipFields', array: 'linkcap::training::kChipFieldNames' },
+    { name: 'layoutFields', array: 'linkcap::training::kLayoutFieldNames' },
+    { name: 'outputFields', array: 'linkcap::training::kOutputFieldNames' },
+    { name: 'ops', cxx: 'linkcap::Op', names: members(m.enums.OpCode, 'OpCode') },
+    { name: 'algorithms', cxx: 'linkcap::Algo', names: members(m.enums.AlgoCode, 'AlgoCode') },
+    { name: 'protocols', cxx: 'linkcap::Proto', names: members(m.enums.ProtoCode, 'ProtoCode') },
+    { name: 'pointStatuses', cxx: 'linkcap::PointStatus', names: members(m.enums.PointStatus, 'PointStatus') },
+    { name: 'trainingStatuses', cxx: 'linkcap::training::TrainingStatus', names: members(m.training.TrainingStatus, 'TrainingStatus') },
+    { name: 'layoutProblems', cxx: 'linkcap::training::Problem', names: members(m.layout.Problem, 'Problem') },
+    { name: 'planKinds', cxx: 'linkcap::sweep::Kind', names: members(m.sweep.PlanKind, 'PlanKind') },
+    { name: 'axisTargets', cxx: 'linkcap::sweep::Target', names: members(m.sweep.Target, 'Target') },
+    { name: 'columnSources', cxx: 'linkcap::sweep::ColumnSource', names: members(m.sweep.ColumnSource, 'ColumnSource') },
+    { name: 'columnTypes', cxx: 'linkcap::sweep::ColumnType', names: members(m.sweep.ColumnType, 'ColumnType') },
+    { name: 'filterOps', cxx: 'linkcap::sweep::FilterOp', names: members(m.sweep.FilterOp, 'FilterOp') },
+    { name: 'reduceKinds', cxx: 'linkcap::sweep::ReduceKind', names: members(m.sweep.ReduceKind, 'ReduceKind') },
+    { name: 'collectiveMetrics', ns: 'linkcap::sweep::collective_metric', names: m.metrics.COLLECTIVE_METRICS.map((x) => x.name) },
+    { name: 'trainingDerivedMetrics', ns: 'linkcap::sweep::training_metric', names: [...m.metrics.TRAINING_DERIVED_METRICS], first: 'kDerived' },
+    { name: 'tableStorages', cxx: 'linkcap::table::Storage', names: members(m.sweep.ColumnType, 'ColumnType') },
+    { name: 'tableValueKinds', cxx: 'linkcap::table::ValueKind', names: members(m.sweep.ValueKind, 'ValueKind') },
+    { name: 'tableFormats', cxx: 'linkcap::table::Format', names: members(m.sweep.TableFormatCode, 'TableFormatCode') },
+  ];
+}
+
+function renderAbiTables(modules) {
+  const tables = abiTableList(modules);
+  const arrays = [];
+  const checks = [];
+  for (const t of tables) {
+    if (!t.names) continue;
+    t.array = `k_${t.name}`;
+    arrays.push(`inline constexpr std::array<const char*, ${t.names.length}> ${t.array} = {${t.names.map(quote).join(', ')}};`);
+    t.names.forEach((member, code) => {
+      if (t.cxx) checks.push(`static_assert(static_cast<long long>(${t.cxx}::${member}) == ${code});`);
+      else checks.push(`static_assert(${t.ns}::${member} == ${t.first ? `${t.ns}::${t.first} + ` : ''}${code});`);
+    });
+  }
+  return `${banner(Object.values(SOURCES), "Every generated table's member names in code order, for the addon's abiTables export (addon.cpp).")}
+
+#include <array>
 #include <cstddef>
 
 #include "cluster_params.hpp"
 #include "enums.hpp"
+#include "sweep_codes.hpp"
+#include "table_codes.hpp"
 #include "training_fields.hpp"
+#include "training_problem.hpp"
 
 namespace linkcap::abi {
+
+${arrays.join('\n')}
+
+// Each name is the compiled member with that code.
+${checks.join('\n')}
 
 struct NameTable {
   const char* name;
@@ -269,7 +390,7 @@ struct NameTable {
 };
 
 inline constexpr NameTable kNameTables[] = {
-${tables.map(([name, array]) => `    {${quote(name)}, ${array}.data(), ${array}.size()},`).join('\n')}
+${tables.map((t) => `    {${quote(t.name)}, ${t.array}.data(), ${t.array}.size()},`).join('\n')}
 };
 
 }  // namespace linkcap::abi
@@ -280,6 +401,9 @@ const RENDERERS = {
   'enums.hpp': renderEnums,
   'cluster_params.hpp': renderClusterParams,
   'training_fields.hpp': renderTrainingFields,
+  'training_problem.hpp': renderTrainingProblem,
+  'sweep_codes.hpp': renderSweepCodes,
+  'table_codes.hpp': renderTableCodes,
   'abi_tables.hpp': renderAbiTables,
 };
 

@@ -12,7 +12,10 @@ import { C, L, W, TrainingStatus } from './fields.js';
  */
 export const OVERLAP_RULE = -1;
 
-/** Rule codes; 0 = valid. The order is part of the native interface: append only. */
+/**
+ * Rule codes; 0 = valid. The order is part of the native interface: append only (the native engine's
+ * training_problem.hpp is generated from this enum at build time).
+ */
 export const enum Problem {
   None = 0,
   Tp,
