@@ -37,6 +37,7 @@ describe('generated ABI headers', () => {
       'table_codes.hpp',
       'training_fields.hpp',
       'training_problem.hpp',
+      'tuner_constants.hpp',
     ]);
     for (const [file, text] of Object.entries(headers)) {
       expect(readFileSync(join(GENERATED_DIR, file), 'utf8'), `${file} is out of date: run npm run build`).toBe(text);

@@ -26,6 +26,7 @@ export const SOURCES = {
   layout: 'packages/core/src/training/layout.ts',
   sweep: 'packages/core/src/sweep/native-codes.ts',
   metrics: 'packages/core/src/sweep/metrics.ts',
+  tuner: 'packages/core/src/model/tuner-constants.ts',
 };
 
 // ---- loading ------------------------------------------------------------------------------------------------
@@ -321,6 +322,58 @@ ${enumClass('Format', 'std::uint8_t', denseMembers(sweep.TableFormatCode, 'Table
 `;
 }
 
+// RING_BASE_US → kRingBaseUs; the acronyms keep the C++ spelling (kLLCapTwoDomainsGBps, kTreeLL128OneDomain).
+const ACRONYMS = { LL: 'LL', LL128: 'LL128', GBPS: 'GBps' };
+function constantName(tsName) {
+  return `k${tsName
+    .split('_')
+    .map((word) => ACRONYMS[word] ?? word[0] + word.slice(1).toLowerCase())
+    .join('')}`;
+}
+
+/** A double as a C++ literal: JavaScript's shortest round-trip spelling, which C++ parses back to the same double. */
+function doubleLiteral(value) {
+  if (typeof value !== 'number' || !Number.isFinite(value)) fail(`${value} is not a finite number`);
+  const text = String(value);
+  return /[.e]/.test(text) ? text : `${text}.0`;
+}
+
+// Constants used as array bounds (integers in C++).
+const UNSIGNED_CONSTANTS = new Set(['TREE_CORRECTION_ENTRIES']);
+
+function renderTunerConstants({ tuner }) {
+  const lines = [];
+  for (const [name, value] of Object.entries(tuner)) {
+    const cxx = constantName(name);
+    if (UNSIGNED_CONSTANTS.has(name)) {
+      if (!Number.isInteger(value) || value < 0) fail(`${name} = ${value}: must be a whole number`);
+      lines.push(`inline constexpr unsigned ${cxx} = ${value};`);
+    } else if (typeof value === 'number') {
+      lines.push(`inline constexpr double ${cxx} = ${doubleLiteral(value)};`);
+    } else if (Array.isArray(value) && value.every((v) => typeof v === 'number')) {
+      lines.push(`inline constexpr double ${cxx}[${value.length}] = {${value.map(doubleLiteral).join(', ')}};`);
+    } else if (Array.isArray(value) && value.every((row) => Array.isArray(row) && row.length === value[0].length)) {
+      const rows = value.map((row) => `    {${row.map(doubleLiteral).join(', ')}},`);
+      lines.push(`inline constexpr double ${cxx}[${value.length}][${value[0].length}] = {\n${rows.join('\n')}\n};`);
+    } else {
+      fail(`tuner constant ${name}: only numbers, lists of numbers and tables of numbers are supported`);
+    }
+  }
+  const entries = tuner.TREE_CORRECTION_ENTRIES;
+  if (tuner.TREE_CORRECTION.some((row) => row.length !== entries)) fail('TREE_CORRECTION rows must have TREE_CORRECTION_ENTRIES entries');
+  return `${banner([SOURCES.tuner], "Latency and protocol constants of the collective model, pinned to NCCL 2.19–2.21's tuner (the TypeScript\n// documents each, and docs/model/collectives.md). Index order everywhere: [LL, LL128, Simple]. Each double is\n// JavaScript's shortest spelling of the TypeScript's value, so both sides hold the identical double.")}
+
+namespace linkcap::tuner {
+
+${lines.join('\n')}
+
+// 2^kTreeCorrectionEntries: sizes / 64 from here on are past kTreeCorrection.
+inline constexpr double kTreeCorrectionEnd = ${doubleLiteral(2 ** entries)};
+
+}  // namespace linkcap::tuner
+`;
+}
+
 // Every table the addon exports as abiTables (name → member names in code order), so a test can put the
 // compiled tables beside the TypeScript ones. Each enum member is checked against its compiled value here.
 function abiTableList(m) {
@@ -404,6 +457,7 @@ const RENDERERS = {
   'training_problem.hpp': renderTrainingProblem,
   'sweep_codes.hpp': renderSweepCodes,
   'table_codes.hpp': renderTableCodes,
+  'tuner_constants.hpp': renderTunerConstants,
   'abi_tables.hpp': renderAbiTables,
 };
 

@@ -1,6 +1,7 @@
 /**
  * The packed rows of the training-step model: one place for every field list, in the order the native port
- * reads them (native/src/training/*.hpp must mirror these; append, never reorder). Each row is a run of
+ * reads them (the native engine's training_fields.hpp is generated from this file at build time; append,
+ * never reorder). Each row is a run of
  * float64 in a Float64Array; the `const enum`s give the offset of each field inside its row, the `*_FIELDS`
  * arrays give the names in the same order (a test checks that they agree).
  *
