@@ -10,7 +10,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadNativeBinding } from '@linkcap/core';
 import { describe, expect, it } from 'vitest';
-import { loadSources, renderFrom, renderHeaders } from '../native/scripts/generate-abi-headers.mjs';
+import { abiName, loadSources, renderFrom, renderHeaders, TRAINING_CODE_LISTS } from '../native/scripts/generate-abi-headers.mjs';
 import { CLUSTER_FIELDS } from '../packages/core/src/model/cluster-params.js';
 import { ALGORITHMS, OPS, PROTOCOLS, STATUS_MESSAGES } from '../packages/core/src/model/enums.js';
 import { CHIP_FIELDS, LAYOUT_FIELDS, OUTPUT_FIELDS, TRAINING_STATUS_MESSAGES, WORKLOAD_FIELDS } from '../packages/core/src/training/fields.js';
@@ -62,6 +62,12 @@ describe('generated ABI headers', () => {
       layoutFields: [...LAYOUT_FIELDS],
       outputFields: [...OUTPUT_FIELDS],
       trainingStatuses: enumNames(fields.TrainingStatus),
+      // Code lists of layout fields (RECOMPUTE_MODES, PRECISIONS, …), as the TypeScript spells them.
+      ...Object.fromEntries(
+        Object.keys(TRAINING_CODE_LISTS)
+          .filter((list) => fields[list] !== undefined)
+          .map((list) => [abiName(list), [...(fields[list] as string[])]]),
+      ),
       layoutProblems: enumNames(layout.Problem),
       planKinds: enumNames(codes.PlanKind),
       axisTargets: enumNames(codes.Target),

@@ -191,6 +191,21 @@ ${fields.map((f, i) => `  c.${f} = row[${i}];`).join('\n')}
 `;
 }
 
+// Lists of a layout field's code names (code = index) that become C++ namespaces of constants: 'mla_up_proj' →
+// MlaUpProj. A list the module does not (yet) export is skipped.
+export const TRAINING_CODE_LISTS = { RECOMPUTE_MODES: 'RecomputeMode', PRECISIONS: 'Precision', ATTENTION_KERNELS: 'AttentionKernel' };
+const pascal = (name) => name.split(/[_\-\s]+/).map((w) => w[0].toUpperCase() + w.slice(1)).join('');
+
+function trainingCodeLists(training) {
+  return Object.entries(TRAINING_CODE_LISTS)
+    .filter(([list]) => training[list] !== undefined)
+    .map(([list, ns]) => {
+      const names = training[list].map(pascal);
+      if (new Set(names).size !== names.length) fail(`${list}: two names spell the same C++ name`);
+      return [list, ns, names, [...training[list]]];
+    });
+}
+
 function renderTrainingFields({ training }) {
   const t = training;
   const lists = [
@@ -205,6 +220,7 @@ function renderTrainingFields({ training }) {
     if (bit !== 2 ** i) fail(`RecomputeModuleBit.${name} = ${bit}: must be bit ${i} (${2 ** i})`);
   });
   if (modules.length !== t.RECOMPUTE_MODULES.length) fail('RecomputeModuleBit and RECOMPUTE_MODULES differ in length');
+  const codeLists = trainingCodeLists(t);
   return `${banner([SOURCES.training], 'The packed rows of the training-step model: the offset of each field inside its row of float64, the\n// field names, the status codes. Append, never reorder (docs/model/training.md documents every field).')}
 
 #include <array>
@@ -215,6 +231,8 @@ namespace linkcap::training {
 ${lists
   .map(([ns, kind, names, what]) => `// ${what}\n${offsetNamespace(ns, names)}\ninline constexpr std::size_t k${kind}FieldCount = ${names.length};`)
   .join('\n\n')}
+
+${codeLists.map(([list, ns, names]) => `// Codes of a layout field, by their names in ${list}.\nnamespace ${ns} {\nenum : unsigned { ${names.map((n, i) => `${n} = ${i}`).join(', ')} };\n}  // namespace ${ns}`).join('\n')}
 
 // Bits of L::recomputeModules (RecomputeModuleBit).
 namespace RecomputeModule {
@@ -389,6 +407,8 @@ function abiTableList(m) {
     { name: 'protocols', cxx: 'linkcap::Proto', names: members(m.enums.ProtoCode, 'ProtoCode') },
     { name: 'pointStatuses', cxx: 'linkcap::PointStatus', names: members(m.enums.PointStatus, 'PointStatus') },
     { name: 'trainingStatuses', cxx: 'linkcap::training::TrainingStatus', names: members(m.training.TrainingStatus, 'TrainingStatus') },
+    // Exported as the TypeScript spells them ('selective'), checked as the C++ members (Selective).
+    ...trainingCodeLists(m.training).map(([list, ns, members, names]) => ({ name: abiName(list), ns: `linkcap::training::${ns}`, members, names })),
     { name: 'layoutProblems', cxx: 'linkcap::training::Problem', names: members(m.layout.Problem, 'Problem') },
     { name: 'planKinds', cxx: 'linkcap::sweep::Kind', names: members(m.sweep.PlanKind, 'PlanKind') },
     { name: 'axisTargets', cxx: 'linkcap::sweep::Target', names: members(m.sweep.Target, 'Target') },
@@ -404,6 +424,12 @@ function abiTableList(m) {
   ];
 }
 
+/** RECOMPUTE_MODES → recomputeModes, the name of its abiTables entry. */
+export function abiName(list) {
+  const words = list.toLowerCase().split('_');
+  return words[0] + words.slice(1).map((w) => w[0].toUpperCase() + w.slice(1)).join('');
+}
+
 function renderAbiTables(modules) {
   const tables = abiTableList(modules);
   const arrays = [];
@@ -412,7 +438,7 @@ function renderAbiTables(modules) {
     if (!t.names) continue;
     t.array = `k_${t.name}`;
     arrays.push(`inline constexpr std::array<const char*, ${t.names.length}> ${t.array} = {${t.names.map(quote).join(', ')}};`);
-    t.names.forEach((member, code) => {
+    (t.members ?? t.names).forEach((member, code) => {
       if (t.cxx) checks.push(`static_assert(static_cast<long long>(${t.cxx}::${member}) == ${code});`);
       else checks.push(`static_assert(${t.ns}::${member} == ${t.first ? `${t.ns}::${t.first} + ` : ''}${code});`);
     });
