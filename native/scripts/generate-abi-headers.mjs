@@ -3,11 +3,13 @@
 // from their one definition in packages/core/src. The TypeScript modules are bundled with esbuild (tsup's own
 // compiler) and evaluated, so the generator reads the very values the TypeScript uses, not a parse of the text.
 //
-//   node scripts/generate-abi-headers.mjs <out-dir> [--depfile <file>]
+//   node scripts/generate-abi-headers.mjs <out-dir> [--stamp <file>] [--depfile <file>]
 //
 // Writes <out-dir>/<header> for every header below, rewriting a file only when its text changes (so an
 // unchanged table recompiles nothing). CMakeLists.txt runs this as a build step (the include directory is
-// <build>/generated); --depfile lists every TypeScript file read, so editing one regenerates the headers.
+// <build>/generated): --stamp names the file the step always writes (its output), --depfile lists every
+// TypeScript file read (Make syntax), so editing one of them regenerates the headers.
+// The modules must stay free of side effects and of imports outside packages/core/src: they are evaluated here.
 // Also importable: renderHeaders() returns { fileName: text } (test/abi-tables.test.ts compares the build's
 // headers with it).
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
