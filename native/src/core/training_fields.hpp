@@ -54,9 +54,10 @@ enum : std::size_t {
   attentionSoftmaxFlops = 11,
   hostBandwidth = 12,
   memoryReserveBytes = 13,
+  attentionFa2Scale = 14,
 };
 }  // namespace C
-inline constexpr std::size_t kChipFieldCount = 14;
+inline constexpr std::size_t kChipFieldCount = 15;
 
 // LayoutParams: row indices, the parallel layout, the schedule and the overlaps.
 namespace L {
@@ -93,9 +94,15 @@ enum : std::size_t {
   recomputeModules = 29,
   fp8ActivationCache = 30,
   microbatchGroup = 31,
+  attentionKernel = 32,
 };
 }  // namespace L
-inline constexpr std::size_t kLayoutFieldCount = 32;
+inline constexpr std::size_t kLayoutFieldCount = 33;
+
+// Codes of L::attentionKernel (ATTENTION_KERNELS of fields.ts).
+namespace AttentionKernel {
+enum : unsigned { Cudnn = 0, Fa2 = 1 };
+}  // namespace AttentionKernel
 
 // Bits of L::recomputeModules (RecomputeModule of fields.ts).
 namespace RecomputeModule {
@@ -157,7 +164,7 @@ inline constexpr std::array<const char*, kChipFieldCount> kChipFieldNames = {
     "peakBf16Flops",  "peakFp8Flops",  "memoryBytes",      "memoryBandwidth",
     "gemmEfficiency", "gemmOverheadS", "memoryEfficiency", "usableMemoryFraction",
     "gemmEfficiencyFp8", "attentionFwdEfficiency", "attentionBwdEfficiency", "attentionSoftmaxFlops",
-    "hostBandwidth", "memoryReserveBytes",
+    "hostBandwidth", "memoryReserveBytes", "attentionFa2Scale",
 };
 inline constexpr std::array<const char*, kLayoutFieldCount> kLayoutFieldNames = {
     "workload",  "chip",          "cluster",          "tp",            "pp",        "dp",
@@ -165,7 +172,7 @@ inline constexpr std::array<const char*, kLayoutFieldCount> kLayoutFieldNames = 
     "zero",      "precision",     "commPrecision",    "sequenceParallel", "flashAttention", "tpOverlap",
     "dpOverlap", "ppOverlap",     "epOverlap",        "cpOverlap",     "overlapSlowdown",
     "gradientBytes", "recomputeLayers", "offloadLayers", "offloadOverlap", "launchOverheadS", "fusedKernels",
-    "recomputeModules", "fp8ActivationCache", "microbatchGroup",
+    "recomputeModules", "fp8ActivationCache", "microbatchGroup", "attentionKernel",
 };
 
 }  // namespace linkcap::training

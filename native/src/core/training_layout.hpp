@@ -51,6 +51,7 @@ enum class Problem : unsigned {
   RecomputeModules,
   Fp8ActivationCache,
   MicrobatchGroup,
+  AttentionKernel,
 };
 
 // tpOverlap / ppOverlap may hold this instead of a fraction: the layout's own rule (OVERLAP_RULE of layout.ts):
