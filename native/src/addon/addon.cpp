@@ -15,7 +15,7 @@ namespace {
 constexpr int kAbiVersion = 4;
 // Bumped whenever the training rows' meaning, the status or problem codes, or evaluateTraining's contract
 // change; trainingFieldCounts (the row widths) is compared by the TypeScript engine as well.
-constexpr int kTrainingAbiVersion = 4;
+constexpr int kTrainingAbiVersion = 5;  // 5: chip attentionFa2Scale, layout attentionKernel
 constexpr int kSweepAbiVersion = 2;  // 2: bundle axes, row-field filters, carried ratios, describe with a moved axis
 
 Napi::Value hardware_concurrency(const Napi::CallbackInfo& info) {

@@ -18,7 +18,7 @@ import { CHIP_FIELD_COUNT, CHIP_FIELDS, LAYOUT_FIELD_COUNT, LAYOUT_FIELDS, OUTPU
 import { checkTrainingShapes, evaluateTrainingRange, fillTrainingNotEvaluated, referenceTrainingTables } from './packing.js';
 
 /** Bumped with native/src/addon/addon.cpp's kTrainingAbiVersion when the rows' meaning, a status or the contract changes. */
-export const TRAINING_ABI_VERSION = 4;
+export const TRAINING_ABI_VERSION = 5;
 
 /** What the native addon exports for training (optional: older builds lack it). */
 export interface TrainingNativeBinding {
