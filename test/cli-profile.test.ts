@@ -21,13 +21,13 @@ describe('linkcap train --profile', () => {
     const p = JSON.parse(titan.stdout);
     expect(p.profile).toBe('torchtitan-fsdp2');
     expect(p.layout.zero).toBe(3);
-    expect(p.framework).toEqual({ gradientBytes: 4, launchOverheadUs: 5, fusedKernels: false });
+    expect(p.framework).toEqual({ gradientBytes: 4, launchOverheadUs: 5, fusedKernels: false, attentionKernel: 'fa2' });
     const mine = JSON.parse(
-      runCli([...TRAIN, '--profile', 'torchtitan-fsdp2', '--json', '--overlap-tp', '0.5', '--grad-precision', 'bf16', '--kernels', 'fused', '--cuda-graph'])
+      runCli([...TRAIN, '--profile', 'torchtitan-fsdp2', '--json', '--overlap-tp', '0.5', '--grad-precision', 'bf16', '--kernels', 'fused', '--attention', 'cudnn', '--cuda-graph'])
         .stdout,
     );
     expect(mine.overlap.tp).toBe(0.5);
-    expect(mine.framework).toEqual({ gradientBytes: 2, launchOverheadUs: 0, fusedKernels: true });
+    expect(mine.framework).toEqual({ gradientBytes: 2, launchOverheadUs: 0, fusedKernels: true, attentionKernel: 'cudnn' });
     expect(mine.stepS).toBeLessThan(p.stepS);
   });
 
@@ -43,6 +43,7 @@ describe('linkcap train --profile', () => {
       ['--profile', 'fast', /--profile.*megatron-core, nemo, torchtitan-fsdp2, deepspeed-zero3/],
       ['--grad-precision', 'fp16', /--grad-precision.*bf16, fp32/],
       ['--kernels', 'jit', /--kernels.*fused, eager/],
+      ['--attention', 'fa3', /--attention.*cudnn, fa2/],
       ['--launch-overhead-us', '-1', /--launch-overhead-us/],
       ['--recompute-layers', 'x', /--recompute-layers/],
     ] as const) {

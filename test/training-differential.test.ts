@@ -187,7 +187,7 @@ describe('native training engine vs TypeScript reference', () => {
   it('checks rows in C++ too, naming the array, row, field and range', () => {
     const b = binding();
     expect(b.trainingFieldCounts).toEqual([WORKLOAD_FIELD_COUNT, CHIP_FIELD_COUNT, LAYOUT_FIELD_COUNT, OUTPUT_FIELD_COUNT]);
-    expect(b.trainingAbiVersion).toBe(4);
+    expect(b.trainingAbiVersion).toBe(5);
     const batch = randomTrainingBatch(11, 10);
     const out = allocateTrainingOutputs(10);
     const run = (rows: Partial<{ w: Float64Array; c: Float64Array; k: Float64Array; l: Float64Array; o: Float64Array }>) => () =>

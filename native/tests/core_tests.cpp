@@ -407,7 +407,27 @@ const double kLlama8b[tr::kWorkloadFieldCount] = {32, 4096, 14336, 1, 32, 8, 128
                                                   128256, 8192, 0, 0, 0, 0, 0, 0, 0, 0, 0};
 const double kMixtral[tr::kWorkloadFieldCount] = {32, 4096, 0, 1, 32, 8, 128, 128, 0, 0, 0,
                                                   32000, 4096, 0, 0, 0, 0, 8, 0, 2, 0, 14336};
-const double kH100Chip[tr::kChipFieldCount] = {989e12, 1979e12, 80.0 * 1073741824.0, 3.35e12, 0.7, 8e-6, 0.8, 0.92};
+// The dgx-h100 chip row as chipParams(chipRatesFromSpec(...)) writes it, field by field, so a new field is a
+// compile-time name rather than a silent shift of positions.
+std::vector<double> h100_chip() {
+  std::vector<double> c(tr::kChipFieldCount, 0);
+  c[tr::C::peakBf16Flops] = 989e12;
+  c[tr::C::peakFp8Flops] = 1979e12;
+  c[tr::C::memoryBytes] = 80.0 * 1073741824.0;
+  c[tr::C::memoryBandwidth] = 3.35e12;
+  c[tr::C::gemmEfficiency] = 0.67;
+  c[tr::C::gemmOverheadS] = 4e-6;
+  c[tr::C::memoryEfficiency] = 0.8;
+  c[tr::C::usableMemoryFraction] = 0.97;
+  c[tr::C::gemmEfficiencyFp8] = 0.63;
+  c[tr::C::attentionFwdEfficiency] = 0.62;
+  c[tr::C::attentionBwdEfficiency] = 0.385;
+  c[tr::C::attentionSoftmaxFlops] = 200;
+  c[tr::C::hostBandwidth] = 51.2e9;
+  c[tr::C::memoryReserveBytes] = 2147483648.0;
+  c[tr::C::attentionFa2Scale] = 0.57;
+  return c;
+}
 
 struct TrainingRows {
   std::vector<double> workloads, chips, clusters, layouts, outputs;
@@ -422,7 +442,7 @@ TrainingRows training_rows(std::size_t n) {
   TrainingRows r;
   r.workloads.insert(r.workloads.end(), kLlama8b, kLlama8b + tr::kWorkloadFieldCount);
   r.workloads.insert(r.workloads.end(), kMixtral, kMixtral + tr::kWorkloadFieldCount);
-  r.chips.assign(kH100Chip, kH100Chip + tr::kChipFieldCount);
+  r.chips = h100_chip();
   r.clusters.insert(r.clusters.end(), kHgx, kHgx + linkcap::kClusterFieldCount);
   r.clusters.insert(r.clusters.end(), kMesh, kMesh + linkcap::kClusterFieldCount);
   const double tps[] = {1, 2, 4, 8};
@@ -435,12 +455,35 @@ TrainingRows training_rows(std::size_t n) {
     const double dp = dps[(i / 32) % 6];
     const double ep = moe == 1 && static_cast<std::size_t>(tp * dp) % 8 == 0 ? 8 : 1;
     const double mb = static_cast<double>(1 + (i / 192) % 2);
-    const double layout[tr::kLayoutFieldCount] = {
-        moe, 0, static_cast<double>((i / 384) % 2), tp, pp, dp, ep, 1, mb, mb * dp * pp * 4,
-        pp > 1 && (i / 768) % 2 == 1 ? 2.0 : 1.0, static_cast<double>((i / 3) % 3), static_cast<double>((i / 5) % 4),
-        static_cast<double>((i / 7) % 2), static_cast<double>((i / 11) % 2), 1, static_cast<double>((i / 13) % 2),
-        0, 1, 0.5 * static_cast<double>((i / 17) % 2), static_cast<double>((i / 19) % 2), 1, 0.1};
-    r.layouts.insert(r.layouts.end(), layout, layout + tr::kLayoutFieldCount);
+    std::vector<double> layout(tr::kLayoutFieldCount, 0);
+    layout[tr::L::workload] = moe;
+    layout[tr::L::chip] = 0;
+    layout[tr::L::cluster] = static_cast<double>((i / 384) % 2);
+    layout[tr::L::tp] = tp;
+    layout[tr::L::pp] = pp;
+    layout[tr::L::dp] = dp;
+    layout[tr::L::ep] = ep;
+    layout[tr::L::cp] = 1;
+    layout[tr::L::microbatch] = mb;
+    layout[tr::L::globalBatch] = mb * dp * pp * 4;
+    layout[tr::L::interleave] = pp > 1 && (i / 768) % 2 == 1 ? 2.0 : 1.0;
+    layout[tr::L::recompute] = static_cast<double>((i / 3) % 3);
+    layout[tr::L::zero] = static_cast<double>((i / 5) % 4);
+    layout[tr::L::precision] = static_cast<double>((i / 7) % 2);
+    layout[tr::L::commPrecision] = static_cast<double>((i / 11) % 2);
+    layout[tr::L::sequenceParallel] = 1;
+    layout[tr::L::flashAttention] = static_cast<double>((i / 13) % 2);
+    layout[tr::L::tpOverlap] = 0;
+    layout[tr::L::dpOverlap] = 1;
+    layout[tr::L::ppOverlap] = 0.5 * static_cast<double>((i / 17) % 2);
+    layout[tr::L::epOverlap] = static_cast<double>((i / 19) % 2);
+    layout[tr::L::cpOverlap] = 1;
+    layout[tr::L::overlapSlowdown] = 0.1;
+    layout[tr::L::gradientBytes] = (i / 23) % 2 == 0 ? 4 : 2;
+    layout[tr::L::launchOverheadS] = 4e-6;
+    layout[tr::L::fusedKernels] = 1;
+    layout[tr::L::attentionKernel] = static_cast<double>((i / 29) % 2);
+    r.layouts.insert(r.layouts.end(), layout.begin(), layout.end());
   }
   r.outputs.assign(n * tr::kOutputFieldCount, 0);
   return r;
@@ -459,7 +502,7 @@ void test_training_validation() {
   check(invalid_argument_message([&] { tr::validate_workload_row(w.data(), 0); }) ==
             "workloads[0].ffn = 0: must be a whole number from 1 to 10000000 (the model has dense layers)",
         "ffn message");
-  std::vector<double> c(kH100Chip, kH100Chip + tr::kChipFieldCount);
+  std::vector<double> c = h100_chip();
   c[tr::C::gemmEfficiency] = 1.5;
   check(invalid_argument_message([&] { tr::validate_chip_row(c.data(), 0); }) ==
             "chips[0].gemmEfficiency = 1.5: must be a fraction in (0, 1]",
@@ -477,7 +520,9 @@ void test_training_validation() {
         "rows from the bad one on are not evaluated");
   r = training_rows(4);
   r.outputs.pop_back();
-  check(run(r) == "outputs: length 99 is not a multiple of the row width 25", "outputs length message");
+  const std::string width = std::to_string(tr::kOutputFieldCount);
+  const std::string length = std::to_string(4 * tr::kOutputFieldCount - 1);
+  check(run(r) == "outputs: length " + length + " is not a multiple of the row width " + width, "outputs length message: " + run(r));
   // A valid layout of 2^25 GPUs is refused; an invalid one is only a status.
   r = training_rows(1);
   double* lay = r.layouts.data();

@@ -2,6 +2,7 @@
 // whenever the column or cluster-row layout changes, so the loader refuses a stale build.
 #include <napi.h>
 
+#include "abi_tables.hpp"
 #include "cluster_params.hpp"
 #include "evaluate.hpp"
 #include "sweep.hpp"
@@ -14,16 +15,29 @@ namespace {
 constexpr int kAbiVersion = 4;
 // Bumped whenever the training rows' meaning, the status or problem codes, or evaluateTraining's contract
 // change; trainingFieldCounts (the row widths) is compared by the TypeScript engine as well.
-constexpr int kTrainingAbiVersion = 4;
+constexpr int kTrainingAbiVersion = 5;  // 5: chip attentionFa2Scale, layout attentionKernel
 constexpr int kSweepAbiVersion = 2;  // 2: bundle axes, row-field filters, carried ratios, describe with a moved axis
 
 Napi::Value hardware_concurrency(const Napi::CallbackInfo& info) {
   return Napi::Number::New(info.Env(), linkcap::hardware_threads());
 }
 
+// abiTables: every table generated from the TypeScript (abi_tables.hpp), name → member names in code order. The
+// loader and test/abi-tables.test.ts compare it with the TypeScript's own lists, which catches a stale build.
+Napi::Object abi_tables(Napi::Env env) {
+  Napi::Object tables = Napi::Object::New(env);
+  for (const linkcap::abi::NameTable& table : linkcap::abi::kNameTables) {
+    Napi::Array names = Napi::Array::New(env, table.count);
+    for (std::size_t i = 0; i < table.count; ++i) names.Set(static_cast<std::uint32_t>(i), Napi::String::New(env, table.names[i]));
+    tables.Set(table.name, names);
+  }
+  return tables;
+}
+
 Napi::Object init(Napi::Env env, Napi::Object exports) {
   exports.Set("abiVersion", Napi::Number::New(env, kAbiVersion));
   exports.Set("clusterFieldCount", Napi::Number::New(env, static_cast<double>(linkcap::kClusterFieldCount)));
+  exports.Set("abiTables", abi_tables(env));
   exports.Set("hardwareConcurrency", Napi::Function::New(env, hardware_concurrency, "hardwareConcurrency"));
   napi_value evaluateCollectives = nullptr;
   NAPI_THROW_IF_FAILED(env,

@@ -15,18 +15,9 @@
 #include <utility>
 #include <vector>
 
+#include "table_codes.hpp"  // Storage, ValueKind, Format (generated)
+
 namespace linkcap::table {
-
-// What the caller's buffer holds (the values of sweep::ColumnType).
-enum class Storage : std::uint8_t { F64 = 0, I32 = 1, U32 = 2, U8 = 3 };
-// What the file stores.
-enum class ValueKind : std::uint8_t {
-  String = 0,  // U32 codes into `labels`; a code ≥ labels.size() (0xFFFFFFFF by convention) is null
-  Int32 = 1,   // counts, flags, statuses
-  Double = 2,  // NaN where a point has no value
-};
-
-enum class Format : std::uint8_t { Parquet = 0, Csv = 1, Jsonl = 2, Arrow = 3 };
 
 struct ColumnSpec {
   std::string name;

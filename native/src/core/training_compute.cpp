@@ -175,7 +175,9 @@ void layer_compute(const double* w, const double* chip, const double* lay, Layer
   if (flash) {
     const double scores = b * ar * (s / cp) * ((s + kAttentionTile) / 2);
     const double keys = s / cp;
-    const double rate = peakBf16 * (keys / (keys + kAttentionHalfKeys));
+    // FlashAttention-2 (attentionKernel 1) runs at the chip's attentionFa2Scale of the reference kernel.
+    const double kernel = lay[L::attentionKernel] == static_cast<double>(AttentionKernel::Fa2) ? chip[C::attentionFa2Scale] : 1;
+    const double rate = peakBf16 * (keys / (keys + kAttentionHalfKeys)) * kernel;
     const double softmax = chip[C::attentionSoftmaxFlops] * (1 + kAttentionDropoutRatio * dropout);
     fwdCore = (scores * (2 * (dq + dv) + softmax)) / (rate * chip[C::attentionFwdEfficiency]) + cp * overhead;
     bwdCore = (scores * (2 * (3 * dq + 2 * dv) + softmax)) / (rate * chip[C::attentionBwdEfficiency]) +

@@ -57,6 +57,7 @@ Problem layout_problem(const double* w, const double* chip, const double* lay) {
     return Problem::Fp8ActivationCache;
   }
   if (!code(lay[L::microbatchGroup], kMaxLayoutSize)) return Problem::MicrobatchGroup;
+  if (!code(lay[L::attentionKernel], 1)) return Problem::AttentionKernel;
 
   const double heads = w[W::heads];
   if (js_mod(heads, t) != 0) return Problem::HeadsPerTp;

@@ -3,55 +3,9 @@
 #pragma once
 
 #include "training_fields.hpp"
+#include "training_problem.hpp"  // Problem (generated from layout.ts)
 
 namespace linkcap::training {
-
-enum class Problem : unsigned {
-  None = 0,
-  Tp,
-  Pp,
-  Dp,
-  Ep,
-  Cp,
-  Microbatch,
-  GlobalBatch,
-  Interleave,
-  Recompute,
-  Zero,
-  Precision,
-  CommPrecision,
-  SequenceParallel,
-  FlashAttention,
-  TpOverlap,
-  DpOverlap,
-  PpOverlap,
-  EpOverlap,
-  CpOverlap,
-  OverlapSlowdown,
-  HeadsPerTp,
-  KvHeadsPerTp,
-  FfnPerTp,
-  SharedFfnPerTp,
-  BatchDivides,
-  LayersPerChunk,
-  InterleaveNeedsPp,
-  InterleaveMicrobatches,
-  SeqPerCp,
-  EpOnDense,
-  ExpertsPerEp,
-  EpDividesRanks,
-  MoeTpNeedsSp,
-  NoFp8,
-  GradientBytes,
-  RecomputeLayers,
-  OffloadLayers,
-  OffloadOverlap,
-  LaunchOverhead,
-  FusedKernels,
-  RecomputeModules,
-  Fp8ActivationCache,
-  MicrobatchGroup,
-};
 
 // tpOverlap / ppOverlap may hold this instead of a fraction: the layout's own rule (OVERLAP_RULE of layout.ts):
 // (tp − 1)/tp for TP, 1 with the interleaved schedule else 0 for pipeline p2p.

@@ -10,7 +10,8 @@ ComputeKey compute_key(const double* lay) {
   return {lay[L::workload],      lay[L::chip],          lay[L::tp],           lay[L::ep],
           lay[L::cp],            lay[L::microbatch],    lay[L::recompute],    lay[L::zero] == 3 ? 1.0 : 0.0,
           lay[L::precision],     lay[L::sequenceParallel], lay[L::flashAttention], lay[L::gradientBytes],
-          lay[L::launchOverheadS], lay[L::fusedKernels], lay[L::recomputeModules], lay[L::fp8ActivationCache]};
+          lay[L::launchOverheadS], lay[L::fusedKernels], lay[L::recomputeModules], lay[L::fp8ActivationCache],
+          lay[L::attentionKernel]};
 }
 
 LayoutKey layout_key(const double* lay) {
@@ -19,7 +20,8 @@ LayoutKey layout_key(const double* lay) {
           lay[L::microbatch],     lay[L::recompute],      lay[L::zero] == 3 ? 1.0 : 0.0,
           lay[L::precision],      lay[L::commPrecision],  lay[L::sequenceParallel],
           lay[L::flashAttention], lay[L::gradientBytes],  lay[L::launchOverheadS],
-          lay[L::fusedKernels],   lay[L::recomputeModules], lay[L::fp8ActivationCache]};
+          lay[L::fusedKernels],   lay[L::recomputeModules], lay[L::fp8ActivationCache],
+          lay[L::attentionKernel]};
 }
 
 LayerCostMemo& thread_layer_memo() {

@@ -1,7 +1,7 @@
 // Per-thread memos of the parts of a training configuration that its schedule, batch and overlaps do not
 // change, in two levels:
 //  - compute: the per-kind compute, parameters and activation bytes (compute.ts, memory.ts), keyed by the
-//    workload and chip rows and the 15 layout fields they read;
+//    workload and chip rows and the 16 layout fields they read;
 //  - layout: the above plus the group placement, every raw communication price and the pipeline point-to-point
 //    price, keyed by the cluster row and the data- and pipeline-parallel sizes as well.
 // A search of a few hundred thousand configurations has a few thousand distinct compute keys and about twice as
@@ -40,8 +40,8 @@ struct ComputeCosts {
   LayerCost costs[4];
 };
 
-inline constexpr std::size_t kComputeKeyFields = 16;
-inline constexpr std::size_t kLayoutKeyFields = 20;
+inline constexpr std::size_t kComputeKeyFields = 17;
+inline constexpr std::size_t kLayoutKeyFields = 21;
 using ComputeKey = std::array<double, kComputeKeyFields>;
 using LayoutKey = std::array<double, kLayoutKeyFields>;
 

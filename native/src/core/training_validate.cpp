@@ -118,6 +118,7 @@ void validate_chip_row(const double* c, std::size_t i) {
       case C::gemmEfficiencyFp8:
       case C::attentionFwdEfficiency:
       case C::attentionBwdEfficiency:
+      case C::attentionFa2Scale:
         if (!(v > 0 && v <= 1)) bad_field("chips", i, name, v, "must be a fraction in (0, 1]");
         break;
       case C::attentionSoftmaxFlops:

@@ -1,6 +1,7 @@
 #include "validate_cluster.hpp"
 
 #include <cmath>
+#include <iterator>
 #include <stdexcept>
 #include <string>
 
@@ -31,8 +32,9 @@ constexpr Rule kFlag{flag, "must be 0 or 1"};
 constexpr Rule kFraction{fraction, "must be in (0, 1]"};
 constexpr Rule kWholeAtLeastOne{whole_at_least_one, "must be a whole number ≥ 1"};
 
-// Indexed like the packed row (kClusterFieldNames).
-constexpr Rule kRules[kClusterFieldCount] = {
+// Indexed like the packed row (kClusterFieldNames). Unsized, so a field added to CLUSTER_FIELDS without its rule
+// fails the static_assert below instead of leaving a null rule.
+constexpr Rule kRules[] = {
     kWholeAtLeastOne,                                       // gpusPerDomain
     {topology, "must be 0 (switch), 1 (mesh) or 2 (ring)"},  // scaleUpTopology
     kPositive,                                              // scaleUpGBps
@@ -50,6 +52,7 @@ constexpr Rule kRules[kClusterFieldCount] = {
     {call_latency, "must be from 0 to 1000000 (µs)"},       // callLatencyUs
     kFlag,                                                  // cudaGraph
 };
+static_assert(std::size(kRules) == kClusterFieldCount, "one rule per cluster field (CLUSTER_FIELDS)");
 
 }  // namespace
 

@@ -3,7 +3,8 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { expandAxis, parseSweepSpec, SWEEP_SPEC_SCHEMA } from '../src/index.js';
 import { PROFILE_IDS } from '../src/training/profiles.js';
-import { compileWhere, FilterOp, type FilterVariable } from '../src/sweep/expression.js';
+import { compileWhere, type FilterVariable } from '../src/sweep/expression.js';
+import { FilterOp } from '../src/sweep/native-codes.js';
 
 describe('axis values', () => {
   it('expands geometric, linear and object ranges, ends included', () => {

@@ -14,6 +14,9 @@ import { PROFILES } from '../src/training/profiles.js';
 import type { TrainingLayoutInput } from '../src/training/request.js';
 import type { WorkloadSpec } from '../src/training/workload.js';
 import { searchLayouts } from '../src/training/search.js';
+import { resolveModel } from '../src/training/models.js';
+
+const resolveModelSpec = (id: string): WorkloadSpec => ({ ...resolveModel(id).spec });
 
 const catalog = builtinCatalog();
 const h100 = resolveClusterId('dgx-h100', catalog);
@@ -90,10 +93,26 @@ describe('implementation profiles', () => {
   it('sets the ZeRO stage, gradient precision, kernels and launch cost, each overridable', () => {
     const titan = predict({ profile: 'torchtitan-fsdp2', layout: { tp: 8 } });
     expect(titan.layout.zero).toBe(3);
-    expect(titan.framework).toEqual({ gradientBytes: 4, launchOverheadUs: PROFILES['torchtitan-fsdp2'].launchOverheadUs, fusedKernels: false });
-    const graphs = predict({ profile: 'torchtitan-fsdp2', layout: { tp: 8 }, framework: { cudaGraph: true, fusedKernels: true, gradientBytes: 2 } });
-    expect(graphs.framework).toEqual({ gradientBytes: 2, launchOverheadUs: 0, fusedKernels: true });
+    expect(titan.framework).toEqual({ gradientBytes: 4, launchOverheadUs: PROFILES['torchtitan-fsdp2'].launchOverheadUs, fusedKernels: false, attentionKernel: 'fa2' });
+    const graphs = predict({ profile: 'torchtitan-fsdp2', layout: { tp: 8 }, framework: { cudaGraph: true, fusedKernels: true, gradientBytes: 2, attentionKernel: 'cudnn' } });
+    expect(graphs.framework).toEqual({ gradientBytes: 2, launchOverheadUs: 0, fusedKernels: true, attentionKernel: 'cudnn' });
     expect(graphs.stepS).toBeLessThan(titan.stepS);
+    expect(predict({}).framework.attentionKernel).toBe('cudnn');
+    expect(() => predict({ framework: { attentionKernel: 'fa3' as never } })).toThrow(/framework\.attentionKernel.*cudnn, fa2/);
+  });
+
+  it('FlashAttention-2 slows only the attention core, by the architecture\'s FA2 scale (Hopper < 1, Ampere 1)', () => {
+    // Long sequence with context parallelism: the attention core dominates.
+    const base = { model: 'llama3-8b', gpus: 8, layout: { cp: 8, microbatch: 1, globalBatch: 1 } as TrainingLayoutInput };
+    const long = (attentionKernel: 'cudnn' | 'fa2', cluster = h100) =>
+      predictTraining({ ...base, model: { ...resolveModelSpec('llama3-8b'), seqLen: 262144 }, cluster, engine: 'reference', framework: { attentionKernel } });
+    const cudnn = long('cudnn');
+    const fa2 = long('fa2');
+    expect(fa2.breakdown.computeS).toBeGreaterThan(cudnn.breakdown.computeS * 1.4);
+    expect(fa2.breakdown.computeS).toBeLessThan(cudnn.breakdown.computeS / 0.57);
+    expect(fa2.breakdown.tpS + fa2.breakdown.dpS).toBeCloseTo(cudnn.breakdown.tpS + cudnn.breakdown.dpS, 9);
+    const a100 = resolveClusterId('dgx-a100', catalog);
+    expect(long('fa2', a100).stepS).toBe(long('cudnn', a100).stepS);
   });
 
   it('eager PyTorch kernels move more bytes than fused ones', () => {

@@ -113,6 +113,7 @@ export function randomTrainingBatch(seed: number, count: number) {
     layouts[o + L.recomputeModules] = layouts[o + L.recompute] === 2 ? 0 : pick([0, 0, 1, 2, 4, 8, 7, 15]);
     layouts[o + L.fp8ActivationCache] = layouts[o + L.precision] === 1 ? pick([0, 1]) : 0;
     layouts[o + L.microbatchGroup] = pick([0, 0, 1, 2, pp, 2 * pp]);
+    layouts[o + L.attentionKernel] = pick([0, 1]);
   }
   return { workloads, chips, clusters, layouts, count };
 }

@@ -1,9 +1,9 @@
 /**
  * Shared by `linkcap train` and `linkcap compare`: the implementation profile (--profile) and the framework
- * costs it sets (--grad-precision, --launch-overhead-us, --kernels; --cuda-graph also removes the launch cost),
+ * costs it sets (--grad-precision, --launch-overhead-us, --kernels, --attention; --cuda-graph also removes the launch cost),
  * each flag overriding the profile's default. docs/model/training.md, "Implementation profiles".
  */
-import { PROFILE_IDS, PROFILES, type FrameworkInput, type ProfileId } from '@linkcap/core';
+import { ATTENTION_KERNELS, PROFILE_IDS, PROFILES, type FrameworkInput, type ProfileId } from '@linkcap/core';
 import type { Command } from 'commander';
 import { parseChoice, parseNumber } from '../util/values.js';
 
@@ -12,6 +12,7 @@ export interface FrameworkOptions {
   gradPrecision?: string;
   launchOverheadUs?: string;
   kernels?: string;
+  attention?: string;
   cudaGraph?: boolean;
 }
 
@@ -28,6 +29,7 @@ export function frameworkFromOptions(options: FrameworkOptions): FrameworkInput 
     framework.launchOverheadUs = parseNumber(options.launchOverheadUs, '--launch-overhead-us', { min: 0, max: 10_000, unit: 'µs' });
   }
   if (options.kernels !== undefined) framework.fusedKernels = parseChoice('--kernels', options.kernels, ['fused', 'eager'] as const) === 'fused';
+  if (options.attention !== undefined) framework.attentionKernel = parseChoice('--attention', options.attention, ATTENTION_KERNELS);
   if (options.cudaGraph) framework.cudaGraph = true;
   return framework;
 }
@@ -39,7 +41,8 @@ export function addFrameworkOptions(command: Command): Command {
     .option('--profile <id>', `implementation profile: overlap fractions, ZeRO stages, gradient precision, launch cost: ${list}`)
     .option('--grad-precision <p>', 'gradient buffers and reduction: fp32 or bf16 (default: the profile’s)')
     .option('--launch-overhead-us <µs>', 'host time per kernel launch (default: the profile’s; 0 = CUDA graphs)')
-    .option('--kernels <k>', 'norms, rotary and SwiGLU as fused kernels or eager PyTorch ops: fused or eager (default: the profile’s)');
+    .option('--kernels <k>', 'norms, rotary and SwiGLU as fused kernels or eager PyTorch ops: fused or eager (default: the profile’s)')
+    .option('--attention <kernel>', 'fused-attention kernel: cudnn (Transformer Engine / FlashAttention-3 class) or fa2 (FlashAttention-2, PyTorch SDPA) (default: the profile’s)');
 }
 
 /** "megatron-core (Megatron-Core …)" for the text output. */

@@ -251,7 +251,7 @@ export function renderPrediction(p: TrainingPrediction, clusterLabel: string): s
     `  profile     ${p.profile}: overlap TP ${formatNumber(p.overlap.tp, 3)}, DP ${formatNumber(p.overlap.dp, 3)}, PP ${formatNumber(p.overlap.pp, 3)}, EP ${formatNumber(
       p.overlap.ep,
       3,
-    )}, CP ${formatNumber(p.overlap.cp, 3)}; ${p.framework.gradientBytes === 4 ? 'fp32' : 'BF16'} gradients; ${p.framework.fusedKernels ? 'fused' : 'eager'} kernels; launch ${formatNumber(
+    )}, CP ${formatNumber(p.overlap.cp, 3)}; ${p.framework.gradientBytes === 4 ? 'fp32' : 'BF16'} gradients; ${p.framework.fusedKernels ? 'fused' : 'eager'} kernels; ${p.framework.attentionKernel} attention; launch ${formatNumber(
       p.framework.launchOverheadUs,
       1,
     )} µs`,

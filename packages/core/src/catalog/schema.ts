@@ -184,6 +184,8 @@ export interface TrainingArchitectureDefaults {
   attentionFwdEfficiency: Figure;
   attentionBwdEfficiency: Figure;
   attentionSoftmaxFlops: Figure;
+  /** FlashAttention-2's rate as a fraction of the reference fused attention (absent: the built-in entry's). */
+  attentionFa2Scale?: Figure;
   memoryEfficiency: Figure;
   usableMemoryFraction: Figure;
   memoryReserveGB: Figure;

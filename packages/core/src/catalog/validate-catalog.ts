@@ -187,6 +187,7 @@ const TRAINING_ARCHITECTURE_DEFAULTS: Field = {
     attentionFwdEfficiency: figure(fraction),
     attentionBwdEfficiency: figure(fraction),
     attentionSoftmaxFlops: figure(nonNegative),
+    attentionFa2Scale: figure(fraction),
     memoryEfficiency: figure(fraction),
     usableMemoryFraction: figure(fraction),
     memoryReserveGB: figure(nonNegative),

@@ -9,6 +9,7 @@
  * memory that cannot be detached or freed while the addon references it; the small tables (cluster, workload
  * and chip rows) may be any Float64Array and are copied before the call returns.
  */
+import type { AbiTables } from './abi-tables.js';
 /**
  * The 14 columns of a collective batch as positional arguments: the input columns in INPUT_COLUMN_NAMES order
  * (op, bytes, gpus, cluster, algo, proto), then the output columns in OUTPUT_COLUMN_NAMES order (status,
@@ -37,6 +38,11 @@ export interface NativeBinding {
   readonly abiVersion: number;
   /** Number of float64 fields per packed cluster row; must equal CLUSTER_FIELD_COUNT. */
   readonly clusterFieldCount: number;
+  /**
+   * The names of every table generated from this package's lists (cluster and training row fields, op,
+   * algorithm, protocol and status codes), table name → member names in code order; see engine/abi-tables.ts.
+   */
+  readonly abiTables: AbiTables;
   /** Threads the pool uses when asked for 0 (all cores). */
   hardwareConcurrency(): number;
   /**

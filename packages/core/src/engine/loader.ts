@@ -3,7 +3,8 @@
  * each failed, and the command that builds the addon. Never builds anything itself.
  */
 import { createRequire } from 'node:module';
-import { CLUSTER_FIELD_COUNT } from '../model/cluster-params.js';
+import { CLUSTER_FIELD_COUNT, CLUSTER_FIELDS } from '../model/cluster-params.js';
+import { abiTableMismatch } from './abi-tables.js';
 import { NATIVE_ABI_VERSION, type NativeBinding } from './binding.js';
 
 export class NativeLoadError extends Error {
@@ -43,6 +44,8 @@ function checkBinding(binding: NativeBinding): string | null {
   if (binding.clusterFieldCount !== CLUSTER_FIELD_COUNT) {
     return `cluster rows of ${binding.clusterFieldCount} fields, this package writes ${CLUSTER_FIELD_COUNT}: rebuild it`;
   }
+  const mismatch = abiTableMismatch(binding.abiTables, { clusterFields: CLUSTER_FIELDS });
+  if (mismatch !== null) return `${mismatch}: rebuild it`;
   return null;
 }
 

@@ -1,7 +1,8 @@
 /**
  * The numeric cluster description the model consumes: one fixed-layout row of float64 per cluster.
  * The catalog (human units, sources) is resolved into this row in TypeScript; the native engine
- * receives the same rows, so no number is written twice. Layout mirrors native/src/core/cluster_params.hpp.
+ * receives the same rows, so no number is written twice. The native cluster_params.hpp is generated from
+ * CLUSTER_FIELDS at build time (native/scripts/generate-abi-headers.mjs).
  */
 
 export interface ClusterParams {

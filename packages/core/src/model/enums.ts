@@ -1,5 +1,6 @@
 /**
- * Numeric codes shared with the native engine (native/src/core/enums.hpp).
+ * Numeric codes shared with the native engine: its enums.hpp is generated from this file at build time
+ * (native/scripts/generate-abi-headers.mjs).
  * The order is part of the binary interface: append, never reorder.
  */
 

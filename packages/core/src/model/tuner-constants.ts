@@ -3,7 +3,9 @@
  * (src/graph/tuning.cc as summarised in shared reference collectives.md, "How NCCL's own tuner models cost"),
  * plus the few figures of NCCL's source that shape small and middle sizes (src/graph/tuning.cc,
  * src/enqueue.cc, src/transport/nvls.cc of the same releases).
- * Mirrored in native/src/core/tuner_constants.hpp; docs/model/collectives.md explains each one.
+ * The native engine's tuner_constants.hpp is generated from this file at build time (each double spelled as
+ * JavaScript spells it, so both sides hold the same double); docs/model/collectives.md explains each one.
+ * Only numbers, lists and tables of numbers belong here.
  * Index order everywhere: [LL, LL128, Simple].
  */
 

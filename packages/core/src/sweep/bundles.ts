@@ -11,7 +11,7 @@
  * them), the fields an object names explicitly after them; layout axes come last of all.
  */
 import { OVERLAP_RULE } from '../training/layout.js';
-import { L, LAYOUT_FIELDS } from '../training/fields.js';
+import { ATTENTION_KERNELS, L, LAYOUT_FIELDS } from '../training/fields.js';
 import { PROFILE_IDS, PROFILES, type ImplementationProfile, type ProfileId } from '../training/profiles.js';
 import { checkOverlapInput, recomputeModuleMask, resolveFramework, type FrameworkInput, type OverlapInput } from '../training/request.js';
 import { parseLayoutValue, ROW_FIELDS, SEARCH_FIELDS } from './layout-values.js';
@@ -51,6 +51,7 @@ export function profileFields(profile: ImplementationProfile, layoutsAll: boolea
   fields.set(L.gradientBytes, f.gradientBytes);
   fields.set(L.launchOverheadS, f.launchOverheadUs * 1e-6);
   fields.set(L.fusedKernels, f.fusedKernels ? 1 : 0);
+  fields.set(L.attentionKernel, ATTENTION_KERNELS.indexOf(f.attentionKernel));
   for (const key of ['tp', 'dp', 'pp', 'ep', 'cp'] as const) fields.set(OVERLAP_FIELDS[key], rule(key));
   fields.set(L.offloadOverlap, profile.overlap.offload);
   fields.set(L.overlapSlowdown, profile.overlap.slowdown);
@@ -125,6 +126,7 @@ export function resolveBundleAxis(name: string, raw: unknown, layoutsAll: boolea
           if (given.gradientBytes !== undefined) late.set(L.gradientBytes, f.gradientBytes);
           if (given.launchOverheadUs !== undefined || given.cudaGraph !== undefined) late.set(L.launchOverheadS, f.launchOverheadUs * 1e-6);
           if (given.fusedKernels !== undefined) late.set(L.fusedKernels, f.fusedKernels ? 1 : 0);
+          if (given.attentionKernel !== undefined) late.set(L.attentionKernel, ATTENTION_KERNELS.indexOf(f.attentionKernel));
         }
         continue;
       }

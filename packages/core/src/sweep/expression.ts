@@ -5,6 +5,7 @@
  */
 import type jsepType from 'jsep';
 import { lazyRequire } from '../files/lazy-require.js';
+import { FilterOp } from './native-codes.js';
 
 type jsep = typeof jsepType;
 // eslint-disable-next-line @typescript-eslint/no-namespace
@@ -18,30 +19,6 @@ declare namespace jsep {
 }
 const loadJsep = lazyRequire<jsep | { default: jsep }>('jsep');
 
-/** Instruction codes of sweep_filter.hpp (FilterOp). */
-export const enum FilterOp {
-  Const = 0,
-  Axis = 1,
-  LayoutField = 2,
-  Add = 3,
-  Sub = 4,
-  Mul = 5,
-  Div = 6,
-  Mod = 7,
-  Neg = 8,
-  Lt = 9,
-  Le = 10,
-  Gt = 11,
-  Ge = 12,
-  Eq = 13,
-  Ne = 14,
-  And = 15,
-  Or = 16,
-  Not = 17,
-  WorkloadField = 18,
-  ChipField = 19,
-  ClusterField = 20,
-}
 
 const BINARY: Record<string, FilterOp> = {
   '+': FilterOp.Add,

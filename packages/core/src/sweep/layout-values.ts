@@ -3,11 +3,16 @@
  * `tpOverlap: 0.5`, `tp: 8`) → the numbers of a layout row (LAYOUT_FIELDS). Shared by layout axes and by the
  * fields a bundle value sets, so both accept the same words and ranges.
  */
-import { PRECISIONS, RECOMPUTE_MODES } from '../training/fields.js';
+import { ATTENTION_KERNELS, PRECISIONS, RECOMPUTE_MODES } from '../training/fields.js';
 import type { AxisScalar } from './spec.js';
 
 /** Layout fields with named values. */
-export const LAYOUT_LABELS: Partial<Record<string, readonly string[]>> = { recompute: RECOMPUTE_MODES, precision: PRECISIONS, commPrecision: PRECISIONS };
+export const LAYOUT_LABELS: Partial<Record<string, readonly string[]>> = {
+  recompute: RECOMPUTE_MODES,
+  precision: PRECISIONS,
+  commPrecision: PRECISIONS,
+  attentionKernel: ATTENTION_KERNELS,
+};
 export const LAYOUT_FLAGS = new Set(['sequenceParallel', 'flashAttention', 'fusedKernels', 'fp8ActivationCache']);
 export const LAYOUT_FRACTIONS = new Set(['tpOverlap', 'dpOverlap', 'ppOverlap', 'epOverlap', 'cpOverlap', 'offloadOverlap', 'overlapSlowdown']);
 /** The row indices: set by the axes that pick rows (model, cluster), never as layout values. */

@@ -1,5 +1,6 @@
 /**
- * The metrics a sweep can keep and reduce, by kind, with their ids in the engine (sweep_plan.hpp) and units.
+ * The metrics a sweep can keep and reduce, by kind, with their ids in the engine and units (the native
+ * sweep_codes.hpp takes the ids from these lists at build time: collective ids must stay 0 … n-1 in order).
  * Training metrics come from the output row's field list (training/fields.ts), so a field added there becomes a
  * sweep metric without more work; only `stepS` is renamed (`stepTimeS`, the name docs/design/sweep-results.md uses).
  */

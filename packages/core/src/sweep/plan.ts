@@ -24,43 +24,14 @@ import { PROFILE_IDS, PROFILES, type ProfileId } from '../training/profiles.js';
 import { SEARCH_LAYOUT_FIELDS, searchLayoutRows } from '../training/search.js';
 import type { Workload } from '../training/workload.js';
 import { applyProfile, BundleError, isBundleList, resolveBundleAxis, type ResolvedBundle } from './bundles.js';
-import { compileWhereList, FilterOp, type FilterVariable } from './expression.js';
+import { compileWhereList, type FilterVariable } from './expression.js';
+import { ColumnSource, ColumnType, FilterOp, PlanKind, REDUCE_KINDS, Target } from './native-codes.js';
 import { LAYOUT_LABELS, layoutFieldType, parseLayoutValue, ROW_FIELDS, SEARCH_FIELDS } from './layout-values.js';
 import { COLLECTIVE_METRICS, DEFAULT_COLLECTIVE_METRICS, DEFAULT_TRAINING_METRICS, TRAINING_DERIVED_METRICS, TRAINING_METRICS, type MetricInfo } from './metrics.js';
 import { SpecSource, type SpecPath } from './parse.js';
 import type { AxisScalar, ReductionSpec, SweepSpec } from './spec.js';
 import { expandAxis, parseNumber, type NumberStyle } from './values.js';
 
-/** sweep_plan.hpp Target. */
-export const enum Target {
-  None = 0,
-  ClusterRow = 1,
-  Op = 2,
-  Gpus = 3,
-  Bytes = 4,
-  Algo = 5,
-  Proto = 6,
-  WorkloadRow = 7,
-  ChipRow = 8,
-  LayoutField = 9,
-  Bundle = 10,
-}
-/** sweep_plan.hpp ColumnSource / ColumnType. */
-export const enum ColumnSource {
-  AxisValue = 0,
-  LayoutField = 1,
-  Metric = 2,
-  Status = 3,
-  PointId = 4,
-}
-export const enum ColumnType {
-  F64 = 0,
-  I32 = 1,
-  U32 = 2,
-  U8 = 3,
-}
-/** sweep_plan.hpp ReduceKind. */
-const REDUCE_KINDS = { argmin: 0, argmax: 1, 'top-k': 2, pareto: 3, quantiles: 4, histogram: 5, ratio: 6, 'best-ratio': 7, sample: 8, count: 9, 'carried-ratio': 10 } as const;
 
 export type ValueType = 'string' | 'int' | 'float' | 'bool';
 
@@ -373,7 +344,7 @@ export function buildSweepPlan(spec: SweepSpec, options: PlanOptions = {}): Swee
 
   // 3. Training tables: workload rows (model × model.<field>), chips (one per cluster row), base layout, prices.
   const native: NativePlan = {
-    kind: training ? 1 : 0,
+    kind: training ? PlanKind.Training : PlanKind.Collective,
     axes: [],
     clusters: packedClusters,
     columns: new Int32Array(0),

@@ -7,7 +7,8 @@
  */
 import { LinkcapInputError } from '../validate/errors.js';
 import { createSweepEngine, type ColumnBuffer, type NativeSweepEngine } from './native.js';
-import { buildSweepPlan, ColumnType, type PlanColumn, type PlanOptions, type PlanReduction, type SweepPlan, type ValueType } from './plan.js';
+import { ColumnType } from './native-codes.js';
+import { buildSweepPlan, type PlanColumn, type PlanOptions, type PlanReduction, type SweepPlan, type ValueType } from './plan.js';
 import type { SweepSpec } from './spec.js';
 
 export interface Column {

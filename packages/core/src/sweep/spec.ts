@@ -20,7 +20,7 @@ export interface BundleValue {
   name: string;
   profile?: string;
   overlap?: { tp?: number; dp?: number; pp?: number; ep?: number; cp?: number; offload?: number; slowdown?: number };
-  framework?: { gradientBytes?: 2 | 4; launchOverheadUs?: number; cudaGraph?: boolean; fusedKernels?: boolean };
+  framework?: { gradientBytes?: 2 | 4; launchOverheadUs?: number; cudaGraph?: boolean; fusedKernels?: boolean; attentionKernel?: 'cudnn' | 'fa2' };
   [field: string]: unknown;
 }
 export type AxisValues = AxisScalar | (AxisScalar | BundleValue)[] | AxisRange;

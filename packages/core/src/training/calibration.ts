@@ -20,6 +20,11 @@ export interface TrainingConstants {
   attentionBwdEfficiency: number;
   /** Non-matmul attention work per score element (exponent, scaling, masking), in FLOP equivalents. */
   attentionSoftmaxFlops: number;
+  /**
+   * Rate of FlashAttention-2 (PyTorch SDPA's flash backend) as a fraction of the reference fused attention the
+   * two attention efficiencies describe (layout attentionKernel 'fa2').
+   */
+  attentionFa2Scale: number;
   /** Fraction of HBM bandwidth memory-bound kernels reach. */
   memoryEfficiency: number;
   /** Fraction of the memory left after the reserve that the allocator can fill (fragmentation). */
@@ -35,6 +40,7 @@ export const TRAINING_CONSTANT_KEYS = [
   'attentionFwdEfficiency',
   'attentionBwdEfficiency',
   'attentionSoftmaxFlops',
+  'attentionFa2Scale',
   'memoryEfficiency',
   'usableMemoryFraction',
   'memoryReserveGB',

@@ -27,6 +27,8 @@ export interface ChipParams {
   /** GPU ↔ host bandwidth per direction, bytes/s. */
   hostBandwidth: number;
   memoryReserveBytes: number;
+  /** FlashAttention-2's rate as a fraction of the reference fused attention (layout attentionKernel 'fa2'). */
+  attentionFa2Scale: number;
 }
 
 /** A chip in the units of datasheets; undefined constants take the calibrated defaults of its architecture. */
@@ -50,6 +52,7 @@ export interface ChipRates {
   attentionFwdEfficiency?: number;
   attentionBwdEfficiency?: number;
   attentionSoftmaxFlops?: number;
+  attentionFa2Scale?: number;
   /** Device memory kept by the runtime (CUDA context, NCCL buffers, workspaces), GiB. */
   memoryReserveGB?: number;
 }
@@ -101,6 +104,7 @@ export function chipParams(rates: ChipRates, label = 'chip', defaults?: Training
     // Per direction, at the fraction of line rate pinned-memory copies reach.
     hostBandwidth: (hostLink / 2) * HOST_LINK_EFFICIENCY * 1e9,
     memoryReserveBytes: reserveGB * 2 ** 30,
+    attentionFa2Scale: own('attentionFa2Scale', unit),
   };
 }
 
@@ -119,6 +123,7 @@ export function validateChipParams(chip: ChipParams, label = 'chip'): void {
   unit(`${label}.attentionBwdEfficiency`, chip.attentionBwdEfficiency);
   upTo(`${label}.attentionSoftmaxFlops`, chip.attentionSoftmaxFlops, 1e6);
   positive(`${label}.hostBandwidth`, chip.hostBandwidth);
+  unit(`${label}.attentionFa2Scale`, chip.attentionFa2Scale);
   if (!(chip.memoryReserveBytes >= 0 && chip.memoryReserveBytes < chip.memoryBytes)) {
     throw new LinkcapInputError(`${label}.memoryReserveBytes`, `${describeValue(chip.memoryReserveBytes)}: must be from 0 to below memoryBytes (${chip.memoryBytes})`);
   }

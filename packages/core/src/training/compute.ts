@@ -272,7 +272,10 @@ export function layerCompute(
     // each over a key block of s/c: shorter blocks reach less of peak (per-tile prologue and epilogue).
     const scores = b * ar * (s / cp) * ((s + ATTENTION_TILE) / 2);
     const keys = s / cp;
-    const rate = peakBf16 * (keys / (keys + ATTENTION_HALF_KEYS));
+    // FlashAttention-2 (attentionKernel 1: PyTorch SDPA's flash backend) runs at the chip's attentionFa2Scale of
+    // the reference kernel (cuDNN / FlashAttention-3 class) that the attention efficiencies describe.
+    const kernel = lay[lo + L.attentionKernel] === 1 ? chips[co + C.attentionFa2Scale] : 1;
+    const rate = peakBf16 * (keys / (keys + ATTENTION_HALF_KEYS)) * kernel;
     // Non-matmul work per score element: the softmax, and with attention dropout the mask's random numbers.
     const softmax = chips[co + C.attentionSoftmaxFlops] * (1 + ATTENTION_DROPOUT_RATIO * dropout);
     fwdCore = (scores * (2 * (dq + dv) + softmax)) / (rate * chips[co + C.attentionFwdEfficiency]) + cp * overhead;

@@ -10,20 +10,23 @@
  */
 import { evaluateInSlices, withCancelFlag } from '../engine/abort.js';
 import { checkThreads, nativeAsyncError, preferenceFromEnvironment, type EnginePreference, type EvaluateAsyncOptions } from '../engine/engine.js';
+import { abiTableMismatch, type AbiTables } from '../engine/abi-tables.js';
 import { loadNativeBinding, NativeLoadError } from '../engine/loader.js';
 import { runInSharedWindows } from '../engine/staging.js';
 import { fromNativeError, LinkcapInputError } from '../validate/errors.js';
-import { CHIP_FIELD_COUNT, LAYOUT_FIELD_COUNT, OUTPUT_FIELD_COUNT, WORKLOAD_FIELD_COUNT } from './fields.js';
+import { CHIP_FIELD_COUNT, CHIP_FIELDS, LAYOUT_FIELD_COUNT, LAYOUT_FIELDS, OUTPUT_FIELD_COUNT, OUTPUT_FIELDS, WORKLOAD_FIELD_COUNT, WORKLOAD_FIELDS } from './fields.js';
 import { checkTrainingShapes, evaluateTrainingRange, fillTrainingNotEvaluated, referenceTrainingTables } from './packing.js';
 
 /** Bumped with native/src/addon/addon.cpp's kTrainingAbiVersion when the rows' meaning, a status or the contract changes. */
-export const TRAINING_ABI_VERSION = 4;
+export const TRAINING_ABI_VERSION = 5;
 
 /** What the native addon exports for training (optional: older builds lack it). */
 export interface TrainingNativeBinding {
   readonly trainingAbiVersion?: number;
   /** [workload, chip, layout, output] row widths the build was compiled with. */
   readonly trainingFieldCounts?: readonly number[];
+  /** Field names of those rows (workloadFields, chipFields, layoutFields, outputFields) among the generated tables. */
+  readonly abiTables?: AbiTables;
   evaluateTraining?(
     workloads: Float64Array,
     chips: Float64Array,
@@ -152,12 +155,16 @@ function loadNative(): TrainingEngine | null {
     const binding = loadNativeBinding() as unknown as TrainingNativeBinding;
     const counts = binding.trainingFieldCounts;
     const expected = [WORKLOAD_FIELD_COUNT, CHIP_FIELD_COUNT, LAYOUT_FIELD_COUNT, OUTPUT_FIELD_COUNT];
+    const names = { workloadFields: WORKLOAD_FIELDS, chipFields: CHIP_FIELDS, layoutFields: LAYOUT_FIELDS, outputFields: OUTPUT_FIELDS };
+    const mismatch = abiTableMismatch(binding.abiTables, names);
     if (typeof binding.evaluateTraining !== 'function' || typeof binding.evaluateTrainingAsync !== 'function') {
       nativeReason = 'the native addon has no training engine (evaluateTraining, evaluateTrainingAsync) yet';
     } else if (binding.trainingAbiVersion !== TRAINING_ABI_VERSION) {
       nativeReason = `the native training engine is built for training ABI ${binding.trainingAbiVersion}, this package needs ${TRAINING_ABI_VERSION}: rebuild it`;
     } else if (!counts || counts.length !== 4 || counts.some((count, i) => count !== expected[i])) {
       nativeReason = `the native training rows (${String(counts)}) do not match this package (${expected.join(',')}): rebuild it`;
+    } else if (mismatch !== null) {
+      nativeReason = `the native training rows do not match this package: ${mismatch}: rebuild it`;
     } else {
       nativeEngine = nativeTrainingEngine(binding.evaluateTraining.bind(binding), binding.evaluateTrainingAsync.bind(binding));
     }

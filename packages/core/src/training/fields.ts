@@ -1,6 +1,7 @@
 /**
  * The packed rows of the training-step model: one place for every field list, in the order the native port
- * reads them (native/src/training/*.hpp must mirror these; append, never reorder). Each row is a run of
+ * reads them (the native engine's training_fields.hpp is generated from this file at build time; append,
+ * never reorder). Each row is a run of
  * float64 in a Float64Array; the `const enum`s give the offset of each field inside its row, the `*_FIELDS`
  * arrays give the names in the same order (a test checks that they agree).
  *
@@ -98,6 +99,7 @@ export const CHIP_FIELDS = [
   'attentionSoftmaxFlops',
   'hostBandwidth',
   'memoryReserveBytes',
+  'attentionFa2Scale',
 ] as const;
 
 export const enum C {
@@ -132,6 +134,12 @@ export const enum C {
   hostBandwidth = 12,
   /** Device memory the runtime keeps before the allocator sees any (CUDA context, NCCL buffers, workspaces), bytes. */
   memoryReserveBytes = 13,
+  /**
+   * Rate of FlashAttention-2 (PyTorch SDPA's flash backend, the flash-attn 2 package) as a fraction of the
+   * architecture's reference fused attention (cuDNN / FlashAttention-3 class, which the attention efficiencies
+   * describe): 1 on Ampere, where FA2 is the reference; below 1 where FA2 does not use the newer tensor-core path.
+   */
+  attentionFa2Scale = 14,
 }
 export const CHIP_FIELD_COUNT = CHIP_FIELDS.length;
 
@@ -169,6 +177,7 @@ export const LAYOUT_FIELDS = [
   'recomputeModules',
   'fp8ActivationCache',
   'microbatchGroup',
+  'attentionKernel',
 ] as const;
 
 export const enum L {
@@ -260,7 +269,17 @@ export const enum L {
    * the N of the Llama 3 paper's Figure 6): fewer than pp keep fewer microbatches in flight. 0: pp.
    */
   microbatchGroup = 31,
+  /**
+   * Fused-attention kernel (with flashAttention = 1): 0 the architecture's reference kernel (Transformer
+   * Engine's cuDNN fused attention, FlashAttention-3), 1 FlashAttention-2 (PyTorch SDPA's flash backend), at
+   * the chip's attentionFa2Scale of the reference rate. ATTENTION_KERNELS names them.
+   */
+  attentionKernel = 32,
 }
+
+/** Names of L.attentionKernel's codes, in code order. */
+export const ATTENTION_KERNELS = ['cudnn', 'fa2'] as const;
+export type AttentionKernel = (typeof ATTENTION_KERNELS)[number];
 export const LAYOUT_FIELD_COUNT = LAYOUT_FIELDS.length;
 
 /** What one configuration costs. Times in seconds per step; stepS is the sum of the ten breakdown terms. */

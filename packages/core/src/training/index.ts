@@ -17,6 +17,8 @@ export {
   RECOMPUTE_MODES,
   RECOMPUTE_MODULES,
   PRECISIONS,
+  ATTENTION_KERNELS,
+  type AttentionKernel,
   type RecomputeMode,
   type RecomputeModule,
   type Precision,

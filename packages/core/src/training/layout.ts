@@ -12,7 +12,10 @@ import { C, L, W, TrainingStatus } from './fields.js';
  */
 export const OVERLAP_RULE = -1;
 
-/** Rule codes; 0 = valid. The order is part of the native interface: append only. */
+/**
+ * Rule codes; 0 = valid. The order is part of the native interface: append only (the native engine's
+ * training_problem.hpp is generated from this enum at build time).
+ */
 export const enum Problem {
   None = 0,
   Tp,
@@ -58,6 +61,7 @@ export const enum Problem {
   RecomputeModules,
   Fp8ActivationCache,
   MicrobatchGroup,
+  AttentionKernel,
 }
 
 const MAX_SIZE = 1 << 24;
@@ -116,6 +120,7 @@ export function layoutProblem(w: Float64Array, wo: number, chips: Float64Array, 
   if (!code(lay[lo + L.recomputeModules], 15) || (lay[lo + L.recomputeModules] !== 0 && lay[lo + L.recompute] === 2)) return Problem.RecomputeModules;
   if (!code(lay[lo + L.fp8ActivationCache], 1) || (lay[lo + L.fp8ActivationCache] === 1 && lay[lo + L.precision] !== 1)) return Problem.Fp8ActivationCache;
   if (!code(lay[lo + L.microbatchGroup], MAX_SIZE)) return Problem.MicrobatchGroup;
+  if (!code(lay[lo + L.attentionKernel], 1)) return Problem.AttentionKernel;
 
   const heads = w[wo + W.heads];
   if (heads % t !== 0) return Problem.HeadsPerTp;
@@ -253,6 +258,8 @@ export function describeProblem(problem: number, w: Float64Array, wo: number, la
         : { field: 'fp8ActivationCache', message: 'must be true or false' };
     case Problem.MicrobatchGroup:
       return { field: 'microbatchGroup', message: `${lay[lo + L.microbatchGroup]}: must be a whole number from 0 (= pp) to ${MAX_SIZE}` };
+    case Problem.AttentionKernel:
+      return { field: 'attentionKernel', message: `${lay[lo + L.attentionKernel]}: must be 0 (cudnn) or 1 (fa2)` };
     default:
       return { field: 'layout', message: 'valid' };
   }

@@ -14,7 +14,7 @@
  *    layer larger than that waits for the rest of its gather.
  */
 import { LinkcapInputError } from '../validate/errors.js';
-import { W, type RecomputeModule } from './fields.js';
+import { W, type AttentionKernel, type RecomputeModule } from './fields.js';
 import { attentionWeightsPerRank, denseMlpParamsPerRank, expertParams, moeDenseParamsPerRank } from './workload.js';
 
 export const PROFILE_IDS = ['megatron-core', 'nemo', 'torchtitan-fsdp2', 'deepspeed-zero3', 'megatron-lm-2021', 'deepseek-v3', 'ideal'] as const;
@@ -39,6 +39,12 @@ export interface ImplementationProfile {
   launchOverheadUs: number;
   /** Norms, rotary and SwiGLU run as fused kernels (false: op by op, as eager PyTorch). */
   fusedKernels: boolean;
+  /**
+   * The fused-attention kernel the framework calls: 'cudnn' (Transformer Engine's cuDNN fused attention,
+   * FlashAttention-3: the architecture's calibrated rate) or 'fa2' (FlashAttention-2: PyTorch SDPA's flash
+   * backend, the flash-attn 2 package).
+   */
+  attentionKernel: AttentionKernel;
   /** Parameters a ZeRO-3 prefetch covers ahead of use (DeepSpeed's stage3_prefetch_bucket_size). */
   prefetchParams?: number;
   /** Modules the framework recomputes by default (layout.recomputeModules overrides). */
@@ -64,6 +70,7 @@ export const PROFILES: Record<ProfileId, ImplementationProfile> = {
     gradientBytes: 2,
     launchOverheadUs: EAGER_LAUNCH_US,
     fusedKernels: true,
+    attentionKernel: 'cudnn',
     sources: [
       'Megatron-LM README, performance section: --tp-comm-overlap, --overlap-grad-reduce, --overlap-param-gather, --use-distributed-optimizer',
       'gradients in BF16 (--grad-reduce-in-bf16; Megatron-LM’s default for BF16 without it is fp32): the weak-scaling rows with the most data-parallel traffic (32B, 70B: DP 48, 4–8 microbatches) are consistent only with BF16 reduce-scatters; --grad-precision fp32 restores the default',
@@ -82,6 +89,7 @@ export const PROFILES: Record<ProfileId, ImplementationProfile> = {
     gradientBytes: 2,
     launchOverheadUs: EAGER_LAUNCH_US,
     fusedKernels: true,
+    attentionKernel: 'cudnn',
     sources: [
       'NeMo performance summary 24.07 (shared/reference/training.md): TP communication overlap, pipeline p2p overlap',
       'NeMo 24.07 model configs: optim distributed_fused_adam (Apex DistributedFusedAdam: optimizer states sharded over data parallel) with grad_sync_dtype bf16, overlap_grad_sync and overlap_param_sync',
@@ -98,10 +106,12 @@ export const PROFILES: Record<ProfileId, ImplementationProfile> = {
     gradientBytes: 4,
     launchOverheadUs: EAGER_LAUNCH_US,
     fusedKernels: false,
+    attentionKernel: 'fa2',
     sources: [
       'torchtitan docs (fsdp.md, 2024): FSDP2 implicit forward prefetch, reduce-scatter overlapped with the next backward; mixed_precision_reduce = float32 by default',
       'torchtitan: enable_async_tensor_parallel and compile default to false; its RMSNorm and rotary embedding are plain PyTorch ops',
       'PyTorch context_parallel (experimental): ring attention with rotating KV; half its exchange assumed hidden',
+      'attention through F.scaled_dot_product_attention, whose flash backend is FlashAttention-2 (PyTorch 2.2 release notes); with context parallelism torchtitan restricts SDPA to the flash and memory-efficient backends (get_train_context: "currently we only support these two SDP backends"); cuDNN attention assumed not selected without CP either (it sits after flash in SDPA\'s priority order since torch 2.5.1)',
     ],
   },
   'deepspeed-zero3': {
@@ -115,11 +125,13 @@ export const PROFILES: Record<ProfileId, ImplementationProfile> = {
     gradientBytes: 2,
     launchOverheadUs: 2 * EAGER_LAUNCH_US,
     fusedKernels: false,
+    attentionKernel: 'fa2',
     prefetchParams: 5e7,
     sources: [
       'DeepSpeed configuration docs: stage3_prefetch_bucket_size default 5e7, communication_data_type defaults to the model dtype',
       'DeepSpeed ZeRO-3 runs parameter fetch and release in Python module hooks (about twice the eager launch cost per kernel assumed)',
       'models as Hugging Face Transformers writes them: eager RMSNorm, rotary and SwiGLU',
+      'attention as Hugging Face Transformers runs it: attn_implementation "sdpa" or "flash_attention_2", both FlashAttention-2 kernels',
     ],
   },
   'megatron-lm-2021': {
@@ -132,6 +144,7 @@ export const PROFILES: Record<ProfileId, ImplementationProfile> = {
     gradientBytes: 2,
     launchOverheadUs: EAGER_LAUNCH_US,
     fusedKernels: true,
+    attentionKernel: 'cudnn',
     sources: ['Narayanan et al. SC’21 and Korthikanti et al. 2022 (shared/reference/training.md): TP collectives on the critical path, 1F1B with blocking p2p'],
   },
   'deepseek-v3': {
@@ -145,6 +158,7 @@ export const PROFILES: Record<ProfileId, ImplementationProfile> = {
     gradientBytes: 4,
     launchOverheadUs: EAGER_LAUNCH_US,
     fusedKernels: true,
+    attentionKernel: 'cudnn',
     recomputeModules: ['layernorm', 'mla_up_proj', 'moe_act'],
     fp8ActivationCache: true,
     sources: [
@@ -163,6 +177,7 @@ export const PROFILES: Record<ProfileId, ImplementationProfile> = {
     gradientBytes: 2,
     launchOverheadUs: 0,
     fusedKernels: true,
+    attentionKernel: 'cudnn',
     sources: ['linkcap: the bound the previous model assumed with every overlap on'],
   },
 };

@@ -9,7 +9,7 @@ import { describeValue, LinkcapInputError } from '../validate/errors.js';
 import { trainingConstantsOf, trainingDefaultsFor } from './calibration.js';
 import { chipParams, validateChipParams, type ChipParams, type ChipRates } from './chip.js';
 import { profileOverlap, resolveProfile, type ImplementationProfile, type ProfileId } from './profiles.js';
-import { L, LAYOUT_FIELD_COUNT, PRECISIONS, RECOMPUTE_MODES, RECOMPUTE_MODULES, W, type Precision, type RecomputeMode, type RecomputeModule } from './fields.js';
+import { ATTENTION_KERNELS, L, LAYOUT_FIELD_COUNT, PRECISIONS, RECOMPUTE_MODES, RECOMPUTE_MODULES, W, type AttentionKernel, type Precision, type RecomputeMode, type RecomputeModule } from './fields.js';
 import { describeProblem, layoutProblem } from './layout.js';
 import { resolveModel } from './models.js';
 import { G, GROUP_FIELDS, placeGroups } from './placement.js';
@@ -99,12 +99,19 @@ export interface FrameworkInput {
   cudaGraph?: boolean;
   /** Norms, rotary and SwiGLU as fused kernels (Transformer Engine, Apex, torch.compile); false: eager PyTorch. */
   fusedKernels?: boolean;
+  /**
+   * Fused-attention kernel: 'cudnn' (Transformer Engine's cuDNN fused attention or FlashAttention-3: the
+   * architecture's calibrated rate) or 'fa2' (FlashAttention-2, PyTorch SDPA's flash backend: the chip's
+   * attentionFa2Scale of that rate). Only with flash attention.
+   */
+  attentionKernel?: AttentionKernel;
 }
 
 export interface Framework {
   gradientBytes: 2 | 4;
   launchOverheadUs: number;
   fusedKernels: boolean;
+  attentionKernel: AttentionKernel;
 }
 
 /** A layout with every default filled, in names users read. */
@@ -369,7 +376,7 @@ export function resolveOverlap(
 /** Gradient bytes and launch cost: the user's where given, else the profile's. */
 export function resolveFramework(input: FrameworkInput = {}, profile: ImplementationProfile): Framework {
   if (input === null || typeof input !== 'object') {
-    throw new LinkcapInputError('framework', 'must be an object { gradientBytes, launchOverheadUs, cudaGraph, fusedKernels }');
+    throw new LinkcapInputError('framework', 'must be an object { gradientBytes, launchOverheadUs, cudaGraph, fusedKernels, attentionKernel }');
   }
   const gradientBytes = pick('framework.gradientBytes', input.gradientBytes, [2, 4] as const, profile.gradientBytes);
   const cudaGraph = flag('framework.cudaGraph', input.cudaGraph, false);
@@ -378,7 +385,8 @@ export function resolveFramework(input: FrameworkInput = {}, profile: Implementa
     throw new LinkcapInputError('framework.cudaGraph', 'CUDA graphs remove the launch cost: give either cudaGraph or launchOverheadUs > 0');
   }
   const fusedKernels = flag('framework.fusedKernels', input.fusedKernels, profile.fusedKernels);
-  return { gradientBytes, launchOverheadUs: cudaGraph ? 0 : launch, fusedKernels };
+  const attentionKernel = pick('framework.attentionKernel', input.attentionKernel, ATTENTION_KERNELS, profile.attentionKernel);
+  return { gradientBytes, launchOverheadUs: cudaGraph ? 0 : launch, fusedKernels, attentionKernel };
 }
 
 /** Writes one layout row (row indices: workload, chip, cluster). */
@@ -424,6 +432,7 @@ export function writeLayout(
   layouts[o + L.fp8ActivationCache] = layout.fp8ActivationCache ? 1 : 0;
   // 0 stands for pp (the row's default): a group of pp microbatches is Megatron-Core's standard schedule.
   layouts[o + L.microbatchGroup] = layout.microbatchGroup === layout.pp ? 0 : layout.microbatchGroup;
+  layouts[o + L.attentionKernel] = ATTENTION_KERNELS.indexOf(framework.attentionKernel);
 }
 
 /** Reads a layout row back into names. */

@@ -71,6 +71,7 @@ export function validateChipRow(chips: Float64Array, index: number): void {
       case C.gemmEfficiencyFp8:
       case C.attentionFwdEfficiency:
       case C.attentionBwdEfficiency:
+      case C.attentionFa2Scale:
         if (!(v > 0 && v <= 1)) throw LinkcapInputError.outOfRange(name, v, 'must be a fraction in (0, 1]');
         break;
       case C.attentionSoftmaxFlops:

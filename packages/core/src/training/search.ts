@@ -23,7 +23,7 @@ import type { EnginePreference } from '../engine/engine.js';
 import { describeValue, LinkcapInputError } from '../validate/errors.js';
 import type { ChipParams, ChipRates } from './chip.js';
 import { getTrainingEngine } from './engine.js';
-import { L, LAYOUT_FIELD_COUNT, O, OUTPUT_FIELD_COUNT, PRECISIONS, RECOMPUTE_MODES, TrainingStatus, W, type Precision, type RecomputeMode, type RecomputeModule } from './fields.js';
+import { ATTENTION_KERNELS, L, LAYOUT_FIELD_COUNT, O, OUTPUT_FIELD_COUNT, PRECISIONS, RECOMPUTE_MODES, TrainingStatus, W, type Precision, type RecomputeMode, type RecomputeModule } from './fields.js';
 import { allocateLayouts, allocateTrainingOutputs } from './packing.js';
 import { decodePrediction, packContext, type TrainingPrediction } from './predict.js';
 import {
@@ -372,6 +372,7 @@ function prepareSearch(request: SearchRequest): PreparedSearch {
     row[o + L.recomputeModules] = row[o + L.recompute] === 2 ? 0 : modules;
     row[o + L.fp8ActivationCache] = extras.fp8ActivationCache ? 1 : 0;
     row[o + L.microbatchGroup] = group;
+    row[o + L.attentionKernel] = ATTENTION_KERNELS.indexOf(framework.attentionKernel);
   };
   return { context, overlap, framework, globalBatch, axes, constant };
 }

@@ -15,7 +15,7 @@ const OVERLAP_KEYS: OverlapKey[] = ['tp', 'dp', 'pp', 'ep', 'cp'];
 function pricedFields(p: StudyProfile): string {
   const t: ImplementationProfile = PROFILES[p.profile];
   const overlap = Object.fromEntries([...OVERLAP_KEYS.map((k) => [k, p.overlap[k] ?? t.overlap[k]]), ['offload', t.overlap.offload], ['slowdown', t.overlap.slowdown]]);
-  return JSON.stringify([overlap, t.zero, t.zeroStages, t.gradientBytes, t.launchOverheadUs, t.fusedKernels, t.prefetchParams ?? null, t.recomputeModules ?? [], t.fp8ActivationCache ?? false]);
+  return JSON.stringify([overlap, t.zero, t.zeroStages, t.gradientBytes, t.launchOverheadUs, t.fusedKernels, t.attentionKernel, t.prefetchParams ?? null, t.recomputeModules ?? [], t.fp8ActivationCache ?? false]);
 }
 
 /**

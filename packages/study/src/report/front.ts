@@ -54,7 +54,7 @@ function profilesMarkdown(ctx: StudyContext): string {
       core.zeroStages.join(', '),
       `${core.gradientBytes} B`,
       `${core.launchOverheadUs} µs`,
-      core.fusedKernels ? 'fused' : 'eager',
+      `${core.fusedKernels ? 'fused' : 'eager'}, attention ${core.attentionKernel}`,
       [profile.meaning || core.description, alias ? `_Prices exactly as ${alias}: not run separately; its numbers are ${alias}'s._` : ''].filter(Boolean).join(' '),
     ];
   });

@@ -14,6 +14,7 @@ import { rmSync } from 'node:fs';
 import { loadNativeBinding, NativeLoadError } from '../../engine/loader.js';
 import { LinkcapInputError } from '../../validate/errors.js';
 import type { ColumnBuffer } from '../native.js';
+import { TableFormatCode, ValueKind } from '../native-codes.js';
 import type { Column } from '../run.js';
 import { LINKCAP_VERSION } from './manifest.js';
 import type { TableFormat, TableWriter } from './table.js';
@@ -21,9 +22,19 @@ import type { TableFormat, TableWriter } from './table.js';
 /** Rows per Parquet row group and Arrow record batch. */
 export const ROW_GROUP_ROWS = 1 << 18;
 
-const FORMAT_CODES: Record<TableFormat, number> = { parquet: 0, csv: 1, jsonl: 2, arrow: 3 };
-/** table_writer.hpp ValueKind: 0 string (codes into labels), 1 int32, 2 double. */
-const KIND_CODES: Record<Column['type'], number> = { string: 0, int: 1, bool: 1, status: 1, float: 2 };
+const FORMAT_CODES: Record<TableFormat, TableFormatCode> = {
+  parquet: TableFormatCode.Parquet,
+  csv: TableFormatCode.Csv,
+  jsonl: TableFormatCode.Jsonl,
+  arrow: TableFormatCode.Arrow,
+};
+const KIND_CODES: Record<Column['type'], ValueKind> = {
+  string: ValueKind.String,
+  int: ValueKind.Int32,
+  bool: ValueKind.Int32,
+  status: ValueKind.Int32,
+  float: ValueKind.Double,
+};
 
 interface NativeTableFileWriter {
   write(columns: ColumnBuffer[], rows: number): void;
