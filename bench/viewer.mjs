@@ -66,7 +66,7 @@ async function settle(page, quiet = 250) {
     (q) => {
       const p = window.__linkcap;
       const now = performance.now();
-      return p.activity.inFlight === 0 && p.activity.scheduled === 0 && now - p.activity.lastSettled > q && now - p.lastRender > q;
+      return p.activity.inFlight === 0 && p.activity.scheduled === 0 && (p.pendingBuilds?.() ?? 0) === 0 && now - p.activity.lastSettled > q && now - p.lastRender > q;
     },
     quiet,
     { timeout: 180_000, polling: 20 },

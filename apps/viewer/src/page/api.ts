@@ -50,6 +50,10 @@ export const activity = {
   lastSettled: 0,
   /** queries waiting for brushes to rest */
   scheduled: 0,
+  /** of those in flight, table builds (table-builds.ts: low priority, they never hold back the page's queries) */
+  building: 0,
+  /** when the last of the page's own queries (not a build) ended */
+  lastForeground: 0,
   /** the last queries (most recent last, at most QUERY_LOG) */
   queries: [] as QueryRecord[],
 };
@@ -73,7 +77,7 @@ export function parseServerTiming(header: string | null): Record<string, number>
  * POST /api/query { type, sql }: the answer's bytes (Arrow IPC for 'arrow'), counted in `activity`. Every query of
  * the page goes through here. A query the page aborted (`signal`) is not counted as failed.
  */
-async function postQuery(type: 'arrow' | 'exec', sql: string, signal?: AbortSignal): Promise<ArrayBuffer> {
+async function postQuery(type: 'arrow' | 'exec', sql: string, signal?: AbortSignal, build = false): Promise<ArrayBuffer> {
   activity.inFlight += 1;
   const record: QueryRecord = { sql: sql.slice(0, 400), sent: performance.now(), headers: 0, done: 0, server: {}, bytes: 0 };
   activity.queries.push(record);
@@ -100,6 +104,7 @@ async function postQuery(type: 'arrow' | 'exec', sql: string, signal?: AbortSign
   } finally {
     activity.inFlight -= 1;
     activity.lastSettled = performance.now();
+    if (!build) activity.lastForeground = activity.lastSettled;
   }
 }
 
@@ -111,9 +116,12 @@ export async function fetchArrow(sql: string, signal?: AbortSignal): Promise<Tab
   return tableFromIPC(new Uint8Array(await postQuery('arrow', sql, signal)));
 }
 
-/** Runs a statement for its effect (the pre-aggregated tables the page may create; see server/sql-guard.ts). */
-export async function fetchExec(sql: string): Promise<void> {
-  await postQuery('exec', sql);
+/**
+ * Runs a statement for its effect (the pre-aggregated tables the page may create; see server/sql-guard.ts).
+ * `build`: a low-priority table build (table-builds.ts), not one of the page's own queries.
+ */
+export async function fetchExec(sql: string, build = false): Promise<void> {
+  await postQuery('exec', sql, undefined, build);
 }
 
 /** Mosaic's Connector over the viewer's /api/query. */

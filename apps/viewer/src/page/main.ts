@@ -11,6 +11,7 @@ import { activity, fetchDatasets, ViewerConnector } from './api.js';
 import { defaultsFor, type Dataset } from './dataset.js';
 import { h, select } from './dom.js';
 import { datasetOf, loadStats, viewableTables } from './load.js';
+import { installPreaggFallback, pendingBuilds } from './table-builds.js';
 import { datasetIndex, encodeState, parseHash, readState, readTableState, sameTable, tableKey, type ViewState } from './state.js';
 import { checkbox, STATUS_OK_CLAUSE, type View, type ViewContext } from './views/context.js';
 import { createCompareView } from './views/compare.js';
@@ -35,6 +36,8 @@ const probe = {
   dataTimes: {} as Record<string, number>,
   lastRender: 0,
   errors: [] as string[],
+  /** Table builds queued or running (table-builds.ts). */
+  pendingBuilds,
 };
 (window as unknown as { __linkcap: typeof probe }).__linkcap = probe;
 
@@ -159,6 +162,8 @@ async function boot(root: HTMLElement): Promise<void> {
   const coordinator = vg.coordinator();
   coordinator.databaseConnector(new ViewerConnector() as never);
   coordinator.logger(null);
+  // Pre-aggregated tables build at low priority; a view answers by scanning until its table exists.
+  installPreaggFallback(coordinator);
   const dataset = datasetOf(info, chosen);
   const columnNames = dataset.columns.map((c) => c.name);
   // The table needs only the columns: it draws first, while the statistics the other views need load.

@@ -83,8 +83,9 @@ export interface Probe {
   renders: Record<string, number>;
   firstRender: Record<string, number>;
   lastRender: number;
-  activity: { inFlight: number; completed: number; failed: number; lastSettled: number; scheduled: number };
+  activity: { inFlight: number; completed: number; failed: number; lastSettled: number; scheduled: number; building: number; lastForeground: number };
   errors: string[];
+  pendingBuilds: () => number;
 }
 
 export const ALL_VIEWS = ['line', 'heat', 'scatter', 'compare', 'parallel', 'table', 'reductions', 'whatif'];
@@ -121,17 +122,35 @@ export async function waitForViews(page: Page, views = ALL_VIEWS): Promise<void>
   await settle(page);
 }
 
-/** Waits until no query is in flight and nothing was drawn for a moment (every view caught up). */
+/** Waits until no query is in flight or queued (table builds included) and nothing was drawn for a moment. */
 export async function settle(page: Page, quietMs = 300): Promise<void> {
   await page.waitForFunction(
     (quiet) => {
       const probe = (window as unknown as { __linkcap: Probe }).__linkcap;
       const now = performance.now();
-      return probe.activity.inFlight === 0 && probe.activity.scheduled === 0 && now - probe.activity.lastSettled > quiet && now - probe.lastRender > quiet;
+      return probe.activity.inFlight === 0 && probe.activity.scheduled === 0 && probe.pendingBuilds() === 0 && now - probe.activity.lastSettled > quiet && now - probe.lastRender > quiet;
     },
     quietMs,
     { timeout: 90_000, polling: 50 },
   );
+}
+
+/**
+ * Waits until the page's own queries are answered and drawn, not for the tables built in the background
+ * (table-builds.ts); returns how many builds were still queued or running then.
+ */
+export async function settleForeground(page: Page, quietMs = 150): Promise<number> {
+  await page.waitForFunction(
+    (quiet) => {
+      const probe = (window as unknown as { __linkcap: Probe }).__linkcap;
+      const now = performance.now();
+      const { activity } = probe;
+      return activity.inFlight - activity.building === 0 && activity.scheduled === 0 && now - activity.lastForeground > quiet && now - probe.lastRender > quiet;
+    },
+    quietMs,
+    { timeout: 90_000, polling: 20 },
+  );
+  return page.evaluate(() => (window as unknown as { __linkcap: Probe }).__linkcap.pendingBuilds());
 }
 
 export async function intAttr(page: Page, selector: string, attribute: string): Promise<number> {

@@ -14,7 +14,7 @@ import { builtinCatalog, listClusters, predictCollective, predictTraining, resol
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeFixtures, type Fixtures } from '../helpers.js';
-import { ARTIFACTS, intAttr, launchChromium, openViewer, screenshot, settle, startView, urlState, waitForViews, watchPage, type ViewServer } from './harness.js';
+import { ARTIFACTS, intAttr, launchChromium, openViewer, screenshot, settle, settleForeground, startView, urlState, waitForViews, watchPage, type ViewServer } from './harness.js';
 
 const ROWS = Number(process.env.LINKCAP_E2E_ROWS ?? 1_000_000);
 const TIMEOUT = 180_000;
@@ -329,6 +329,72 @@ describe('linked views', () => {
       const side = (value: string) => `SELECT * FROM rows WHERE "${cmp}" = '${value}' AND "${compared}" > 0 AND ${inBrush}`;
       const pairs = await scalar(`SELECT count(*) FROM (${side(a)}) ra JOIN (${side(b)}) rb USING (${keys.map((k) => `"${k}"`).join(', ')})`);
       expect(await intAttr(page, '[data-view=compare] [data-role=status]', 'data-pairs')).toBe(pairs);
+      await page.close();
+    },
+    TIMEOUT,
+  );
+});
+
+describe('a first brush does not wait for the tables that make the next ones fast', () => {
+  it(
+    'a rectangle right after first paint is answered by scanning while its tables build, with the same counts as from them',
+    async () => {
+      const page = await newPage();
+      // First paint, not the page at rest: brush as soon as every view has drawn.
+      await page.goto(server.url);
+      await page.waitForFunction(() => {
+        const probe = (window as unknown as { __linkcap?: { ready: boolean; firstRender: Record<string, number> } }).__linkcap;
+        return !!probe?.ready && ['scatter', 'table', 'compare', 'line'].every((id) => probe.firstRender[id] !== undefined);
+      }, undefined, { timeout: 90_000, polling: 20 });
+      const plot = (await page.locator('[data-view=scatter] svg.scatter-svg').boundingBox())!;
+      await page.mouse.move(plot.x + plot.width * 0.25, plot.y + plot.height * 0.25);
+      await page.mouse.down();
+      await page.mouse.move(plot.x + plot.width * 0.65, plot.y + plot.height * 0.75, { steps: 4 });
+      await page.mouse.up();
+      // Every view has answered this brush while the tables for it are still to be built: the answers came from
+      // scanning the rows, not from waiting for the tables.
+      const pending = await settleForeground(page);
+      expect(pending).toBeGreaterThan(0);
+      const counts = async (inBrush: string, state: Awaited<ReturnType<typeof urlState>>) => {
+        const expected = await count(`WHERE ${inBrush}`);
+        expect(expected).toBeGreaterThan(0);
+        expect(expected).toBeLessThan(fx.goodRows);
+        expect(await intAttr(page, '[data-role=match-count]', 'data-count')).toBe(expected);
+        expect(await intAttr(page, '[data-view=table] [data-role=status]', 'data-count')).toBe(expected);
+        const heatCells = await scalar(`SELECT count(*) FROM (SELECT DISTINCT "${state.heat.x}", "${state.heat.y}" FROM rows WHERE ${inBrush})`);
+        expect(await page.locator('[data-view=heat] g[aria-label=cell] rect').count()).toBe(heatCells);
+        const { axis, a, b, metric } = state.compare;
+        const keys = (JSON.parse(readFileSync(join(fx.good, 'manifest.json'), 'utf8')).axes as { name: string }[]).map((c) => c.name).filter((n) => n !== axis);
+        const side = (value: string) => `SELECT * FROM rows WHERE "${axis}" = '${value}' AND "${metric}" > 0 AND ${inBrush}`;
+        const pairs = await scalar(`SELECT count(*) FROM (${side(a)}) ra JOIN (${side(b)}) rb USING (${keys.map((k) => `"${k}"`).join(', ')})`);
+        expect(await intAttr(page, '[data-view=compare] [data-role=status]', 'data-pairs')).toBe(pairs);
+        expect(await intAttr(page, '[data-view=scatter] [data-role=status]', 'data-frontier')).toBeGreaterThan(0);
+      };
+      const rectangle = async () => {
+        const state = await urlState(page);
+        const { x, y } = state.scatter;
+        const [[x0, x1], [y0, y1]] = state.brushes.scatter as [[number, number], [number, number]];
+        return { state, inBrush: `"${x}" >= ${x0} AND "${x}" < ${x1} AND "${y}" >= ${y0} AND "${y}" < ${y1}` };
+      };
+      const first = await rectangle();
+      await counts(first.inBrush, first.state);
+
+      // Once the tables exist, a moved rectangle is answered from them: the counts are still exact.
+      await settle(page);
+      expect(await page.evaluate(() => (window as unknown as { __linkcap: { pendingBuilds: () => number } }).__linkcap.pendingBuilds())).toBe(0);
+      const sent = await page.evaluate(() => (window as unknown as { __linkcap: { activity: { queries: { sql: string }[] } } }).__linkcap.activity.queries.length);
+      // (starting outside the first rectangle: a new one, not a move of it)
+      await page.mouse.move(plot.x + plot.width * 0.2, plot.y + plot.height * 0.15);
+      await page.mouse.down();
+      await page.mouse.move(plot.x + plot.width * 0.55, plot.y + plot.height * 0.6, { steps: 4 });
+      await page.mouse.up();
+      await settle(page);
+      const second = await rectangle();
+      expect(second.inBrush).not.toBe(first.inBrush);
+      await counts(second.inBrush, second.state);
+      // and the match count came from a pre-aggregated table this time.
+      const queries = await page.evaluate((from) => (window as unknown as { __linkcap: { activity: { queries: { sql: string }[] } } }).__linkcap.activity.queries.slice(from).map((q) => q.sql), sent);
+      expect(queries.some((q) => /FROM "mosaic"\."preagg_/.test(q))).toBe(true);
       await page.close();
     },
     TIMEOUT,

@@ -317,30 +317,32 @@ export function createCompareView(ctx: ViewContext): View {
     return binnedSummaries.get([...planned.perSide, ...planned.columns].join('\u0000'), () => pairsSummaryQuery({ pairs: table.name, columns, status: hasStatus }));
   };
   const binnedSummaries = new MaterializedTables('cmpbinsum');
+  // Each table is used once it exists; until then (it is built at low priority, table-builds.ts) the view answers
+  // from the table it builds on, or joins the rows as before.
   query = new DebouncedQuery(
     ctx.selection,
     async (filter, clauses) => {
       const planned = planFor(clauses);
       if (planned && planned.perSide.length > 0) {
         const table = binnedPairsFor(planned.perSide);
-        if (await table.ready()) {
+        if (table.available()) {
           const { plan, perSide } = planned;
           const bins = plan.binned.map((b) => binnedPairsPredicate(perSide.indexOf(b.sql), b.range));
           const okOnly = plan.okOnly && hasStatus;
           const stored = binnedSummaryFor(planned);
-          if (stored && (await stored.ready())) {
+          if (stored?.available()) {
             return compareFromSummaryQuery({ pairs: table.name, summary: stored.name, group: s.group, group2: group2Column?.name, filter: where(...plan.predicates, ...bins), okOnly });
           }
           const filter = where(...plan.predicates, ...bins, okOnly ? '_sa = 0 AND _sb = 0' : '');
           const summary = filteredPairsSummary({ pairs: table.name, groups: [s.group, group2Column?.name ?? ''], filter });
           return compareFromSummaryQuery({ pairs: table.name, summary, group: s.group, group2: group2Column?.name, filter: '', okOnly: false, pairsFilter: filter });
         }
-      } else if (planned && (await pairs.ready())) {
+      } else if (planned && pairs.available()) {
         const { plan, columns } = planned;
         const answer = { pairs: pairs.name, group: s.group, group2: group2Column?.name, filter: where(...plan.predicates), okOnly: plan.okOnly && hasStatus };
         if (planned.summary !== null) {
           const summary = summaries.get(planned.summary, () => pairsSummaryQuery({ pairs: pairs.name, columns, status: hasStatus }));
-          if (await summary.ready()) return compareFromSummaryQuery({ ...answer, summary: summary.name });
+          if (summary.available()) return compareFromSummaryQuery({ ...answer, summary: summary.name });
         }
         return compareFromPairsQuery(answer);
       }

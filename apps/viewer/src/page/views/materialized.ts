@@ -6,7 +6,7 @@
  */
 import type { SelectionClause } from '@uwdata/mosaic-core';
 import { collectColumns } from '@uwdata/mosaic-sql';
-import { fetchExec } from '../api.js';
+import { buildTable } from '../table-builds.js';
 import type { Dataset } from '../dataset.js';
 
 /** A short stable hash of a string (FNV-1a, hex). */
@@ -34,9 +34,11 @@ export class MaterializedTable {
   /**
    * True once the table exists; false if it could not be made (the caller then queries the rows directly). A
    * failed attempt is tried once more on the next call (a transient error must not cost the view its fast path).
+   * The build runs at low priority (table-builds.ts): a view answering a brush does not await it, it asks for the
+   * table (`void ready()`) and scans until `built`.
    */
   ready(): Promise<boolean> {
-    this.created ??= fetchExec(`CREATE SCHEMA IF NOT EXISTS "mosaic"; CREATE TABLE IF NOT EXISTS ${this.name} AS ${this.select}`).then(
+    this.created ??= buildTable(`CREATE SCHEMA IF NOT EXISTS "mosaic"; CREATE TABLE IF NOT EXISTS ${this.name} AS ${this.select}`).then(
       () => (this.built = true),
       () => {
         this.failures += 1;
@@ -45,6 +47,12 @@ export class MaterializedTable {
       },
     );
     return this.created;
+  }
+
+  /** Whether the table exists now; if not, asks for it (built in the background) and answers false. */
+  available(): boolean {
+    if (!this.built) void this.ready();
+    return this.built;
   }
 }
 

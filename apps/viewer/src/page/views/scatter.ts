@@ -233,7 +233,8 @@ export function createScatterView(ctx: ViewContext): View {
       if (partition) {
         const local = localFor(partition);
         const pruning = partition.exprs.length > 0 ? { binning: { log: logX, domain: xDomain, bins: 4096 } } : {};
-        if (await local.ready()) return paretoQuery({ ...base, from: local.name, filter: where(filter), ...pruning });
+        // Until its table exists (built at low priority), the frontier scans the rows as before.
+        if (local.available()) return paretoQuery({ ...base, from: local.name, filter: where(filter), ...pruning });
       }
       return paretoQuery({ ...base, filter: where(filter), binning: { log: logX, domain: xDomain, bins: 4096 } });
     },
