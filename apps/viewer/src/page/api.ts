@@ -59,6 +59,12 @@ export const activity = {
 };
 const QUERY_LOG = 400;
 
+let foregroundStarts: (() => void) | null = null;
+/** Calls `listener` as each of the page's own queries (not a table build) starts (table-builds.ts yields to them). */
+export function onForegroundQuery(listener: () => void): void {
+  foregroundStarts = listener;
+}
+
 /** A Server-Timing header as { name: milliseconds } (desc values as numbers too). */
 export function parseServerTiming(header: string | null): Record<string, number> {
   const out: Record<string, number> = {};
@@ -78,6 +84,7 @@ export function parseServerTiming(header: string | null): Record<string, number>
  * the page goes through here. A query the page aborted (`signal`) is not counted as failed.
  */
 async function postQuery(type: 'arrow' | 'exec', sql: string, signal?: AbortSignal, build = false): Promise<ArrayBuffer> {
+  if (!build) foregroundStarts?.();
   activity.inFlight += 1;
   const record: QueryRecord = { sql: sql.slice(0, 400), sent: performance.now(), headers: 0, done: 0, server: {}, bytes: 0 };
   activity.queries.push(record);
@@ -118,10 +125,11 @@ export async function fetchArrow(sql: string, signal?: AbortSignal): Promise<Tab
 
 /**
  * Runs a statement for its effect (the pre-aggregated tables the page may create; see server/sql-guard.ts).
- * `build`: a low-priority table build (table-builds.ts), not one of the page's own queries.
+ * `build`: a low-priority table build (table-builds.ts), not one of the page's own queries; `signal` stops it
+ * (the server interrupts DuckDB).
  */
-export async function fetchExec(sql: string, build = false): Promise<void> {
-  await postQuery('exec', sql, undefined, build);
+export async function fetchExec(sql: string, build = false, signal?: AbortSignal): Promise<void> {
+  await postQuery('exec', sql, signal, build);
 }
 
 /** Mosaic's Connector over the viewer's /api/query. */

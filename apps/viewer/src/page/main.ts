@@ -11,7 +11,7 @@ import { activity, fetchDatasets, ViewerConnector } from './api.js';
 import { defaultsFor, type Dataset } from './dataset.js';
 import { h, select } from './dom.js';
 import { datasetOf, loadStats, viewableTables } from './load.js';
-import { installPreaggFallback, pendingBuilds } from './table-builds.js';
+import { installPreaggFallback, pendingBuilds, prebuildFor } from './table-builds.js';
 import { datasetIndex, encodeState, parseHash, readState, readTableState, sameTable, tableKey, type ViewState } from './state.js';
 import { checkbox, STATUS_OK_CLAUSE, type View, type ViewContext } from './views/context.js';
 import { createCompareView } from './views/compare.js';
@@ -203,6 +203,14 @@ async function boot(root: HTMLElement): Promise<void> {
   grid.append(...slots.values());
 
   const views = new Map<string, View>();
+  // Once every view is drawn (and again when the scatter or the parallel coordinates are rebuilt, for other
+  // metrics), the tables for their brushes are built ahead, at the lowest priority (table-builds.ts).
+  let prebuildDue = true;
+  const prebuildIfDue = () => {
+    if (!prebuildDue || !probe.ready || !Object.keys(VIEW_FACTORIES).every((id) => probe.firstRender[id] !== undefined)) return;
+    prebuildDue = false;
+    void prebuildFor(selection, [...views.values()].flatMap((view) => view.brushClauses?.() ?? []));
+  };
   let tableDrawn: () => void = () => {};
   const firstTable = new Promise<void>((resolve) => (tableDrawn = resolve));
   const ctx: ViewContext = {
@@ -218,6 +226,7 @@ async function boot(root: HTMLElement): Promise<void> {
       const view = VIEW_FACTORIES[id](ctx);
       views.set(id, view);
       old.element.replaceWith(view.element);
+      if (view.brushClauses) prebuildDue = true;
     },
     received: (id) => {
       probe.dataTimes[id] = performance.now();
@@ -228,6 +237,8 @@ async function boot(root: HTMLElement): Promise<void> {
       if (id === 'table') tableDrawn();
       probe.renderTimes[id] = performance.now();
       probe.lastRender = performance.now();
+      // (after the drawing: the activations run synchronously)
+      if (prebuildDue) setTimeout(prebuildIfDue, 0);
     },
   };
   const place = (id: string) => {
@@ -251,6 +262,7 @@ async function boot(root: HTMLElement): Promise<void> {
   for (const id of Object.keys(VIEW_FACTORIES)) if (id !== 'table') place(id);
   ctx.saveState();
   probe.ready = true;
+  prebuildIfDue();
 }
 
 const root = document.getElementById('app')!;

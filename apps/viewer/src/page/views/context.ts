@@ -1,5 +1,5 @@
 /** What every view receives: the dataset, the shared state and the crossfilter selection that links them. */
-import type { Coordinator, Selection } from '@uwdata/mosaic-core';
+import type { Coordinator, Selection, SelectionClause } from '@uwdata/mosaic-core';
 import type { Dataset } from '../dataset.js';
 import type { ViewState } from '../state.js';
 import { h } from '../dom.js';
@@ -27,6 +27,11 @@ export interface View {
   id: string;
   element: HTMLElement;
   destroy(): void;
+  /**
+   * What a brush starting in this view activates (one clause per brush it offers on metrics): the page builds
+   * the tables for them ahead, once every view is drawn (table-builds.ts prebuildFor).
+   */
+  brushClauses?(): SelectionClause[];
 }
 
 /** The frame of a view: title, controls, body, a status line. `data-view` names it for tests. */

@@ -6,7 +6,7 @@
  */
 import type { SelectionClause } from '@uwdata/mosaic-core';
 import { collectColumns } from '@uwdata/mosaic-sql';
-import { buildTable } from '../table-builds.js';
+import { buildTable, DroppedBuild } from '../table-builds.js';
 import type { Dataset } from '../dataset.js';
 
 /** A short stable hash of a string (FNV-1a, hex). */
@@ -40,8 +40,9 @@ export class MaterializedTable {
   ready(): Promise<boolean> {
     this.created ??= buildTable(`CREATE SCHEMA IF NOT EXISTS "mosaic"; CREATE TABLE IF NOT EXISTS ${this.name} AS ${this.select}`).then(
       () => (this.built = true),
-      () => {
-        this.failures += 1;
+      (error: unknown) => {
+        // (a build made ahead and dropped before it started is no failure: asked for again, it is built)
+        if (!(error instanceof DroppedBuild)) this.failures += 1;
         if (this.failures < 2) this.created = null;
         return false;
       },

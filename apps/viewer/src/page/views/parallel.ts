@@ -327,6 +327,7 @@ export function createParallelView(ctx: ViewContext): View {
   return {
     id: 'parallel',
     element: frame.element,
+    brushClauses: () => [...binnings.keys()].map((name) => metricClause(name, [0, 0])),
     destroy() {
       ctx.selection.update({ source, clients, fields: [], value: null, predicate: null });
       for (const name of metricSources.keys()) ctx.selection.update(metricClause(name, null));

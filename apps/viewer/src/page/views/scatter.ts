@@ -355,6 +355,7 @@ export function createScatterView(ctx: ViewContext): View {
   return {
     id: 'scatter',
     element: frame.element,
+    brushClauses: () => [clause([[0, 0], [0, 0]])],
     destroy() {
       ctx.selection.update(clause(null));
       ctx.selection.removeEventListener('activate', prepare as never);
