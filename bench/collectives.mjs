@@ -145,7 +145,7 @@ function benchSmallCalls(catalog, threads) {
   );
   const training = perCall(
     engines.map((engine) => () => predictTraining({ model: 'llama3-70b', cluster: h800, gpus: 1024, layout: { tp: 8, pp: 4 }, engine })),
-    500,
+    5_000,
   );
   return engines.map((engine, k) => ({ engine, evaluate: evaluate[k], collective: collective[k], training: training[k] }));
 }
