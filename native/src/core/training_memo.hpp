@@ -11,7 +11,10 @@
 
 #include <array>
 #include <cstdint>
+#include <cstdlib>
 #include <cstring>
+#include <new>
+#include <type_traits>
 #include <vector>
 
 #include "training_compute.hpp"
@@ -27,11 +30,13 @@ struct KindCosts {
   bool placeable;
   // The last data-parallel tail priced for this layout (it depends on the ZeRO stage and on the parameters of
   // the heaviest pipeline stage, which the interleave can change): reused when those are the same.
-  mutable double tailZero = -1;
-  mutable double tailDense = 0;
-  mutable double tailExpert = 0;
-  mutable double tailReduceS = 0;
-  mutable double tailGatherS = 0;
+  // No default values: the entries live in zeroed storage that is never constructed (DirectMemo), and whoever
+  // fills an entry sets tailZero = -1 first (training_step.cpp).
+  mutable double tailZero;
+  mutable double tailDense;
+  mutable double tailExpert;
+  mutable double tailReduceS;
+  mutable double tailGatherS;
 };
 
 // The compute part: the four kinds' compute, parameter and activation fields; the head stage's parameters
@@ -48,39 +53,45 @@ using LayoutKey = std::array<double, kLayoutKeyFields>;
 ComputeKey compute_key(const double* lay);
 LayoutKey layout_key(const double* lay);
 
-// A direct-mapped table of 2^Bits entries keyed by the bits of a few doubles.
+// A direct-mapped cache of 2^Bits entries keyed by the bits of a few doubles. Each entry carries the generation it was written in, so forgetting
+// everything is one counter change rather than a pass over megabytes (a one-configuration call such as
+// predictTraining starts a new generation each time), and the storage comes from calloc: the operating system
+// hands out zeroed pages when they are first touched, so a thread that prices one configuration touches a few
+// entries, not the whole table. Generation 0 is never used, so zeroed entries are empty.
 template <std::size_t Fields, typename Value, unsigned Bits>
 class DirectMemo {
  public:
   using Key = std::array<double, Fields>;
 
-  DirectMemo() : entries_(std::size_t{1} << Bits) {
-    for (Entry& entry : entries_) entry.valid = false;
+  DirectMemo() : entries_(static_cast<Entry*>(std::calloc(std::size_t{1} << Bits, sizeof(Entry)))) {
+    if (entries_ == nullptr) throw std::bad_alloc();
   }
+  DirectMemo(const DirectMemo&) = delete;
+  DirectMemo& operator=(const DirectMemo&) = delete;
+  ~DirectMemo() { std::free(entries_); }
 
-  // Forgets every entry when `generation` (one per batch: the packed rows may have changed) is new.
+  // Forgets every entry when `generation` (one per batch, never 0: the packed rows may have changed) is new.
   void begin(std::uint64_t generation) {
     if (generation == generation_) return;
-    for (Entry& entry : entries_) entry.valid = false;
     last_ = nullptr;
     generation_ = generation;
   }
 
-  // The value stored for `key`, or nullptr.
+  // The value stored for `key` in this generation, or nullptr.
   Value* lookup(const Key& key) {
     // Consecutive configurations of a search often share the key: try the last entry before hashing.
     if (last_ != nullptr && same_bits(last_->key, key)) return &last_->value;
     Entry& entry = entries_[slot(key)];
-    if (!entry.valid || !same_bits(entry.key, key)) return nullptr;
+    if (entry.generation != generation_ || !same_bits(entry.key, key)) return nullptr;
     last_ = &entry;
     return &entry.value;
   }
 
-  // The entry to fill for `key` (replacing whatever its slot held); valid for the key once the caller returns.
+  // The slot for `key`, marked as written in this generation; the caller fills the value.
   Value& insert(const Key& key) {
     Entry& entry = entries_[slot(key)];
     entry.key = key;
-    entry.valid = true;
+    entry.generation = generation_;
     last_ = &entry;
     return entry.value;
   }
@@ -88,9 +99,13 @@ class DirectMemo {
  private:
   struct Entry {
     Key key;
-    bool valid;
+    std::uint64_t generation;
     Value value;
   };
+  // calloc'd storage holds valid entries only for types with no constructor or destructor to run (C++20 creates
+  // such objects implicitly in allocated storage).
+  static_assert(std::is_trivially_default_constructible_v<Entry> && std::is_trivially_destructible_v<Entry>);
+
   // Bits, not values: −0 or NaN in a key field must not match another entry.
   static bool same_bits(const Key& a, const Key& b) {
     std::uint64_t diff = 0;
@@ -114,7 +129,7 @@ class DirectMemo {
     return static_cast<std::size_t>(h >> (64 - Bits));
   }
 
-  std::vector<Entry> entries_;
+  Entry* entries_;
   Entry* last_ = nullptr;
   std::uint64_t generation_ = 0;
 };
