@@ -465,6 +465,35 @@ struct Engine::Impl {
     std::vector<std::int64_t> mapped_;
   };
 
+  // What stays fixed along a run of sizes (the innermost axis): the group, the choices and the group's
+  // selection plan (a copy: partner evaluations of paired ratios may reuse the cache slot).
+  struct SizeRun {
+    std::uint16_t cluster;
+    Op op;
+    std::uint32_t gpus;
+    std::uint8_t algo;
+    std::uint8_t proto;
+    plan::GroupPlan group;
+  };
+  [[gnu::always_inline]] inline SizeRun size_run(const Point& p, Worker& worker) const {
+    SizeRun run;
+    run.cluster = static_cast<std::uint16_t>(row_of(clusterAxes, p.digits));
+    run.op = static_cast<Op>(static_cast<unsigned>(value(p.digits, opAxis)));
+    run.gpus = static_cast<std::uint32_t>(value(p.digits, gpusAxis));
+    run.algo = algoAxis < 0 ? kAuto : static_cast<std::uint8_t>(value(p.digits, algoAxis));
+    run.proto = protoAxis < 0 ? kAuto : static_cast<std::uint8_t>(value(p.digits, protoAxis));
+    run.group = worker.planCache->get(prepared, run.cluster, run.op, run.gpus);
+    return run;
+  }
+  // After a run that reached the last size: carry into the outer axes.
+  [[gnu::always_inline]] inline void end_size_run(Point& p) const {
+    const std::size_t last = engine->lengths_.size() - 1;
+    if (p.digits[last] == engine->lengths_[last]) {
+      p.digits[last] = engine->lengths_[last] - 1;
+      increment(p.digits);
+    }
+  }
+
   // Processes outer points [begin, end): evaluates, reduces, writes rows at their slots (slotBase: slot of
   // each outer point's first layout, relative to windowBegin; null: one slot per outer point).
   // The usual collective sweep: sizes innermost. Along a run of sizes the group (cluster, GPUs, op) and the
@@ -479,12 +508,7 @@ struct Engine::Impl {
     const double* bytes = values[last];
     for (std::uint64_t outer = begin; outer < end;) {
       const std::uint64_t runEnd = std::min<std::uint64_t>(end, outer + (sizes - p.digits[last]));
-      const auto cluster = static_cast<std::uint16_t>(row_of(clusterAxes, p.digits));
-      const auto op = static_cast<Op>(static_cast<unsigned>(value(p.digits, opAxis)));
-      const auto gpus = static_cast<std::uint32_t>(value(p.digits, gpusAxis));
-      const auto algo = algoAxis < 0 ? kAuto : static_cast<std::uint8_t>(value(p.digits, algoAxis));
-      const auto proto = protoAxis < 0 ? kAuto : static_cast<std::uint8_t>(value(p.digits, protoAxis));
-      const plan::GroupPlan group = worker.planCache->get(prepared, cluster, op, gpus);
+      const SizeRun run = size_run(p, worker);
       for (; outer < runEnd; ++outer) {
         p.id = outer;
         const auto slot = static_cast<std::size_t>(outer - windowBegin);
@@ -492,15 +516,12 @@ struct Engine::Impl {
           if (keep) keep[slot] = 0;
         } else {
           if (keep) keep[slot] = 1;
-          price_collective(group, cluster, op, bytes[p.digits[last]], algo, proto, p);
+          price_collective(run.group, run.cluster, run.op, bytes[p.digits[last]], run.algo, run.proto, p);
           reduce(slot);
         }
         p.digits[last] += 1;
       }
-      if (p.digits[last] == sizes) {
-        p.digits[last] = sizes - 1;
-        increment(p.digits);
-      }
+      end_size_run(p);
     }
   }
   // The same loop when no row is written and no `where` removes points (the common large sweep): points are priced
@@ -527,31 +548,23 @@ struct Engine::Impl {
       }
       totals.evaluated += n;
       totals.ok += ok;
-      const RunView run{runDigits, axes, last, firstId, n, status, metrics, stride};
-      for (auto& reducer : state.reducers) reducer->add_run(run, worker);
+      const RunView view{runDigits, axes, last, firstId, n, status, metrics, stride};
+      for (auto& reducer : state.reducers) reducer->add_run(view, worker);
     };
     for (std::uint64_t outer = begin; outer < end;) {
       const std::uint64_t runEnd = std::min<std::uint64_t>(end, outer + (sizes - p.digits[last]));
-      const auto cluster = static_cast<std::uint16_t>(row_of(clusterAxes, p.digits));
-      const auto op = static_cast<Op>(static_cast<unsigned>(value(p.digits, opAxis)));
-      const auto gpus = static_cast<std::uint32_t>(value(p.digits, gpusAxis));
-      const auto algo = algoAxis < 0 ? kAuto : static_cast<std::uint8_t>(value(p.digits, algoAxis));
-      const auto proto = protoAxis < 0 ? kAuto : static_cast<std::uint8_t>(value(p.digits, protoAxis));
-      const plan::GroupPlan group = worker.planCache->get(prepared, cluster, op, gpus);
+      const SizeRun run = size_run(p, worker);
       while (outer < runEnd) {
         const std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(runEnd - outer, kRunBuffer));
         const std::uint32_t first = p.digits[last];
         for (std::size_t i = 0; i < n; ++i) {
-          price_collective(group, cluster, op, bytes[first + i], algo, proto, metrics + i * stride, status[i]);
+          price_collective(run.group, run.cluster, run.op, bytes[first + i], run.algo, run.proto, metrics + i * stride, status[i]);
         }
         flush(first, outer, n);
         outer += n;
         p.digits[last] = first + static_cast<std::uint32_t>(n);
       }
-      if (p.digits[last] == sizes) {
-        p.digits[last] = sizes - 1;
-        increment(p.digits);
-      }
+      end_size_run(p);
     }
   }
   void sizes_batched_baseline(std::uint64_t begin, std::uint64_t end, Point& p, Worker& worker, ThreadState& state, Totals& totals) const {
